@@ -1,0 +1,53 @@
+# Kontor. `make run` and `make test` work on a fresh machine: they install the Go
+# modules and the pinned Python tools (.venv) themselves.
+SHELL := bash
+.DEFAULT_GOAL := help
+VENV := $(CURDIR)/.venv
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= eu-central-1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: help setup run test unit build validate bench invoke deploy fmt lint
+
+help:
+	@echo "make run | test | build | validate | bench | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
+
+setup:
+	@bash infra/setup.sh
+
+run: setup
+	@go build -o .build/kontor-local ./infra/cmd/kontor-local
+	@.build/kontor-local run
+
+# Unit tests and the integration suite (HTTP → authorizer → function → moto).
+test: setup
+	@MOTO_SERVER=$(VENV)/bin/moto_server bash infra/test.sh
+
+unit:
+	go test -short ./...
+
+build:
+	go run ./infra/cmd/kontor-local build -out .aws-sam/build
+
+validate: setup
+	$(VENV)/bin/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
+	$(VENV)/bin/cfn-lint template.yaml
+
+bench: setup
+	go run ./infra/cmd/kontor-bench
+
+invoke: setup
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
+	go run ./infra/cmd/kontor-local invoke -fn $(FN) -event $(EVENT)
+
+# Needs AWS credentials; parameters: DEPLOY_ARGS='--parameter-overrides AppBaseUrl=https://…'
+deploy: setup build
+	$(VENV)/bin/sam deploy --template-file .aws-sam/build/template.yaml --config-file samconfig.toml $(DEPLOY_ARGS)
+
+fmt:
+	gofmt -w functions infra shared
+
+lint:
+	@test -z "$$(gofmt -l functions infra shared)" || { gofmt -l functions infra shared; echo "gofmt needed"; exit 1; }
+	go vet ./...
+	go run $(STATICCHECK) ./...

@@ -1,0 +1,333 @@
+package integration
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/identity"
+	"kontor/shared/identity/identitydb"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
+	"kontor/shared/privacy/privacywire"
+	"kontor/shared/privacy/registry"
+	"kontor/shared/privacy/rights"
+)
+
+type exportDoc struct {
+	Processed  bool                     `json:"processed"`
+	Restricted bool                     `json:"restricted"`
+	Objections []string                 `json:"objections"`
+	LegalHold  *struct{ Reason string } `json:"legalHold"`
+	Categories []struct {
+		privacy.Kind
+		Data any `json:"data"`
+	} `json:"categories"`
+	Rectification []rights.Route `json:"rectification"`
+}
+
+func export(t *testing.T, c *client) exportDoc {
+	t.Helper()
+	r := c.do(http.MethodGet, "/v1/me/export", nil)
+	want(t, r, http.StatusOK)
+	var d exportDoc
+	r.json(t, &d)
+	return d
+}
+
+func privacyStore() *privacydb.Store {
+	return &privacydb.Store{DB: db(), Table: stack.Name("PrivacyTable")}
+}
+
+// itemsOf counts the items in a table whose key or accountId mentions an account.
+func itemsOf(t *testing.T, logicalID, accountID string) int {
+	t.Helper()
+	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(stack.Name(logicalID)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, it := range out.Items {
+		for _, k := range []string{"pk", "accountId"} {
+			if v, ok := it[k].(*types.AttributeValueMemberS); ok && strings.Contains(v.Value, accountID) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// Promise: CP-5 — access with purposes, categories, recipients, storage period, origin and automated decisions; portability.
+// Promise: H4U-11 — confirmation whether data is processed, and a copy in a common electronic format.
+// Promise: AHK-8 — access and portability.
+// Export completeness is enforced over the registry: every declared kind appears.
+func TestExportIsCompleteAndCarriesTheRegistry(t *testing.T) {
+	c, email := signUp(t, "export")
+	want(t, c.do(http.MethodPatch, "/v1/me", map[string]any{"firstName": "Ella", "lastName": "Export"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/portal-processing", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	d := export(t, c)
+	if !d.Processed || d.Restricted || len(d.Rectification) == 0 {
+		t.Fatalf("export header %+v", d)
+	}
+	got := map[string]any{}
+	for _, cat := range d.Categories {
+		if cat.Purpose.DE == "" || cat.Purpose.EN == "" || cat.LegalBasis == "" || cat.Retention.Rule.EN == "" || cat.Recipients.EN == "" || cat.Source.EN == "" {
+			t.Errorf("category %s lacks its metadata", cat.ID)
+		}
+		got[cat.ID] = cat.Data
+	}
+	for _, k := range registry.All().Kinds {
+		if _, ok := got[k.ID]; !ok {
+			t.Errorf("export lacks kind %s", k.ID)
+		}
+	}
+	acc, _ := got["identity.account"].(map[string]any)
+	if acc["email"] != email || acc["firstName"] != "Ella" {
+		t.Fatalf("account data %v", acc)
+	}
+	if !strings.Contains(toJSON(t, got["privacy.consents"]), "portal-processing") {
+		t.Fatalf("consents missing: %v", got["privacy.consents"])
+	}
+	if strings.Contains(toJSON(t, got), "argon2id$") {
+		t.Fatal("export leaks the password hash")
+	}
+}
+
+// Promise: HKC-16 — consent for voluntary data can be withdrawn at any time, for the future.
+func TestConsentCanBeGrantedListedAndWithdrawn(t *testing.T) {
+	c, _ := signUp(t, "consent")
+	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2019-01"}), http.StatusBadRequest, "validation_failed")
+	want(t, c.do(http.MethodPut, "/v1/me/consents/astrology", map[string]any{"textVersion": "2026-01"}), http.StatusNotFound, rights.CodeUnknownPurpose)
+	want(t, c.do(http.MethodDelete, "/v1/me/consents/health-data", nil), http.StatusConflict, rights.CodeNotGranted)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	r := c.do(http.MethodDelete, "/v1/me/consents/health-data", nil)
+	want(t, r, http.StatusOK)
+	var list struct {
+		Current []privacydb.Consent      `json:"current"`
+		History []privacydb.ConsentEvent `json:"history"`
+	}
+	r = c.do(http.MethodGet, "/v1/me/consents", nil)
+	want(t, r, http.StatusOK)
+	r.json(t, &list)
+	// Promise: HKC-1 — the accepted terms and privacy-notice versions lead the ledger.
+	if len(list.Current) != 3 || list.Current[0].Purpose != "terms-of-use" || list.Current[1].Purpose != "privacy-notice" || list.Current[1].TextVersion != privacyVersion {
+		t.Fatalf("ledger %+v", list.Current)
+	}
+	health := list.Current[2]
+	if health.Granted || health.WithdrawnAt == nil || len(list.History) != 2 || list.History[1].Action != "withdrawn" {
+		t.Fatalf("ledger %+v", list)
+	}
+}
+
+// Promise: CP-5 — objection to direct marketing needs no reason.
+func TestObjectionToMarketingWithdrawsTheMarketingConsent(t *testing.T) {
+	c, _ := signUp(t, "nomarketing")
+	want(t, c.do(http.MethodPut, "/v1/me/consents/marketing-alerts", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/objection", map[string]any{"scope": "marketing"}), http.StatusOK)
+	d := export(t, c)
+	if len(d.Objections) != 1 || d.Objections[0] != "marketing" {
+		t.Fatalf("objections %v", d.Objections)
+	}
+	p := profile(t, c)
+	svc := &rights.Service{Store: privacyStore()}
+	if ok, err := svc.MarketingAllowed(context.Background(), p.ID); err != nil || ok {
+		t.Fatalf("marketing still allowed: %v %v", ok, err)
+	}
+	want(t, c.do(http.MethodPut, "/v1/me/objection", map[string]any{"scope": "everything"}), http.StatusBadRequest, "validation_failed")
+}
+
+// Promise: H4U-11 — after a general objection the service can no longer be used.
+func TestGeneralObjectionClosesTheAccount(t *testing.T) {
+	c, email := signUp(t, "objector")
+	want(t, c.do(http.MethodPut, "/v1/me/objection", map[string]any{"scope": "all"}), http.StatusOK)
+	want(t, c.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
+	x := newClient(t)
+	x.csrf()
+	want(t, x.do(http.MethodPost, "/v1/sessions", map[string]any{"email": email, "password": goodPassword}), http.StatusUnauthorized, "invalid_credentials")
+}
+
+// Promise: HKC-14 — on deactivation the person's data is irrevocably deleted.
+// Promise: HGK-16 — deletion on request; an account can be terminated at any time.
+// Promise: AHK-8 — erasure.
+func TestErasureDeletesEverythingAndFreesTheAddress(t *testing.T) {
+	c, email := signUp(t, "erase")
+	p := profile(t, c)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/portal-processing", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/restriction", nil), http.StatusOK)
+	want(t, c.do(http.MethodDelete, "/v1/me/restriction", nil), http.StatusOK)
+	other := newClient(t)
+	login(t, other, email, goodPassword)
+	r := c.do(http.MethodDelete, "/v1/me", nil)
+	want(t, r, http.StatusOK)
+	if _, ok := c.cookies[httpapi.SessionCookie]; ok {
+		t.Fatal("session cookie kept after erasure")
+	}
+	want(t, other.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
+	for _, table := range []string{"IdentityTable", "SessionTable"} {
+		if n := itemsOf(t, table, p.ID); n != 0 {
+			t.Errorf("%s still holds %d items of the erased account", table, n)
+		}
+	}
+	if _, err := identityStore().AccountIDByEmail(context.Background(), email, time.Now()); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("email claim survives: %v", err)
+	}
+	if cs, _ := privacyStore().Consents(context.Background(), p.ID); len(cs) != 0 {
+		t.Fatalf("consents survive: %v", cs)
+	}
+	j, err := privacyStore().Job(context.Background(), p.ID)
+	if err != nil || j.Status != rights.JobDone || j.Email != "" {
+		t.Fatalf("job %+v %v", j, err)
+	}
+	// Every module, asked for everything it stores about the person, finds nothing
+	// but the erasure record itself.
+	for _, m := range sweepService(t, time.Now().UTC()).Modules {
+		data, err := m.Export(context.Background(), privacy.Subject{AccountID: p.ID, Email: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for kind, v := range data {
+			if kind == "privacy.erasure" {
+				continue
+			}
+			if s := toJSON(t, v); s != "null" && s != "[]" && s != "{}" && s != `{"current":[],"history":[]}` {
+				t.Errorf("after erasure %s still exports %s", kind, s)
+			}
+		}
+	}
+	// Repeating the erasure is harmless.
+	svc := sweepService(t, time.Now().UTC())
+	if _, err := svc.ResumeJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The address can register again.
+	register(t, newClient(t), email)
+}
+
+// sweepService is the rights service in-process, on the stack's real tables.
+func sweepService(t *testing.T, now time.Time) *rights.Service {
+	t.Helper()
+	store := privacyStore()
+	mods := privacywire.AllModules(db(), privacywire.Tables{
+		Identity: stack.Name("IdentityTable"), Sessions: stack.Name("SessionTable"),
+		Outbox: stack.Name("MailOutboxTable"), Evidence: stack.Name("EvidenceTable"), Contact: stack.Name("ContactTable"),
+	}, store)
+	return &rights.Service{
+		Store: store, Modules: mods, Deactivator: mods[0].(rights.Deactivator),
+		Accounts: &identitydb.Store{DB: db(), Table: stack.Name("IdentityTable")},
+		Now:      func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// failingModule stands in for a module whose erasure is cut off half way.
+type failingModule struct{ privacy.Module }
+
+func (failingModule) Erase(context.Context, privacy.Subject) error { return errors.New("killed") }
+
+// An erasure killed half way is resumed by the scheduled sweep and finishes.
+func TestInterruptedErasureResumesToCompletion(t *testing.T) {
+	c, email := signUp(t, "interrupted")
+	p := profile(t, c)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/portal-processing", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	svc := sweepService(t, time.Now().UTC().Add(-10*time.Minute))
+	svc.Modules = append([]privacy.Module{svc.Modules[0], failingModule{svc.Modules[1]}}, svc.Modules[2:]...)
+	if _, err := svc.Erase(context.Background(), httpapi.Principal{AccountID: p.ID}, "deactivation"); err == nil {
+		t.Fatal("the cut-off erasure reported success")
+	}
+	j, _ := privacyStore().Job(context.Background(), p.ID)
+	if j.Status != rights.JobRunning || len(j.Done) != 2 {
+		t.Fatalf("job after the cut %+v", j)
+	}
+	want(t, c.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
+	if err := stack.TriggerSchedule(context.Background(), "RetentionSweepFunction"); err != nil {
+		t.Fatal(err)
+	}
+	j, _ = privacyStore().Job(context.Background(), p.ID)
+	if j.Status != rights.JobDone {
+		t.Fatalf("job not finished by the sweep: %+v", j)
+	}
+	if cs, _ := privacyStore().Consents(context.Background(), p.ID); len(cs) != 0 {
+		t.Fatal("privacy data survives the resumed erasure")
+	}
+	register(t, newClient(t), email)
+}
+
+// Promise: HKC-15 — data may be kept past deactivation under a legal hold; the person is informed.
+// Promise: AHK-5 — kept longer only on an authority's instruction or a legal rule (legal hold).
+func TestLegalHoldKeepsDataUntilLifted(t *testing.T) {
+	admin := adminClient(t)
+	c, email := signUp(t, "held")
+	p := profile(t, c)
+	want(t, c.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "x"}), http.StatusForbidden, "forbidden")
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": ""}), http.StatusBadRequest, "validation_failed")
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": "01a00000-0000-7000-8000-000000000000", "reason": "court order 4 O 12/26"}), http.StatusNotFound, "not_found")
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "court order 4 O 12/26"}), http.StatusCreated)
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "again"}), http.StatusConflict, rights.CodeHeld)
+	if m := mailTo(t, email, "data is being kept"); !strings.Contains(m.Text, "court order 4 O 12/26") {
+		t.Fatalf("hold mail %q", m.Text)
+	}
+	if d := export(t, c); d.LegalHold == nil || d.LegalHold.Reason != "court order 4 O 12/26" {
+		t.Fatalf("hold not in export: %+v", d.LegalHold)
+	}
+	r := c.do(http.MethodDelete, "/v1/me", nil)
+	want(t, r, http.StatusAccepted)
+	x := newClient(t)
+	x.csrf()
+	want(t, x.do(http.MethodPost, "/v1/sessions", map[string]any{"email": email, "password": goodPassword}), http.StatusUnauthorized, "invalid_credentials")
+	if err := stack.TriggerSchedule(context.Background(), "RetentionSweepFunction"); err != nil {
+		t.Fatal(err)
+	}
+	if acc, err := identityStore().Account(context.Background(), p.ID, time.Now()); err != nil || acc.Status != identity.StatusDeactivated {
+		t.Fatalf("held account not kept deactivated: %+v %v", acc, err)
+	}
+	var list struct{ Holds []privacydb.Hold }
+	r = admin.do(http.MethodGet, "/v1/admin/holds", nil)
+	want(t, r, http.StatusOK)
+	r.json(t, &list)
+	if !strings.Contains(toJSON(t, list), p.ID) {
+		t.Fatal("hold not listed")
+	}
+	want(t, admin.raw(http.MethodDelete, "/v1/admin/holds/"+p.ID, "application/json", []byte(`{"reason":"proceedings closed"}`), nil), http.StatusNoContent)
+	if err := stack.TriggerSchedule(context.Background(), "RetentionSweepFunction"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := identityStore().Account(context.Background(), p.ID, time.Now()); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("data kept after the hold was lifted: %v", err)
+	}
+	entries, err := privacyStore().AuditFor(context.Background(), p.ID, time.Now())
+	if err != nil || len(entries) != 2 || entries[0].Action == entries[1].Action {
+		t.Fatalf("audit %+v %v", entries, err)
+	}
+	if strings.Contains(toJSON(t, entries), email) {
+		t.Fatal("audit log holds the email address")
+	}
+}
+
+// The published record of processing lists every declared kind and the parameters
+// in force, as JSON and as a table in German and English.
+func TestRecordOfProcessingIsPublished(t *testing.T) {
+	c := newClient(t)
+	r := c.do(http.MethodGet, "/v1/privacy/processing", nil)
+	want(t, r, http.StatusOK)
+	var rec rights.Record
+	r.json(t, &rec)
+	if len(rec.Kinds) != len(registry.All().Kinds) || rec.Parameters["ContractRetentionYears"] != "10" || rec.Region != "eu-central-1" {
+		t.Fatalf("record %d kinds, params %v, region %q", len(rec.Kinds), rec.Parameters, rec.Region)
+	}
+	c.lang = "de"
+	r = c.do(http.MethodGet, "/v1/privacy/processing?format=html", nil)
+	want(t, r, http.StatusOK)
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.Body), "Verzeichnis der Verarbeitungstätigkeiten") {
+		t.Fatalf("html record: %s", r.Body[:200])
+	}
+}

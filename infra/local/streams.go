@@ -1,0 +1,200 @@
+package local
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"kontor/infra/template"
+)
+
+// streamPoll is how often the local event source mapping reads a stream.
+const streamPoll = 200 * time.Millisecond
+
+// runStreams does locally what Lambda's event source mappings do: read each mapped
+// table stream and invoke the function with batches of records, retrying a failed
+// batch MaxRetries times before skipping it.
+func (s *Stack) runStreams(ctx context.Context) error {
+	if len(s.tpl.Streams) == 0 {
+		return nil
+	}
+	cfg, err := s.AWSConfig(ctx)
+	if err != nil {
+		return err
+	}
+	db, streams := dynamodb.NewFromConfig(cfg), dynamodbstreams.NewFromConfig(cfg)
+	for _, m := range s.tpl.Streams {
+		out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.Name(m.Table))})
+		if err != nil {
+			return fmt.Errorf("describe %s: %w", m.Table, err)
+		}
+		arn := aws.ToString(out.Table.LatestStreamArn)
+		if arn == "" {
+			return fmt.Errorf("%s: table %s has no stream", m.LogicalID, m.Table)
+		}
+		s.schWG.Add(1)
+		go func() {
+			defer s.schWG.Done()
+			s.pollStream(streams, m, arn)
+		}()
+	}
+	return nil
+}
+
+func (s *Stack) pollStream(c *dynamodbstreams.Client, m template.StreamMapping, arn string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-s.stopSch; cancel() }()
+	iterators := map[string]*string{} // shard id → iterator
+	for {
+		if len(iterators) == 0 {
+			desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+			if err == nil {
+				for _, sh := range desc.StreamDescription.Shards {
+					it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
+						StreamArn: aws.String(arn), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
+					})
+					if err == nil {
+						iterators[aws.ToString(sh.ShardId)] = it.ShardIterator
+					}
+				}
+			}
+		}
+		for shard, it := range iterators {
+			out, err := c.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
+			if err != nil {
+				delete(iterators, shard)
+				continue
+			}
+			var batch []types.Record
+			for _, r := range out.Records {
+				if len(m.EventNames) == 0 || slices.Contains(m.EventNames, string(r.EventName)) {
+					batch = append(batch, r)
+				}
+			}
+			for len(batch) > 0 {
+				n := min(len(batch), m.BatchSize)
+				s.deliverBatch(ctx, m, arn, batch[:n])
+				batch = batch[n:]
+			}
+			if out.NextShardIterator == nil {
+				delete(iterators, shard)
+			} else {
+				iterators[shard] = out.NextShardIterator
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(streamPoll):
+		}
+	}
+}
+
+func (s *Stack) deliverBatch(ctx context.Context, m template.StreamMapping, arn string, recs []types.Record) {
+	payload, err := streamEvent(arn, recs)
+	if err != nil {
+		fmt.Fprintf(s.logs, "[stream] %s: %v\n", m.LogicalID, err)
+		return
+	}
+	for attempt := 0; attempt <= m.MaxRetries; attempt++ {
+		if _, err = s.Invoke(ctx, m.Function, payload); err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+	fmt.Fprintf(s.logs, "[stream] %s: batch of %d skipped after %d retries: %v\n", m.LogicalID, len(recs), m.MaxRetries, err)
+}
+
+// streamEvent renders records as the DynamoDB stream event Lambda delivers.
+func streamEvent(arn string, recs []types.Record) ([]byte, error) {
+	type change struct {
+		ApproximateCreationDateTime float64        `json:"ApproximateCreationDateTime,omitempty"`
+		Keys                        map[string]any `json:"Keys,omitempty"`
+		NewImage                    map[string]any `json:"NewImage,omitempty"`
+		OldImage                    map[string]any `json:"OldImage,omitempty"`
+		SequenceNumber              string         `json:"SequenceNumber"`
+		SizeBytes                   int64          `json:"SizeBytes"`
+		StreamViewType              string         `json:"StreamViewType"`
+	}
+	type record struct {
+		EventID        string `json:"eventID"`
+		EventName      string `json:"eventName"`
+		EventVersion   string `json:"eventVersion"`
+		EventSource    string `json:"eventSource"`
+		AWSRegion      string `json:"awsRegion"`
+		DynamoDB       change `json:"dynamodb"`
+		EventSourceARN string `json:"eventSourceARN"`
+	}
+	var out struct {
+		Records []record `json:"Records"`
+	}
+	for _, r := range recs {
+		if r.Dynamodb == nil {
+			continue
+		}
+		c := change{
+			Keys: attrs(r.Dynamodb.Keys), NewImage: attrs(r.Dynamodb.NewImage), OldImage: attrs(r.Dynamodb.OldImage),
+			SequenceNumber: aws.ToString(r.Dynamodb.SequenceNumber), SizeBytes: aws.ToInt64(r.Dynamodb.SizeBytes),
+			StreamViewType: string(r.Dynamodb.StreamViewType),
+		}
+		if r.Dynamodb.ApproximateCreationDateTime != nil {
+			c.ApproximateCreationDateTime = float64(r.Dynamodb.ApproximateCreationDateTime.Unix())
+		}
+		out.Records = append(out.Records, record{
+			EventID: aws.ToString(r.EventID), EventName: string(r.EventName), EventVersion: aws.ToString(r.EventVersion),
+			EventSource: "aws:dynamodb", AWSRegion: Region, DynamoDB: c, EventSourceARN: arn,
+		})
+	}
+	return json.Marshal(out)
+}
+
+// attrs renders attribute values in DynamoDB JSON ({"S": "…"}), as stream events carry them.
+func attrs(m map[string]types.AttributeValue) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = attr(v)
+	}
+	return out
+}
+
+func attr(v types.AttributeValue) any {
+	switch t := v.(type) {
+	case *types.AttributeValueMemberS:
+		return map[string]string{"S": t.Value}
+	case *types.AttributeValueMemberN:
+		return map[string]string{"N": t.Value}
+	case *types.AttributeValueMemberB:
+		return map[string]string{"B": base64.StdEncoding.EncodeToString(t.Value)}
+	case *types.AttributeValueMemberBOOL:
+		return map[string]bool{"BOOL": t.Value}
+	case *types.AttributeValueMemberNULL:
+		return map[string]bool{"NULL": true}
+	case *types.AttributeValueMemberSS:
+		return map[string][]string{"SS": t.Value}
+	case *types.AttributeValueMemberNS:
+		return map[string][]string{"NS": t.Value}
+	case *types.AttributeValueMemberL:
+		l := make([]any, len(t.Value))
+		for i, x := range t.Value {
+			l[i] = attr(x)
+		}
+		return map[string]any{"L": l}
+	case *types.AttributeValueMemberM:
+		return map[string]any{"M": attrs(t.Value)}
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+// Package contactapi serves the contact form and the staff's handling of requests.
+package contactapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"kontor/shared/contact"
+	"kontor/shared/httpapi"
+	"kontor/shared/identity"
+	"kontor/shared/problem"
+)
+
+const maxBody = 96 << 10
+
+// Accounts resolves the signed-in sender's account.
+type Accounts interface {
+	Account(ctx context.Context, id string, now time.Time) (identity.Account, error)
+}
+
+// Handlers serves the routes.
+type Handlers struct {
+	Store    *contact.Store
+	Accounts Accounts
+}
+
+type submitBody struct {
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Subject        string `json:"subject"`
+	Message        string `json:"message"`
+	AppLog         string `json:"appLog"`
+	ConsentVersion string `json:"consentVersion"`
+}
+
+// Receipt is the answer to a submitted request.
+type Receipt struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// Submit serves POST /v1/contact-requests: no account needed.
+func (h Handlers) Submit(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var b submitBody
+	if err := r.DecodeJSON(&b, maxBody); err != nil {
+		return httpapi.Response{}, err
+	}
+	req, err := h.Store.Submit(ctx, contact.Input{Email: b.Email, Name: b.Name, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, "")
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, Receipt{ID: req.ID, Status: req.Status}), nil
+}
+
+type signedBody struct {
+	Subject        string `json:"subject"`
+	Message        string `json:"message"`
+	AppLog         string `json:"appLog"`
+	ConsentVersion string `json:"consentVersion"`
+}
+
+// SubmitSigned serves POST /v1/me/contact-requests: the account's email is used and
+// the request is linked to the account (it appears in the export).
+func (h Handlers) SubmitSigned(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var b signedBody
+	if err := r.DecodeJSON(&b, maxBody); err != nil {
+		return httpapi.Response{}, err
+	}
+	acc, err := h.Accounts.Account(ctx, r.Principal.AccountID, h.Store.Now())
+	if err != nil {
+		return httpapi.Response{}, problem.New(http.StatusUnauthorized, problem.CodeUnauthenticated)
+	}
+	req, err := h.Store.Submit(ctx, contact.Input{Email: acc.Email, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, acc.ID)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, Receipt{ID: req.ID, Status: req.Status}), nil
+}
+
+// List is the staff's list of open requests.
+type List struct {
+	Requests []contact.Request `json:"requests"`
+}
+
+// Open serves GET /v1/staff/contact-requests.
+func (h Handlers) Open(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
+	rs, err := h.Store.Open(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, List{Requests: rs}), nil
+}
+
+type resolveBody struct {
+	RetainYears  int    `json:"retainYears"`
+	RetainReason string `json:"retainReason"`
+}
+
+// Resolve serves POST /v1/staff/contact-requests/{id}/resolve.
+func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var b resolveBody
+	if err := r.DecodeJSON(&b, maxBody); err != nil {
+		return httpapi.Response{}, err
+	}
+	req, err := h.Store.Resolve(ctx, r.Event.PathParameters["id"], r.Principal.AccountID, b.RetainYears, b.RetainReason)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, req), nil
+}
+
+// Routes are served by the contact function.
+func (h Handlers) Routes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public},
+		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed},
+		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+	}
+}

@@ -1,0 +1,248 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"kontor/shared/ids"
+	"kontor/shared/problem"
+)
+
+type body struct {
+	Name string `json:"name"`
+}
+
+func event(method, path string) events.APIGatewayV2HTTPRequest {
+	ev := events.APIGatewayV2HTTPRequest{RouteKey: method + " " + path, RawPath: path, Headers: map[string]string{}}
+	ev.RequestContext.HTTP.Method = method
+	ev.RequestContext.RequestID = "req-1"
+	return ev
+}
+
+func withCSRF(ev events.APIGatewayV2HTTPRequest, token string) events.APIGatewayV2HTTPRequest {
+	ev.Headers["x-csrf-token"] = token
+	ev.Cookies = append(ev.Cookies, CSRFCookie+"="+token)
+	return ev
+}
+
+func signedIn(ev events.APIGatewayV2HTTPRequest, p Principal) events.APIGatewayV2HTTPRequest {
+	ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: p.Context()}
+	return ev
+}
+
+func testRouter(t *testing.T) *Router {
+	t.Helper()
+	echo := func(_ context.Context, r *Request) (Response, error) {
+		var b body
+		if err := r.DecodeJSON(&b, 64); err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusOK, b), nil
+	}
+	ok := func(_ context.Context, r *Request) (Response, error) {
+		return JSON(http.StatusOK, map[string]string{"id": r.Principal.AccountID}), nil
+	}
+	return NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"POST /echo":    {Handler: echo},
+		"GET /me":       {Handler: ok, Access: Signed},
+		"PUT /password": {Handler: ok, Access: SignedPending},
+		"GET /admin":    {Handler: ok, Access: Signed, Role: RoleAdmin},
+		"GET /panic":    {Handler: func(context.Context, *Request) (Response, error) { panic("boom") }},
+		"GET /internal": {Handler: func(context.Context, *Request) (Response, error) { return Response{}, errors.New("db down") }},
+	})
+}
+
+func decodeProblem(t *testing.T, resp events.APIGatewayV2HTTPResponse) problem.Body {
+	t.Helper()
+	if resp.Headers["Content-Type"] != "application/problem+json" {
+		t.Fatalf("content type %q, body %s", resp.Headers["Content-Type"], resp.Body)
+	}
+	var b problem.Body
+	if err := json.Unmarshal([]byte(resp.Body), &b); err != nil {
+		t.Fatalf("problem body: %v", err)
+	}
+	return b
+}
+
+func TestBadBodiesGetProblemResponses(t *testing.T) {
+	rt := testRouter(t)
+	const tok = "Zm9vYmFyYmF6"
+	cases := []struct {
+		name, ctype, body string
+		status            int
+		code              string
+	}{
+		{"unknown field", "application/json", `{"name":"a","admin":true}`, 400, problem.CodeInvalidJSON},
+		{"trailing data", "application/json", `{"name":"a"}{"name":"b"}`, 400, problem.CodeInvalidJSON},
+		{"array", "application/json", `[{"name":"a"}]`, 400, problem.CodeInvalidJSON},
+		{"malformed", "application/json", `{"name":`, 400, problem.CodeInvalidJSON},
+		{"invalid utf-8", "application/json", "{\"name\":\"\xff\xfe\"}", 400, problem.CodeInvalidJSON},
+		{"wrong type", "text/plain", `{"name":"a"}`, 415, problem.CodeUnsupportedMediaType},
+		{"no type", "", `{"name":"a"}`, 415, problem.CodeUnsupportedMediaType},
+		{"too large", "application/json", `{"name":"` + strings.Repeat("x", 100) + `"}`, 413, problem.CodeBodyTooLarge},
+		{"null", "application/json", `null`, 400, problem.CodeInvalidJSON},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := withCSRF(event("POST", "/echo"), tok)
+			if c.ctype != "" {
+				ev.Headers["content-type"] = c.ctype
+			}
+			ev.Body = c.body
+			resp, err := rt.Handle(context.Background(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, c.status, resp.Body)
+			}
+			if b := decodeProblem(t, resp); b.Code != c.code {
+				t.Fatalf("code %q, want %q", b.Code, c.code)
+			}
+		})
+	}
+}
+
+func TestValidBodyIsEchoed(t *testing.T) {
+	ev := withCSRF(event("POST", "/echo"), "Zm9vYmFyYmF6")
+	ev.Headers["content-type"] = "application/json; charset=utf-8"
+	ev.Body = `{"name":"Grüße"}`
+	resp, _ := testRouter(t).Handle(context.Background(), ev)
+	if resp.StatusCode != 200 || resp.Body != `{"name":"Grüße"}` || resp.Headers["Cache-Control"] != "no-store" {
+		t.Fatalf("got %d %s %v", resp.StatusCode, resp.Body, resp.Headers)
+	}
+}
+
+func TestCSRFIsRequiredOnStateChangingRequests(t *testing.T) {
+	rt := testRouter(t)
+	session := Principal{AccountID: "a1", SessionID: "s1", CSRFDigest: ids.Digest("bound-token"), Roles: []string{RoleMember}, MustChangePassword: true}
+	cases := []struct {
+		name string
+		ev   events.APIGatewayV2HTTPRequest
+		want int
+	}{
+		{"no token at all", event("POST", "/echo"), 403},
+		{"header without cookie", func() events.APIGatewayV2HTTPRequest {
+			ev := event("POST", "/echo")
+			ev.Headers["x-csrf-token"] = "abc"
+			return ev
+		}(), 403},
+		{"cookie and header differ", func() events.APIGatewayV2HTTPRequest {
+			ev := event("POST", "/echo")
+			ev.Headers["x-csrf-token"] = "abc"
+			ev.Cookies = []string{CSRFCookie + "=abd"}
+			return ev
+		}(), 403},
+		{"duplicate cookie", func() events.APIGatewayV2HTTPRequest {
+			ev := withCSRF(event("POST", "/echo"), "abc")
+			ev.Cookies = append(ev.Cookies, CSRFCookie+"=evil")
+			return ev
+		}(), 403},
+		{"signed in but token not the session's", signedIn(withCSRF(event("PUT", "/password"), "other-token"), session), 403},
+		{"signed in with the session's token", signedIn(withCSRF(event("PUT", "/password"), "bound-token"), session), 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, _ := rt.Handle(context.Background(), c.ev)
+			if resp.StatusCode != c.want {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.want, resp.Body)
+			}
+			if c.want == 403 && decodeProblem(t, resp).Code != problem.CodeCSRF {
+				t.Fatalf("wrong code: %s", resp.Body)
+			}
+		})
+	}
+}
+
+func TestAccessRules(t *testing.T) {
+	rt := testRouter(t)
+	member := Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleMember}}
+	pending := member
+	pending.MustChangePassword = true
+	admin := Principal{AccountID: "a2", SessionID: "s2", Roles: []string{RoleMember, RoleAdmin}}
+	cases := []struct {
+		name string
+		ev   events.APIGatewayV2HTTPRequest
+		want int
+		code string
+	}{
+		{"no session", event("GET", "/me"), 401, problem.CodeUnauthenticated},
+		{"anonymous context", signedIn(event("GET", "/me"), Principal{}), 401, problem.CodeUnauthenticated},
+		{"member", signedIn(event("GET", "/me"), member), 200, ""},
+		// Promise: HKC-2 — nothing but the password change works until it is done.
+		{"temporary password blocks other routes", signedIn(event("GET", "/me"), pending), 403, problem.CodePasswordChangeRequired},
+		{"member on admin route", signedIn(event("GET", "/admin"), member), 403, problem.CodeForbidden},
+		{"admin on admin route", signedIn(event("GET", "/admin"), admin), 200, ""},
+		{"unknown route", event("GET", "/nope"), 404, problem.CodeNotFound},
+		{"panic", event("GET", "/panic"), 500, problem.CodeInternal},
+		{"internal error", event("GET", "/internal"), 500, problem.CodeInternal},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := rt.Handle(context.Background(), c.ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != c.want {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.want, resp.Body)
+			}
+			if c.code != "" {
+				b := decodeProblem(t, resp)
+				if b.Code != c.code || strings.Contains(b.Detail, "boom") || strings.Contains(b.Detail, "db down") {
+					t.Fatalf("problem %+v", b)
+				}
+			}
+		})
+	}
+}
+
+func TestLanguageNegotiation(t *testing.T) {
+	cases := []struct{ cookie, accept, want string }{
+		{"", "", "de"},
+		{"en", "de-DE", "en"},
+		{"fr", "en-GB,en;q=0.9", "en"},
+		{"", "fr-FR, en;q=0.5, de;q=0.8", "de"},
+		{"", "de;q=0, en;q=0.1", "en"},
+		{"", "ja", "de"},
+	}
+	for _, c := range cases {
+		if got := negotiateLang(c.cookie, c.accept); got != c.want {
+			t.Errorf("negotiateLang(%q, %q) = %q, want %q", c.cookie, c.accept, got, c.want)
+		}
+	}
+}
+
+func TestProblemIsInCallersLanguage(t *testing.T) {
+	ev := event("GET", "/me")
+	ev.Headers["accept-language"] = "en-US"
+	resp, _ := testRouter(t).Handle(context.Background(), ev)
+	if b := decodeProblem(t, resp); b.Detail != "Please sign in." || resp.Headers["Content-Language"] != "en" {
+		t.Fatalf("got %+v", b)
+	}
+}
+
+func TestCookiesHoldNoPersonalDataAndAreSessionCookies(t *testing.T) {
+	// Promise: AHK-4 — only session cookies: session, CSRF and language.
+	for _, c := range []string{SetSessionCookie(ids.NewToken()), SetCSRFCookie(ids.NewToken()), SetLangCookie("en")} {
+		if strings.Contains(c, "Expires") || strings.Contains(c, "Max-Age") {
+			t.Errorf("cookie is persistent: %s", c)
+		}
+		if !strings.Contains(c, "Secure") || !strings.Contains(c, "SameSite=Lax") {
+			t.Errorf("cookie lacks Secure/SameSite: %s", c)
+		}
+	}
+	if !strings.Contains(SetSessionCookie("x"), "HttpOnly") {
+		t.Error("session cookie readable by script")
+	}
+	if c := ClearSessionCookie(); !strings.Contains(c, "Max-Age=0") {
+		t.Errorf("clearing cookie does not expire it: %s", c)
+	}
+}

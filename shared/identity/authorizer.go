@@ -1,0 +1,64 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/ids"
+)
+
+// Authorizer is the HTTP API REQUEST authorizer. It resolves the session cookie to a
+// principal and always allows the call: the function behind the route decides, so a
+// missing or expired session gets Kontor's own 401 problem response instead of API
+// Gateway's bare 403 (docs/decisions.md). Nothing is cached: a revoked session stops
+// working with the next request.
+type Authorizer struct {
+	Sessions SessionStore
+	Idle     time.Duration
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// Handle is the Lambda handler.
+func (a *Authorizer) Handle(ctx context.Context, ev events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
+	p, err := a.resolve(ctx, httpapi.CookieValue(ev.Cookies, httpapi.SessionCookie))
+	if err != nil {
+		// A store failure must not let anyone in; answer anonymous and let the
+		// function say 401. Logged without the cookie.
+		a.Log.ErrorContext(ctx, "authorizer store failure", slog.String("error", err.Error()))
+		p = httpapi.Principal{}
+	}
+	return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: p.Context()}, nil
+}
+
+func (a *Authorizer) resolve(ctx context.Context, token string) (httpapi.Principal, error) {
+	if !ids.PlausibleToken(token) {
+		return httpapi.Principal{}, nil
+	}
+	s, err := a.Sessions.Session(ctx, ids.Digest(token))
+	if errors.Is(err, ErrNotFound) {
+		return httpapi.Principal{}, nil
+	}
+	if err != nil {
+		return httpapi.Principal{}, err
+	}
+	now := a.Now()
+	if !s.Live(now) {
+		return httpapi.Principal{}, nil
+	}
+	if s.NeedsTouch(now) {
+		if err := a.Sessions.Touch(ctx, s.ID, now, s.Touched(now, a.Idle)); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return httpapi.Principal{}, nil
+			}
+			// The session is valid; failing to extend it only shortens it.
+			a.Log.WarnContext(ctx, "session touch failed", slog.String("error", err.Error()))
+		}
+	}
+	return s.Principal(), nil
+}

@@ -1,0 +1,46 @@
+package identityapi
+
+import "kontor/shared/httpapi"
+
+// AccountRoutes are served by the accounts function.
+func (h Handlers) AccountRoutes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public},
+		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public},
+		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public},
+	}
+}
+
+// MemberRoutes are served by the members function.
+func (h Handlers) MemberRoutes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
+	}
+}
+
+// SessionRoutes are served by the sessions function.
+func (h Handlers) SessionRoutes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"GET /v1/csrf":                {Handler: h.IssueCSRF, Access: httpapi.Public},
+		"POST /v1/sessions":           {Handler: h.Login, Access: httpapi.Public},
+		"POST /v1/sessions/device":    {Handler: h.DeviceLogin, Access: httpapi.Public},
+		"DELETE /v1/sessions/current": {Handler: h.Logout, Access: httpapi.SignedPending},
+	}
+}
+
+// PasswordRoutes are served by the password function.
+func (h Handlers) PasswordRoutes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"POST /v1/password/forgot": {Handler: h.ForgotPassword, Access: httpapi.Public},
+		"POST /v1/password/reset":  {Handler: h.ResetPassword, Access: httpapi.Public},
+		"PUT /v1/me/password":      {Handler: h.ChangePassword, Access: httpapi.SignedPending},
+	}
+}
+
+// MeRoutes are served by the me function.
+func (h Handlers) MeRoutes() map[string]httpapi.Route {
+	return map[string]httpapi.Route{
+		"GET /v1/me":   {Handler: h.GetMe, Access: httpapi.Signed},
+		"PATCH /v1/me": {Handler: h.PatchMe, Access: httpapi.Signed},
+	}
+}

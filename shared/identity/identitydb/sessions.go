@@ -1,0 +1,119 @@
+package identitydb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/identity"
+)
+
+// Sessions implements identity.SessionStore on the session table (key pk = session
+// id; GSI byAccount on accountId; TTL at the absolute expiry).
+type Sessions struct {
+	DB    DB
+	Table string
+}
+
+// ByAccountIndex is the session table's index from account to sessions.
+const ByAccountIndex = "byAccount"
+
+type sessionItem struct {
+	PK string `dynamodbav:"pk"`
+	identity.Session
+	TTL int64 `dynamodbav:"ttl"`
+}
+
+func sessionKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": s(id)}
+}
+
+// PutSession implements identity.SessionStore.
+func (ss *Sessions) PutSession(ctx context.Context, sess identity.Session) error {
+	item, err := attributevalue.MarshalMap(sessionItem{PK: sess.ID, Session: sess, TTL: sess.AbsoluteExpiresAt.Unix()})
+	if err != nil {
+		return fmt.Errorf("marshal session: %w", err)
+	}
+	_, err = ss.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(ss.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	if err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
+	return nil
+}
+
+// Session implements identity.SessionStore.
+func (ss *Sessions) Session(ctx context.Context, id string) (identity.Session, error) {
+	res, err := ss.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(ss.Table), Key: sessionKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return identity.Session{}, fmt.Errorf("get session: %w", err)
+	}
+	if res.Item == nil {
+		return identity.Session{}, identity.ErrNotFound
+	}
+	var it sessionItem
+	if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
+		return identity.Session{}, fmt.Errorf("unmarshal session: %w", err)
+	}
+	return it.Session, nil
+}
+
+// Touch implements identity.SessionStore.
+func (ss *Sessions) Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error {
+	_, err := ss.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(ss.Table), Key: sessionKey(id),
+		UpdateExpression:          aws.String("SET lastSeenAt = :seen, idleExpiresAt = :idle"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": ts(lastSeen), ":idle": ts(idleExpires)},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return identity.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession implements identity.SessionStore; deleting a missing session is fine.
+func (ss *Sessions) DeleteSession(ctx context.Context, id string) error {
+	if _, err := ss.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(ss.Table), Key: sessionKey(id)}); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessionsOf implements identity.SessionStore.
+func (ss *Sessions) DeleteSessionsOf(ctx context.Context, accountID string) error {
+	var start map[string]types.AttributeValue
+	for {
+		out, err := ss.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName: aws.String(ss.Table), IndexName: aws.String(ByAccountIndex),
+			KeyConditionExpression:    aws.String("accountId = :a"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":a": s(accountID)},
+			ExclusiveStartKey:         start,
+		})
+		if err != nil {
+			return fmt.Errorf("list sessions: %w", err)
+		}
+		for _, item := range out.Items {
+			pk, ok := item["pk"].(*types.AttributeValueMemberS)
+			if !ok {
+				continue
+			}
+			if err := ss.DeleteSession(ctx, pk.Value); err != nil {
+				return err
+			}
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		start = out.LastEvaluatedKey
+	}
+}

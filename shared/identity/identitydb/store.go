@@ -1,0 +1,503 @@
+// Package identitydb stores the identity module's data in DynamoDB: accounts, email
+// claims, mailed tokens and login-failure counters in the identity table, sessions in
+// the session table. Items with a lifetime carry a TTL attribute, and every read
+// treats an item past its lifetime as gone.
+package identitydb
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/identity"
+)
+
+// DB is the part of the DynamoDB client the store uses.
+type DB interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+}
+
+// Store implements identity.Store on the identity table.
+type Store struct {
+	DB    DB
+	Table string
+
+	mu        sync.Mutex
+	clientKey []byte
+}
+
+var (
+	_ identity.Store        = (*Store)(nil)
+	_ identity.SessionStore = (*Sessions)(nil)
+)
+
+// Key prefixes of the identity table. Every item has pk and sk.
+const (
+	prefixAccount = "ACCOUNT#"
+	prefixEmail   = "EMAIL#"
+	prefixToken   = "TOKEN#"
+	prefixFailure = "FAILURE#"
+	keyClient     = "CONFIG#client-key"
+)
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: pk},
+		"sk": &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+func accountKey(id string) map[string]types.AttributeValue  { return key(prefixAccount+id, "ACCOUNT") }
+func claimKey(email string) map[string]types.AttributeValue { return key(prefixEmail+email, "EMAIL") }
+func tokenKey(d string) map[string]types.AttributeValue     { return key(prefixToken+d, "TOKEN") }
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func n(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+func ts(t time.Time) types.AttributeValue {
+	return &types.AttributeValueMemberS{Value: t.UTC().Format(time.RFC3339Nano)}
+}
+
+// accountItem is an account as stored: the account plus keys and TTL.
+type accountItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	identity.Account
+	TTL int64 `dynamodbav:"ttl,omitempty"`
+}
+
+type claimItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	AccountID string `dynamodbav:"accountId"`
+	TTL       int64  `dynamodbav:"ttl,omitempty"`
+}
+
+type tokenItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	identity.Token
+	TTL int64 `dynamodbav:"ttl"`
+}
+
+// live reports whether an item with this ttl (0: none) exists at now.
+func live(ttl int64, now time.Time) bool { return ttl == 0 || now.Unix() < ttl }
+
+// claimFree is the condition under which an email claim may be written: none exists,
+// or the existing one belonged to a pending account that has lapsed.
+const claimFree = "attribute_not_exists(pk) OR (attribute_exists(#ttl) AND #ttl <= :now)"
+
+// CreateAccount implements identity.Store.
+func (st *Store) CreateAccount(ctx context.Context, a identity.Account, tok *identity.Token, now time.Time) error {
+	var ttl int64
+	if a.ExpiresAt != nil {
+		ttl = a.ExpiresAt.Unix()
+	}
+	acc, err := attributevalue.MarshalMap(accountItem{PK: prefixAccount + a.ID, SK: "ACCOUNT", Account: a, TTL: ttl})
+	if err != nil {
+		return fmt.Errorf("marshal account: %w", err)
+	}
+	claim, err := attributevalue.MarshalMap(claimItem{PK: prefixEmail + a.Email, SK: "EMAIL", AccountID: a.ID, TTL: ttl})
+	if err != nil {
+		return fmt.Errorf("marshal claim: %w", err)
+	}
+	items := []types.TransactWriteItem{
+		{Put: &types.Put{
+			TableName: aws.String(st.Table), Item: claim,
+			ConditionExpression:       aws.String(claimFree),
+			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+		}},
+		{Put: &types.Put{TableName: aws.String(st.Table), Item: acc, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}
+	if tok != nil {
+		ti, err := marshalToken(*tok)
+		if err != nil {
+			return err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: ti}})
+	}
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if failed(err, 0) {
+		return identity.ErrEmailTaken
+	}
+	if err != nil {
+		return fmt.Errorf("create account: %w", err)
+	}
+	return nil
+}
+
+// failed reports whether err is a cancelled transaction whose item i failed its
+// condition.
+func failed(err error, i int) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || i >= len(tce.CancellationReasons) {
+		return false
+	}
+	return aws.ToString(tce.CancellationReasons[i].Code) == "ConditionalCheckFailed"
+}
+
+func marshalToken(t identity.Token) (map[string]types.AttributeValue, error) {
+	item, err := attributevalue.MarshalMap(tokenItem{PK: prefixToken + t.Digest, SK: "TOKEN", Token: t, TTL: t.ExpiresAt.Unix()})
+	if err != nil {
+		return nil, fmt.Errorf("marshal token: %w", err)
+	}
+	return item, nil
+}
+
+func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, out any) (bool, error) {
+	res, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, err
+	}
+	if res.Item == nil {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return false, fmt.Errorf("unmarshal: %w", err)
+	}
+	return true, nil
+}
+
+// Account implements identity.Store.
+func (st *Store) Account(ctx context.Context, id string, now time.Time) (identity.Account, error) {
+	var it accountItem
+	ok, err := st.get(ctx, accountKey(id), &it)
+	if err != nil {
+		return identity.Account{}, fmt.Errorf("get account: %w", err)
+	}
+	if !ok || !live(it.TTL, now) {
+		return identity.Account{}, identity.ErrNotFound
+	}
+	if it.TTL != 0 {
+		exp := time.Unix(it.TTL, 0).UTC()
+		it.ExpiresAt = &exp
+	}
+	return it.Account, nil
+}
+
+// AccountIDByEmail implements identity.Store.
+func (st *Store) AccountIDByEmail(ctx context.Context, email string, now time.Time) (string, error) {
+	var it claimItem
+	ok, err := st.get(ctx, claimKey(email), &it)
+	if err != nil {
+		return "", fmt.Errorf("get email claim: %w", err)
+	}
+	if !ok || !live(it.TTL, now) {
+		return "", identity.ErrNotFound
+	}
+	return it.AccountID, nil
+}
+
+// PutToken implements identity.Store.
+func (st *Store) PutToken(ctx context.Context, t identity.Token) error {
+	item, err := marshalToken(t)
+	if err != nil {
+		return err
+	}
+	if _, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item}); err != nil {
+		return fmt.Errorf("put token: %w", err)
+	}
+	return nil
+}
+
+// Token implements identity.Store.
+func (st *Store) Token(ctx context.Context, digest string, now time.Time) (identity.Token, error) {
+	var it tokenItem
+	ok, err := st.get(ctx, tokenKey(digest), &it)
+	if err != nil {
+		return identity.Token{}, fmt.Errorf("get token: %w", err)
+	}
+	if !ok || !live(it.TTL, now) {
+		return identity.Token{}, identity.ErrNotFound
+	}
+	return it.Token, nil
+}
+
+// consumeToken is the transaction item that deletes a token exactly once.
+func (st *Store) consumeToken(t identity.Token, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(st.Table), Key: tokenKey(t.Digest),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND #ttl > :now"),
+		ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+	}}
+}
+
+// SetPasswordWithToken implements identity.Store.
+func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, hash string, now time.Time) error {
+	acc, err := st.Account(ctx, t.AccountID, now)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		st.consumeToken(t, now),
+		{Update: &types.Update{
+			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
+			UpdateExpression:          aws.String("SET passwordHash = :h, #status = :active, mustChangePassword = :f, passwordChangedAt = :now REMOVE #ttl"),
+			ConditionExpression:       aws.String("attribute_exists(pk)"),
+			ExpressionAttributeNames:  map[string]string{"#status": "status", "#ttl": "ttl"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":h": s(hash), ":active": s(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now)},
+		}},
+		{Update: &types.Update{
+			TableName: aws.String(st.Table), Key: claimKey(acc.Email),
+			UpdateExpression:          aws.String("REMOVE #ttl"),
+			ConditionExpression:       aws.String("accountId = :id"),
+			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(t.AccountID)},
+		}},
+	}})
+	switch {
+	case failed(err, 0):
+		return identity.ErrNotFound
+	case failed(err, 1), failed(err, 2):
+		return identity.ErrConflict
+	case err != nil:
+		return fmt.Errorf("set password with token: %w", err)
+	}
+	return nil
+}
+
+// ChangeEmailWithToken implements identity.Store.
+func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, oldEmail string, now time.Time) error {
+	claim, err := attributevalue.MarshalMap(claimItem{PK: prefixEmail + t.NewEmail, SK: "EMAIL", AccountID: t.AccountID})
+	if err != nil {
+		return fmt.Errorf("marshal claim: %w", err)
+	}
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		st.consumeToken(t, now),
+		{Put: &types.Put{
+			TableName: aws.String(st.Table), Item: claim,
+			ConditionExpression:       aws.String(claimFree),
+			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+		}},
+		{Delete: &types.Delete{
+			TableName: aws.String(st.Table), Key: claimKey(oldEmail),
+			ConditionExpression:       aws.String("accountId = :id"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(t.AccountID)},
+		}},
+		{Update: &types.Update{
+			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
+			UpdateExpression:          aws.String("SET email = :new REMOVE pendingEmail"),
+			ConditionExpression:       aws.String("email = :old"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":new": s(t.NewEmail), ":old": s(oldEmail)},
+		}},
+	}})
+	switch {
+	case failed(err, 0):
+		return identity.ErrNotFound
+	case failed(err, 1):
+		return identity.ErrEmailTaken
+	case failed(err, 2), failed(err, 3):
+		return identity.ErrConflict
+	case err != nil:
+		return fmt.Errorf("change email: %w", err)
+	}
+	return nil
+}
+
+// SetPassword implements identity.Store.
+func (st *Store) SetPassword(ctx context.Context, id, oldHash, newHash string, now time.Time) error {
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(st.Table), Key: accountKey(id),
+		UpdateExpression:    aws.String("SET passwordHash = :new, mustChangePassword = :f, passwordChangedAt = :now"),
+		ConditionExpression: aws.String("passwordHash = :old"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":new": s(newHash), ":old": s(oldHash), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return identity.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
+}
+
+// RecordLogin implements identity.Store.
+func (st *Store) RecordLogin(ctx context.Context, id string, now time.Time) error {
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(st.Table), Key: accountKey(id),
+		UpdateExpression:          aws.String("SET lastLoginAt = :now, firstLoginAt = if_not_exists(firstLoginAt, :now)"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": ts(now)},
+	})
+	if err != nil {
+		return fmt.Errorf("record login: %w", err)
+	}
+	return nil
+}
+
+// UpdateProfile implements identity.Store. An empty name removes the attribute.
+func (st *Store) UpdateProfile(ctx context.Context, id string, c identity.ProfileChanges, now time.Time) (identity.Account, error) {
+	var set, remove []string
+	vals := map[string]types.AttributeValue{}
+	names := map[string]string{}
+	field := func(name string, v *string) {
+		if v == nil {
+			return
+		}
+		// Attribute names go through placeholders: "language" is a reserved word.
+		names["#"+name] = name
+		if *v == "" {
+			remove = append(remove, "#"+name)
+			return
+		}
+		set = append(set, "#"+name+" = :"+name)
+		vals[":"+name] = s(*v)
+	}
+	field("firstName", c.FirstName)
+	field("lastName", c.LastName)
+	field("language", c.Language)
+	field("pendingEmail", c.PendingEmail)
+	if len(set) == 0 && len(remove) == 0 {
+		return st.Account(ctx, id, now)
+	}
+	expr := ""
+	if len(set) > 0 {
+		expr = "SET " + join(set)
+	}
+	if len(remove) > 0 {
+		expr += " REMOVE " + join(remove)
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName: aws.String(st.Table), Key: accountKey(id),
+		UpdateExpression:         aws.String(expr),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ReturnValues:             types.ReturnValueAllNew,
+		ExpressionAttributeNames: names,
+	}
+	if len(vals) > 0 {
+		in.ExpressionAttributeValues = vals
+	}
+	out, err := st.DB.UpdateItem(ctx, in)
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return identity.Account{}, identity.ErrNotFound
+	}
+	if err != nil {
+		return identity.Account{}, fmt.Errorf("update profile: %w", err)
+	}
+	var it accountItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return identity.Account{}, fmt.Errorf("unmarshal account: %w", err)
+	}
+	return it.Account, nil
+}
+
+func join(parts []string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += ", "
+		}
+		out += p
+	}
+	return out
+}
+
+// Failures implements identity.Store.
+func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (map[string]int, error) {
+	ks := make([]map[string]types.AttributeValue, 0, len(keys))
+	for _, k := range keys {
+		ks = append(ks, key(prefixFailure+k, "FAILURE"))
+	}
+	out := map[string]int{}
+	req := map[string]types.KeysAndAttributes{st.Table: {Keys: ks, ConsistentRead: aws.Bool(true)}}
+	for len(req) > 0 {
+		res, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return nil, fmt.Errorf("get failure counters: %w", err)
+		}
+		for _, item := range res.Responses[st.Table] {
+			var it struct {
+				PK    string `dynamodbav:"pk"`
+				Count int    `dynamodbav:"count"`
+				TTL   int64  `dynamodbav:"ttl"`
+			}
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, fmt.Errorf("unmarshal failure counter: %w", err)
+			}
+			if live(it.TTL, now) {
+				out[it.PK[len(prefixFailure):]] = it.Count
+			}
+		}
+		req = res.UnprocessedKeys
+	}
+	return out, nil
+}
+
+// AddFailure implements identity.Store.
+func (st *Store) AddFailure(ctx context.Context, k string, expires time.Time) error {
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(st.Table), Key: key(prefixFailure+k, "FAILURE"),
+		UpdateExpression:          aws.String("ADD #count :one SET #ttl = :ttl"),
+		ExpressionAttributeNames:  map[string]string{"#count": "count", "#ttl": "ttl"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1), ":ttl": n(expires.Unix())},
+	})
+	if err != nil {
+		return fmt.Errorf("add failure: %w", err)
+	}
+	return nil
+}
+
+// ClientKey implements identity.Store. The key is made once per deployment with a
+// conditional put, so concurrent first calls agree on one key.
+func (st *Store) ClientKey(ctx context.Context) ([]byte, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.clientKey != nil {
+		return st.clientKey, nil
+	}
+	var it struct {
+		Secret []byte `dynamodbav:"secret"`
+	}
+	ok, err := st.get(ctx, key(keyClient, "CONFIG"), &it)
+	if err != nil {
+		return nil, fmt.Errorf("get client key: %w", err)
+	}
+	if !ok {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("client key: %w", err)
+		}
+		item := key(keyClient, "CONFIG")
+		item["secret"] = &types.AttributeValueMemberB{Value: secret}
+		_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+		var ccf *types.ConditionalCheckFailedException
+		switch {
+		case errors.As(err, &ccf):
+			if _, err := st.get(ctx, key(keyClient, "CONFIG"), &it); err != nil {
+				return nil, fmt.Errorf("get client key: %w", err)
+			}
+		case err != nil:
+			return nil, fmt.Errorf("put client key: %w", err)
+		default:
+			it.Secret = secret
+		}
+	}
+	if len(it.Secret) < 16 {
+		return nil, errors.New("client key is malformed")
+	}
+	st.clientKey = it.Secret
+	return st.clientKey, nil
+}

@@ -1,0 +1,340 @@
+// Package identityprivacy gives the privacy core access to the identity module's
+// data: export, erasure, deactivation and the retention sweep over the identity and
+// session tables.
+package identityprivacy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/identity"
+	"kontor/shared/identity/identitydb"
+	"kontor/shared/privacy"
+)
+
+// DB is the part of the DynamoDB client the module uses.
+type DB interface {
+	identitydb.DB
+	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+}
+
+// Module implements privacy.Module for identity.
+type Module struct {
+	DB       DB
+	Identity string // identity table
+	Sessions string // session table
+}
+
+func (m *Module) store() *identitydb.Store { return &identitydb.Store{DB: m.DB, Table: m.Identity} }
+func (m *Module) sessions() *identitydb.Sessions {
+	return &identitydb.Sessions{DB: m.DB, Table: m.Sessions}
+}
+
+// Name implements privacy.Module.
+func (m *Module) Name() string { return "identity" }
+
+// Kinds implements privacy.Module.
+func (m *Module) Kinds() []privacy.Kind { return identity.PrivacyKinds() }
+
+// SessionView is a session as the person sees it in their export.
+type SessionView struct {
+	CreatedAt         time.Time `json:"createdAt"`
+	LastSeenAt        time.Time `json:"lastSeenAt"`
+	IdleExpiresAt     time.Time `json:"idleExpiresAt"`
+	AbsoluteExpiresAt time.Time `json:"absoluteExpiresAt"`
+}
+
+// TokenView is a pending single-use link.
+type TokenView struct {
+	Kind      string    `json:"kind"`
+	NewEmail  string    `json:"newEmail,omitempty"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Export implements privacy.Module.
+func (m *Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
+	now := time.Now().UTC()
+	out := map[string]any{}
+	acc, err := m.store().Account(ctx, s.AccountID, now)
+	if errors.Is(err, identity.ErrNotFound) {
+		for _, k := range m.Kinds() {
+			out[k.ID] = nil
+		}
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out["identity.account"] = map[string]any{
+		"email": acc.Email, "firstName": acc.FirstName, "lastName": acc.LastName, "language": acc.Language,
+		"roles": acc.Roles, "status": acc.Status, "pendingEmail": acc.PendingEmail,
+	}
+	out["identity.credentials"] = map[string]any{
+		"passwordSet": acc.PasswordHash != "", "storedAs": "argon2id hash", "mustChangePassword": acc.MustChangePassword,
+		"passwordChangedAt": acc.PasswordChangedAt,
+	}
+	out["identity.login-times"] = map[string]any{"registeredAt": acc.RegisteredAt, "firstLoginAt": acc.FirstLoginAt, "lastLoginAt": acc.LastLoginAt}
+	out["identity.acceptance"] = map[string]any{
+		"termsVersion": acc.TermsVersion, "termsAcceptedAt": acc.TermsAcceptedAt,
+		"privacyVersion": acc.PrivacyVersion, "privacyAcceptedAt": acc.PrivacyAcceptedAt, "invitedBy": acc.InvitedBy,
+	}
+	tokens, err := m.tokensOf(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	views := []TokenView{}
+	for _, t := range tokens {
+		if t.ExpiresAt.After(now) {
+			views = append(views, TokenView{Kind: t.Kind, NewEmail: t.NewEmail, ExpiresAt: t.ExpiresAt})
+		}
+	}
+	out["identity.tokens"] = views
+	failures := map[string]int{}
+	if secret, err := m.store().ClientKey(ctx); err == nil {
+		counts, err := m.store().Failures(ctx, identity.FailureKeys(secret, acc.Email, now), now)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range counts {
+			failures["failedSignInsThisWindow"] += c
+		}
+	}
+	out["identity.login-failures"] = failures
+	devices, err := m.store().Devices(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if devices == nil {
+		devices = []identity.Device{}
+	}
+	out["identity.devices"] = devices
+	sess, err := m.sessionsOf(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	sv := []SessionView{}
+	for _, x := range sess {
+		if x.Live(now) {
+			sv = append(sv, SessionView{CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, IdleExpiresAt: x.IdleExpiresAt, AbsoluteExpiresAt: x.AbsoluteExpiresAt})
+		}
+	}
+	out["identity.sessions"] = sv
+	return out, nil
+}
+
+func (m *Module) sessionsOf(ctx context.Context, accountID string) ([]identity.Session, error) {
+	var ids []string
+	var start map[string]types.AttributeValue
+	for {
+		out, err := m.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName: aws.String(m.Sessions), IndexName: aws.String(identitydb.ByAccountIndex), ExclusiveStartKey: start,
+			KeyConditionExpression:    aws.String("accountId = :a"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: accountID}},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
+		}
+		for _, it := range out.Items {
+			if pk, ok := it["pk"].(*types.AttributeValueMemberS); ok {
+				ids = append(ids, pk.Value)
+			}
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			break
+		}
+		start = out.LastEvaluatedKey
+	}
+	var res []identity.Session
+	for _, id := range ids {
+		s, err := m.sessions().Session(ctx, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		res = append(res, s)
+	}
+	return res, nil
+}
+
+// scan walks a table with an optional filter and calls fn for each item.
+func (m *Module) scan(ctx context.Context, table, filter string, vals map[string]types.AttributeValue, names map[string]string, fn func(map[string]types.AttributeValue) error) error {
+	var start map[string]types.AttributeValue
+	for {
+		in := &dynamodb.ScanInput{TableName: aws.String(table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true)}
+		if filter != "" {
+			in.FilterExpression, in.ExpressionAttributeValues = aws.String(filter), vals
+			if len(names) > 0 {
+				in.ExpressionAttributeNames = names
+			}
+		}
+		out, err := m.DB.Scan(ctx, in)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", table, err)
+		}
+		for _, it := range out.Items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		start = out.LastEvaluatedKey
+	}
+}
+
+func (m *Module) tokensOf(ctx context.Context, accountID string) ([]identity.Token, error) {
+	var out []identity.Token
+	err := m.scan(ctx, m.Identity, "begins_with(pk, :p) AND accountId = :a",
+		map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "TOKEN#"}, ":a": &types.AttributeValueMemberS{Value: accountID}}, nil,
+		func(it map[string]types.AttributeValue) error {
+			var t identity.Token
+			if err := attributevalue.UnmarshalMap(it, &t); err != nil {
+				return err
+			}
+			out = append(out, t)
+			return nil
+		})
+	return out, err
+}
+
+func (m *Module) deleteKey(ctx context.Context, table string, it map[string]types.AttributeValue) error {
+	k := map[string]types.AttributeValue{"pk": it["pk"]}
+	if sk, ok := it["sk"]; ok && table == m.Identity {
+		k["sk"] = sk
+	}
+	if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: k}); err != nil {
+		return fmt.Errorf("delete from %s: %w", table, err)
+	}
+	return nil
+}
+
+// Deactivate ends every session and stops sign-in: the first step of an erasure,
+// taken even while a legal hold keeps the data.
+func (m *Module) Deactivate(ctx context.Context, s privacy.Subject) error {
+	_, err := m.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(m.Identity),
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + s.AccountID}, "sk": &types.AttributeValueMemberS{Value: "ACCOUNT"},
+		},
+		UpdateExpression:          aws.String("SET #status = :d"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: identity.StatusDeactivated}},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("deactivate: %w", err)
+	}
+	return m.sessions().DeleteSessionsOf(ctx, s.AccountID)
+}
+
+// Erase implements privacy.Module: sessions, pending links, the email claim (so the
+// address can register again) and the account itself.
+func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
+	if err := m.sessions().DeleteSessionsOf(ctx, s.AccountID); err != nil {
+		return err
+	}
+	devices, err := m.store().Devices(ctx, s.AccountID)
+	if err != nil {
+		return err
+	}
+	for _, d := range devices {
+		if err := m.store().DeleteDevice(ctx, s.AccountID, d.ID); err != nil {
+			return err
+		}
+	}
+	tokens, err := m.tokensOf(ctx, s.AccountID)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		if err := m.deleteKey(ctx, m.Identity, map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "TOKEN#" + t.Digest}, "sk": &types.AttributeValueMemberS{Value: "TOKEN"},
+		}); err != nil {
+			return err
+		}
+	}
+	if s.Email != "" {
+		_, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			TableName: aws.String(m.Identity),
+			Key: map[string]types.AttributeValue{
+				"pk": &types.AttributeValueMemberS{Value: "EMAIL#" + s.Email}, "sk": &types.AttributeValueMemberS{Value: "EMAIL"},
+			},
+			ConditionExpression:       aws.String("accountId = :a"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: s.AccountID}},
+		})
+		var ccf *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &ccf) {
+			return fmt.Errorf("delete email claim: %w", err)
+		}
+	}
+	return m.deleteKey(ctx, m.Identity, map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + s.AccountID}, "sk": &types.AttributeValueMemberS{Value: "ACCOUNT"},
+	})
+}
+
+// kindOf maps an identity-table key prefix to the privacy kind it holds.
+func kindOf(pk string) string {
+	switch {
+	case strings.HasPrefix(pk, "ACCOUNT#"), strings.HasPrefix(pk, "EMAIL#"):
+		return "identity.account"
+	case strings.HasPrefix(pk, "TOKEN#"):
+		return "identity.tokens"
+	case strings.HasPrefix(pk, "FAILURE#"):
+		return "identity.login-failures"
+	}
+	return ""
+}
+
+// Sweep implements privacy.Module: items past their TTL in the identity table
+// (lapsed pending accounts and their claims, used-up links, old failure counters)
+// and sessions past their idle or absolute timeout. Items of held subjects stay.
+func (m *Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
+	counts := map[string]int{}
+	nowN := &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())}
+	err := m.scan(ctx, m.Identity, "#ttl <= :now", map[string]types.AttributeValue{":now": nowN}, map[string]string{"#ttl": "ttl"},
+		func(it map[string]types.AttributeValue) error {
+			pk := it["pk"].(*types.AttributeValueMemberS).Value
+			kind := kindOf(pk)
+			if kind == "" {
+				return nil
+			}
+			owner := ""
+			if strings.HasPrefix(pk, "ACCOUNT#") {
+				owner = strings.TrimPrefix(pk, "ACCOUNT#")
+			} else if a, ok := it["accountId"].(*types.AttributeValueMemberS); ok {
+				owner = a.Value
+			}
+			if owner != "" && held(owner) {
+				return nil
+			}
+			counts[kind]++
+			return m.deleteKey(ctx, m.Identity, it)
+		})
+	if err != nil {
+		return counts, err
+	}
+	err = m.scan(ctx, m.Sessions, "", nil, nil, func(it map[string]types.AttributeValue) error {
+		var s identity.Session
+		if err := attributevalue.UnmarshalMap(it, &s); err != nil {
+			return err
+		}
+		if s.Live(now) || held(s.AccountID) {
+			return nil
+		}
+		counts["identity.sessions"]++
+		return m.deleteKey(ctx, m.Sessions, it)
+	})
+	return counts, err
+}

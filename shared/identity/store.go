@@ -1,0 +1,100 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"kontor/shared/mail"
+)
+
+// Store errors.
+var (
+	ErrNotFound   = errors.New("identity: not found")
+	ErrEmailTaken = errors.New("identity: email taken")
+	ErrConflict   = errors.New("identity: changed concurrently")
+)
+
+// Token kinds.
+const (
+	TokenConfirm     = "confirm"      // set the first password of a self-registered account
+	TokenReset       = "reset"        // forgotten password
+	TokenEmailChange = "email-change" // confirm a new email address
+)
+
+// Token lifetimes.
+const (
+	ConfirmTokenTTL     = 24 * time.Hour
+	ResetTokenTTL       = time.Hour
+	EmailChangeTokenTTL = 24 * time.Hour
+	PendingAccountTTL   = 7 * 24 * time.Hour
+)
+
+// Token is a single-use secret sent by mail, stored only as its digest.
+type Token struct {
+	Digest    string    `dynamodbav:"digest"`
+	Kind      string    `dynamodbav:"kind"`
+	AccountID string    `dynamodbav:"accountId"`
+	NewEmail  string    `dynamodbav:"newEmail,omitempty"`
+	ExpiresAt time.Time `dynamodbav:"expiresAt"`
+}
+
+// ProfileChanges are the fields a person may change directly; nil leaves a field alone.
+type ProfileChanges struct {
+	FirstName    *string
+	LastName     *string
+	Language     *string
+	PendingEmail *string
+}
+
+// Store persists accounts, tokens and login-failure counters.
+type Store interface {
+	// CreateAccount stores a new account and its email claim, plus tok if not nil,
+	// atomically. ErrEmailTaken when a live claim on the address exists.
+	CreateAccount(ctx context.Context, a Account, tok *Token, now time.Time) error
+	// Account returns a live account by id, or ErrNotFound.
+	Account(ctx context.Context, id string, now time.Time) (Account, error)
+	// AccountIDByEmail resolves a normalized email address, or ErrNotFound.
+	AccountIDByEmail(ctx context.Context, email string, now time.Time) (string, error)
+	// PutToken stores a token.
+	PutToken(ctx context.Context, t Token) error
+	// Token returns a live token by digest, or ErrNotFound.
+	Token(ctx context.Context, digest string, now time.Time) (Token, error)
+	// SetPasswordWithToken consumes t and sets the account's password, activating it
+	// and clearing any temporary-password flag, atomically. ErrNotFound when t was
+	// already used.
+	SetPasswordWithToken(ctx context.Context, t Token, passwordHash string, now time.Time) error
+	// ChangeEmailWithToken consumes t and moves the account and its claim to
+	// t.NewEmail, atomically. ErrEmailTaken when the address was claimed meanwhile.
+	ChangeEmailWithToken(ctx context.Context, t Token, oldEmail string, now time.Time) error
+	// SetPassword replaces the password hash if it still is oldHash (ErrConflict).
+	SetPassword(ctx context.Context, id, oldHash, newHash string, now time.Time) error
+	// RecordLogin sets lastLoginAt, and firstLoginAt once (AHK-3).
+	RecordLogin(ctx context.Context, id string, now time.Time) error
+	// UpdateProfile applies changes and returns the updated account.
+	UpdateProfile(ctx context.Context, id string, c ProfileChanges, now time.Time) (Account, error)
+	// Failures returns the failure counts of live counters by key.
+	Failures(ctx context.Context, keys []string, now time.Time) (map[string]int, error)
+	// AddFailure increments a counter that lives until expires.
+	AddFailure(ctx context.Context, key string, expires time.Time) error
+	// ClientKey returns the deployment's secret key for pseudonymising client
+	// addresses, creating it once.
+	ClientKey(ctx context.Context) ([]byte, error)
+}
+
+// SessionStore persists sessions.
+type SessionStore interface {
+	PutSession(ctx context.Context, s Session) error
+	// Session returns a session by id, or ErrNotFound; the caller checks Live.
+	Session(ctx context.Context, id string) (Session, error)
+	// Touch moves a session's idle deadline.
+	Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteSessionsOf revokes every session of an account.
+	DeleteSessionsOf(ctx context.Context, accountID string) error
+}
+
+// Mailer delivers mail; the outbox implements it.
+type Mailer interface {
+	Deliver(ctx context.Context, m mail.Message) error
+}

@@ -1,0 +1,85 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Retention is how long an unsent message may stay in the outbox; DynamoDB TTL is the
+// backstop, and the sweep drops anything older itself.
+const Retention = 24 * time.Hour
+
+// MaxAttempts bounds sends of one message.
+const MaxAttempts = 8
+
+// StreamGrace is how long the sweep leaves a new message to the stream, so the two
+// do not send it at the same time.
+const StreamGrace = 2 * time.Minute
+
+// PutDB is the part of the DynamoDB client that enqueueing needs.
+type PutDB interface {
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+}
+
+// Outbox queues messages in the outbox table. It does not send: the table's stream
+// hands each new message to the dispatcher function, which alone may use SES. So a
+// request never waits for the mail service, and no request function holds a right
+// to send mail.
+type Outbox struct {
+	DB    PutDB
+	Table string
+	Now   func() time.Time
+}
+
+// item is a queued message as stored.
+type item struct {
+	PK          string `dynamodbav:"pk"`
+	ID          string `dynamodbav:"id"`
+	To          string `dynamodbav:"to"`
+	Subject     string `dynamodbav:"subject"`
+	Text        string `dynamodbav:"text"`
+	Attempts    int    `dynamodbav:"attempts"`
+	NextAttempt int64  `dynamodbav:"nextAttempt"`
+	CreatedAt   int64  `dynamodbav:"createdAt"`
+	TTL         int64  `dynamodbav:"ttl"`
+}
+
+func (it item) message() Message {
+	return Message{ID: it.ID, To: it.To, Subject: it.Subject, Text: it.Text}
+}
+
+func key(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "MAIL#" + id}}
+}
+
+// Deliver queues m for sending. Queueing the same message id twice is harmless.
+func (o *Outbox) Deliver(ctx context.Context, m Message) error {
+	now := o.Now()
+	av, err := attributevalue.MarshalMap(item{
+		PK: "MAIL#" + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
+		NextAttempt: now.Add(StreamGrace).Unix(), CreatedAt: now.Unix(), TTL: now.Add(Retention).Unix(),
+	})
+	if err != nil {
+		return fmt.Errorf("marshal mail %s: %w", m.ID, err)
+	}
+	_, err = o.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           aws.String(o.Table),
+		Item:                av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue mail %s: %w", m.ID, err)
+	}
+	return nil
+}

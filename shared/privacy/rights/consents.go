@@ -1,0 +1,218 @@
+package rights
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
+	"kontor/shared/problem"
+)
+
+// Purpose is something a person can consent to.
+type Purpose struct {
+	ID          string             `json:"id"`
+	Version     string             `json:"version"`
+	LegalBasis  privacy.LegalBasis `json:"legalBasis"`
+	Description privacy.Text       `json:"description"`
+}
+
+// Purposes are the consents Kontor asks for, with the current text version.
+var Purposes = []Purpose{
+	{ID: "portal-processing", Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+		DE: "Verarbeitung aller Angaben, die Sie über das Portal übermitteln (H4U-3).",
+		EN: "Processing of everything you submit through the portal (H4U-3)."}},
+	{ID: "health-data", Version: "2026-01", LegalBasis: privacy.ExplicitConsent, Description: privacy.Text{
+		DE: "Verarbeitung von Gesundheitsdaten in eingereichten Rechnungen, nur zur Prüfung und Erstattung (H4U-7).",
+		EN: "Processing of health data in submitted invoices, only for review and reimbursement (H4U-7)."}},
+	{ID: "marketing-alerts", Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+		DE: "E-Mail-Benachrichtigungen und andere Werbung.",
+		EN: "Email alerts and other marketing."}},
+}
+
+func purpose(id string) (Purpose, bool) {
+	for _, p := range Purposes {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Purpose{}, false
+}
+
+// Withdrawer is implemented by modules that keep data resting only on a consent;
+// they delete it when the consent is withdrawn and return how much they deleted.
+type Withdrawer interface {
+	OnWithdraw(ctx context.Context, s privacy.Subject, purpose string) (int, error)
+}
+
+// ConsentView is a purpose with the person's current answer.
+type ConsentView struct {
+	Purpose
+	privacydb.Consent
+}
+
+// Consents lists the person's consents and their history. The acceptance of the
+// terms of use and the privacy notice at registration (HKC-1) leads the list; it is
+// part of the contract and is not withdrawn here but by closing the account.
+func (s *Service) Consents(ctx context.Context, p httpapi.Principal) ([]privacydb.Consent, []privacydb.ConsentEvent, error) {
+	cur, err := s.Store.Consents(ctx, p.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if acc, err := s.Accounts.Account(ctx, p.AccountID, s.Now()); err == nil {
+		var accepted []privacydb.Consent
+		if acc.TermsVersion != "" {
+			accepted = append(accepted, privacydb.Consent{Purpose: "terms-of-use", Granted: true, TextVersion: acc.TermsVersion, GrantedAt: acc.TermsAcceptedAt})
+		}
+		if acc.PrivacyVersion != "" {
+			accepted = append(accepted, privacydb.Consent{Purpose: "privacy-notice", Granted: true, TextVersion: acc.PrivacyVersion, GrantedAt: acc.PrivacyAcceptedAt})
+		}
+		cur = append(accepted, cur...)
+	}
+	hist, err := s.Store.ConsentHistory(ctx, p.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nonNil(cur), nonNil(hist), nil
+}
+
+// Grant records a consent to the current text version of a purpose.
+func (s *Service) Grant(ctx context.Context, p httpapi.Principal, purposeID, version string) (privacydb.Consent, error) {
+	pu, ok := purpose(purposeID)
+	if !ok {
+		return privacydb.Consent{}, problem.New(http.StatusNotFound, CodeUnknownPurpose)
+	}
+	if version != pu.Version {
+		return privacydb.Consent{}, problem.Invalid(problem.FieldError{Field: "textVersion", Code: problem.FieldOutdated})
+	}
+	now := s.Now()
+	c := privacydb.Consent{Purpose: pu.ID, Granted: true, TextVersion: version, GrantedAt: &now}
+	if err := s.Store.SetConsent(ctx, p.AccountID, c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "granted", TextVersion: version, At: now}); err != nil {
+		return privacydb.Consent{}, err
+	}
+	s.Log.InfoContext(ctx, "consent granted", slog.String("accountId", p.AccountID), slog.String("purpose", pu.ID))
+	return c, nil
+}
+
+// Withdraw withdraws a consent for the future (Art. 7(3)) and has every module
+// delete the data that rested only on it (HKC-16, H4U-9).
+func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID string) (privacydb.Consent, int, error) {
+	pu, ok := purpose(purposeID)
+	if !ok {
+		return privacydb.Consent{}, 0, problem.New(http.StatusNotFound, CodeUnknownPurpose)
+	}
+	cur, err := s.Store.Consents(ctx, p.AccountID)
+	if err != nil {
+		return privacydb.Consent{}, 0, err
+	}
+	var c *privacydb.Consent
+	for i := range cur {
+		if cur[i].Purpose == pu.ID && cur[i].Granted {
+			c = &cur[i]
+		}
+	}
+	if c == nil {
+		return privacydb.Consent{}, 0, problem.New(http.StatusConflict, CodeNotGranted)
+	}
+	now := s.Now()
+	c.Granted, c.WithdrawnAt = false, &now
+	if err := s.Store.SetConsent(ctx, p.AccountID, *c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {
+		return privacydb.Consent{}, 0, err
+	}
+	deleted := 0
+	sub := privacy.Subject{AccountID: p.AccountID}
+	if acc, err := s.Accounts.Account(ctx, p.AccountID, now); err == nil {
+		sub.Email = acc.Email
+	}
+	for _, m := range s.Modules {
+		if w, ok := m.(Withdrawer); ok {
+			n, err := w.OnWithdraw(ctx, sub, pu.ID)
+			if err != nil {
+				return privacydb.Consent{}, deleted, err
+			}
+			deleted += n
+		}
+	}
+	s.Log.InfoContext(ctx, "consent withdrawn", slog.String("accountId", p.AccountID), slog.String("purpose", pu.ID), slog.Int("deleted", deleted))
+	return *c, deleted, nil
+}
+
+// Restrict sets or lifts the restriction of processing (Art. 18). While set, the
+// data is only stored: retention sweeps keep it, and modules that process data
+// check the flag.
+func (s *Service) Restrict(ctx context.Context, p httpapi.Principal, on bool) error {
+	if !on {
+		return s.Store.ClearFlag(ctx, p.AccountID, privacydb.FlagRestriction)
+	}
+	return s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagRestriction, Since: s.Now()})
+}
+
+// Restricted reports whether a person's processing is restricted.
+func (s *Service) Restricted(ctx context.Context, accountID string) (bool, error) {
+	flags, err := s.Store.Flags(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range flags {
+		if f.Kind == privacydb.FlagRestriction {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Objection scopes.
+const (
+	ObjectMarketing = "marketing"
+	ObjectAll       = "all"
+)
+
+// Object records an objection (Art. 21). To direct marketing it needs no reason and
+// stops alerts at once (the marketing consent is withdrawn). A general objection
+// ends the use of the service: the account is closed through the erasure job.
+func (s *Service) Object(ctx context.Context, p httpapi.Principal, scope string) error {
+	switch scope {
+	case ObjectMarketing:
+		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectMarketing, Since: s.Now()}); err != nil {
+			return err
+		}
+		_, _, err := s.Withdraw(ctx, p, "marketing-alerts")
+		if p, ok := problem.As(err); ok && p.Code == CodeNotGranted {
+			return nil
+		}
+		return err
+	case ObjectAll:
+		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectAll, Since: s.Now()}); err != nil {
+			return err
+		}
+		_, err := s.Erase(ctx, p, "objection")
+		return err
+	}
+	return problem.Invalid(problem.FieldError{Field: "scope", Code: problem.FieldInvalidValue})
+}
+
+// MarketingAllowed reports whether marketing may reach a person: consent granted
+// and no objection. Modules that send alerts ask this.
+func (s *Service) MarketingAllowed(ctx context.Context, accountID string) (bool, error) {
+	flags, err := s.Store.Flags(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range flags {
+		if f.Kind == privacydb.FlagObjectMarketing || f.Kind == privacydb.FlagObjectAll || f.Kind == privacydb.FlagRestriction {
+			return false, nil
+		}
+	}
+	cur, err := s.Store.Consents(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cur {
+		if c.Purpose == "marketing-alerts" {
+			return c.Granted, nil
+		}
+	}
+	return false, nil
+}

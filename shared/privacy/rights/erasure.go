@@ -1,0 +1,130 @@
+package rights
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
+)
+
+// Erasure job states.
+const (
+	JobRunning = "running"
+	JobHeld    = "held"
+	JobDone    = "done"
+)
+
+// stepDeactivate is the first step of every job: sessions end, sign-in stops.
+const stepDeactivate = "deactivate"
+
+// StaleAfter is how long a running job may go without progress before the sweep
+// takes it over (its runner was killed).
+const StaleAfter = 2 * time.Minute
+
+// Erase deletes the signed-in person's data in every module (Art. 17, HKC-14,
+// HGK-16). It runs as a job that records each finished module, so a run killed half
+// way is resumed by the sweep, and asking twice is harmless. Under a legal hold the
+// account is deactivated at once and the data kept until the hold is lifted.
+func (s *Service) Erase(ctx context.Context, p httpapi.Principal, reason string) (privacydb.Job, error) {
+	sub, _, err := s.subject(ctx, p.AccountID)
+	if err != nil {
+		return privacydb.Job{}, err
+	}
+	now := s.Now()
+	j, err := s.Store.PutJob(ctx, privacydb.Job{AccountID: sub.AccountID, Email: sub.Email, Reason: reason, Status: JobRunning, RequestedAt: now, UpdatedAt: now})
+	if err != nil {
+		return privacydb.Job{}, fmt.Errorf("create erasure job: %w", err)
+	}
+	s.Log.InfoContext(ctx, "erasure requested", slog.String("accountId", sub.AccountID), slog.String("reason", reason))
+	return s.run(ctx, j)
+}
+
+// run carries a job forward from where it stands.
+func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, error) {
+	if j.Status == JobDone {
+		return j, nil
+	}
+	sub := privacy.Subject{AccountID: j.AccountID, Email: j.Email}
+	save := func() error {
+		j.UpdatedAt = s.Now()
+		var err error
+		j, err = s.Store.SaveJob(ctx, j)
+		return err
+	}
+	if !slices.Contains(j.Done, stepDeactivate) {
+		if err := s.Deactivator.Deactivate(ctx, sub); err != nil {
+			return j, fmt.Errorf("erasure %s: deactivate: %w", j.AccountID, err)
+		}
+		j.Done = append(j.Done, stepDeactivate)
+		if err := save(); err != nil {
+			return j, err
+		}
+	}
+	if _, err := s.Store.Hold(ctx, j.AccountID); err == nil {
+		if j.Status != JobHeld {
+			j.Status = JobHeld
+			if err := save(); err != nil {
+				return j, err
+			}
+		}
+		s.Log.InfoContext(ctx, "erasure waits for legal hold", slog.String("accountId", j.AccountID))
+		return j, nil
+	} else if !errors.Is(err, privacydb.ErrNotFound) {
+		return j, err
+	}
+	j.Status = JobRunning
+	for _, m := range s.Modules {
+		if slices.Contains(j.Done, m.Name()) {
+			continue
+		}
+		if err := m.Erase(ctx, sub); err != nil {
+			// Progress so far is saved; the sweep resumes from here.
+			_ = save()
+			return j, fmt.Errorf("erasure %s: module %s: %w", j.AccountID, m.Name(), err)
+		}
+		j.Done = append(j.Done, m.Name())
+		if err := save(); err != nil {
+			return j, err
+		}
+	}
+	j.Status, j.Email = JobDone, ""
+	if err := save(); err != nil {
+		return j, err
+	}
+	s.Log.InfoContext(ctx, "erasure done", slog.String("accountId", j.AccountID))
+	return j, nil
+}
+
+// ResumeJobs finishes erasures whose runner stopped (no progress for StaleAfter) and
+// held ones whose hold was lifted. It returns how many it carried on.
+func (s *Service) ResumeJobs(ctx context.Context) (int, error) {
+	jobs, err := s.Store.Jobs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, j := range jobs {
+		stale := j.Status == JobRunning && s.Now().Sub(j.UpdatedAt) >= StaleAfter
+		if !stale && j.Status != JobHeld {
+			continue
+		}
+		before := j.Status
+		j, err := s.run(ctx, j)
+		if errors.Is(err, privacydb.ErrConflict) {
+			continue // someone else carries it
+		}
+		if err != nil {
+			return n, err
+		}
+		if j.Status != before || before == JobRunning {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,295 @@
+// Package rights carries out the data-subject rights over every module of the
+// privacy registry: access and portability (export), consent grant and withdrawal,
+// restriction, objection, erasure as a resumable job, legal holds, the retention
+// sweep and the published record of processing.
+package rights
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/identity"
+	"kontor/shared/ids"
+	"kontor/shared/mail"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
+	"kontor/shared/problem"
+)
+
+// Accounts resolves an account id to the account (email, language, status).
+type Accounts interface {
+	Account(ctx context.Context, id string, now time.Time) (identity.Account, error)
+}
+
+// Deactivator ends a person's sessions and sign-in, the first step of an erasure.
+type Deactivator interface {
+	Deactivate(ctx context.Context, s privacy.Subject) error
+}
+
+// Mailer queues mail.
+type Mailer interface {
+	Deliver(ctx context.Context, m mail.Message) error
+}
+
+// Service carries out the rights. Functions fill the fields their routes need.
+type Service struct {
+	Store       *privacydb.Store
+	Modules     []privacy.Module
+	Accounts    Accounts
+	Deactivator Deactivator
+	Mail        Mailer
+	Now         func() time.Time
+	Log         *slog.Logger
+	// Params are the deployment parameters in force, reported in the record of
+	// processing (for example the retention periods).
+	Params map[string]string
+}
+
+// Problem codes of the privacy module.
+const (
+	CodeUnknownPurpose = problem.CodeUnknownPurpose
+	CodeNotGranted     = problem.CodeConsentNotGranted
+	CodeHeld           = problem.CodeHoldExists
+)
+
+func (s *Service) subject(ctx context.Context, accountID string) (privacy.Subject, identity.Account, error) {
+	acc, err := s.Accounts.Account(ctx, accountID, s.Now())
+	if errors.Is(err, identity.ErrNotFound) {
+		return privacy.Subject{AccountID: accountID}, identity.Account{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	if err != nil {
+		return privacy.Subject{}, identity.Account{}, fmt.Errorf("load account: %w", err)
+	}
+	return privacy.Subject{AccountID: acc.ID, Email: acc.Email}, acc, nil
+}
+
+// Kinds returns every declared kind, module by module.
+func (s *Service) Kinds() []privacy.Kind {
+	var out []privacy.Kind
+	for _, m := range s.Modules {
+		out = append(out, m.Kinds()...)
+	}
+	return out
+}
+
+// Category is one kind of data in an export: what it is and what is stored.
+type Category struct {
+	privacy.Kind
+	Data any `json:"data"`
+}
+
+// Route names a place where the person can correct their data (Art. 16).
+type Route struct {
+	Method string   `json:"method"`
+	Path   string   `json:"path"`
+	Fields []string `json:"fields"`
+}
+
+// Rectification lists the routes through which data can be corrected.
+var Rectification = []Route{
+	{Method: "PATCH", Path: "/v1/me", Fields: []string{"firstName", "lastName", "email", "language"}},
+	{Method: "PUT", Path: "/v1/me/password", Fields: []string{"password"}},
+	{Method: "PUT", Path: "/v1/me/consents/{purpose}", Fields: []string{"consent"}},
+}
+
+// Export is the complete, machine-readable answer to an access request (Art. 15,
+// Art. 20).
+type Export struct {
+	Format             string     `json:"format"`
+	GeneratedAt        time.Time  `json:"generatedAt"`
+	AccountID          string     `json:"accountId"`
+	Processed          bool       `json:"processed"`
+	Restricted         bool       `json:"restricted"`
+	Objections         []string   `json:"objections"`
+	LegalHold          *HoldView  `json:"legalHold"`
+	AutomatedDecisions string     `json:"automatedDecisions"`
+	Controller         string     `json:"controller"`
+	Categories         []Category `json:"categories"`
+	Rectification      []Route    `json:"rectification"`
+	ComplaintAuthority string     `json:"complaint"`
+}
+
+// HoldView is how a hold shows in the person's export.
+type HoldView struct {
+	Reason   string    `json:"reason"`
+	PlacedAt time.Time `json:"placedAt"`
+}
+
+// Export collects everything stored about the signed-in person from every module,
+// with purpose, legal basis, recipients, retention and source per category. A
+// module that leaves out one of its declared kinds makes the export fail rather
+// than be incomplete.
+func (s *Service) Export(ctx context.Context, p httpapi.Principal) (Export, error) {
+	sub, _, err := s.subject(ctx, p.AccountID)
+	if err != nil {
+		return Export{}, err
+	}
+	doc := Export{
+		Format: "kontor-export/1", GeneratedAt: s.Now(), AccountID: sub.AccountID, Objections: []string{},
+		AutomatedDecisions: "none: Kontor makes no automated decisions and no profiling (Art. 22 GDPR)",
+		Controller:         "the operator of this portal",
+		ComplaintAuthority: "You may complain to a data protection supervisory authority (Art. 77 GDPR).",
+		Rectification:      Rectification,
+	}
+	for _, m := range s.Modules {
+		data, err := m.Export(ctx, sub)
+		if err != nil {
+			return Export{}, fmt.Errorf("export %s: %w", m.Name(), err)
+		}
+		for _, k := range m.Kinds() {
+			v, ok := data[k.ID]
+			if !ok {
+				return Export{}, fmt.Errorf("export %s: module left out kind %s", m.Name(), k.ID)
+			}
+			if !empty(v) {
+				doc.Processed = true
+			}
+			doc.Categories = append(doc.Categories, Category{Kind: k, Data: v})
+		}
+	}
+	flags, err := s.Store.Flags(ctx, sub.AccountID)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, f := range flags {
+		if f.Kind == privacydb.FlagRestriction {
+			doc.Restricted = true
+		} else {
+			doc.Objections = append(doc.Objections, strings.TrimPrefix(f.Kind, "objection-"))
+		}
+	}
+	if h, err := s.Store.Hold(ctx, sub.AccountID); err == nil {
+		doc.LegalHold = &HoldView{Reason: h.Reason, PlacedAt: h.PlacedAt}
+	} else if !errors.Is(err, privacydb.ErrNotFound) {
+		return Export{}, err
+	}
+	return doc, nil
+}
+
+func empty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// audit records an admin action; ids and reasons only.
+func (s *Service) audit(ctx context.Context, action, actor, subject, reason string) error {
+	return s.Store.Audit(ctx, privacydb.AuditEntry{At: s.Now(), Action: action, Actor: actor, Subject: subject, Reason: reason})
+}
+
+// checkReason validates a free-text reason (holds): required, bounded, no control characters.
+func checkReason(r string) error {
+	r = strings.TrimSpace(r)
+	switch {
+	case r == "":
+		return problem.Invalid(problem.FieldError{Field: "reason", Code: problem.FieldRequired})
+	case len([]rune(r)) > 500:
+		return problem.Invalid(problem.FieldError{Field: "reason", Code: problem.FieldTooLong})
+	case identity.CheckName(strings.ReplaceAll(r, "\n", " ")) == problem.FieldControlChars:
+		return problem.Invalid(problem.FieldError{Field: "reason", Code: problem.FieldControlChars})
+	}
+	return nil
+}
+
+// notify mails the person in their language.
+func (s *Service) notify(ctx context.Context, acc identity.Account, subjectDE, subjectEN, textDE, textEN string) error {
+	subj, text := subjectEN, textEN
+	if acc.Language == "de" {
+		subj, text = subjectDE, textDE
+	}
+	return s.Mail.Deliver(ctx, mail.Message{ID: ids.NewV7(s.Now()), To: acc.Email, Subject: "Kontor: " + subj, Text: text})
+}
+
+// PlaceHold keeps a person's data past erasure and sweeps until lifted (HKC-15,
+// AHK-5); the person is told by mail and the action is audited.
+func (s *Service) PlaceHold(ctx context.Context, admin httpapi.Principal, accountID, reason string) (privacydb.Hold, error) {
+	if err := checkReason(reason); err != nil {
+		return privacydb.Hold{}, err
+	}
+	if !ids.ValidV7(accountID) {
+		return privacydb.Hold{}, problem.Invalid(problem.FieldError{Field: "accountId", Code: problem.FieldInvalidValue})
+	}
+	_, acc, err := s.subject(ctx, accountID)
+	if err != nil {
+		return privacydb.Hold{}, err
+	}
+	h := privacydb.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: s.Now()}
+	if err := s.Store.PlaceHold(ctx, h); err != nil {
+		if errors.Is(err, privacydb.ErrConflict) {
+			return privacydb.Hold{}, problem.New(http.StatusConflict, CodeHeld)
+		}
+		return privacydb.Hold{}, err
+	}
+	if err := s.audit(ctx, "hold.placed", admin.AccountID, accountID, h.Reason); err != nil {
+		return privacydb.Hold{}, err
+	}
+	s.Log.InfoContext(ctx, "legal hold placed", slog.String("accountId", accountID), slog.String("by", admin.AccountID))
+	err = s.notify(ctx, acc,
+		"Ihre Daten werden aufbewahrt",
+		"Your data is being kept",
+		"Guten Tag,\n\nwir bewahren Ihre Daten vorerst auf, auch wenn Sie ihre Löschung verlangen, weil ein rechtlicher Grund dies erfordert:\n\n"+h.Reason+"\n\nSobald der Grund entfällt, heben wir die Aufbewahrung auf; eine beantragte Löschung wird dann ausgeführt. Sie können die Aufbewahrung in Ihrer Datenauskunft einsehen.\n",
+		"Hello,\n\nwe are keeping your data for now, even if you ask for its erasure, because a legal reason requires it:\n\n"+h.Reason+"\n\nOnce the reason no longer applies we lift the hold; a requested erasure is then carried out. Your data export shows the hold.\n")
+	return h, err
+}
+
+// LiftHold ends a hold; a pending erasure then runs to completion at the next sweep.
+func (s *Service) LiftHold(ctx context.Context, admin httpapi.Principal, accountID, reason string) error {
+	if err := checkReason(reason); err != nil {
+		return err
+	}
+	if err := s.Store.LiftHold(ctx, accountID); err != nil {
+		if errors.Is(err, privacydb.ErrNotFound) {
+			return problem.New(http.StatusNotFound, problem.CodeNotFound)
+		}
+		return err
+	}
+	if err := s.audit(ctx, "hold.lifted", admin.AccountID, accountID, strings.TrimSpace(reason)); err != nil {
+		return err
+	}
+	s.Log.InfoContext(ctx, "legal hold lifted", slog.String("accountId", accountID), slog.String("by", admin.AccountID))
+	// A pending erasure is finished by the next retention sweep, which alone holds
+	// the rights to erase in every module.
+	return nil
+}
+
+// Holds lists the active holds.
+func (s *Service) Holds(ctx context.Context) ([]privacydb.Hold, error) {
+	hs, err := s.Store.Holds(ctx)
+	if hs == nil {
+		hs = []privacydb.Hold{}
+	}
+	return hs, err
+}
+
+// held reports whether a subject's data must stay: under a legal hold, or
+// restricted by the person (Art. 18(1)(b), (c): kept instead of erased).
+func (s *Service) heldSet(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	hs, err := s.Store.Holds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		out[h.AccountID] = true
+	}
+	rs, err := s.Store.Restricted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		out[r] = true
+	}
+	return out, nil
+}
