@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	svc, log := privacywire.MustService("consents", privacywire.Store|privacywire.Accounts)
+	svc, log := privacywire.MustService("consents", privacywire.Store|privacywire.Accounts|privacywire.Withdraw)
 	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
 	lambda.Start(httpapi.NewRouter(log, h.ConsentRoutes()).WithCapture(requestlog.MustCapture(log, "consents")).Handle)
 }

@@ -83,6 +83,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	// KONTOR_TEST_LOGS=<file> keeps the functions' log output for reading.
+	if f := os.Getenv("KONTOR_TEST_LOGS"); f != "" {
+		_ = os.WriteFile(f, []byte(logs.String()), 0o644)
+	}
 	if err := s.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "integration: stop local stack:", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitydb"
+	"kontor/shared/lambdainvoke"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/privacywire"
@@ -221,6 +222,7 @@ func sweepService(t *testing.T, now time.Time) *rights.Service {
 	mods := privacywire.AllModules(db(), privacywire.Tables{
 		Identity: stack.Name("IdentityTable"), Sessions: stack.Name("SessionTable"),
 		Outbox: stack.Name("MailOutboxTable"), Evidence: stack.Name("EvidenceTable"), Contact: stack.Name("ContactTable"),
+		InsurancePrivacy: stack.Name("InsurancePrivacyFunction"), Invoker: lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
 	}, store)
 	return &rights.Service{
 		Store: store, Modules: mods, Deactivator: mods[0].(rights.Deactivator),

@@ -123,6 +123,10 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.local(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, invokePrefix) {
+		g.invoke(w, r)
+		return
+	}
 	rt, params, ok := g.match(r.Method, r.URL.Path)
 	if !ok {
 		if r.Method == http.MethodGet && isPortalPath(r.URL.Path) {
@@ -349,6 +353,8 @@ func (g *gateway) local(w http.ResponseWriter, r *http.Request) {
 			out = append(out, x)
 		}
 		writeJSON(w, out)
+	case strings.HasPrefix(r.URL.Path, "/_local/eid/"):
+		g.s.eid.ServeHTTP(w, r)
 	case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/_local/schedules/"):
 		id, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/_local/schedules/"))
 		out, err := g.s.trigger(r.Context(), id)

@@ -65,6 +65,7 @@ type Stack struct {
 	stopSch  chan struct{}
 	schWG    sync.WaitGroup
 	mail     *mailbox
+	eid      *eidStandIn
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -90,11 +91,19 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("api listen %s: %w", o.APIAddr, err)
 	}
 	s.APIURL = "http://" + apiLn.Addr().String()
-	params := map[string]string{"AppBaseUrl": s.APIURL}
+	params := map[string]string{"AppBaseUrl": s.APIURL, "EidProviderUrl": s.APIURL + eidSessionsPath}
+	for name, p := range tpl.Parameters {
+		// A secret without a default (it must be given at deploy time) gets a
+		// fresh random value for this run.
+		if p.NoEcho && p.Default == "" {
+			params[name] = randomSecret()
+		}
+	}
 	for k, v := range o.Parameters {
 		params[k] = v
 	}
 	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: params}
+	s.eid = &eidStandIn{secret: []byte(params["EidCallbackSecret"]), base: s.APIURL, sessions: map[string]eidSession{}}
 
 	if err := s.startMoto(ctx, o.MotoCommand, o.MotoAddr); err != nil {
 		_ = apiLn.Close()
@@ -240,6 +249,11 @@ func (s *Stack) AWSConfig(ctx context.Context) (aws.Config, error) {
 // Name returns the local physical name of a table or bucket.
 func (s *Stack) Name(logicalID string) string { return s.resolver.Name(logicalID) }
 
+// Resolve returns a resource attribute as !GetAtt would (for example a key's Arn).
+func (s *Stack) Resolve(logicalID, attr string) (string, error) {
+	return s.resolver.GetAtt(logicalID, attr)
+}
+
 // Template returns the parsed template the stack runs.
 func (s *Stack) Template() *template.Template { return s.tpl }
 
@@ -257,6 +271,9 @@ func (s *Stack) buildAndRegister(ctx context.Context) error {
 			return err
 		}
 		env["AWS_ENDPOINT_URL"] = s.EndpointURL
+		// Lambda's Invoke API is served by the local stack itself (moto would need
+		// Docker to run a function).
+		env["AWS_ENDPOINT_URL_LAMBDA"] = s.APIURL
 		env["AWS_ACCESS_KEY_ID"] = "test"
 		env["AWS_SECRET_ACCESS_KEY"] = "test"
 		keys := make([]string, 0, len(env))

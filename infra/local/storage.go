@@ -103,6 +103,10 @@ func createBuckets(ctx context.Context, cfg aws.Config, tpl *template.Template, 
 		if err != nil {
 			return fmt.Errorf("policy %s: %w", id, err)
 		}
+		doc, kept := withoutConditions(doc)
+		if kept == 0 {
+			continue
+		}
 		b, err := json.Marshal(doc)
 		if err != nil {
 			return err
@@ -112,6 +116,38 @@ func createBuckets(ctx context.Context, cfg aws.Config, tpl *template.Template, 
 		}
 	}
 	return nil
+}
+
+// withoutConditions drops the statements that carry a Condition and returns how
+// many remain. moto evaluates a bucket policy on every object request but passes no
+// request context to it (moto/iam/access_control.py, _check_conditions), so a
+// conditional statement such as "deny unless aws:SecureTransport" evaluates as
+// DENIED for every request, TLS or not, and an emulated bucket with the deployed
+// policy would refuse all object access. The deployed policy is the template's,
+// checked statically by infra/template's tests; the unconditional statements are
+// applied and enforced by moto as in AWS.
+func withoutConditions(doc any) (any, int) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return doc, 1
+	}
+	sts, ok := m["Statement"].([]any)
+	if !ok {
+		return doc, 1
+	}
+	kept := []any{}
+	for _, st := range sts {
+		if sm, ok := st.(map[string]any); ok && sm["Condition"] != nil {
+			continue
+		}
+		kept = append(kept, st)
+	}
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	out["Statement"] = kept
+	return out, len(kept)
 }
 
 func child(n *yaml.Node, key string) *yaml.Node {

@@ -53,6 +53,9 @@ func (r Resolver) ref(name string) (string, error) {
 	return "", fmt.Errorf("unresolvable !Ref %s", name)
 }
 
+// GetAtt resolves !GetAtt resource.attr.
+func (r Resolver) GetAtt(resource, attr string) (string, error) { return r.getAtt(resource, attr) }
+
 func (r Resolver) getAtt(resource, attr string) (string, error) {
 	switch typ := r.T.Type(resource); {
 	case typ == "AWS::DynamoDB::Table" && attr == "StreamArn":

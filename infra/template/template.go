@@ -34,6 +34,7 @@ type Template struct {
 type Parameter struct {
 	Type    string
 	Default string
+	NoEcho  bool
 }
 
 // Function is an AWS::Serverless::Function.
@@ -120,7 +121,7 @@ func Parse(b []byte) (*Template, error) {
 	t := &Template{Parameters: map[string]Parameter{}, resources: map[string]*yaml.Node{}, types: map[string]string{}}
 	if p := get(doc, "Parameters"); p != nil {
 		for i := 0; i+1 < len(p.Content); i += 2 {
-			t.Parameters[p.Content[i].Value] = Parameter{Type: str(get(p.Content[i+1], "Type")), Default: str(get(p.Content[i+1], "Default"))}
+			t.Parameters[p.Content[i].Value] = Parameter{Type: str(get(p.Content[i+1], "Type")), Default: str(get(p.Content[i+1], "Default")), NoEcho: str(get(p.Content[i+1], "NoEcho")) == "true"}
 		}
 	}
 	globalEnv := map[string]*yaml.Node{}

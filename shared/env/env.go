@@ -46,6 +46,11 @@ func (r *Reader) Hours(name string, def time.Duration) time.Duration {
 	return r.duration(name, time.Hour, def)
 }
 
+// Count returns a positive whole number read from name, or def when unset.
+func (r *Reader) Count(name string, def int) int {
+	return int(r.duration(name, 1, time.Duration(def)))
+}
+
 func (r *Reader) duration(name string, unit, def time.Duration) time.Duration {
 	v := os.Getenv(name)
 	if v == "" {

@@ -28,6 +28,9 @@ const (
 	// SignedPending routes need a session, and also serve one that still has to change
 	// its temporary password (only password change and logout, HKC-2).
 	SignedPending
+	// Callback routes are called server to server (a provider's signed callback):
+	// no session and no CSRF proof; the handler must authenticate the caller itself.
+	Callback
 )
 
 // Route binds a handler to its access rule and, optionally, a required role.
@@ -75,7 +78,7 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 		}
 		if rt.capture != nil {
 			cctx, cancel := context.WithTimeout(ctx, CaptureTimeout)
-			if err := rt.capture(cctx, ev, resp.StatusCode, rt.routes[ev.RouteKey].Access == Public); err != nil {
+			if err := rt.capture(cctx, ev, resp.StatusCode, isPublic(rt.routes[ev.RouteKey].Access)); err != nil {
 				rt.log.WarnContext(ctx, "request capture failed", slog.String("requestId", req.RequestID()))
 			}
 			cancel()
@@ -108,7 +111,7 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 // admit enforces the route's access rule and the CSRF proof, in that order: an
 // unauthenticated caller learns nothing about CSRF state.
 func (rt *Router) admit(req *Request, route Route) *problem.Problem {
-	if route.Access != Public {
+	if route.Access != Public && route.Access != Callback {
 		if ev := req.Event.RequestContext.Authorizer; ev != nil {
 			req.Principal = PrincipalFrom(ev.Lambda)
 		}
@@ -122,7 +125,7 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 			return problem.New(http.StatusForbidden, problem.CodeForbidden)
 		}
 	}
-	if req.StateChanging() && !csrfOK(req) {
+	if req.StateChanging() && route.Access != Callback && !csrfOK(req) {
 		return problem.New(http.StatusForbidden, problem.CodeCSRF)
 	}
 	return nil
@@ -140,3 +143,5 @@ func csrfOK(req *Request) bool {
 	}
 	return true
 }
+
+func isPublic(a Access) bool { return a == Public || a == Callback }

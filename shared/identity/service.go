@@ -67,6 +67,16 @@ type RegisterInput struct {
 // answer is the same whether or not the address is registered: an existing owner
 // gets a notice instead, so nobody can probe for accounts.
 func (s *Service) Register(ctx context.Context, in RegisterInput) error {
+	_, err := s.Provision(ctx, in)
+	return err
+}
+
+// Provision is Register for a caller that has already proven who the person is (the
+// insurance portal's activation): it returns the id of the new or existing account
+// so the caller can link its data to it. A new account gets the link to set a
+// password; an existing one a notice. The id of a concurrently created account is
+// looked up again.
+func (s *Service) Provision(ctx context.Context, in RegisterInput) (string, error) {
 	var f fields
 	email, code := NormalizeEmail(in.Email)
 	f.check("email", code)
@@ -84,7 +94,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) error {
 		f.check("acceptedPrivacyVersion", problem.FieldOutdated)
 	}
 	if err := f.err(); err != nil {
-		return err
+		return "", err
 	}
 	now := s.Now()
 	existing, err := s.Store.AccountIDByEmail(ctx, email, now)
@@ -92,14 +102,14 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) error {
 	case err == nil:
 		acc, err := s.Store.Account(ctx, existing, now)
 		if err != nil {
-			return fmt.Errorf("register: load existing account: %w", err)
+			return "", fmt.Errorf("register: load existing account: %w", err)
 		}
 		if acc.Status == StatusPending {
-			return s.mailToken(ctx, acc, TokenConfirm, ConfirmTokenTTL, mailConfirm, PathConfirm, in.Language)
+			return acc.ID, s.mailToken(ctx, acc, TokenConfirm, ConfirmTokenTTL, mailConfirm, PathConfirm, in.Language)
 		}
-		return s.send(ctx, acc.Email, in.Language, mailAlreadyExists, mailData{Link: link(s.BaseURL, PathForgot, "")})
+		return acc.ID, s.send(ctx, acc.Email, in.Language, mailAlreadyExists, mailData{Link: link(s.BaseURL, PathForgot, "")})
 	case !errors.Is(err, ErrNotFound):
-		return fmt.Errorf("register: look up email: %w", err)
+		return "", fmt.Errorf("register: look up email: %w", err)
 	}
 	expires := now.Add(PendingAccountTTL)
 	acc := Account{
@@ -113,12 +123,16 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) error {
 	if err := s.Store.CreateAccount(ctx, acc, &tok, now); err != nil {
 		if errors.Is(err, ErrEmailTaken) {
 			// Registered concurrently: answer as for any existing address.
-			return nil
+			id, err := s.Store.AccountIDByEmail(ctx, email, now)
+			if err != nil {
+				return "", fmt.Errorf("register: look up concurrent account: %w", err)
+			}
+			return id, nil
 		}
-		return fmt.Errorf("register: %w", err)
+		return "", fmt.Errorf("register: %w", err)
 	}
 	s.Log.InfoContext(ctx, "account registered", slog.String("accountId", acc.ID))
-	return s.send(ctx, email, in.Language, mailConfirm, mailData{Link: link(s.BaseURL, PathConfirm, raw)})
+	return acc.ID, s.send(ctx, email, in.Language, mailConfirm, mailData{Link: link(s.BaseURL, PathConfirm, raw)})
 }
 
 // mailToken issues a fresh single-use token of kind for acc and mails its link.

@@ -24,6 +24,23 @@ const (
 	CodeHoldExists             = "hold_exists"
 	CodeTooManyDevices         = "too_many_devices"
 
+	// Insurance portal.
+	CodeContractMismatch          = "contract_mismatch"
+	CodeActivationInvalid         = "activation_invalid"
+	CodeEIDPending                = "eid_pending"
+	CodeEIDUnavailable            = "eid_unavailable"
+	CodeEIDSignature              = "eid_signature_invalid"
+	CodeProcessingConsentRequired = "processing_consent_required"
+	CodeHealthConsentRequired     = "health_consent_required"
+	CodeInvoiceType               = "invoice_type_not_allowed"
+	CodeInvoiceTooLarge           = "invoice_too_large"
+	CodeInvoiceNotUploaded        = "invoice_not_uploaded"
+	CodeInvoiceNotEncrypted       = "invoice_not_encrypted"
+	CodeClaimClosed               = "claim_closed"
+	CodeTooManyInvoices           = "too_many_invoices"
+	CodeInvalidTransition         = "invalid_transition"
+	CodeCSVExpected               = "csv_expected"
+
 	// Field codes (FieldError.Code).
 	FieldRequired      = "required"
 	FieldTooLong       = "too_long"
@@ -33,6 +50,7 @@ const (
 	FieldPasswordEmail = "password_is_email"
 	FieldControlChars  = "control_characters"
 	FieldOutdated      = "outdated_version"
+	FieldDuplicate     = "duplicate"
 )
 
 type text struct{ de, en string }
@@ -60,6 +78,22 @@ var catalog = map[string]text{
 	CodeHoldExists:             {"Für diese Person besteht bereits eine Aufbewahrung.", "A legal hold already exists for this person."},
 	CodeTooManyDevices:         {"Es sind bereits zu viele Geräte eingerichtet. Entfernen Sie zuerst eines.", "Too many devices are set up already. Remove one first."},
 
+	CodeContractMismatch:          {"Die Angaben passen zu keinem Vertrag. Bitte prüfen Sie Name, Geburtsdatum und Vertragsnummer.", "The details match no contract. Please check name, birthdate and contract number."},
+	CodeActivationInvalid:         {"Die Aktivierung ist ungültig oder abgelaufen.", "The activation is invalid or has expired."},
+	CodeEIDPending:                {"Die Identifizierung ist noch nicht abgeschlossen.", "The identification is not finished yet."},
+	CodeEIDUnavailable:            {"Der eID-Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es später oder wählen Sie die Aktivierung per Brief.", "The eID service is unavailable. Please try later or choose activation by letter."},
+	CodeEIDSignature:              {"Die Signatur der Rückmeldung ist ungültig.", "The callback's signature is invalid."},
+	CodeProcessingConsentRequired: {"Bitte willigen Sie zuerst in die Verarbeitung Ihrer Angaben im Portal ein.", "Please first consent to the processing of what you submit through the portal."},
+	CodeHealthConsentRequired:     {"Rechnungen können Gesundheitsdaten enthalten. Bitte erteilen Sie zuerst die ausdrückliche Einwilligung (Art. 9 Abs. 2 lit. a DSGVO).", "Invoices may contain health data. Please first give your explicit consent (Art. 9(2)(a) GDPR)."},
+	CodeInvoiceType:               {"Erlaubt sind nur PDF-, JPEG- und PNG-Dateien.", "Only PDF, JPEG and PNG files are allowed."},
+	CodeInvoiceTooLarge:           {"Die Datei ist größer als 10 MB.", "The file is larger than 10 MB."},
+	CodeInvoiceNotUploaded:        {"Die Rechnung wurde noch nicht hochgeladen.", "The invoice has not been uploaded yet."},
+	CodeInvoiceNotEncrypted:       {"Die Datei wurde nicht wie vorgegeben verschlüsselt hochgeladen und wurde gelöscht.", "The file was not uploaded encrypted as required and was deleted."},
+	CodeClaimClosed:               {"Dieser Antrag wird bereits bearbeitet; Rechnungen können nicht mehr ergänzt werden.", "This claim is already being processed; invoices can no longer be added."},
+	CodeTooManyInvoices:           {"Ein Antrag kann höchstens 10 Rechnungen haben.", "A claim can have at most 10 invoices."},
+	CodeCSVExpected:               {"Erwartet wird eine CSV-Datei (text/csv, UTF-8).", "A CSV file (text/csv, UTF-8) is expected."},
+	CodeInvalidTransition:         {"Dieser Statuswechsel ist nicht möglich.", "This status change is not possible."},
+
 	FieldRequired:      {"Dieses Feld ist erforderlich.", "This field is required."},
 	FieldTooLong:       {"Dieser Wert ist zu lang.", "This value is too long."},
 	FieldTooShort:      {"Dieser Wert ist zu kurz.", "This value is too short."},
@@ -68,6 +102,7 @@ var catalog = map[string]text{
 	FieldPasswordEmail: {"Das Passwort darf nicht die E-Mail-Adresse sein.", "The password must not be the email address."},
 	FieldControlChars:  {"Dieser Wert enthält unzulässige Steuerzeichen.", "This value contains control characters."},
 	FieldOutdated:      {"Diese Version ist nicht die aktuelle.", "This is not the current version."},
+	FieldDuplicate:     {"Dieser Wert kommt mehrfach vor.", "This value occurs more than once."},
 }
 
 // Message returns the catalog text for code in lang; English for any language but "de".

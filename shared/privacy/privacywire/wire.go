@@ -15,6 +15,8 @@ import (
 	"kontor/shared/evidence"
 	"kontor/shared/identity/identitydb"
 	"kontor/shared/identity/identityprivacy"
+	"kontor/shared/insurance"
+	"kontor/shared/lambdainvoke"
 	"kontor/shared/logging"
 	"kontor/shared/mail"
 	"kontor/shared/privacy"
@@ -32,6 +34,7 @@ const (
 	Accounts                  // IDENTITY_TABLE (read)
 	Modules                   // IDENTITY_TABLE, SESSION_TABLE, OUTBOX_TABLE, PRIVACY_TABLE: every module's data
 	Mail                      // OUTBOX_TABLE
+	Withdraw                  // INSURANCE_PRIVACY_FUNCTION: modules that delete data on consent withdrawal
 )
 
 // paramEnv maps template parameters reported in the record of processing to the
@@ -54,12 +57,20 @@ func AllModules(db *dynamodb.Client, t Tables, store *privacydb.Store) []privacy
 		evidence.Module{Log: &evidence.Log{DB: db, Table: t.Evidence}},
 		contact.Module{Store: &contact.Store{DB: db, Table: t.Contact, Now: func() time.Time { return time.Now().UTC() }}},
 		requestlog.Module{},
+		insurance.Remote{Invoker: t.Invoker, Function: t.InsurancePrivacy},
 		rights.SelfModule{Store: store},
 	}
 }
 
-// Tables names each module's table.
-type Tables struct{ Identity, Sessions, Outbox, Evidence, Contact string }
+// Tables names each module's table, and the function that carries out privacy
+// operations for a module whose data no other function may reach.
+type Tables struct {
+	Identity, Sessions, Outbox, Evidence, Contact string
+	// InsurancePrivacy is the insurance module's privacy function, called with
+	// Invoker.
+	InsurancePrivacy string
+	Invoker          insurance.Invoker
+}
 
 // Service builds the rights service with the parts named by need.
 func Service(ctx context.Context, log *slog.Logger, need Need) (*rights.Service, error) {
@@ -90,10 +101,15 @@ func Service(ctx context.Context, log *slog.Logger, need Need) (*rights.Service,
 		svc.Modules = AllModules(db, Tables{
 			Identity: r.String("IDENTITY_TABLE"), Sessions: r.String("SESSION_TABLE"),
 			Outbox: r.String("OUTBOX_TABLE"), Evidence: r.String("EVIDENCE_TABLE"), Contact: r.String("CONTACT_TABLE"),
+			InsurancePrivacy: r.String("INSURANCE_PRIVACY_FUNCTION"), Invoker: lambdainvoke.Client{Config: cfg},
 		}, store)
 		svc.Deactivator = svc.Modules[0].(rights.Deactivator)
 	} else {
-		svc.Modules = AllModules(db, Tables{}, store)
+		t := Tables{}
+		if need&Withdraw != 0 {
+			t.InsurancePrivacy, t.Invoker = r.String("INSURANCE_PRIVACY_FUNCTION"), lambdainvoke.Client{Config: cfg}
+		}
+		svc.Modules = AllModules(db, t, store)
 	}
 	if err := r.Err(); err != nil {
 		return nil, err

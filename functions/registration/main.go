@@ -1,0 +1,25 @@
+// Command registration serves the insurance portal's registration with contract
+// matching (H4U-4), activation by letter or eID with its signed callback (H4U-5),
+// and the activation letters' print queue.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"kontor/shared/env"
+	"kontor/shared/httpapi"
+	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/logging"
+	"kontor/shared/requestlog"
+)
+
+func main() {
+	log := logging.New("registration")
+	h := env.Must(log, func(ctx context.Context) (insuranceapi.Registration, error) {
+		return insurancewire.Registration(ctx, log)
+	})
+	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "registration")).Handle)
+}

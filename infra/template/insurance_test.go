@@ -1,0 +1,102 @@
+package template
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The insurance module's functions.
+var insuranceFunctions = []string{"ContractImportFunction", "RegistrationFunction", "ContractsFunction", "ClaimsFunction", "ClaimReviewFunction", "InsurancePrivacyFunction"}
+
+// Promise: H4U-7 — health-related data gets its own table, bucket and key, and no
+// other module's function can reach them: only the insurance functions' policies
+// name them, and the privacy functions reach the data only by invoking the module's
+// privacy function.
+func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
+	tpl := loadReal(t)
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{"EidCallbackSecret": strings.Repeat("s", 32)}}
+	invokers := 0
+	for _, f := range tpl.Functions {
+		tree, err := r.Tree(get(tpl.Properties(f.LogicalID), "Policies"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(tree)
+		pol := string(b)
+		insurance := slices.Contains(insuranceFunctions, f.LogicalID)
+		for _, res := range []string{"kontor-InsuranceTable", "kontor-InvoiceBucket", ":key/"} {
+			if strings.Contains(pol, res) && !insurance {
+				t.Errorf("%s reaches %s", f.LogicalID, res)
+			}
+		}
+		if strings.Contains(pol, "lambda:InvokeFunction") {
+			invokers++
+			if !strings.Contains(pol, "function:kontor-InsurancePrivacyFunction") || strings.Count(pol, `"lambda:`) != 1 {
+				t.Errorf("%s may invoke more than the insurance privacy function: %s", f.LogicalID, pol)
+			}
+		}
+		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") {
+			t.Errorf("%s reaches objects outside the invoices' prefix: %s", f.LogicalID, pol)
+		}
+	}
+	if invokers != 4 {
+		t.Fatalf("%d functions invoke the insurance privacy function, want export, consents, erasure and retention", invokers)
+	}
+}
+
+// Promise: H4U-7 — the invoice bucket encrypts with the module's key, blocks public
+// access, and its policy denies plain HTTP and any put that is not SSE-KMS with that
+// key. (moto cannot evaluate policy conditions, so this is checked here.)
+func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
+	tpl := loadReal(t)
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Physical: map[string]string{"InsuranceKey": "k-1"}}
+	doc, err := r.Tree(get(tpl.Properties("InvoiceBucketPolicy"), "PolicyDocument"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(doc)
+	var pol struct {
+		Statement []struct {
+			Sid, Effect string
+			Principal   any
+			Action      any
+			Resource    any
+			Condition   map[string]map[string]string
+		}
+	}
+	if err := json.Unmarshal(b, &pol); err != nil {
+		t.Fatal(err)
+	}
+	keyARN, _ := r.GetAtt("InsuranceKey", "Arn")
+	want := map[string]struct{ op, key, value string }{
+		"DenyInsecureTransport": {"Bool", "aws:SecureTransport", "false"},
+		"DenyPutsWithoutKms":    {"StringNotEquals", "s3:x-amz-server-side-encryption", "aws:kms"},
+		"DenyPutsWithOtherKeys": {"StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id", keyARN},
+	}
+	for _, st := range pol.Statement {
+		w, ok := want[st.Sid]
+		if !ok {
+			continue
+		}
+		if st.Effect != "Deny" || st.Principal != "*" || st.Condition[w.op][w.key] != w.value {
+			t.Errorf("%s: %+v", st.Sid, st)
+		}
+		delete(want, st.Sid)
+	}
+	if len(want) > 0 {
+		t.Fatalf("policy lacks %v", want)
+	}
+	enc, err := r.Tree(get(tpl.Properties("InvoiceBucket"), "BucketEncryption"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := json.Marshal(enc)
+	if !strings.Contains(string(e), `"KMSMasterKeyID":"`+keyARN+`"`) || !strings.Contains(string(e), `"BucketKeyEnabled":true`) {
+		t.Fatalf("bucket encryption %s", e)
+	}
+	if v, _ := r.Tree(get(tpl.Properties("InvoiceBucket"), "VersioningConfiguration")); v != nil {
+		t.Fatal("versioning would keep erased invoices as old versions")
+	}
+}

@@ -1,0 +1,565 @@
+package insurance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/ids"
+	"kontor/shared/problem"
+)
+
+// Claim states (H4U-7). Only a staff member moves a claim on (H4U-10).
+const (
+	StatusSubmitted  = "submitted"
+	StatusInReview   = "in_review"
+	StatusReimbursed = "reimbursed"
+	StatusRejected   = "rejected"
+)
+
+// Invoice limits and types: PDF, JPEG, PNG up to 10 MB, told apart by content.
+const (
+	MaxInvoiceBytes  = 10 << 20
+	MaxInvoices      = 10
+	MaxDescription   = 1000
+	MaxNote          = 1000
+	UploadURLTTL     = 10 * time.Minute
+	DownloadURLTTL   = 5 * time.Minute
+	PendingUploadTTL = time.Hour
+)
+
+// Invoice states.
+const (
+	InvoicePending = "pending" // upload URL issued, content not yet checked
+	InvoiceStored  = "stored"
+)
+
+var allowedTypes = []string{"application/pdf", "image/jpeg", "image/png"}
+
+// Sniff returns the type of an invoice file from its first bytes, or "" when it is
+// none of the allowed types, whatever its name or declared type says.
+func Sniff(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		return "application/pdf"
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg"
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	}
+	return ""
+}
+
+// Invoice is one uploaded file of a claim.
+type Invoice struct {
+	ID          string     `dynamodbav:"id" json:"id"`
+	ContentType string     `dynamodbav:"contentType" json:"contentType"`
+	Size        int64      `dynamodbav:"size" json:"size"`
+	Status      string     `dynamodbav:"status" json:"status"`
+	CreatedAt   time.Time  `dynamodbav:"createdAt" json:"createdAt"`
+	StoredAt    *time.Time `dynamodbav:"storedAt,omitempty" json:"storedAt,omitempty"`
+}
+
+// Event is one step of a claim's history.
+type Event struct {
+	Status string    `dynamodbav:"status" json:"status"`
+	At     time.Time `dynamodbav:"at" json:"at"`
+	// By is "customer" or the id of the staff member who decided.
+	By   string `dynamodbav:"by" json:"by"`
+	Note string `dynamodbav:"note,omitempty" json:"note,omitempty"`
+}
+
+// Claim is a request for reimbursement with its invoices.
+type Claim struct {
+	ID             string     `dynamodbav:"id" json:"id"`
+	AccountID      string     `dynamodbav:"accountId" json:"-"`
+	ContractNumber string     `dynamodbav:"contractNumber" json:"contractNumber"`
+	TreatmentDate  string     `dynamodbav:"treatmentDate" json:"treatmentDate"`
+	Description    string     `dynamodbav:"description,omitempty" json:"description,omitempty"`
+	Amount         Money      `dynamodbav:"amount" json:"amount"`
+	Reimbursed     *Money     `dynamodbav:"reimbursed,omitempty" json:"reimbursed,omitempty"`
+	Status         string     `dynamodbav:"status" json:"status"`
+	Invoices       []Invoice  `dynamodbav:"invoices" json:"invoices"`
+	History        []Event    `dynamodbav:"history" json:"history"`
+	CreatedAt      time.Time  `dynamodbav:"createdAt" json:"createdAt"`
+	DecidedAt      *time.Time `dynamodbav:"decidedAt,omitempty" json:"decidedAt,omitempty"`
+	DecidedBy      string     `dynamodbav:"decidedBy,omitempty" json:"decidedBy,omitempty"`
+	Version        int        `dynamodbav:"version" json:"version"`
+}
+
+func objectKey(claimID, invoiceID string) string { return "claims/" + claimID + "/" + invoiceID }
+
+// Upload tells the client how to send an invoice file directly to storage.
+type Upload struct {
+	URL       string            `json:"url"`
+	Method    string            `json:"method"`
+	Headers   map[string]string `json:"headers"`
+	ExpiresAt time.Time         `json:"expiresAt"`
+}
+
+// ObjectInfo is what storage reports about a stored object.
+type ObjectInfo struct {
+	Size      int64
+	SSE       string // "aws:kms"
+	KeyARN    string
+	BucketKey bool
+}
+
+// errNoObject is returned by Objects.Stat for a missing object.
+var errNoObject = errors.New("insurance: no such object")
+
+// Objects is the invoice bucket.
+type Objects interface {
+	// PresignPut returns an upload that stores the object encrypted with the
+	// module's key, with an encryption context naming owner and claim.
+	PresignPut(ctx context.Context, key string, size int64, contentType string, encCtx map[string]string, ttl time.Duration) (Upload, error)
+	Stat(ctx context.Context, key string) (ObjectInfo, error)
+	Head(ctx context.Context, key string, n int64) ([]byte, error)
+	Delete(ctx context.Context, key string) error
+	PresignGet(ctx context.Context, key, filename string, ttl time.Duration) (string, error)
+	// KeyARN is the key every object must be encrypted with.
+	KeyARN() string
+}
+
+// Auditor records staff access to invoices (ids only).
+type Auditor interface {
+	Record(ctx context.Context, action, actor, subject, reason string) error
+}
+
+// Claims carries out the claim use cases.
+type Claims struct {
+	Store   *Store
+	Objects Objects
+	Audit   Auditor
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// ClaimInput is what a customer submits.
+type ClaimInput struct {
+	ContractNumber, TreatmentDate, Description string
+	AmountCents                                int64
+}
+
+// Create opens a claim on one of the customer's own contracts.
+func (c *Claims) Create(ctx context.Context, p httpapi.Principal, in ClaimInput) (Claim, error) {
+	now := c.Now()
+	var fe []problem.FieldError
+	bad := func(f, code string) { fe = append(fe, problem.FieldError{Field: f, Code: code}) }
+	if in.TreatmentDate == "" {
+		bad("treatmentDate", problem.FieldRequired)
+	} else if !validDate(in.TreatmentDate, now, true) {
+		bad("treatmentDate", problem.FieldInvalidValue)
+	}
+	if in.AmountCents <= 0 || in.AmountCents > 100_000_000 {
+		bad("amountCents", problem.FieldInvalidValue)
+	}
+	switch {
+	case !utf8.ValidString(in.Description):
+		bad("description", problem.FieldInvalidValue)
+	case utf8.RuneCountInString(in.Description) > MaxDescription:
+		bad("description", problem.FieldTooLong)
+	}
+	if in.ContractNumber == "" {
+		bad("contractNumber", problem.FieldRequired)
+	}
+	if len(fe) > 0 {
+		return Claim{}, problem.Invalid(fe...)
+	}
+	if _, err := c.ownContract(ctx, p.AccountID, in.ContractNumber, now); err != nil {
+		return Claim{}, err
+	}
+	cl := Claim{
+		ID: ids.NewV7(now), AccountID: p.AccountID, ContractNumber: strings.ToUpper(in.ContractNumber), TreatmentDate: in.TreatmentDate,
+		Description: strings.TrimSpace(in.Description), Amount: Money{Cents: in.AmountCents, Currency: "EUR"}, Status: StatusSubmitted,
+		Invoices: []Invoice{}, History: []Event{{Status: StatusSubmitted, At: now, By: "customer"}}, CreatedAt: now, Version: 1,
+	}
+	if err := c.Store.put(ctx, "CLAIM#"+cl.ID, "CLAIM", cl, time.Time{}, "attribute_not_exists(pk)", nil); err != nil {
+		return Claim{}, err
+	}
+	if err := c.Store.put(ctx, "ACCOUNT#"+p.AccountID, "CLAIM#"+cl.ID, claimRef{ID: cl.ID}, time.Time{}, "", nil); err != nil {
+		return Claim{}, err
+	}
+	if err := c.Store.put(ctx, "REVIEW", reviewKey(cl), claimRef{ID: cl.ID}, time.Time{}, "", nil); err != nil {
+		return Claim{}, err
+	}
+	c.Log.InfoContext(ctx, "claim submitted", slog.String("claimId", cl.ID), slog.String("accountId", p.AccountID))
+	return cl, nil
+}
+
+type claimRef struct {
+	ID string `dynamodbav:"claimId"`
+}
+
+func reviewKey(cl Claim) string { return cl.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + cl.ID }
+
+// ownContract returns the contract if it belongs to the customer linked to the
+// account; anything else is not found.
+func (c *Claims) ownContract(ctx context.Context, accountID, number string, now time.Time) (Contract, error) {
+	nf := problem.New(http.StatusNotFound, problem.CodeNotFound)
+	link, ok, err := c.Store.LinkOf(ctx, accountID, now)
+	if err != nil {
+		return Contract{}, err
+	}
+	if !ok {
+		return Contract{}, nf
+	}
+	con, err := c.Store.Contract(ctx, number, now)
+	if errors.Is(err, errNotFound) || (err == nil && con.Holder.CustomerNumber != link.CustomerNumber) {
+		return Contract{}, nf
+	}
+	return con, err
+}
+
+// claim loads a claim; for a customer only their own (anything else is not found).
+func (c *Claims) claim(ctx context.Context, id, owner string) (Claim, error) {
+	nf := problem.New(http.StatusNotFound, problem.CodeNotFound)
+	if !ids.ValidV7(id) {
+		return Claim{}, nf
+	}
+	var cl Claim
+	err := c.Store.get(ctx, "CLAIM#"+id, "CLAIM", &cl, c.Now())
+	if errors.Is(err, errNotFound) || (err == nil && owner != "" && cl.AccountID != owner) {
+		return Claim{}, nf
+	}
+	if cl.Invoices == nil {
+		cl.Invoices = []Invoice{}
+	}
+	return cl, err
+}
+
+// Own returns one of the customer's claims.
+func (c *Claims) Own(ctx context.Context, p httpapi.Principal, id string) (Claim, error) {
+	return c.claim(ctx, id, p.AccountID)
+}
+
+// Mine lists the customer's claims, newest first.
+func (c *Claims) Mine(ctx context.Context, accountID string) ([]Claim, error) {
+	out := []Claim{}
+	err := c.Store.query(ctx, "ACCOUNT#"+accountID, "CLAIM#", c.Now(), func(it map[string]types.AttributeValue) error {
+		var ref claimRef
+		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
+			return err
+		}
+		cl, err := c.claim(ctx, ref.ID, accountID)
+		if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out = append([]Claim{cl}, out...)
+		return nil
+	})
+	return out, err
+}
+
+// save writes a changed claim if nobody changed it meanwhile.
+func (c *Claims) save(ctx context.Context, cl Claim) (Claim, error) {
+	prev := cl.Version
+	cl.Version++
+	err := c.Store.putNamed(ctx, "CLAIM#"+cl.ID, "CLAIM", cl, time.Time{}, "#v = :v",
+		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(prev)}}, map[string]string{"#v": "version"})
+	if errors.Is(err, errConflict) {
+		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
+	}
+	return cl, err
+}
+
+// AddInvoice registers an invoice of the declared type and size on a submitted
+// claim and returns the upload: the file goes straight to the encrypted bucket and
+// is checked by Complete. A type other than PDF, JPEG or PNG is 415, a size over
+// 10 MB is 413; neither leaves anything behind.
+func (c *Claims) AddInvoice(ctx context.Context, p httpapi.Principal, claimID, contentType string, size int64) (Invoice, Upload, error) {
+	if !oneOf(contentType, allowedTypes) {
+		return Invoice{}, Upload{}, problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
+	}
+	if size > MaxInvoiceBytes {
+		return Invoice{}, Upload{}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
+	}
+	if size <= 0 {
+		return Invoice{}, Upload{}, problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
+	}
+	cl, err := c.Own(ctx, p, claimID)
+	if err != nil {
+		return Invoice{}, Upload{}, err
+	}
+	if cl.Status != StatusSubmitted {
+		return Invoice{}, Upload{}, problem.New(http.StatusConflict, problem.CodeClaimClosed)
+	}
+	if len(cl.Invoices) >= MaxInvoices {
+		return Invoice{}, Upload{}, problem.New(http.StatusConflict, problem.CodeTooManyInvoices)
+	}
+	now := c.Now()
+	inv := Invoice{ID: ids.NewV7(now), ContentType: contentType, Size: size, Status: InvoicePending, CreatedAt: now}
+	up, err := c.Objects.PresignPut(ctx, objectKey(cl.ID, inv.ID), size, contentType, encryptionContext(cl), UploadURLTTL)
+	if err != nil {
+		return Invoice{}, Upload{}, err
+	}
+	cl.Invoices = append(cl.Invoices, inv)
+	if _, err := c.save(ctx, cl); err != nil {
+		return Invoice{}, Upload{}, err
+	}
+	return inv, up, nil
+}
+
+func encryptionContext(cl Claim) map[string]string {
+	return map[string]string{"kontor:owner": cl.AccountID, "kontor:claim": cl.ID}
+}
+
+// Complete checks an uploaded invoice: present, at most 10 MB, encrypted with the
+// module's key, and by its first bytes a PDF, JPEG or PNG. A file that fails is
+// deleted and its entry removed (415 or 413), so nothing is left behind.
+func (c *Claims) Complete(ctx context.Context, p httpapi.Principal, claimID, invoiceID string) (Invoice, error) {
+	cl, err := c.Own(ctx, p, claimID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	i := invoiceIndex(cl, invoiceID)
+	if i < 0 {
+		return Invoice{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	inv := cl.Invoices[i]
+	if inv.Status == InvoiceStored {
+		return inv, nil
+	}
+	key := objectKey(cl.ID, inv.ID)
+	info, err := c.Objects.Stat(ctx, key)
+	if errors.Is(err, errNoObject) {
+		return Invoice{}, problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
+	}
+	if err != nil {
+		return Invoice{}, err
+	}
+	var reject *problem.Problem
+	var kind string
+	switch {
+	case info.Size > MaxInvoiceBytes:
+		reject = problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
+	case info.SSE != "aws:kms" || info.KeyARN != c.Objects.KeyARN():
+		reject = problem.New(http.StatusBadRequest, problem.CodeInvoiceNotEncrypted)
+	default:
+		head, err := c.Objects.Head(ctx, key, 16)
+		if err != nil {
+			return Invoice{}, err
+		}
+		if kind = Sniff(head); kind == "" {
+			reject = problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
+		}
+	}
+	if reject != nil {
+		if err := c.Objects.Delete(ctx, key); err != nil {
+			return Invoice{}, err
+		}
+		cl.Invoices = append(cl.Invoices[:i], cl.Invoices[i+1:]...)
+		if _, err := c.save(ctx, cl); err != nil {
+			return Invoice{}, err
+		}
+		c.Log.InfoContext(ctx, "invoice rejected", slog.String("claimId", cl.ID), slog.String("invoiceId", inv.ID), slog.String("code", reject.Code))
+		return Invoice{}, reject
+	}
+	now := c.Now()
+	inv.ContentType, inv.Size, inv.Status, inv.StoredAt = kind, info.Size, InvoiceStored, &now
+	cl.Invoices[i] = inv
+	if _, err := c.save(ctx, cl); err != nil {
+		return Invoice{}, err
+	}
+	c.Log.InfoContext(ctx, "invoice stored", slog.String("claimId", cl.ID), slog.String("invoiceId", inv.ID))
+	return inv, nil
+}
+
+func invoiceIndex(cl Claim, id string) int {
+	for i, inv := range cl.Invoices {
+		if inv.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Download is a short-lived link to one invoice.
+type Download struct {
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+func (c *Claims) download(ctx context.Context, cl Claim, invoiceID string) (Download, error) {
+	i := invoiceIndex(cl, invoiceID)
+	if i < 0 || cl.Invoices[i].Status != InvoiceStored {
+		return Download{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	inv := cl.Invoices[i]
+	url, err := c.Objects.PresignGet(ctx, objectKey(cl.ID, inv.ID), "invoice-"+inv.ID+extension(inv.ContentType), DownloadURLTTL)
+	if err != nil {
+		return Download{}, err
+	}
+	return Download{URL: url, ExpiresAt: c.Now().Add(DownloadURLTTL)}, nil
+}
+
+func extension(ct string) string {
+	switch ct {
+	case "application/pdf":
+		return ".pdf"
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	}
+	return ""
+}
+
+// OwnDownload is the owner's link to an invoice of their claim.
+func (c *Claims) OwnDownload(ctx context.Context, p httpapi.Principal, claimID, invoiceID string) (Download, error) {
+	cl, err := c.Own(ctx, p, claimID)
+	if err != nil {
+		return Download{}, err
+	}
+	return c.download(ctx, cl, invoiceID)
+}
+
+// StaffDownload is a staff member's link to an invoice; every one is audited.
+func (c *Claims) StaffDownload(ctx context.Context, staff httpapi.Principal, claimID, invoiceID string) (Download, error) {
+	cl, err := c.claim(ctx, claimID, "")
+	if err != nil {
+		return Download{}, err
+	}
+	d, err := c.download(ctx, cl, invoiceID)
+	if err != nil {
+		return Download{}, err
+	}
+	if err := c.Audit.Record(ctx, "insurance.invoice.download", staff.AccountID, cl.AccountID, "claim "+cl.ID+" invoice "+invoiceID); err != nil {
+		return Download{}, err
+	}
+	return d, nil
+}
+
+// ForStaff returns any claim.
+func (c *Claims) ForStaff(ctx context.Context, id string) (Claim, error) { return c.claim(ctx, id, "") }
+
+// Queue lists the claims awaiting a decision (submitted or in review), oldest first.
+func (c *Claims) Queue(ctx context.Context) ([]Claim, error) {
+	out := []Claim{}
+	err := c.Store.query(ctx, "REVIEW", "", c.Now(), func(it map[string]types.AttributeValue) error {
+		var ref claimRef
+		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
+			return err
+		}
+		cl, err := c.claim(ctx, ref.ID, "")
+		if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, cl)
+		return nil
+	})
+	return out, err
+}
+
+// DecisionInput is a staff member's decision on a claim.
+type DecisionInput struct {
+	Status          string
+	ReimbursedCents int64
+	Note            string
+	Version         int
+}
+
+// Decide moves a claim on: submitted → in review → reimbursed or rejected (a
+// submitted claim may also be rejected at once). Only a person with the staff role
+// decides, and the decision names them (H4U-10): there is no other path that
+// changes a claim's status.
+func (c *Claims) Decide(ctx context.Context, staff httpapi.Principal, claimID string, in DecisionInput) (Claim, error) {
+	if !staff.HasRole(httpapi.RoleStaff) || staff.AccountID == "" {
+		return Claim{}, problem.New(http.StatusForbidden, problem.CodeForbidden)
+	}
+	var fe []problem.FieldError
+	if !oneOf(in.Status, []string{StatusInReview, StatusReimbursed, StatusRejected}) {
+		fe = append(fe, problem.FieldError{Field: "status", Code: problem.FieldInvalidValue})
+	}
+	if utf8.RuneCountInString(in.Note) > MaxNote || !utf8.ValidString(in.Note) {
+		fe = append(fe, problem.FieldError{Field: "note", Code: problem.FieldTooLong})
+	}
+	if in.Status == StatusRejected && strings.TrimSpace(in.Note) == "" {
+		fe = append(fe, problem.FieldError{Field: "note", Code: problem.FieldRequired})
+	}
+	if in.Version <= 0 {
+		fe = append(fe, problem.FieldError{Field: "version", Code: problem.FieldRequired})
+	}
+	if len(fe) > 0 {
+		return Claim{}, problem.Invalid(fe...)
+	}
+	cl, err := c.claim(ctx, claimID, "")
+	if err != nil {
+		return Claim{}, err
+	}
+	if cl.Version != in.Version {
+		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
+	}
+	allowed := map[string][]string{StatusSubmitted: {StatusInReview, StatusRejected}, StatusInReview: {StatusReimbursed, StatusRejected}}
+	if !oneOf(in.Status, allowed[cl.Status]) {
+		return Claim{}, problem.New(http.StatusConflict, problem.CodeInvalidTransition)
+	}
+	if in.Status == StatusReimbursed {
+		if in.ReimbursedCents <= 0 || in.ReimbursedCents > cl.Amount.Cents {
+			return Claim{}, problem.Invalid(problem.FieldError{Field: "reimbursedCents", Code: problem.FieldInvalidValue})
+		}
+		if stored(cl) == 0 {
+			return Claim{}, problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
+		}
+		cl.Reimbursed = &Money{Cents: in.ReimbursedCents, Currency: cl.Amount.Currency}
+	}
+	now := c.Now()
+	cl.Status = in.Status
+	cl.History = append(cl.History, Event{Status: in.Status, At: now, By: staff.AccountID, Note: strings.TrimSpace(in.Note)})
+	if in.Status != StatusInReview {
+		cl.DecidedAt, cl.DecidedBy = &now, staff.AccountID
+	}
+	cl, err = c.save(ctx, cl)
+	if err != nil {
+		return Claim{}, err
+	}
+	if cl.DecidedAt != nil {
+		if err := c.Store.del(ctx, "REVIEW", reviewKey(cl)); err != nil {
+			return Claim{}, err
+		}
+	}
+	c.Log.InfoContext(ctx, "claim decided", slog.String("claimId", cl.ID), slog.String("status", cl.Status), slog.String("staffId", staff.AccountID))
+	return cl, nil
+}
+
+func stored(cl Claim) int {
+	n := 0
+	for _, inv := range cl.Invoices {
+		if inv.Status == InvoiceStored {
+			n++
+		}
+	}
+	return n
+}
+
+// removeClaim deletes a claim's objects, then its items. Repeating it is harmless.
+func (s *Store) removeClaim(ctx context.Context, objects Objects, cl Claim) error {
+	for _, inv := range cl.Invoices {
+		if err := objects.Delete(ctx, objectKey(cl.ID, inv.ID)); err != nil {
+			return err
+		}
+	}
+	if err := s.del(ctx, "REVIEW", reviewKey(cl)); err != nil {
+		return err
+	}
+	if err := s.del(ctx, "ACCOUNT#"+cl.AccountID, "CLAIM#"+cl.ID); err != nil {
+		return err
+	}
+	return s.del(ctx, "CLAIM#"+cl.ID, "CLAIM")
+}

@@ -1,0 +1,343 @@
+package insurance
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/identity"
+	"kontor/shared/problem"
+)
+
+// Money is an amount in cents of a currency.
+type Money struct {
+	Cents    int64  `dynamodbav:"cents" json:"cents"`
+	Currency string `dynamodbav:"currency" json:"currency"`
+}
+
+// Address is where activation letters go.
+type Address struct {
+	Street     string `dynamodbav:"street" json:"street"`
+	PostalCode string `dynamodbav:"postalCode" json:"postalCode"`
+	City       string `dynamodbav:"city" json:"city"`
+}
+
+// Holder is the policyholder as the operator's records know them.
+type Holder struct {
+	CustomerNumber string  `dynamodbav:"customerNumber" json:"customerNumber"`
+	FirstName      string  `dynamodbav:"firstName" json:"firstName"`
+	LastName       string  `dynamodbav:"lastName" json:"lastName"`
+	Birthdate      string  `dynamodbav:"birthdate" json:"birthdate"`
+	Address        Address `dynamodbav:"address" json:"address"`
+	Email          string  `dynamodbav:"email,omitempty" json:"email,omitempty"`
+	Phone          string  `dynamodbav:"phone,omitempty" json:"phone,omitempty"`
+}
+
+// Contract is one insurance contract (H4U-2).
+type Contract struct {
+	Number            string    `dynamodbav:"number" json:"number"`
+	Holder            Holder    `dynamodbav:"holder" json:"holder"`
+	Kind              string    `dynamodbav:"kind" json:"kind"`
+	InsuranceNumber   string    `dynamodbav:"insuranceNumber" json:"insuranceNumber"`
+	Premium           Money     `dynamodbav:"premium" json:"premium"`
+	PaymentInterval   string    `dynamodbav:"paymentInterval" json:"paymentInterval"`
+	StartsOn          string    `dynamodbav:"startsOn" json:"startsOn"`
+	EndsOn            string    `dynamodbav:"endsOn,omitempty" json:"endsOn,omitempty"`
+	ContributionsPaid Money     `dynamodbav:"contributionsPaid" json:"contributionsPaid"`
+	ImportedAt        time.Time `dynamodbav:"importedAt" json:"importedAt"`
+}
+
+// Kinds of insurance and payment intervals the import accepts.
+var (
+	ContractKinds    = []string{"health", "supplementary-health", "dental", "long-term-care", "travel-health", "hospital-daily-allowance"}
+	PaymentIntervals = []string{"monthly", "quarterly", "half-yearly", "yearly"}
+)
+
+// ImportColumns is the header an import file must have, in any order.
+var ImportColumns = []string{"contractNumber", "customerNumber", "firstName", "lastName", "birthdate", "street", "postalCode", "city",
+	"email", "phone", "kind", "insuranceNumber", "premium", "currency", "paymentInterval", "startsOn", "endsOn", "contributionsPaid"}
+
+var optionalColumns = map[string]bool{"email": true, "phone": true, "endsOn": true}
+
+// Import limits.
+const (
+	MaxImportBytes = 2 << 20
+	MaxImportRows  = 5000
+)
+
+var (
+	numberRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{3,31}$`)
+	postalRe = regexp.MustCompile(`^[0-9]{5}$`)
+	phoneRe  = regexp.MustCompile(`^\+?[0-9 ()/-]{6,24}$`)
+	moneyRe  = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{2})?$`)
+)
+
+// RowError is one rejected row of an import, by line number (1 is the header).
+type RowError struct {
+	Line           int                  `json:"line"`
+	ContractNumber string               `json:"contractNumber,omitempty"`
+	Errors         []problem.FieldError `json:"errors"`
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Rows     int        `json:"rows"`
+	Imported int        `json:"imported"`
+	Rejected []RowError `json:"rejected"`
+}
+
+// ParseImport reads an import file (CSV, UTF-8, comma or semicolon separated, with
+// a header row) into contracts; rows that fail validation are reported and left
+// out. A file that cannot be read at all is a problem.
+func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
+	rep := ImportReport{Rejected: []RowError{}}
+	if len(data) > MaxImportBytes {
+		return nil, rep, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, rep, problem.Invalid(problem.FieldError{Field: "file", Code: problem.FieldInvalidValue})
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, rep, problem.Invalid(problem.FieldError{Field: "header", Code: problem.FieldRequired})
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	var missing []problem.FieldError
+	for _, c := range ImportColumns {
+		if _, ok := col[c]; !ok && !optionalColumns[c] {
+			missing = append(missing, problem.FieldError{Field: "header." + c, Code: problem.FieldRequired})
+		}
+	}
+	if len(missing) > 0 {
+		return nil, rep, problem.Invalid(missing...)
+	}
+	seen := map[string]bool{}
+	var out []Contract
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				rep.Rows++
+				rep.Rejected = append(rep.Rejected, RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
+				continue
+			}
+			return nil, rep, fmt.Errorf("read import: %w", err)
+		}
+		rep.Rows++
+		if rep.Rows > MaxImportRows {
+			return nil, ImportReport{Rejected: []RowError{}}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		c, fe := rowContract(get, now)
+		if seen[c.Number] && c.Number != "" {
+			fe = append(fe, problem.FieldError{Field: "contractNumber", Code: problem.FieldDuplicate})
+		}
+		if len(fe) > 0 {
+			rep.Rejected = append(rep.Rejected, RowError{Line: line, ContractNumber: c.Number, Errors: fe})
+			continue
+		}
+		seen[c.Number] = true
+		out = append(out, c)
+	}
+	return out, rep, nil
+}
+
+func rowContract(get func(string) string, now time.Time) (Contract, []problem.FieldError) {
+	var fe []problem.FieldError
+	bad := func(field, code string) { fe = append(fe, problem.FieldError{Field: field, Code: code}) }
+	need := func(field string) string {
+		v := get(field)
+		switch {
+		case v == "" && !optionalColumns[field]:
+			bad(field, problem.FieldRequired)
+		case utf8.RuneCountInString(v) > 200:
+			bad(field, problem.FieldTooLong)
+		case identity.CheckName(v) != "":
+			bad(field, problem.FieldControlChars)
+		}
+		return v
+	}
+	c := Contract{
+		Number: strings.ToUpper(need("contractNumber")), InsuranceNumber: need("insuranceNumber"), Kind: need("kind"),
+		PaymentInterval: need("paymentInterval"), StartsOn: need("startsOn"), EndsOn: need("endsOn"), ImportedAt: now,
+		Holder: Holder{
+			CustomerNumber: strings.ToUpper(need("customerNumber")), FirstName: need("firstName"), LastName: need("lastName"),
+			Birthdate: need("birthdate"), Phone: need("phone"),
+			Address: Address{Street: need("street"), PostalCode: need("postalCode"), City: need("city")},
+		},
+	}
+	if c.Number != "" && !numberRe.MatchString(c.Number) {
+		bad("contractNumber", problem.FieldInvalidValue)
+	}
+	if c.Holder.CustomerNumber != "" && !numberRe.MatchString(c.Holder.CustomerNumber) {
+		bad("customerNumber", problem.FieldInvalidValue)
+	}
+	if b := c.Holder.Birthdate; b != "" && !validDate(b, now, true) {
+		bad("birthdate", problem.FieldInvalidValue)
+	}
+	if p := c.Holder.Address.PostalCode; p != "" && !postalRe.MatchString(p) {
+		bad("postalCode", problem.FieldInvalidValue)
+	}
+	if e := get("email"); e != "" {
+		n, code := identity.NormalizeEmail(e)
+		if code != "" {
+			bad("email", code)
+		}
+		c.Holder.Email = n
+	}
+	if p := c.Holder.Phone; p != "" && !phoneRe.MatchString(p) {
+		bad("phone", problem.FieldInvalidValue)
+	}
+	if c.Kind != "" && !oneOf(c.Kind, ContractKinds) {
+		bad("kind", problem.FieldInvalidValue)
+	}
+	if c.PaymentInterval != "" && !oneOf(c.PaymentInterval, PaymentIntervals) {
+		bad("paymentInterval", problem.FieldInvalidValue)
+	}
+	if s := c.StartsOn; s != "" && !validDate(s, now, false) {
+		bad("startsOn", problem.FieldInvalidValue)
+	}
+	if e := c.EndsOn; e != "" && (!validDate(e, now, false) || (c.StartsOn != "" && e < c.StartsOn)) {
+		bad("endsOn", problem.FieldInvalidValue)
+	}
+	cur := strings.ToUpper(need("currency"))
+	if cur != "" && cur != "EUR" {
+		bad("currency", problem.FieldInvalidValue)
+	}
+	var ok bool
+	if c.Premium, ok = money(need("premium"), cur); !ok {
+		bad("premium", problem.FieldInvalidValue)
+	}
+	if c.ContributionsPaid, ok = money(need("contributionsPaid"), cur); !ok {
+		bad("contributionsPaid", problem.FieldInvalidValue)
+	}
+	return c, fe
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validDate accepts YYYY-MM-DD; a birthdate must lie in the past and after 1900.
+func validDate(s string, now time.Time, past bool) bool {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil || d.Year() < 1900 || d.Year() > 2200 {
+		return false
+	}
+	return !past || d.Before(now)
+}
+
+func money(s, cur string) (Money, bool) {
+	if s == "" {
+		return Money{}, true // reported as required already
+	}
+	if !moneyRe.MatchString(s) {
+		return Money{}, false
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if frac != "" {
+		f, _ = strconv.ParseInt(frac, 10, 64)
+	}
+	return Money{Cents: w*100 + f, Currency: cur}, true
+}
+
+// SaveContracts stores imported contracts, replacing earlier imports of the same
+// numbers (an import is idempotent), and indexes them by customer. A contract that
+// moves to another customer is removed from the old customer's index.
+func (s *Store) SaveContracts(ctx context.Context, cs []Contract, now time.Time) error {
+	for _, c := range cs {
+		var old Contract
+		err := s.get(ctx, "CONTRACT#"+c.Number, "CONTRACT", &old, now)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return err
+		}
+		if err == nil && old.Holder.CustomerNumber != c.Holder.CustomerNumber {
+			if err := s.del(ctx, "CUSTOMER#"+old.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
+				return err
+			}
+		}
+		if err := s.put(ctx, "CONTRACT#"+c.Number, "CONTRACT", c, time.Time{}, "", nil); err != nil {
+			return err
+		}
+		if err := s.put(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number, struct {
+			Number string `dynamodbav:"number"`
+		}{c.Number}, time.Time{}, "", nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Contract returns one contract record.
+func (s *Store) Contract(ctx context.Context, number string, now time.Time) (Contract, error) {
+	var c Contract
+	return c, s.get(ctx, "CONTRACT#"+strings.ToUpper(number), "CONTRACT", &c, now)
+}
+
+// CustomerContracts returns every contract of a customer.
+func (s *Store) CustomerContracts(ctx context.Context, customer string, now time.Time) ([]Contract, error) {
+	out := []Contract{}
+	err := s.query(ctx, "CUSTOMER#"+customer, "CONTRACT#", now, func(it map[string]types.AttributeValue) error {
+		var ref struct {
+			Number string `dynamodbav:"number"`
+		}
+		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
+			return err
+		}
+		c, err := s.Contract(ctx, ref.Number, now)
+		if errors.Is(err, errNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// deleteContract removes a contract record and its customer index entry.
+func (s *Store) deleteContract(ctx context.Context, c Contract) error {
+	if err := s.del(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
+		return err
+	}
+	return s.del(ctx, "CONTRACT#"+c.Number, "CONTRACT")
+}

@@ -1,0 +1,49 @@
+package insurance
+
+import (
+	"context"
+	"net/http"
+
+	"kontor/shared/privacy/privacydb"
+	"kontor/shared/problem"
+)
+
+// Consent purposes the portal's routes depend on.
+const (
+	PurposeProcessing = "portal-processing" // H4U-3: everything submitted through the portal
+	PurposeHealth     = "health-data"       // H4U-7: Art. 9(2)(a), invoices
+)
+
+// ConsentReader reads a person's current consents (the privacy module's ledger).
+type ConsentReader interface {
+	Consents(ctx context.Context, accountID string) ([]privacydb.Consent, error)
+}
+
+// Gate answers 403 with a code the app acts on (it asks for the consent) when a
+// route's consents are not granted.
+type Gate struct{ Consents ConsentReader }
+
+// Require checks that every purpose is granted, in order: the processing consent
+// first (asked at first sign-in), then the health-data consent.
+func (g Gate) Require(ctx context.Context, accountID string, purposes ...string) error {
+	cs, err := g.Consents.Consents(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	granted := map[string]bool{}
+	for _, c := range cs {
+		if c.Granted {
+			granted[c.Purpose] = true
+		}
+	}
+	for _, p := range purposes {
+		if granted[p] {
+			continue
+		}
+		if p == PurposeHealth {
+			return problem.New(http.StatusForbidden, problem.CodeHealthConsentRequired)
+		}
+		return problem.New(http.StatusForbidden, problem.CodeProcessingConsentRequired)
+	}
+	return nil
+}

@@ -1,0 +1,464 @@
+package insurance
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/identity"
+	"kontor/shared/ids"
+	"kontor/shared/problem"
+)
+
+// Activation methods (H4U-5).
+const (
+	ByPost = "post"
+	ByEID  = "eid"
+)
+
+// eID results the provider reports; nothing else of the identification is stored.
+const (
+	EIDVerified = "verified"
+	EIDFailed   = "failed"
+)
+
+// Registration limits.
+const (
+	PostActivationTTL  = 30 * 24 * time.Hour // a letter takes days; the code lives 30 days
+	EIDActivationTTL   = 24 * time.Hour
+	MaxCodeAttempts    = 5
+	MaxMatchFailures   = 5 // per contract number and hour: guessing names or birthdates stops
+	matchFailureWindow = time.Hour
+	LetterTTL          = 30 * 24 * time.Hour
+)
+
+// Registration is a matched request for portal access awaiting activation. Name and
+// birthdate are used for matching only and not stored.
+type Registration struct {
+	ID             string     `dynamodbav:"id" json:"id"`
+	CustomerNumber string     `dynamodbav:"customerNumber" json:"-"`
+	ContractNumber string     `dynamodbav:"contractNumber" json:"-"`
+	Email          string     `dynamodbav:"email" json:"-"`
+	Phone          string     `dynamodbav:"phone,omitempty" json:"-"`
+	Language       string     `dynamodbav:"language" json:"-"`
+	TermsVersion   string     `dynamodbav:"termsVersion" json:"-"`
+	PrivacyVersion string     `dynamodbav:"privacyVersion" json:"-"`
+	Method         string     `dynamodbav:"method" json:"activation"`
+	CodeDigest     string     `dynamodbav:"codeDigest,omitempty" json:"-"`
+	Attempts       int        `dynamodbav:"attempts" json:"-"`
+	Pseudonym      string     `dynamodbav:"pseudonym,omitempty" json:"-"`
+	EIDResult      string     `dynamodbav:"eidResult,omitempty" json:"eidResult,omitempty"`
+	EIDAt          *time.Time `dynamodbav:"eidAt,omitempty" json:"-"`
+	CreatedAt      time.Time  `dynamodbav:"createdAt" json:"createdAt"`
+	ExpiresAt      time.Time  `dynamodbav:"expiresAt" json:"expiresAt"`
+	// RedirectURL is where the customer continues with the eID provider.
+	RedirectURL string `dynamodbav:"-" json:"redirectUrl,omitempty"`
+}
+
+// Letter is an activation letter waiting for the operator's printing: it goes to the
+// address on the contract, never to one given at registration.
+type Letter struct {
+	ID             string    `dynamodbav:"id" json:"id"`
+	RegistrationID string    `dynamodbav:"registrationId" json:"registrationId"`
+	Name           string    `dynamodbav:"name" json:"name"`
+	Address        Address   `dynamodbav:"address" json:"address"`
+	Code           string    `dynamodbav:"code" json:"code"`
+	Language       string    `dynamodbav:"language" json:"language"`
+	CreatedAt      time.Time `dynamodbav:"createdAt" json:"createdAt"`
+}
+
+// Link ties a portal account to a customer of the operator.
+type Link struct {
+	AccountID      string    `dynamodbav:"accountId" json:"-"`
+	CustomerNumber string    `dynamodbav:"customerNumber" json:"customerNumber"`
+	Phone          string    `dynamodbav:"phone,omitempty" json:"phone,omitempty"`
+	Method         string    `dynamodbav:"method" json:"activatedBy"`
+	LinkedAt       time.Time `dynamodbav:"linkedAt" json:"linkedAt"`
+}
+
+// Provisioner gives a proven customer portal access: it creates the account (or
+// finds the one with this email) and mails the link to set a password.
+type Provisioner interface {
+	Provision(ctx context.Context, in identity.RegisterInput) (string, error)
+}
+
+// EIDProvider starts an identification with the external provider, which receives
+// only the pseudonym and the callback address, and returns where the customer
+// continues.
+type EIDProvider interface {
+	Start(ctx context.Context, pseudonym, callbackURL string) (string, error)
+}
+
+// Registrar carries out registration and activation.
+type Registrar struct {
+	Store       *Store
+	Accounts    Provisioner
+	EID         EIDProvider
+	Now         func() time.Time
+	Log         *slog.Logger
+	CallbackURL string
+	// Current versions of the documents a registration must accept (HKC-1).
+	TermsVersion, PrivacyVersion string
+}
+
+// RegisterInput is what a customer enters (H4U-4).
+type RegisterInput struct {
+	FirstName, LastName, Birthdate, Email, Phone, ContractNumber string
+	Activation, Language, TermsVersion, PrivacyVersion           string
+}
+
+// Register matches the input against the contract records. A match creates a
+// registration and either queues an activation letter to the contract's address or
+// starts an eID identification. Any mismatch, including an unknown contract number,
+// gets the same answer, and repeated mismatches for a contract number are throttled.
+func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registration, error) {
+	var fe []problem.FieldError
+	bad := func(f, c string) { fe = append(fe, problem.FieldError{Field: f, Code: c}) }
+	for f, v := range map[string]string{"firstName": in.FirstName, "lastName": in.LastName} {
+		if strings.TrimSpace(v) == "" {
+			bad(f, problem.FieldRequired)
+		} else if c := identity.CheckName(v); c != "" {
+			bad(f, c)
+		}
+	}
+	now := g.Now()
+	if in.Birthdate == "" {
+		bad("birthdate", problem.FieldRequired)
+	} else if !validDate(in.Birthdate, now, true) {
+		bad("birthdate", problem.FieldInvalidValue)
+	}
+	email, code := identity.NormalizeEmail(in.Email)
+	if code != "" {
+		bad("email", code)
+	}
+	phone := strings.TrimSpace(in.Phone)
+	if phone == "" {
+		bad("phone", problem.FieldRequired)
+	} else if !phoneRe.MatchString(phone) {
+		bad("phone", problem.FieldInvalidValue)
+	}
+	number := strings.ToUpper(strings.TrimSpace(in.ContractNumber))
+	if number == "" {
+		bad("contractNumber", problem.FieldRequired)
+	} else if !numberRe.MatchString(number) {
+		bad("contractNumber", problem.FieldInvalidValue)
+	}
+	if in.Activation != ByPost && in.Activation != ByEID {
+		bad("activation", problem.FieldInvalidValue)
+	}
+	if in.Language == "" {
+		in.Language = "de"
+	}
+	if c := identity.CheckLanguage(in.Language); c != "" {
+		bad("language", c)
+	}
+	switch {
+	case in.TermsVersion == "":
+		bad("acceptedTermsVersion", problem.FieldRequired)
+	case in.TermsVersion != g.TermsVersion:
+		bad("acceptedTermsVersion", problem.FieldOutdated)
+	}
+	switch {
+	case in.PrivacyVersion == "":
+		bad("acceptedPrivacyVersion", problem.FieldRequired)
+	case in.PrivacyVersion != g.PrivacyVersion:
+		bad("acceptedPrivacyVersion", problem.FieldOutdated)
+	}
+	if len(fe) > 0 {
+		return Registration{}, problem.Invalid(fe...)
+	}
+	if err := g.checkFailures(ctx, number, now); err != nil {
+		return Registration{}, err
+	}
+	c, err := g.Store.Contract(ctx, number, now)
+	if err != nil && !errors.Is(err, errNotFound) {
+		return Registration{}, err
+	}
+	if err != nil || !sameName(c.Holder.FirstName, in.FirstName) || !sameName(c.Holder.LastName, in.LastName) || c.Holder.Birthdate != in.Birthdate {
+		if err := g.countFailure(ctx, number, now); err != nil {
+			return Registration{}, err
+		}
+		g.Log.InfoContext(ctx, "registration not matched")
+		return Registration{}, problem.New(http.StatusUnprocessableEntity, problem.CodeContractMismatch)
+	}
+	reg := Registration{
+		ID: ids.NewV7(now), CustomerNumber: c.Holder.CustomerNumber, ContractNumber: c.Number, Email: email, Phone: phone,
+		Language: in.Language, TermsVersion: in.TermsVersion, PrivacyVersion: in.PrivacyVersion, Method: in.Activation, CreatedAt: now,
+	}
+	switch in.Activation {
+	case ByPost:
+		reg.ExpiresAt = now.Add(PostActivationTTL)
+		code, err := activationCode()
+		if err != nil {
+			return Registration{}, err
+		}
+		reg.CodeDigest = ids.Digest(normalizeCode(code))
+		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
+			return Registration{}, err
+		}
+		l := Letter{ID: ids.NewV7(now), RegistrationID: reg.ID, Name: c.Holder.FirstName + " " + c.Holder.LastName,
+			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now}
+		if err := g.Store.put(ctx, "LETTERS", now.UTC().Format(time.RFC3339Nano)+"#"+l.ID, l, now.Add(LetterTTL), "", nil); err != nil {
+			return Registration{}, err
+		}
+	case ByEID:
+		reg.ExpiresAt = now.Add(EIDActivationTTL)
+		reg.Pseudonym = ids.NewToken()
+		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
+			return Registration{}, err
+		}
+		if err := g.Store.put(ctx, "EID#"+reg.Pseudonym, "EID", struct {
+			RegistrationID string `dynamodbav:"registrationId"`
+		}{reg.ID}, reg.ExpiresAt, "", nil); err != nil {
+			return Registration{}, err
+		}
+		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
+		if err != nil {
+			g.Log.ErrorContext(ctx, "eid provider unavailable", slog.String("error", err.Error()))
+			return Registration{}, problem.New(http.StatusBadGateway, problem.CodeEIDUnavailable)
+		}
+		reg.RedirectURL = url
+	}
+	g.Log.InfoContext(ctx, "registration matched", slog.String("registrationId", reg.ID), slog.String("activation", reg.Method))
+	return reg, nil
+}
+
+func sameName(a, b string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	return norm(a) == norm(b)
+}
+
+type failures struct {
+	Count int `dynamodbav:"count"`
+}
+
+func (g *Registrar) checkFailures(ctx context.Context, number string, now time.Time) error {
+	var f failures
+	err := g.Store.get(ctx, "MATCH#"+number, window(now), &f, now)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if f.Count >= MaxMatchFailures {
+		p := problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
+		p.RetryAfterSeconds = int(time.Until(now.Truncate(matchFailureWindow).Add(matchFailureWindow)).Seconds()) + 1
+		return p
+	}
+	return nil
+}
+
+func window(now time.Time) string { return now.UTC().Truncate(matchFailureWindow).Format(time.RFC3339) }
+
+func (g *Registrar) countFailure(ctx context.Context, number string, now time.Time) error {
+	for range 5 {
+		var f failures
+		err := g.Store.get(ctx, "MATCH#"+number, window(now), &f, now)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return err
+		}
+		cond, vals, names := "attribute_not_exists(pk)", map[string]types.AttributeValue(nil), map[string]string(nil)
+		if err == nil {
+			cond, vals, names = "#c = :c", map[string]types.AttributeValue{":c": &types.AttributeValueMemberN{Value: fmt.Sprint(f.Count)}}, map[string]string{"#c": "count"}
+		}
+		err = g.Store.putNamed(ctx, "MATCH#"+number, window(now), failures{Count: f.Count + 1}, now.Truncate(matchFailureWindow).Add(2*matchFailureWindow), cond, vals, names)
+		if !errors.Is(err, errConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+// activationCode is 12 characters from an alphabet without look-alikes, grouped in
+// fours for the letter: about 59 bits, with at most MaxCodeAttempts tries.
+func activationCode() (string, error) {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	var b strings.Builder
+	for i := range 12 {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", fmt.Errorf("activation code: %w", err)
+		}
+		b.WriteByte(alphabet[n.Int64()])
+	}
+	return b.String(), nil
+}
+
+func normalizeCode(c string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, c)
+}
+
+// Registration returns a registration that has not expired.
+func (s *Store) Registration(ctx context.Context, id string, now time.Time) (Registration, error) {
+	var r Registration
+	if !ids.ValidV7(id) {
+		return r, errNotFound
+	}
+	return r, s.get(ctx, "REG#"+id, "REG", &r, now)
+}
+
+// Activate completes a registration: with the code from the letter, or after the
+// eID provider reported a successful identification. The customer then gets the
+// mail to set a password, and the account is linked to the customer. Every failure
+// looks the same; wrong codes are counted and end the registration after
+// MaxCodeAttempts. Repeating a successful activation is harmless.
+func (g *Registrar) Activate(ctx context.Context, id, code string) error {
+	now := g.Now()
+	invalid := problem.New(http.StatusBadRequest, problem.CodeActivationInvalid)
+	reg, err := g.Store.Registration(ctx, id, now)
+	if errors.Is(err, errNotFound) {
+		return invalid
+	}
+	if err != nil {
+		return err
+	}
+	switch reg.Method {
+	case ByPost:
+		if reg.Attempts >= MaxCodeAttempts {
+			return problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
+		}
+		if subtle.ConstantTimeCompare([]byte(ids.Digest(normalizeCode(code))), []byte(reg.CodeDigest)) != 1 {
+			next := reg
+			next.Attempts++
+			err := g.Store.putNamed(ctx, "REG#"+reg.ID, "REG", next, reg.ExpiresAt, "#a = :a",
+				map[string]types.AttributeValue{":a": &types.AttributeValueMemberN{Value: fmt.Sprint(reg.Attempts)}}, map[string]string{"#a": "attempts"})
+			if err != nil && !errors.Is(err, errConflict) {
+				return err
+			}
+			return invalid
+		}
+	case ByEID:
+		if reg.EIDResult == "" {
+			return problem.New(http.StatusConflict, problem.CodeEIDPending)
+		}
+		if reg.EIDResult != EIDVerified {
+			return invalid
+		}
+	}
+	accountID, err := g.Accounts.Provision(ctx, identity.RegisterInput{Email: reg.Email, Language: reg.Language, TermsVersion: reg.TermsVersion, PrivacyVersion: reg.PrivacyVersion})
+	if err != nil {
+		return err
+	}
+	link := Link{AccountID: accountID, CustomerNumber: reg.CustomerNumber, Phone: reg.Phone, Method: reg.Method, LinkedAt: now}
+	if err := g.Store.put(ctx, "ACCOUNT#"+accountID, "CUSTOMER", link, time.Time{}, "", nil); err != nil {
+		return err
+	}
+	if err := g.Store.put(ctx, "CUSTOMER#"+reg.CustomerNumber, "ACCOUNT#"+accountID, link, time.Time{}, "", nil); err != nil {
+		return err
+	}
+	if reg.Pseudonym != "" {
+		if err := g.Store.del(ctx, "EID#"+reg.Pseudonym, "EID"); err != nil {
+			return err
+		}
+	}
+	if err := g.Store.del(ctx, "REG#"+reg.ID, "REG"); err != nil {
+		return err
+	}
+	g.Log.InfoContext(ctx, "registration activated", slog.String("registrationId", reg.ID), slog.String("accountId", accountID), slog.String("activation", reg.Method))
+	return nil
+}
+
+// EIDResult stores the provider's verdict for a pseudonym, and nothing else. The
+// first verdict stands; a repeated identical callback is harmless.
+func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string) error {
+	now := g.Now()
+	if result != EIDVerified && result != EIDFailed {
+		return problem.Invalid(problem.FieldError{Field: "result", Code: problem.FieldInvalidValue})
+	}
+	if !ids.PlausibleToken(pseudonym) {
+		return problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	var ref struct {
+		RegistrationID string `dynamodbav:"registrationId"`
+	}
+	if err := g.Store.get(ctx, "EID#"+pseudonym, "EID", &ref, now); err != nil {
+		if errors.Is(err, errNotFound) {
+			return problem.New(http.StatusNotFound, problem.CodeNotFound)
+		}
+		return err
+	}
+	reg, err := g.Store.Registration(ctx, ref.RegistrationID, now)
+	if errors.Is(err, errNotFound) {
+		return problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if reg.EIDResult != "" {
+		if reg.EIDResult == result {
+			return nil
+		}
+		return problem.New(http.StatusConflict, problem.CodeConflict)
+	}
+	reg.EIDResult, reg.EIDAt = result, &now
+	err = g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "attribute_not_exists(eidResult)", nil)
+	if errors.Is(err, errConflict) {
+		return problem.New(http.StatusConflict, problem.CodeConflict)
+	}
+	if err == nil {
+		g.Log.InfoContext(ctx, "eid result stored", slog.String("registrationId", reg.ID), slog.String("result", result))
+	}
+	return err
+}
+
+// Letters lists the activation letters waiting to be printed, oldest first.
+func (s *Store) Letters(ctx context.Context, now time.Time) ([]Letter, error) {
+	out := []Letter{}
+	err := s.query(ctx, "LETTERS", "", now, func(it map[string]types.AttributeValue) error {
+		var l Letter
+		if err := attributevalue.UnmarshalMap(it, &l); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// LetterPrinted removes a printed letter: its code then exists only on paper and
+// as a digest. An unknown id is not found.
+func (s *Store) LetterPrinted(ctx context.Context, id string, now time.Time) error {
+	if !ids.ValidV7(id) {
+		return problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
+	ls, err := s.Letters(ctx, now)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		if l.ID == id {
+			return s.del(ctx, "LETTERS", l.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+l.ID)
+		}
+	}
+	return problem.New(http.StatusNotFound, problem.CodeNotFound)
+}
+
+// LinkOf returns the customer an account is linked to.
+func (s *Store) LinkOf(ctx context.Context, accountID string, now time.Time) (Link, bool, error) {
+	var l Link
+	err := s.get(ctx, "ACCOUNT#"+accountID, "CUSTOMER", &l, now)
+	if errors.Is(err, errNotFound) {
+		return l, false, nil
+	}
+	return l, err == nil, err
+}

@@ -1,0 +1,185 @@
+// Package insurance is the insurance customer portal: contract records imported by
+// the operator, registration matched against them (H4U-4), activation by letter or
+// eID (H4U-5), the customer's own contracts (H4U-2), and claims with encrypted
+// invoices reviewed by staff (H4U-7, H4U-10). Its data lives in its own table and
+// bucket; only the module's functions reach them.
+package insurance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// DB is the part of the DynamoDB client the store uses.
+type DB interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+}
+
+// Store keeps the module's items in one table with keys pk/sk:
+//
+//	CONTRACT#<number>  CONTRACT             contract record (operator's data)
+//	CUSTOMER#<id>      CONTRACT#<number>    the customer's contracts
+//	REG#<id>           REG                  a registration awaiting activation
+//	EID#<pseudonym>    EID                  pseudonym → registration
+//	LETTERS            <time>#<id>          activation letters to print
+//	ACCOUNT#<id>       CUSTOMER             portal account → customer
+//	ACCOUNT#<id>       CLAIM#<id>           the account's claims
+//	CLAIM#<id>         CLAIM                a claim with its invoices and history
+//	REVIEW             <time>#<id>          claims awaiting a staff decision
+type Store struct {
+	DB    DB
+	Table string
+}
+
+// errNotFound is returned by get for a missing item.
+var errNotFound = errors.New("insurance: not found")
+
+// errConflict is returned by a conditional write whose condition failed.
+var errConflict = errors.New("insurance: conflict")
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}}
+}
+
+func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+// put writes v under pk/sk; a non-zero expires sets the TTL backstop; cond, when
+// set, is a condition expression with its values.
+func (s *Store) put(ctx context.Context, pk, sk string, v any, expires time.Time, cond string, vals map[string]types.AttributeValue) error {
+	return s.putNamed(ctx, pk, sk, v, expires, cond, vals, nil)
+}
+
+// putNamed is put with expression attribute names for the condition.
+func (s *Store) putNamed(ctx context.Context, pk, sk string, v any, expires time.Time, cond string, vals map[string]types.AttributeValue, names map[string]string) error {
+	item, err := attributevalue.MarshalMap(v)
+	if err != nil {
+		return fmt.Errorf("marshal %s: %w", pk, err)
+	}
+	item["pk"], item["sk"] = str(pk), str(sk)
+	if !expires.IsZero() {
+		item["ttl"] = &types.AttributeValueMemberN{Value: fmt.Sprint(expires.Unix())}
+	}
+	in := &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}
+	if cond != "" {
+		in.ConditionExpression = aws.String(cond)
+		in.ExpressionAttributeValues = vals
+		in.ExpressionAttributeNames = names
+	}
+	if _, err := s.DB.PutItem(ctx, in); err != nil {
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) {
+			return errConflict
+		}
+		return fmt.Errorf("put %s: %w", pk, err)
+	}
+	return nil
+}
+
+// get reads pk/sk into out; errNotFound when absent or past its TTL.
+func (s *Store) get(ctx context.Context, pk, sk string, out any, now time.Time) error {
+	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return fmt.Errorf("get %s: %w", pk, err)
+	}
+	if res.Item == nil || expired(res.Item, now) {
+		return errNotFound
+	}
+	return attributevalue.UnmarshalMap(res.Item, out)
+}
+
+func expired(item map[string]types.AttributeValue, now time.Time) bool {
+	n, ok := item["ttl"].(*types.AttributeValueMemberN)
+	if !ok {
+		return false
+	}
+	var sec int64
+	if _, err := fmt.Sscan(n.Value, &sec); err != nil {
+		return false
+	}
+	return sec <= now.Unix()
+}
+
+func (s *Store) del(ctx context.Context, pk, sk string) error {
+	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(pk, sk)}); err != nil {
+		return fmt.Errorf("delete %s: %w", pk, err)
+	}
+	return nil
+}
+
+// query returns every item under pk whose sort key starts with prefix, oldest
+// first, skipping expired ones.
+func (s *Store) query(ctx context.Context, pk, prefix string, now time.Time, fn func(map[string]types.AttributeValue) error) error {
+	var start map[string]types.AttributeValue
+	for {
+		in := &dynamodb.QueryInput{
+			TableName: aws.String(s.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
+			KeyConditionExpression:    aws.String("pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		}
+		if prefix != "" {
+			in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :p)")
+			in.ExpressionAttributeValues[":p"] = str(prefix)
+		}
+		res, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", pk, err)
+		}
+		for _, it := range res.Items {
+			if expired(it, now) {
+				continue
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(res.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		start = res.LastEvaluatedKey
+	}
+}
+
+// scan walks every item whose sort key equals sk (used by the sweep and the
+// privacy functions, never by a request path).
+func (s *Store) scan(ctx context.Context, sk string, fn func(map[string]types.AttributeValue) error) error {
+	var start map[string]types.AttributeValue
+	for {
+		res, err := s.DB.Scan(ctx, &dynamodb.ScanInput{
+			TableName: aws.String(s.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
+			FilterExpression:          aws.String("sk = :sk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":sk": str(sk)},
+		})
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", sk, err)
+		}
+		for _, it := range res.Items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(res.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		start = res.LastEvaluatedKey
+	}
+}
+
+func scanExpired(table string, now time.Time, start map[string]types.AttributeValue) *dynamodb.ScanInput {
+	return &dynamodb.ScanInput{
+		TableName: aws.String(table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
+		FilterExpression:          aws.String("#t <= :now"),
+		ExpressionAttributeNames:  map[string]string{"#t": "ttl"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())}},
+	}
+}
