@@ -8,14 +8,14 @@ import (
 
 	"kontor/shared/env"
 	"kontor/shared/httpapi"
+	"kontor/shared/insurance/claimswire"
 	"kontor/shared/insurance/insuranceapi"
-	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/logging"
 	"kontor/shared/requestlog"
 )
 
 func main() {
 	log := logging.New("claimreview")
-	h := env.Must(log, func(ctx context.Context) (insuranceapi.Review, error) { return insurancewire.Review(ctx, log) })
+	h := env.Must(log, func(ctx context.Context) (insuranceapi.Review, error) { return claimswire.Review(ctx, log) })
 	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "claimreview")).Handle)
 }

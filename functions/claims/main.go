@@ -8,14 +8,14 @@ import (
 
 	"kontor/shared/env"
 	"kontor/shared/httpapi"
+	"kontor/shared/insurance/claimswire"
 	"kontor/shared/insurance/insuranceapi"
-	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/logging"
 	"kontor/shared/requestlog"
 )
 
 func main() {
 	log := logging.New("claims")
-	h := env.Must(log, func(ctx context.Context) (insuranceapi.Claims, error) { return insurancewire.Claims(ctx, log) })
+	h := env.Must(log, func(ctx context.Context) (insuranceapi.Claims, error) { return claimswire.Claims(ctx, log) })
 	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "claims")).Handle)
 }

@@ -11,7 +11,7 @@ import (
 
 	"kontor/shared/env"
 	"kontor/shared/insurance"
-	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/insurance/claimswire"
 	"kontor/shared/logging"
 )
 
@@ -23,7 +23,7 @@ type parts struct {
 func main() {
 	log := logging.New("insuranceprivacy")
 	p := env.Must(log, func(ctx context.Context) (parts, error) {
-		m, h, err := insurancewire.Privacy(ctx)
+		m, h, err := claimswire.Privacy(ctx)
 		return parts{m, h}, err
 	})
 	lambda.Start(func(ctx context.Context, req insurance.PrivacyRequest) (insurance.PrivacyResponse, error) {

@@ -246,3 +246,26 @@ func TestCookiesHoldNoPersonalDataAndAreSessionCookies(t *testing.T) {
 		t.Errorf("clearing cookie does not expire it: %s", c)
 	}
 }
+
+// A Callback route is reached without session or CSRF proof (its handler
+// authenticates the caller), and never sees a principal even when the authorizer
+// context claims one.
+func TestCallbackRoutesNeedNoCSRFAndCarryNoPrincipal(t *testing.T) {
+	var seen Principal
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"POST /callback": {Access: Callback, Handler: func(_ context.Context, r *Request) (Response, error) {
+			seen = r.Principal
+			return NoContent(), nil
+		}},
+		"POST /public": {Access: Public, Handler: func(context.Context, *Request) (Response, error) { return NoContent(), nil }},
+	})
+	ev := signedIn(event("POST", "/callback"), Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleAdmin}})
+	resp, _ := rt.Handle(context.Background(), ev)
+	if resp.StatusCode != http.StatusNoContent || seen.AccountID != "" {
+		t.Fatalf("callback: %d %+v", resp.StatusCode, seen)
+	}
+	// A public route still needs the CSRF proof.
+	if resp, _ := rt.Handle(context.Background(), event("POST", "/public")); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("public without CSRF: %d", resp.StatusCode)
+	}
+}

@@ -115,8 +115,8 @@ type ObjectInfo struct {
 	BucketKey bool
 }
 
-// errNoObject is returned by Objects.Stat for a missing object.
-var errNoObject = errors.New("insurance: no such object")
+// ErrNoObject is returned by Objects.Stat for a missing object.
+var ErrNoObject = errors.New("insurance: no such object")
 
 // Objects is the invoice bucket.
 type Objects interface {
@@ -335,7 +335,7 @@ func (c *Claims) Complete(ctx context.Context, p httpapi.Principal, claimID, inv
 	}
 	key := objectKey(cl.ID, inv.ID)
 	info, err := c.Objects.Stat(ctx, key)
-	if errors.Is(err, errNoObject) {
+	if errors.Is(err, ErrNoObject) {
 		return Invoice{}, problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
 	}
 	if err != nil {

@@ -22,7 +22,6 @@ func now() time.Time { return time.Now().UTC() }
 // Parts are what the module's functions are built from.
 type Parts struct {
 	Store   *insurance.Store
-	Objects *insurance.S3Objects
 	Privacy *privacydb.Store
 	Gate    insurance.Gate
 }
@@ -49,9 +48,6 @@ func Build(ctx context.Context, need Need) (Parts, error) {
 	if need&Table != 0 {
 		p.Store = &insurance.Store{DB: db, Table: r.String("INSURANCE_TABLE")}
 	}
-	if need&Bucket != 0 {
-		p.Objects = insurance.NewS3Objects(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))
-	}
 	if need&Ledger != 0 {
 		p.Privacy = &privacydb.Store{DB: db, Table: r.String("PRIVACY_TABLE")}
 		p.Gate = insurance.Gate{Consents: p.Privacy}
@@ -69,23 +65,6 @@ func Import(ctx context.Context) (insuranceapi.Import, error) {
 func Contracts(ctx context.Context) (insuranceapi.Contracts, error) {
 	p, err := Build(ctx, Table|Ledger)
 	return insuranceapi.Contracts{Store: p.Store, Gate: p.Gate, Now: now}, err
-}
-
-func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, Parts, error) {
-	p, err := Build(ctx, Table|Bucket|Ledger)
-	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Now: now, Log: log}, p, err
-}
-
-// Claims builds the claims function's handlers.
-func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) {
-	c, p, err := claims(ctx, log)
-	return insuranceapi.Claims{Claims: c, Gate: p.Gate}, err
-}
-
-// Review builds the claim review function's handlers.
-func Review(ctx context.Context, log *slog.Logger) (insuranceapi.Review, error) {
-	c, _, err := claims(ctx, log)
-	return insuranceapi.Review{Claims: c}, err
 }
 
 // MinSecretBytes is the least length of the eID callback secret.
@@ -113,34 +92,4 @@ func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registrat
 	g := &insurance.Registrar{Store: p.Store, Accounts: ids, EID: provider, Now: now, Log: log,
 		CallbackURL: ids.BaseURL + "/v1/insurance/eid/callback", TermsVersion: ids.TermsVersion, PrivacyVersion: ids.PrivacyVersion}
 	return insuranceapi.Registration{Registrar: g, Secret: []byte(secret), Now: now}, nil
-}
-
-// Privacy builds the module's privacy function: its handler and the reader of
-// the persons whose data the sweep must keep (held or restricted).
-func Privacy(ctx context.Context) (insurance.Module, insurance.Holds, error) {
-	p, err := Build(ctx, Table|Bucket|Ledger)
-	if err != nil {
-		return insurance.Module{}, nil, err
-	}
-	var r env.Reader
-	m := insurance.Module{Store: p.Store, Objects: p.Objects, Now: now,
-		ContractRetentionYears: r.Count("CONTRACT_RETENTION_YEARS", 10),
-		ClaimRetention:         r.Days("CLAIM_RETENTION_DAYS", 90*24*time.Hour)}
-	holds := func(ctx context.Context) (map[string]bool, error) {
-		hs, err := p.Privacy.Holds(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]bool{}
-		for _, h := range hs {
-			out[h.AccountID] = true
-		}
-		// Restricted processing (Art. 18) keeps the data stored, as a hold does.
-		rs, err := p.Privacy.Restricted(ctx)
-		for _, id := range rs {
-			out[id] = true
-		}
-		return out, err
-	}
-	return m, holds, r.Err()
 }

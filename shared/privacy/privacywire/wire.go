@@ -43,6 +43,7 @@ var paramEnv = map[string]string{
 	"SessionAbsoluteHours":   "SESSION_ABSOLUTE_HOURS",
 	"SessionIdleMinutes":     "SESSION_IDLE_MINUTES",
 	"ContractRetentionYears": "CONTRACT_RETENTION_YEARS",
+	"ClaimRetentionDays":     "CLAIM_RETENTION_DAYS",
 	"LogRetentionDays":       "LOG_RETENTION_DAYS",
 	"RequestLogMode":         "REQUEST_LOG_MODE",
 	"EvidenceRetentionDays":  "EVIDENCE_RETENTION_DAYS",

@@ -1,4 +1,7 @@
-package insurance
+// Package invoices3 keeps the insurance module's invoices in its S3 bucket,
+// encrypted with the module's key. It is a package of its own so that functions
+// without invoice access do not link the S3 client.
+package invoices3
 
 import (
 	"context"
@@ -15,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"kontor/shared/insurance"
 )
 
 // S3Objects keeps invoices in the module's bucket, encrypted with its key.
@@ -33,15 +38,15 @@ func NewS3Objects(cfg aws.Config, bucket, keyARN string) *S3Objects {
 	return &S3Objects{Client: c, Bucket: bucket, Key: keyARN}
 }
 
-// KeyARN implements Objects.
+// KeyARN implements insurance.Objects.
 func (o *S3Objects) KeyARN() string { return o.Key }
 
-// PresignPut implements Objects: the signed headers bind encryption with the
+// PresignPut implements insurance.Objects: the signed headers bind encryption with the
 // module's key (bucket key on), the encryption context, type and length.
-func (o *S3Objects) PresignPut(ctx context.Context, key string, size int64, contentType string, encCtx map[string]string, ttl time.Duration) (Upload, error) {
+func (o *S3Objects) PresignPut(ctx context.Context, key string, size int64, contentType string, encCtx map[string]string, ttl time.Duration) (insurance.Upload, error) {
 	ec, err := json.Marshal(encCtx)
 	if err != nil {
-		return Upload{}, err
+		return insurance.Upload{}, err
 	}
 	req, err := s3.NewPresignClient(o.Client).PresignPutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(o.Bucket), Key: aws.String(key), ContentType: aws.String(contentType), ContentLength: aws.Int64(size),
@@ -49,7 +54,7 @@ func (o *S3Objects) PresignPut(ctx context.Context, key string, size int64, cont
 		SSEKMSEncryptionContext: aws.String(base64.StdEncoding.EncodeToString(ec)), BucketKeyEnabled: aws.Bool(true),
 	}, s3.WithPresignExpires(ttl))
 	if err != nil {
-		return Upload{}, fmt.Errorf("presign upload: %w", err)
+		return insurance.Upload{}, fmt.Errorf("presign upload: %w", err)
 	}
 	h := map[string]string{}
 	for k, vs := range req.SignedHeader {
@@ -58,19 +63,19 @@ func (o *S3Objects) PresignPut(ctx context.Context, key string, size int64, cont
 		}
 		h[k] = strings.Join(vs, ",")
 	}
-	return Upload{URL: req.URL, Method: req.Method, Headers: h, ExpiresAt: time.Now().UTC().Add(ttl)}, nil
+	return insurance.Upload{URL: req.URL, Method: req.Method, Headers: h, ExpiresAt: time.Now().UTC().Add(ttl)}, nil
 }
 
-// Stat implements Objects.
-func (o *S3Objects) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+// Stat implements insurance.Objects.
+func (o *S3Objects) Stat(ctx context.Context, key string) (insurance.ObjectInfo, error) {
 	out, err := o.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key)})
 	if err != nil {
 		if missing(err) {
-			return ObjectInfo{}, errNoObject
+			return insurance.ObjectInfo{}, insurance.ErrNoObject
 		}
-		return ObjectInfo{}, fmt.Errorf("head invoice: %w", err)
+		return insurance.ObjectInfo{}, fmt.Errorf("head invoice: %w", err)
 	}
-	return ObjectInfo{Size: aws.ToInt64(out.ContentLength), SSE: string(out.ServerSideEncryption), KeyARN: aws.ToString(out.SSEKMSKeyId), BucketKey: aws.ToBool(out.BucketKeyEnabled)}, nil
+	return insurance.ObjectInfo{Size: aws.ToInt64(out.ContentLength), SSE: string(out.ServerSideEncryption), KeyARN: aws.ToString(out.SSEKMSKeyId), BucketKey: aws.ToBool(out.BucketKeyEnabled)}, nil
 }
 
 func missing(err error) bool {
@@ -83,7 +88,7 @@ func missing(err error) bool {
 	return errors.As(err, &ae) && (ae.ErrorCode() == "NotFound" || ae.ErrorCode() == "NoSuchKey" || ae.ErrorCode() == fmt.Sprint(http.StatusNotFound))
 }
 
-// Head implements Objects: the first n bytes.
+// Head implements insurance.Objects: the first n bytes.
 func (o *S3Objects) Head(ctx context.Context, key string, n int64) ([]byte, error) {
 	out, err := o.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key), Range: aws.String(fmt.Sprintf("bytes=0-%d", n-1))})
 	if err != nil {
@@ -93,7 +98,7 @@ func (o *S3Objects) Head(ctx context.Context, key string, n int64) ([]byte, erro
 	return io.ReadAll(io.LimitReader(out.Body, n))
 }
 
-// Delete implements Objects; deleting a missing object is not an error.
+// Delete implements insurance.Objects; deleting a missing object is not an error.
 func (o *S3Objects) Delete(ctx context.Context, key string) error {
 	if _, err := o.Client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key)}); err != nil && !missing(err) {
 		return fmt.Errorf("delete invoice: %w", err)
@@ -101,7 +106,7 @@ func (o *S3Objects) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// PresignGet implements Objects.
+// PresignGet implements insurance.Objects.
 func (o *S3Objects) PresignGet(ctx context.Context, key, filename string, ttl time.Duration) (string, error) {
 	req, err := s3.NewPresignClient(o.Client).PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: aws.String(o.Bucket), Key: aws.String(key),

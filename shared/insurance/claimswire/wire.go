@@ -1,0 +1,83 @@
+// Package claimswire builds the insurance functions that reach the invoice bucket:
+// claims, review and the module's privacy function.
+package claimswire
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"kontor/shared/env"
+	"kontor/shared/insurance"
+	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/insurance/invoices3"
+)
+
+func now() time.Time { return time.Now().UTC() }
+
+type parts struct {
+	insurancewire.Parts
+	Objects *invoices3.S3Objects
+}
+
+func build(ctx context.Context) (parts, error) {
+	p, err := insurancewire.Build(ctx, insurancewire.Table|insurancewire.Ledger)
+	if err != nil {
+		return parts{}, err
+	}
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return parts{}, err
+	}
+	var r env.Reader
+	out := parts{Parts: p, Objects: invoices3.NewS3Objects(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))}
+	return out, r.Err()
+}
+
+func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, parts, error) {
+	p, err := build(ctx)
+	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Now: now, Log: log}, p, err
+}
+
+// Claims builds the claims function's handlers.
+func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) {
+	c, p, err := claims(ctx, log)
+	return insuranceapi.Claims{Claims: c, Gate: p.Gate}, err
+}
+
+// Review builds the claim review function's handlers.
+func Review(ctx context.Context, log *slog.Logger) (insuranceapi.Review, error) {
+	c, _, err := claims(ctx, log)
+	return insuranceapi.Review{Claims: c}, err
+}
+
+// Privacy builds the module's privacy function: its handler and the reader of
+// the persons whose data the sweep must keep (held or restricted).
+func Privacy(ctx context.Context) (insurance.Module, insurance.Holds, error) {
+	p, err := build(ctx)
+	if err != nil {
+		return insurance.Module{}, nil, err
+	}
+	var r env.Reader
+	m := insurance.Module{Store: p.Store, Objects: p.Objects, Now: now,
+		ContractRetentionYears: r.Count("CONTRACT_RETENTION_YEARS", 10),
+		ClaimRetention:         r.Days("CLAIM_RETENTION_DAYS", 90*24*time.Hour)}
+	holds := func(ctx context.Context) (map[string]bool, error) {
+		hs, err := p.Privacy.Holds(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]bool{}
+		for _, h := range hs {
+			out[h.AccountID] = true
+		}
+		// Restricted processing (Art. 18) keeps the data stored, as a hold does.
+		rs, err := p.Privacy.Restricted(ctx)
+		for _, id := range rs {
+			out[id] = true
+		}
+		return out, err
+	}
+	return m, holds, r.Err()
+}

@@ -1,0 +1,163 @@
+package insurance
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"kontor/shared/httpapi"
+	"kontor/shared/privacy/privacydb"
+	"kontor/shared/problem"
+)
+
+// Promise: H4U-7 — invoice types are told by content, not by name or declared type.
+func TestSniffTellsTypesByContentOnly(t *testing.T) {
+	cases := map[string]string{
+		"%PDF-1.7\n":                 "application/pdf",
+		"\xff\xd8\xff\xe0\x00\x10JF": "image/jpeg",
+		"\x89PNG\r\n\x1a\n\x00\x00":  "image/png",
+		"MZ\x90\x00":                 "",
+		"<html><body>%PDF-":          "",
+		"GIF89a":                     "",
+		"":                           "",
+		"%PDF":                       "",
+	}
+	for head, want := range cases {
+		if got := Sniff([]byte(head)); got != want {
+			t.Errorf("Sniff(%q) = %q, want %q", head, got, want)
+		}
+	}
+}
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func TestParseImportReportsEachRejectedRow(t *testing.T) {
+	file := strings.Join([]string{
+		"contractNumber;customerNumber;firstName;lastName;birthdate;street;postalCode;city;kind;insuranceNumber;premium;currency;paymentInterval;startsOn;contributionsPaid",
+		"kv-1000;C-1001;Anna;Berg;1984-03-09;Weg 1;06108;Halle;health;H1;412.50;eur;monthly;2020-01-01;27225",
+		"KV-1001;C-1001;Anna;Berg;2030-01-01;Weg 1;06108;Halle;health;H1;412.5;EUR;monthly;2020-01-01;0",
+		"KV-1000;C-1002;Otto;Ost;1970-01-01;Weg 2;06108;Halle;dental;H2;1.00;EUR;yearly;2020-01-01;0",
+		`KV-1002;C-1003;"Anna` + "\x07" + `";Berg;1984-03-09;Weg 1;06108;Halle;health;H1;1.00;EUR;monthly;2020-01-01;0`,
+	}, "\n")
+	cs, rep, err := ParseImport([]byte("\xef\xbb\xbf"+file), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || rep.Rows != 4 || len(rep.Rejected) != 3 {
+		t.Fatalf("contracts %+v report %+v", cs, rep)
+	}
+	c := cs[0]
+	if c.Number != "KV-1000" || c.Premium != (Money{41250, "EUR"}) || c.ContributionsPaid.Cents != 2722500 || c.Holder.Address.PostalCode != "06108" {
+		t.Fatalf("contract %+v", c)
+	}
+	want := map[int]string{3: "birthdate", 4: "duplicate", 5: "control_characters"}
+	for _, r := range rep.Rejected {
+		if !strings.Contains(problemCodes(r.Errors), want[r.Line]) {
+			t.Errorf("line %d: %+v, want %s", r.Line, r.Errors, want[r.Line])
+		}
+	}
+	// Line 3 also has a premium with one decimal.
+	if !strings.Contains(problemCodes(rep.Rejected[0].Errors), "premium") {
+		t.Errorf("premium 412.5 accepted: %+v", rep.Rejected[0])
+	}
+}
+
+func problemCodes(fe []problem.FieldError) string {
+	var b strings.Builder
+	for _, e := range fe {
+		b.WriteString(e.Field + ":" + e.Code + " ")
+	}
+	return b.String()
+}
+
+func TestParseImportRefusesFilesWithoutTheColumns(t *testing.T) {
+	_, _, err := ParseImport([]byte("contractNumber,firstName\nKV-1,Anna\n"), now)
+	if p, ok := problem.As(err); !ok || p.Status != http.StatusBadRequest || len(p.Fields) < 5 {
+		t.Fatalf("err %v", err)
+	}
+	big := make([]byte, MaxImportBytes+1)
+	if _, _, err := ParseImport(big, now); err == nil {
+		t.Fatal("oversized file accepted")
+	}
+}
+
+// Promise: H4U-5 — only a callback signed with the shared secret, and fresh, counts.
+func TestCallbackSignatures(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	body := []byte(`{"pseudonym":"p","result":"verified"}`)
+	h := Sign(secret, body, now)
+	if !Verify(secret, h, body, now.Add(time.Minute)) {
+		t.Fatal("valid signature refused")
+	}
+	for name, ok := range map[string]bool{
+		"other secret": Verify([]byte("another secret, another provider"), h, body, now),
+		"other body":   Verify(secret, h, []byte(`{"pseudonym":"p","result":"failed"}`), now),
+		"too old":      Verify(secret, h, body, now.Add(SignatureTolerance+time.Second)),
+		"from future":  Verify(secret, h, body, now.Add(-SignatureTolerance-time.Second)),
+		"no header":    Verify(secret, "", body, now),
+		"garbage":      Verify(secret, "t=x,v1=zz", body, now),
+	} {
+		if ok {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestActivationCodesAreRandomAndForgiving(t *testing.T) {
+	seen := map[string]bool{}
+	for range 200 {
+		c, err := activationCode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c) != 14 || c[4] != '-' || c[9] != '-' || strings.ContainsAny(c, "01IO") || seen[c] {
+			t.Fatalf("code %q", c)
+		}
+		seen[c] = true
+	}
+	if normalizeCode(" abcd-efgh jkLM ") != "ABCDEFGHJKLM" {
+		t.Fatal("codes are compared without case, dashes and spaces")
+	}
+}
+
+type consents []privacydb.Consent
+
+func (c consents) Consents(context.Context, string) ([]privacydb.Consent, error) { return c, nil }
+
+// Promise: H4U-3 — the processing consent comes first; H4U-7 — then the health-data consent.
+func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {
+	code := func(cs consents) string {
+		err := Gate{Consents: cs}.Require(context.Background(), "a1", PurposeProcessing, PurposeHealth)
+		if err == nil {
+			return ""
+		}
+		p, _ := problem.As(err)
+		return p.Code
+	}
+	if c := code(nil); c != problem.CodeProcessingConsentRequired {
+		t.Fatalf("no consents: %s", c)
+	}
+	if c := code(consents{{Purpose: PurposeHealth, Granted: true}}); c != problem.CodeProcessingConsentRequired {
+		t.Fatalf("health only: %s", c)
+	}
+	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: false}}); c != problem.CodeHealthConsentRequired {
+		t.Fatalf("health withdrawn: %s", c)
+	}
+	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: true}}); c != "" {
+		t.Fatalf("both granted: %s", c)
+	}
+}
+
+// Promise: H4U-10 — only a person with the staff role decides; the check does not
+// depend on the router having run.
+func TestOnlyStaffDecide(t *testing.T) {
+	c := &Claims{Now: func() time.Time { return now }}
+	for _, p := range []httpapi.Principal{{}, {AccountID: "a1", Roles: []string{httpapi.RoleMember}}, {Roles: []string{httpapi.RoleStaff}}} {
+		_, err := c.Decide(context.Background(), p, "x", DecisionInput{Status: StatusRejected, Note: "n", Version: 1})
+		if pr, ok := problem.As(err); !ok || pr.Status != http.StatusForbidden {
+			t.Fatalf("%+v decided: %v", p, err)
+		}
+	}
+}
