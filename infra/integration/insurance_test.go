@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"kontor/shared/ids"
 	"kontor/shared/insurance"
 )
 
@@ -63,19 +65,28 @@ type registrationDoc struct {
 	RedirectURL string `json:"redirectUrl"`
 }
 
+// letterFor finds a registration's letter in the print queue, page by page.
 func letterFor(t *testing.T, staff *client, regID string) insurance.Letter {
 	t.Helper()
-	r := staff.do(http.MethodGet, "/v1/staff/activation-letters", nil)
-	want(t, r, http.StatusOK)
-	var list struct{ Letters []insurance.Letter }
-	r.json(t, &list)
-	for _, l := range list.Letters {
-		if l.RegistrationID == regID {
-			return l
+	path := "/v1/staff/activation-letters?limit=20"
+	for {
+		r := staff.do(http.MethodGet, path, nil)
+		want(t, r, http.StatusOK)
+		var list struct {
+			Letters []insurance.Letter
+			Next    string
 		}
+		r.json(t, &list)
+		for _, l := range list.Letters {
+			if l.RegistrationID == regID {
+				return l
+			}
+		}
+		if list.Next == "" {
+			t.Fatalf("no letter for registration %s", regID)
+		}
+		path = "/v1/staff/activation-letters?limit=20&cursor=" + list.Next
 	}
-	t.Fatalf("no letter for registration %s", regID)
-	return insurance.Letter{}
 }
 
 // customer imports a policyholder, registers and activates them by letter, sets the
@@ -92,6 +103,7 @@ func customer(t *testing.T, staff *client, first string, consents ...string) (*c
 	var reg registrationDoc
 	r.json(t, &reg)
 	l := letterFor(t, staff, reg.ID)
+	want(t, staff.do(http.MethodDelete, "/v1/staff/activation-letters/"+l.ID, nil), http.StatusNoContent)
 	want(t, c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": l.Code}), http.StatusAccepted)
 	tok := tokenFrom(t, mailTo(t, email, "set your password"))
 	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword}), http.StatusNoContent)
@@ -395,6 +407,12 @@ func upload(t *testing.T, c *client, claimID, contentType string, data []byte) (
 	if ni.Upload.Method != http.MethodPut || ni.Upload.Headers["X-Amz-Server-Side-Encryption"] != "aws:kms" || ni.Upload.Headers["X-Amz-Server-Side-Encryption-Context"] == "" {
 		t.Fatalf("upload %+v", ni.Upload)
 	}
+	// The encryption context names owner and claim.
+	raw, err := base64.StdEncoding.DecodeString(ni.Upload.Headers["X-Amz-Server-Side-Encryption-Context"])
+	var encCtx map[string]string
+	if err != nil || json.Unmarshal(raw, &encCtx) != nil || encCtx["kontor:claim"] != claimID || !ids.ValidV7(encCtx["kontor:owner"]) || len(encCtx) != 2 {
+		t.Fatalf("encryption context %s", raw)
+	}
 	req, err := http.NewRequest(http.MethodPut, ni.Upload.URL, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
@@ -628,11 +646,27 @@ func TestClaimDecisionsAreMadeByStaffAndAudited(t *testing.T) {
 	if mine.Status != insurance.StatusReimbursed || len(mine.History) != 3 {
 		t.Fatalf("customer's view %+v", mine)
 	}
-	r = c.do(http.MethodGet, "/v1/me/claims", nil)
-	want(t, r, http.StatusOK)
-	if !strings.Contains(string(r.Body), cl.ID) {
-		t.Fatal("claim missing from the customer's list")
+	// The customer's list is paged, newest first.
+	second, third := createClaim(t, c, p.Contracts[0]), createClaim(t, c, p.Contracts[1])
+	var pg struct {
+		Claims []insurance.Claim
+		Next   string
 	}
+	r = c.do(http.MethodGet, "/v1/me/claims?limit=2", nil)
+	want(t, r, http.StatusOK)
+	r.json(t, &pg)
+	if len(pg.Claims) != 2 || pg.Claims[0].ID != third.ID || pg.Claims[1].ID != second.ID || pg.Next == "" {
+		t.Fatalf("first page %+v", pg)
+	}
+	r = c.do(http.MethodGet, "/v1/me/claims?limit=2&cursor="+pg.Next, nil)
+	want(t, r, http.StatusOK)
+	pg.Next = ""
+	r.json(t, &pg)
+	if len(pg.Claims) != 1 || pg.Claims[0].ID != cl.ID {
+		t.Fatalf("second page %+v", pg)
+	}
+	want(t, c.do(http.MethodGet, "/v1/me/claims?limit=0", nil), http.StatusBadRequest, "validation_failed")
+	want(t, c.do(http.MethodGet, "/v1/me/claims?cursor=%21%21", nil), http.StatusBadRequest, "validation_failed")
 	if r := staff.do(http.MethodGet, "/v1/staff/claims", nil); strings.Contains(string(r.Body), cl.ID) {
 		t.Fatal("decided claim still queued")
 	}

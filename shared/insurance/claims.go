@@ -243,23 +243,37 @@ func (c *Claims) Own(ctx context.Context, p httpapi.Principal, id string) (Claim
 	return c.claim(ctx, id, p.AccountID)
 }
 
-// Mine lists the customer's claims, newest first.
-func (c *Claims) Mine(ctx context.Context, accountID string) ([]Claim, error) {
+// Mine lists one page of the customer's claims, newest first.
+func (c *Claims) Mine(ctx context.Context, accountID string, pg Page) ([]Claim, string, error) {
+	out := []Claim{}
+	next, err := c.Store.page(ctx, "ACCOUNT#"+accountID, "CLAIM#", pg, true, c.Now(), func(it map[string]types.AttributeValue) error {
+		return c.collect(ctx, it, accountID, &out)
+	})
+	return out, next, err
+}
+
+// collect loads the claim an index item points to, skipping one gone meanwhile.
+func (c *Claims) collect(ctx context.Context, it map[string]types.AttributeValue, owner string, out *[]Claim) error {
+	var ref claimRef
+	if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
+		return err
+	}
+	cl, err := c.claim(ctx, ref.ID, owner)
+	if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	*out = append(*out, cl)
+	return nil
+}
+
+// all returns every claim of an account (privacy operations).
+func (c *Claims) all(ctx context.Context, accountID string) ([]Claim, error) {
 	out := []Claim{}
 	err := c.Store.query(ctx, "ACCOUNT#"+accountID, "CLAIM#", c.Now(), func(it map[string]types.AttributeValue) error {
-		var ref claimRef
-		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
-			return err
-		}
-		cl, err := c.claim(ctx, ref.ID, accountID)
-		if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		out = append([]Claim{cl}, out...)
-		return nil
+		return c.collect(ctx, it, accountID, &out)
 	})
 	return out, err
 }
@@ -446,25 +460,14 @@ func (c *Claims) StaffDownload(ctx context.Context, staff httpapi.Principal, cla
 // ForStaff returns any claim.
 func (c *Claims) ForStaff(ctx context.Context, id string) (Claim, error) { return c.claim(ctx, id, "") }
 
-// Queue lists the claims awaiting a decision (submitted or in review), oldest first.
-func (c *Claims) Queue(ctx context.Context) ([]Claim, error) {
+// Queue lists one page of the claims awaiting a decision (submitted or in
+// review), oldest first.
+func (c *Claims) Queue(ctx context.Context, pg Page) ([]Claim, string, error) {
 	out := []Claim{}
-	err := c.Store.query(ctx, "REVIEW", "", c.Now(), func(it map[string]types.AttributeValue) error {
-		var ref claimRef
-		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
-			return err
-		}
-		cl, err := c.claim(ctx, ref.ID, "")
-		if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		out = append(out, cl)
-		return nil
+	next, err := c.Store.page(ctx, "REVIEW", "", pg, false, c.Now(), func(it map[string]types.AttributeValue) error {
+		return c.collect(ctx, it, "", &out)
 	})
-	return out, err
+	return out, next, err
 }
 
 // DecisionInput is a staff member's decision on a claim.

@@ -88,7 +88,7 @@ func Kinds() []privacy.Kind {
 // claimsOf returns every claim of an account.
 func (m Module) claimsOf(ctx context.Context, accountID string) ([]Claim, error) {
 	c := &Claims{Store: m.Store, Now: m.Now}
-	return c.Mine(ctx, accountID)
+	return c.all(ctx, accountID)
 }
 
 // ExportInvoice is an invoice in the export, with a short-lived download link.

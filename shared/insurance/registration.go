@@ -425,14 +425,27 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string) err
 func (s *Store) Letters(ctx context.Context, now time.Time) ([]Letter, error) {
 	out := []Letter{}
 	err := s.query(ctx, "LETTERS", "", now, func(it map[string]types.AttributeValue) error {
-		var l Letter
-		if err := attributevalue.UnmarshalMap(it, &l); err != nil {
-			return err
-		}
-		out = append(out, l)
-		return nil
+		return appendLetter(it, &out)
 	})
 	return out, err
+}
+
+// LetterPage lists one page of the print queue, oldest first.
+func (s *Store) LetterPage(ctx context.Context, pg Page, now time.Time) ([]Letter, string, error) {
+	out := []Letter{}
+	next, err := s.page(ctx, "LETTERS", "", pg, false, now, func(it map[string]types.AttributeValue) error {
+		return appendLetter(it, &out)
+	})
+	return out, next, err
+}
+
+func appendLetter(it map[string]types.AttributeValue, out *[]Letter) error {
+	var l Letter
+	if err := attributevalue.UnmarshalMap(it, &l); err != nil {
+		return err
+	}
+	*out = append(*out, l)
+	return nil
 }
 
 // LetterPrinted removes a printed letter: its code then exists only on paper and

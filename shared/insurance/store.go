@@ -7,14 +7,19 @@ package insurance
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/problem"
 )
 
 // DB is the part of the DynamoDB client the store uses.
@@ -182,4 +187,76 @@ func scanExpired(table string, now time.Time, start map[string]types.AttributeVa
 		ExpressionAttributeNames:  map[string]string{"#t": "ttl"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())}},
 	}
+}
+
+// Page asks for one page of a listing: at most Limit items after Cursor (the
+// opaque Next of the previous page).
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 100
+)
+
+// CheckPage validates a page request; an empty one asks for the first page of the
+// default size.
+func CheckPage(limit, cursor string) (Page, error) {
+	p := Page{Limit: DefaultPageSize, Cursor: cursor}
+	if limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return Page{}, problem.Invalid(problem.FieldError{Field: "limit", Code: problem.FieldInvalidValue})
+		}
+		p.Limit = n
+	}
+	if cursor != "" {
+		if _, err := base64.RawURLEncoding.DecodeString(cursor); err != nil || len(cursor) > 400 {
+			return Page{}, problem.Invalid(problem.FieldError{Field: "cursor", Code: problem.FieldInvalidValue})
+		}
+	}
+	return p, nil
+}
+
+// page reads one page of the items under pk whose sort key starts with prefix, in
+// sort-key order (reversed when newestFirst), and returns the cursor of the next
+// page ("" at the end). Expired items are skipped, so a page may hold fewer.
+func (s *Store) page(ctx context.Context, pk, prefix string, pg Page, newestFirst bool, now time.Time, fn func(map[string]types.AttributeValue) error) (string, error) {
+	in := &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true), Limit: aws.Int32(int32(pg.Limit)),
+		ScanIndexForward:          aws.Bool(!newestFirst),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+	}
+	if prefix != "" {
+		in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :p)")
+		in.ExpressionAttributeValues[":p"] = str(prefix)
+	}
+	if pg.Cursor != "" {
+		sk, err := base64.RawURLEncoding.DecodeString(pg.Cursor)
+		if err != nil || !strings.HasPrefix(string(sk), prefix) {
+			return "", problem.Invalid(problem.FieldError{Field: "cursor", Code: problem.FieldInvalidValue})
+		}
+		in.ExclusiveStartKey = key(pk, string(sk))
+	}
+	res, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("query %s: %w", pk, err)
+	}
+	for _, it := range res.Items {
+		if expired(it, now) {
+			continue
+		}
+		if err := fn(it); err != nil {
+			return "", err
+		}
+	}
+	last, ok := res.LastEvaluatedKey["sk"].(*types.AttributeValueMemberS)
+	if !ok {
+		return "", nil
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(last.Value)), nil
 }

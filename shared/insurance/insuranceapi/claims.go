@@ -42,9 +42,16 @@ func (h Claims) Create(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 	return httpapi.JSON(http.StatusCreated, cl), nil
 }
 
-// ClaimList is a list of claims.
+// ClaimList is a page of claims; Next, when set, asks for the following page.
 type ClaimList struct {
 	Claims []insurance.Claim `json:"claims"`
+	Next   string            `json:"next,omitempty"`
+}
+
+// page reads ?limit= and ?cursor=.
+func page(r *httpapi.Request) (insurance.Page, error) {
+	q := r.Event.QueryStringParameters
+	return insurance.CheckPage(q["limit"], q["cursor"])
 }
 
 // Mine serves GET /v1/me/claims.
@@ -52,11 +59,15 @@ func (h Claims) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Response,
 	if err := h.gate(ctx, r); err != nil {
 		return httpapi.Response{}, err
 	}
-	cs, err := h.Claims.Mine(ctx, r.Principal.AccountID)
+	pg, err := page(r)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, ClaimList{Claims: cs}), nil
+	cs, next, err := h.Claims.Mine(ctx, r.Principal.AccountID, pg)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, ClaimList{Claims: cs, Next: next}), nil
 }
 
 // One serves GET /v1/me/claims/{id}: only the owner's (404 otherwise).
@@ -140,12 +151,16 @@ type Review struct {
 }
 
 // Queue serves GET /v1/staff/claims: claims awaiting a decision.
-func (h Review) Queue(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
-	cs, err := h.Claims.Queue(ctx)
+func (h Review) Queue(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	pg, err := page(r)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, ClaimList{Claims: cs}), nil
+	cs, next, err := h.Claims.Queue(ctx, pg)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, ClaimList{Claims: cs, Next: next}), nil
 }
 
 // One serves GET /v1/staff/claims/{id}.

@@ -96,18 +96,23 @@ func (h Registration) Callback(ctx context.Context, r *httpapi.Request) (httpapi
 	return httpapi.NoContent(), nil
 }
 
-// LetterList is the print queue.
+// LetterList is a page of the print queue.
 type LetterList struct {
 	Letters []insurance.Letter `json:"letters"`
+	Next    string             `json:"next,omitempty"`
 }
 
 // Letters serves GET /v1/staff/activation-letters.
-func (h Registration) Letters(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
-	ls, err := h.Registrar.Store.Letters(ctx, h.Now())
+func (h Registration) Letters(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	pg, err := page(r)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, LetterList{Letters: ls}), nil
+	ls, next, err := h.Registrar.Store.LetterPage(ctx, pg, h.Now())
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, LetterList{Letters: ls, Next: next}), nil
 }
 
 // Printed serves DELETE /v1/staff/activation-letters/{id}: the letter was printed.
