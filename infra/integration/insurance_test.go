@@ -905,3 +905,19 @@ func backdate(t *testing.T, key map[string]types.AttributeValue, attr string, at
 		t.Fatal(err)
 	}
 }
+
+// Promise: H4U-11 — restriction (Art. 18): while set, the insurance data is only
+// stored and shown; nothing is added and no claim is decided until it is lifted.
+func TestRestrictionStopsClaimProcessing(t *testing.T) {
+	staff := staffClient(t)
+	c, p, _ := customer(t, staff, "Rita", "portal-processing", "health-data")
+	cl := createClaim(t, c, p.Contracts[0])
+	want(t, c.do(http.MethodPut, "/v1/me/restriction", nil), http.StatusOK)
+	want(t, c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 100}), http.StatusForbidden, "processing_restricted")
+	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices", map[string]any{"contentType": "application/pdf", "size": 100}), http.StatusForbidden, "processing_restricted")
+	want(t, c.do(http.MethodGet, "/v1/me/claims/"+cl.ID, nil), http.StatusOK)
+	cur := currentClaim(t, staff, cl.ID)
+	want(t, staff.do(http.MethodPost, "/v1/staff/claims/"+cl.ID+"/decision", map[string]any{"status": "in_review", "version": cur.Version}), http.StatusConflict, "processing_restricted")
+	want(t, c.do(http.MethodDelete, "/v1/me/restriction", nil), http.StatusOK)
+	want(t, staff.do(http.MethodPost, "/v1/staff/claims/"+cl.ID+"/decision", map[string]any{"status": "in_review", "version": cur.Version}), http.StatusOK)
+}

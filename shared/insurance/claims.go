@@ -141,8 +141,11 @@ type Claims struct {
 	Store   *Store
 	Objects Objects
 	Audit   Auditor
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Gate tells whether the owner restricted processing (Art. 18): a restricted
+	// claim is stored but not decided on.
+	Gate Gate
+	Now  func() time.Time
+	Log  *slog.Logger
 }
 
 // ClaimInput is what a customer submits.
@@ -508,6 +511,12 @@ func (c *Claims) Decide(ctx context.Context, staff httpapi.Principal, claimID st
 	}
 	if cl.Version != in.Version {
 		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
+	}
+	if restricted, err := c.Gate.Restricted(ctx, cl.AccountID); err != nil || restricted {
+		if err != nil {
+			return Claim{}, err
+		}
+		return Claim{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
 	}
 	allowed := map[string][]string{StatusSubmitted: {StatusInReview, StatusRejected}, StatusInReview: {StatusReimbursed, StatusRejected}}
 	if !oneOf(in.Status, allowed[cl.Status]) {

@@ -14,9 +14,11 @@ const (
 	PurposeHealth     = "health-data"       // H4U-7: Art. 9(2)(a), invoices
 )
 
-// ConsentReader reads a person's current consents (the privacy module's ledger).
+// ConsentReader reads a person's current consents and flags (the privacy module's
+// ledger).
 type ConsentReader interface {
 	Consents(ctx context.Context, accountID string) ([]privacydb.Consent, error)
+	Flags(ctx context.Context, accountID string) ([]privacydb.Flag, error)
 }
 
 // Gate answers 403 with a code the app acts on (it asks for the consent) when a
@@ -46,4 +48,29 @@ func (g Gate) Require(ctx context.Context, accountID string, purposes ...string)
 		return problem.New(http.StatusForbidden, problem.CodeProcessingConsentRequired)
 	}
 	return nil
+}
+
+// Restricted reports whether the person restricted the processing of their data
+// (Art. 18): it is then only stored, neither added to nor decided on.
+func (g Gate) Restricted(ctx context.Context, accountID string) (bool, error) {
+	flags, err := g.Consents.Flags(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range flags {
+		if f.Kind == privacydb.FlagRestriction {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Unrestricted answers 403 processing_restricted while the person's processing is
+// restricted.
+func (g Gate) Unrestricted(ctx context.Context, accountID string) error {
+	r, err := g.Restricted(ctx, accountID)
+	if err == nil && r {
+		return problem.New(http.StatusForbidden, problem.CodeProcessingRestricted)
+	}
+	return err
 }

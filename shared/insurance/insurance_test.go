@@ -125,6 +125,7 @@ func TestActivationCodesAreRandomAndForgiving(t *testing.T) {
 type consents []privacydb.Consent
 
 func (c consents) Consents(context.Context, string) ([]privacydb.Consent, error) { return c, nil }
+func (c consents) Flags(context.Context, string) ([]privacydb.Flag, error)       { return nil, nil }
 
 // Promise: H4U-3 — the processing consent comes first; H4U-7 — then the health-data consent.
 func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {

@@ -40,6 +40,7 @@ const (
 	CodeTooManyInvoices           = "too_many_invoices"
 	CodeInvalidTransition         = "invalid_transition"
 	CodeCSVExpected               = "csv_expected"
+	CodeProcessingRestricted      = "processing_restricted"
 
 	// Field codes (FieldError.Code).
 	FieldRequired      = "required"
@@ -91,6 +92,7 @@ var catalog = map[string]text{
 	CodeInvoiceNotEncrypted:       {"Die Datei wurde nicht wie vorgegeben verschlüsselt hochgeladen und wurde gelöscht.", "The file was not uploaded encrypted as required and was deleted."},
 	CodeClaimClosed:               {"Dieser Antrag wird bereits bearbeitet; Rechnungen können nicht mehr ergänzt werden.", "This claim is already being processed; invoices can no longer be added."},
 	CodeTooManyInvoices:           {"Ein Antrag kann höchstens 10 Rechnungen haben.", "A claim can have at most 10 invoices."},
+	CodeProcessingRestricted:      {"Die Verarbeitung dieser Daten ist auf Wunsch der betroffenen Person eingeschränkt (Art. 18 DSGVO); sie werden nur gespeichert.", "Processing of this data is restricted at the person's request (Art. 18 GDPR); it is only stored."},
 	CodeCSVExpected:               {"Erwartet wird eine CSV-Datei (text/csv, UTF-8).", "A CSV file (text/csv, UTF-8) is expected."},
 	CodeInvalidTransition:         {"Dieser Statuswechsel ist nicht möglich.", "This status change is not possible."},
 

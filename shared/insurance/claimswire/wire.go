@@ -37,7 +37,7 @@ func build(ctx context.Context) (parts, error) {
 
 func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, parts, error) {
 	p, err := build(ctx)
-	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Now: now, Log: log}, p, err
+	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Gate: p.Gate, Now: now, Log: log}, p, err
 }
 
 // Claims builds the claims function's handlers.

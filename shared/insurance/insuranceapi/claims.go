@@ -16,7 +16,15 @@ type Claims struct {
 }
 
 func (h Claims) gate(ctx context.Context, r *httpapi.Request) error {
-	return h.Gate.Require(ctx, r.Principal.AccountID, insurance.PurposeProcessing, insurance.PurposeHealth)
+	if err := h.Gate.Require(ctx, r.Principal.AccountID, insurance.PurposeProcessing, insurance.PurposeHealth); err != nil {
+		return err
+	}
+	// While processing is restricted (Art. 18) the data is only stored and shown:
+	// nothing is added.
+	if r.StateChanging() {
+		return h.Gate.Unrestricted(ctx, r.Principal.AccountID)
+	}
+	return nil
 }
 
 type createBody struct {
