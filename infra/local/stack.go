@@ -91,17 +91,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("api listen %s: %w", o.APIAddr, err)
 	}
 	s.APIURL = "http://" + apiLn.Addr().String()
-	params := map[string]string{"AppBaseUrl": s.APIURL, "EidProviderUrl": s.APIURL + eidSessionsPath}
-	for name, p := range tpl.Parameters {
-		// A secret without a default (it must be given at deploy time) gets a
-		// fresh random value for this run.
-		if p.NoEcho && p.Default == "" {
-			params[name] = randomSecret()
-		}
-	}
-	for k, v := range o.Parameters {
-		params[k] = v
-	}
+	params := Parameters(tpl, s.APIURL, o.Parameters)
 	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: params}
 	s.eid = &eidStandIn{secret: []byte(params["EidCallbackSecret"]), base: s.APIURL, sessions: map[string]eidSession{}}
 
@@ -248,6 +238,23 @@ func (s *Stack) AWSConfig(ctx context.Context) (aws.Config, error) {
 
 // Name returns the local physical name of a table or bucket.
 func (s *Stack) Name(logicalID string) string { return s.resolver.Name(logicalID) }
+
+// Parameters returns the parameter values of a local run: AppBaseUrl and
+// EidProviderUrl point at apiURL (the stack and its stand-in eID provider), every
+// NoEcho parameter without a default (a secret that must be given at deploy time)
+// gets a fresh random value, and overrides win; the rest are template defaults.
+func Parameters(tpl *template.Template, apiURL string, overrides map[string]string) map[string]string {
+	params := map[string]string{"AppBaseUrl": apiURL, "EidProviderUrl": apiURL + eidSessionsPath}
+	for name, p := range tpl.Parameters {
+		if p.NoEcho && p.Default == "" {
+			params[name] = randomSecret()
+		}
+	}
+	for k, v := range overrides {
+		params[k] = v
+	}
+	return params
+}
 
 // Resolve returns a resource attribute as !GetAtt would (for example a key's Arn).
 func (s *Stack) Resolve(logicalID, attr string) (string, error) {

@@ -18,7 +18,7 @@ const (
 // ledger).
 type ConsentReader interface {
 	Consents(ctx context.Context, accountID string) ([]privacydb.Consent, error)
-	Flags(ctx context.Context, accountID string) ([]privacydb.Flag, error)
+	IsRestricted(ctx context.Context, accountID string) (bool, error)
 }
 
 // Gate answers 403 with a code the app acts on (it asks for the consent) when a
@@ -53,16 +53,7 @@ func (g Gate) Require(ctx context.Context, accountID string, purposes ...string)
 // Restricted reports whether the person restricted the processing of their data
 // (Art. 18): it is then only stored, neither added to nor decided on.
 func (g Gate) Restricted(ctx context.Context, accountID string) (bool, error) {
-	flags, err := g.Consents.Flags(ctx, accountID)
-	if err != nil {
-		return false, err
-	}
-	for _, f := range flags {
-		if f.Kind == privacydb.FlagRestriction {
-			return true, nil
-		}
-	}
-	return false, nil
+	return g.Consents.IsRestricted(ctx, accountID)
 }
 
 // Unrestricted answers 403 processing_restricted while the person's processing is

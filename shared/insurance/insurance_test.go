@@ -125,7 +125,7 @@ func TestActivationCodesAreRandomAndForgiving(t *testing.T) {
 type consents []privacydb.Consent
 
 func (c consents) Consents(context.Context, string) ([]privacydb.Consent, error) { return c, nil }
-func (c consents) Flags(context.Context, string) ([]privacydb.Flag, error)       { return nil, nil }
+func (c consents) IsRestricted(context.Context, string) (bool, error)            { return false, nil }
 
 // Promise: H4U-3 — the processing consent comes first; H4U-7 — then the health-data consent.
 func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {
@@ -159,6 +159,29 @@ func TestOnlyStaffDecide(t *testing.T) {
 		_, err := c.Decide(context.Background(), p, "x", DecisionInput{Status: StatusRejected, Note: "n", Version: 1})
 		if pr, ok := problem.As(err); !ok || pr.Status != http.StatusForbidden {
 			t.Fatalf("%+v decided: %v", p, err)
+		}
+	}
+}
+
+func TestFieldValidators(t *testing.T) {
+	for s, want := range map[string]bool{"KV-2026-1": true, "AB12": true, "-ABC": false, "AB1": false, "kv-1234": false, "KV 1234": false, strings.Repeat("A", 33): false} {
+		if validNumber(s) != want {
+			t.Errorf("validNumber(%q) != %v", s, want)
+		}
+	}
+	for s, want := range map[string]bool{"+49 345 123456": true, "0345/123-456": true, "+(0)30 1234": true, "12345": false, "+49 345 12a456": false, "++49 3451234": false} {
+		if validPhone(s) != want {
+			t.Errorf("validPhone(%q) != %v", s, want)
+		}
+	}
+	for s, want := range map[string]bool{"0": true, "412.50": true, "412.5": false, ".50": false, "1234567890": false, "12.345": false, "12,50": false} {
+		if validAmount(s) != want {
+			t.Errorf("validAmount(%q) != %v", s, want)
+		}
+	}
+	for s, want := range map[string]bool{"06108": true, "6108": false, "0610a": false} {
+		if validPostalCode(s) != want {
+			t.Errorf("validPostalCode(%q) != %v", s, want)
 		}
 	}
 }

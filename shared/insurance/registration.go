@@ -145,13 +145,13 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 	phone := strings.TrimSpace(in.Phone)
 	if phone == "" {
 		bad("phone", problem.FieldRequired)
-	} else if !phoneRe.MatchString(phone) {
+	} else if !validPhone(phone) {
 		bad("phone", problem.FieldInvalidValue)
 	}
 	number := strings.ToUpper(strings.TrimSpace(in.ContractNumber))
 	if number == "" {
 		bad("contractNumber", problem.FieldRequired)
-	} else if !numberRe.MatchString(number) {
+	} else if !validNumber(number) {
 		bad("contractNumber", problem.FieldInvalidValue)
 	}
 	if in.Activation != ByPost && in.Activation != ByEID {

@@ -262,6 +262,21 @@ func (st *Store) Flags(ctx context.Context, accountID string) ([]Flag, error) {
 	return out, st.query(ctx, subjectPrefix+accountID, "FLAG#", &out)
 }
 
+// IsRestricted reports whether the subject restricted the processing of their
+// data (Art. 18).
+func (st *Store) IsRestricted(ctx context.Context, accountID string) (bool, error) {
+	flags, err := st.Flags(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range flags {
+		if f.Kind == FlagRestriction {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // DeleteSubject deletes every record kept under the subject: consents, history, flags.
 func (st *Store) DeleteSubject(ctx context.Context, accountID string) error {
 	var items []struct {

@@ -151,16 +151,7 @@ func (s *Service) Restrict(ctx context.Context, p httpapi.Principal, on bool) er
 
 // Restricted reports whether a person's processing is restricted.
 func (s *Service) Restricted(ctx context.Context, accountID string) (bool, error) {
-	flags, err := s.Store.Flags(ctx, accountID)
-	if err != nil {
-		return false, err
-	}
-	for _, f := range flags {
-		if f.Kind == privacydb.FlagRestriction {
-			return true, nil
-		}
-	}
-	return false, nil
+	return s.Store.IsRestricted(ctx, accountID)
 }
 
 // Objection scopes.
