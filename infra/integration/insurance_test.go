@@ -846,8 +846,27 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 	ended := newPolicyholder("Ende")
 	endedCSV := strings.Replace(ended.csv(), "2022-07-01,2030-06-30", "2010-07-01,2014-06-30", 1)
 	importCSV(t, staff, importHeader+endedCSV)
+	// A write cut off half way: the open claim lost its queue entry, and a queue
+	// entry points to a claim that is gone. The sweep repairs both.
+	queue := reviewEntries(t)
+	if _, err := db().DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(stack.Name("InsuranceTable")), Key: idKey("REVIEW", queue[fresh.ID])}); err != nil {
+		t.Fatal(err)
+	}
+	ghost := ids.NewV7(time.Now())
+	if _, err := db().PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(stack.Name("InsuranceTable")), Item: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "REVIEW"}, "sk": &types.AttributeValueMemberS{Value: "2026-01-01T00:00:00Z#" + ghost},
+		"claimId": &types.AttributeValueMemberS{Value: ghost}}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := stack.TriggerSchedule(context.Background(), "RetentionSweepFunction"); err != nil {
 		t.Fatal(err)
+	}
+	queue = reviewEntries(t)
+	if _, ok := queue[fresh.ID]; !ok {
+		t.Fatal("the open claim's queue entry was not restored")
+	}
+	if _, ok := queue[ghost]; ok {
+		t.Fatal("the queue entry without a claim survived")
 	}
 	if exists(t, "InsuranceTable", idKey("CLAIM#"+old.ID, "CLAIM")) || objectExists(t, "claims/"+old.ID+"/"+oi.Invoice.ID) {
 		t.Fatal("overdue claim survived the sweep")
@@ -880,6 +899,30 @@ func category(t *testing.T, d exportDoc, id string) any {
 	}
 	t.Fatalf("export lacks %s", id)
 	return nil
+}
+
+// reviewEntries maps the claim ids in the staff review queue to their sort keys.
+func reviewEntries(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	p := dynamodb.NewQueryPaginator(db(), &dynamodb.QueryInput{
+		TableName: aws.String(stack.Name("InsuranceTable")), KeyConditionExpression: aws.String("pk = :pk"), ConsistentRead: aws.Bool(true),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "REVIEW"}},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			id, _ := it["claimId"].(*types.AttributeValueMemberS)
+			sk, _ := it["sk"].(*types.AttributeValueMemberS)
+			if id != nil && sk != nil {
+				out[id.Value] = sk.Value
+			}
+		}
+	}
+	return out
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -242,9 +242,16 @@ func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose strin
 // items past their expiry; held persons' data stays.
 func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
 	counts := map[string]int{}
-	err := m.Store.scan(ctx, "CLAIM", func(it map[string]types.AttributeValue) error {
+	queued, err := m.reviewQueue(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	err = m.Store.scan(ctx, "CLAIM", func(it map[string]types.AttributeValue) error {
 		var cl Claim
 		if err := attributevalue.UnmarshalMap(it, &cl); err != nil {
+			return err
+		}
+		if err := m.repairIndexes(ctx, cl, queued); err != nil {
 			return err
 		}
 		if held(cl.AccountID) {
@@ -308,9 +315,50 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 	if err != nil {
 		return counts, err
 	}
+	// Queue entries whose claim is gone.
+	for id := range queued {
+		if err := m.Store.del(ctx, "REVIEW", queued[id]); err != nil {
+			return counts, err
+		}
+	}
 	n, err := m.sweepExpired(ctx, now)
 	counts["insurance.registrations"] += n
 	return counts, err
+}
+
+// reviewQueue maps the queued claim ids to their queue sort keys.
+func (m Module) reviewQueue(ctx context.Context, now time.Time) (map[string]string, error) {
+	out := map[string]string{}
+	err := m.Store.query(ctx, "REVIEW", "", now, func(it map[string]types.AttributeValue) error {
+		var ref claimRef
+		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
+			return err
+		}
+		if sk, ok := it["sk"].(*types.AttributeValueMemberS); ok {
+			out[ref.ID] = sk.Value
+		}
+		return nil
+	})
+	return out, err
+}
+
+// repairIndexes makes a claim's index entries whole again after a write that was
+// cut off half way: an undecided claim is in the review queue and in its owner's
+// list, a decided one is no longer queued. It removes the claim from queued, so
+// what remains there afterwards has no claim.
+func (m Module) repairIndexes(ctx context.Context, cl Claim, queued map[string]string) error {
+	sk, inQueue := queued[cl.ID]
+	delete(queued, cl.ID)
+	switch {
+	case cl.DecidedAt == nil && !inQueue:
+		if err := m.Store.put(ctx, "REVIEW", reviewKey(cl), claimRef{ID: cl.ID}, time.Time{}, "", nil); err != nil {
+			return err
+		}
+		return m.Store.put(ctx, "ACCOUNT#"+cl.AccountID, "CLAIM#"+cl.ID, claimRef{ID: cl.ID}, time.Time{}, "", nil)
+	case cl.DecidedAt != nil && inQueue:
+		return m.Store.del(ctx, "REVIEW", sk)
+	}
+	return nil
 }
 
 // sweepExpired deletes registrations, eID references, letters and match counters

@@ -125,11 +125,11 @@ type RegisterInput struct {
 func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registration, error) {
 	var fe []problem.FieldError
 	bad := func(f, c string) { fe = append(fe, problem.FieldError{Field: f, Code: c}) }
-	for f, v := range map[string]string{"firstName": in.FirstName, "lastName": in.LastName} {
-		if strings.TrimSpace(v) == "" {
-			bad(f, problem.FieldRequired)
-		} else if c := identity.CheckName(v); c != "" {
-			bad(f, c)
+	for _, f := range []struct{ name, value string }{{"firstName", in.FirstName}, {"lastName", in.LastName}} {
+		if strings.TrimSpace(f.value) == "" {
+			bad(f.name, problem.FieldRequired)
+		} else if c := identity.CheckName(f.value); c != "" {
+			bad(f.name, c)
 		}
 	}
 	now := g.Now()
