@@ -207,6 +207,10 @@ func TestRegistrationMatchesContractsAndActivatesByLetter(t *testing.T) {
 	if strings.Contains(toJSON(t, l), email) {
 		t.Fatal("the letter carries the registering email")
 	}
+	// The registration asked for English: the letter is ready to print in English.
+	if !strings.Contains(l.Text, l.Code) || !strings.HasPrefix(l.Text, "Dear "+p.First+" "+p.Last) || time.Until(l.ExpiresAt) < 29*24*time.Hour {
+		t.Fatalf("letter text %q, valid until %v", l.Text, l.ExpiresAt)
+	}
 	// Registration stores neither name nor birthdate.
 	item, err := db().GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(stack.Name("InsuranceTable")), Key: idKey("REG#"+reg.ID, "REG"), ConsistentRead: aws.Bool(true)})
 	if err != nil || item.Item == nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -272,31 +273,61 @@ func money(s, cur string) (Money, bool) {
 	return Money{Cents: w*100 + f, Currency: cur}, true
 }
 
+// ImportWorkers is how many contracts are written at once: a full import (5000
+// rows, three requests each) then takes seconds, not the function's timeout.
+const ImportWorkers = 16
+
 // SaveContracts stores imported contracts, replacing earlier imports of the same
-// numbers (an import is idempotent), and indexes them by customer. A contract that
-// moves to another customer is removed from the old customer's index.
+// numbers (an import is idempotent, so a cut-off import is simply repeated), and
+// indexes them by customer. A contract that moves to another customer is removed
+// from the old customer's index. The first error stops the import.
 func (s *Store) SaveContracts(ctx context.Context, cs []Contract, now time.Time) error {
-	for _, c := range cs {
-		var old Contract
-		err := s.get(ctx, "CONTRACT#"+c.Number, "CONTRACT", &old, now)
-		if err != nil && !errors.Is(err, errNotFound) {
-			return err
-		}
-		if err == nil && old.Holder.CustomerNumber != c.Holder.CustomerNumber {
-			if err := s.del(ctx, "CUSTOMER#"+old.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
-				return err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan Contract)
+	var wg sync.WaitGroup
+	for range min(ImportWorkers, len(cs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				if err := s.saveContract(ctx, c, now); err != nil {
+					cancel(err)
+				}
 			}
+		}()
+	}
+	for _, c := range cs {
+		if ctx.Err() != nil {
+			break
 		}
-		if err := s.put(ctx, "CONTRACT#"+c.Number, "CONTRACT", c, time.Time{}, "", nil); err != nil {
-			return err
-		}
-		if err := s.put(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number, struct {
-			Number string `dynamodbav:"number"`
-		}{c.Number}, time.Time{}, "", nil); err != nil {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (s *Store) saveContract(ctx context.Context, c Contract, now time.Time) error {
+	var old Contract
+	err := s.get(ctx, "CONTRACT#"+c.Number, "CONTRACT", &old, now)
+	if err != nil && !errors.Is(err, errNotFound) {
+		return err
+	}
+	if err == nil && old.Holder.CustomerNumber != c.Holder.CustomerNumber {
+		if err := s.del(ctx, "CUSTOMER#"+old.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := s.put(ctx, "CONTRACT#"+c.Number, "CONTRACT", c, time.Time{}, "", nil); err != nil {
+		return err
+	}
+	return s.put(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number, struct {
+		Number string `dynamodbav:"number"`
+	}{c.Number}, time.Time{}, "", nil)
 }
 
 // Contract returns one contract record.

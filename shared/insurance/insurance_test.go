@@ -2,10 +2,17 @@ package insurance
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/httpapi"
 	"kontor/shared/privacy/privacydb"
@@ -183,5 +190,97 @@ func TestFieldValidators(t *testing.T) {
 		if validPostalCode(s) != want {
 			t.Errorf("validPostalCode(%q) != %v", s, want)
 		}
+	}
+}
+
+// memDB is a tiny in-memory table for the store's unit tests.
+type memDB struct {
+	mu    sync.Mutex
+	items map[string]map[string]types.AttributeValue
+	fail  string // a pk whose PutItem fails
+	calls atomic.Int64
+}
+
+func (m *memDB) k(key map[string]types.AttributeValue) string {
+	return key["pk"].(*types.AttributeValueMemberS).Value + "|" + key["sk"].(*types.AttributeValueMemberS).Value
+}
+
+func (m *memDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	m.calls.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return &dynamodb.GetItemOutput{Item: m.items[m.k(in.Key)]}, nil
+}
+
+func (m *memDB) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	m.calls.Add(1)
+	if in.Item["pk"].(*types.AttributeValueMemberS).Value == m.fail {
+		return nil, errors.New("throttled")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.items[m.k(in.Item)] = in.Item
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+func (m *memDB) DeleteItem(_ context.Context, in *dynamodb.DeleteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	m.calls.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, m.k(in.Key))
+	return &dynamodb.DeleteItemOutput{}, nil
+}
+
+func (m *memDB) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	return nil, errors.New("not used")
+}
+
+func (m *memDB) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	return nil, errors.New("not used")
+}
+
+func contracts(n int) []Contract {
+	out := make([]Contract, n)
+	for i := range out {
+		out[i] = Contract{Number: fmt.Sprintf("KV-%04d", i), Holder: Holder{CustomerNumber: fmt.Sprintf("C-%04d", i%7)}}
+	}
+	return out
+}
+
+func TestSaveContractsWritesEveryRowAndStopsAtTheFirstError(t *testing.T) {
+	db := &memDB{items: map[string]map[string]types.AttributeValue{}}
+	s := &Store{DB: db, Table: "t"}
+	if err := s.SaveContracts(context.Background(), contracts(500), now); err != nil {
+		t.Fatal(err)
+	}
+	if len(db.items) != 1000 {
+		t.Fatalf("%d items, want a record and an index entry per contract", len(db.items))
+	}
+	// Moving a contract to another customer removes the old index entry.
+	moved := Contract{Number: "KV-0001", Holder: Holder{CustomerNumber: "C-9999"}}
+	if err := s.SaveContracts(context.Background(), []Contract{moved}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := db.items["CUSTOMER#C-0001|CONTRACT#KV-0001"]; ok || len(db.items) != 1000 {
+		t.Fatalf("old index entry kept (%d items)", len(db.items))
+	}
+	failing := &memDB{items: map[string]map[string]types.AttributeValue{}, fail: "CONTRACT#KV-0003"}
+	err := (&Store{DB: failing, Table: "t"}).SaveContracts(context.Background(), contracts(5000), now)
+	if err == nil || !strings.Contains(err.Error(), "throttled") {
+		t.Fatalf("error %v", err)
+	}
+	if failing.calls.Load() >= 3*5000 {
+		t.Fatalf("the import went on after the error (%d calls)", failing.calls.Load())
+	}
+}
+
+func TestParseImportRefusesTooManyRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Join(ImportColumns, ",") + "\n")
+	for range MaxImportRows + 1 {
+		b.WriteString("x\n")
+	}
+	if _, _, err := ParseImport([]byte(b.String()), now); err == nil {
+		t.Fatal("5001 rows accepted")
 	}
 }

@@ -69,13 +69,28 @@ type Registration struct {
 // Letter is an activation letter waiting for the operator's printing: it goes to the
 // address on the contract, never to one given at registration.
 type Letter struct {
-	ID             string    `dynamodbav:"id" json:"id"`
-	RegistrationID string    `dynamodbav:"registrationId" json:"registrationId"`
-	Name           string    `dynamodbav:"name" json:"name"`
-	Address        Address   `dynamodbav:"address" json:"address"`
-	Code           string    `dynamodbav:"code" json:"code"`
-	Language       string    `dynamodbav:"language" json:"language"`
-	CreatedAt      time.Time `dynamodbav:"createdAt" json:"createdAt"`
+	ID             string  `dynamodbav:"id" json:"id"`
+	RegistrationID string  `dynamodbav:"registrationId" json:"registrationId"`
+	Name           string  `dynamodbav:"name" json:"name"`
+	Address        Address `dynamodbav:"address" json:"address"`
+	Code           string  `dynamodbav:"code" json:"code"`
+	Language       string  `dynamodbav:"language" json:"language"`
+	// Text is the letter in the customer's language, ready for printing.
+	Text      string    `dynamodbav:"text" json:"text"`
+	CreatedAt time.Time `dynamodbav:"createdAt" json:"createdAt"`
+	ExpiresAt time.Time `dynamodbav:"expiresAt" json:"expiresAt"`
+}
+
+// letterText is the body of an activation letter.
+func letterText(lang, name, code string, until time.Time) string {
+	if lang == "de" {
+		return "Guten Tag " + name + ",\n\nSie haben sich für das Kundenportal registriert. Ihr Aktivierungscode lautet:\n\n    " + code +
+			"\n\nGeben Sie ihn bis zum " + until.Format("02.01.2006") + " im Portal ein. Haben Sie sich nicht registriert, " +
+			"können Sie diesen Brief vernichten: Ohne den Code wird kein Zugang eingerichtet.\n"
+	}
+	return "Dear " + name + ",\n\nYou registered for the customer portal. Your activation code is:\n\n    " + code +
+		"\n\nEnter it in the portal by " + until.Format("2 January 2006") + ". If you did not register, " +
+		"you can destroy this letter: without the code no access is set up.\n"
 }
 
 // Link ties a portal account to a customer of the operator.
@@ -208,7 +223,8 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 			return Registration{}, err
 		}
 		l := Letter{ID: ids.NewV7(now), RegistrationID: reg.ID, Name: c.Holder.FirstName + " " + c.Holder.LastName,
-			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now}
+			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now, ExpiresAt: reg.ExpiresAt}
+		l.Text = letterText(l.Language, l.Name, code, reg.ExpiresAt)
 		if err := g.Store.put(ctx, "LETTERS", now.UTC().Format(time.RFC3339Nano)+"#"+l.ID, l, now.Add(LetterTTL), "", nil); err != nil {
 			return Registration{}, err
 		}
