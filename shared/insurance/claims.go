@@ -204,7 +204,9 @@ type claimRef struct {
 	ID string `dynamodbav:"claimId"`
 }
 
-func reviewKey(cl Claim) string { return cl.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + cl.ID }
+// reviewKey is a claim's sort key in the review queue: its id, a UUIDv7, so the
+// queue is in submission order.
+func reviewKey(cl Claim) string { return cl.ID }
 
 // ownContract returns the contract if it belongs to the customer linked to the
 // account; anything else is not found.
@@ -416,11 +418,16 @@ func (c *Claims) download(ctx context.Context, cl Claim, invoiceID string) (Down
 		return Download{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	inv := cl.Invoices[i]
-	url, err := c.Objects.PresignGet(ctx, objectKey(cl.ID, inv.ID), "invoice-"+inv.ID+extension(inv.ContentType), DownloadURLTTL)
+	url, err := presignInvoice(ctx, c.Objects, cl, inv, DownloadURLTTL)
 	if err != nil {
 		return Download{}, err
 	}
 	return Download{URL: url, ExpiresAt: c.Now().Add(DownloadURLTTL)}, nil
+}
+
+// presignInvoice returns a download link to one stored invoice, valid for ttl.
+func presignInvoice(ctx context.Context, o Objects, cl Claim, inv Invoice, ttl time.Duration) (string, error) {
+	return o.PresignGet(ctx, objectKey(cl.ID, inv.ID), "invoice-"+inv.ID+extension(inv.ContentType), ttl)
 }
 
 func extension(ct string) string {

@@ -91,6 +91,9 @@ func (m Module) claimsOf(ctx context.Context, accountID string) ([]Claim, error)
 	return c.all(ctx, accountID)
 }
 
+// ExportLinkTTL is how long the invoice links in an export stay valid.
+const ExportLinkTTL = 15 * time.Minute
+
 // ExportInvoice is an invoice in the export, with a short-lived download link.
 type ExportInvoice struct {
 	ClaimID string `json:"claimId"`
@@ -124,7 +127,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 			for _, inv := range cl.Invoices {
 				ei := ExportInvoice{ClaimID: cl.ID, Invoice: inv}
 				if inv.Status == InvoiceStored {
-					url, err := m.Objects.PresignGet(ctx, objectKey(cl.ID, inv.ID), "invoice-"+inv.ID+extension(inv.ContentType), 15*time.Minute)
+					url, err := presignInvoice(ctx, m.Objects, cl, inv, ExportLinkTTL)
 					if err != nil {
 						return nil, err
 					}
@@ -190,26 +193,20 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		}
 	}
 	if s.Email != "" {
-		return m.registrationsOf(ctx, s.Email, now, func(r Registration) error { return m.deleteRegistration(ctx, r, now) })
+		return m.registrationsOf(ctx, s.Email, now, func(r Registration) error { return m.deleteRegistration(ctx, r) })
 	}
 	return nil
 }
 
-func (m Module) deleteRegistration(ctx context.Context, r Registration, now time.Time) error {
+func (m Module) deleteRegistration(ctx context.Context, r Registration) error {
 	if r.Pseudonym != "" {
 		if err := m.Store.del(ctx, "EID#"+r.Pseudonym, "EID"); err != nil {
 			return err
 		}
 	}
-	ls, err := m.Store.Letters(ctx, now)
-	if err != nil {
-		return err
-	}
-	for _, l := range ls {
-		if l.RegistrationID == r.ID {
-			if err := m.Store.del(ctx, "LETTERS", l.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+l.ID); err != nil {
-				return err
-			}
+	if r.LetterID != "" {
+		if err := m.Store.del(ctx, "LETTERS", r.LetterID); err != nil {
+			return err
 		}
 	}
 	return m.Store.del(ctx, "REG#"+r.ID, "REG")

@@ -56,6 +56,7 @@ type Registration struct {
 	PrivacyVersion string     `dynamodbav:"privacyVersion" json:"-"`
 	Method         string     `dynamodbav:"method" json:"activation"`
 	CodeDigest     string     `dynamodbav:"codeDigest,omitempty" json:"-"`
+	LetterID       string     `dynamodbav:"letterId,omitempty" json:"-"`
 	Attempts       int        `dynamodbav:"attempts" json:"-"`
 	Pseudonym      string     `dynamodbav:"pseudonym,omitempty" json:"-"`
 	EIDResult      string     `dynamodbav:"eidResult,omitempty" json:"eidResult,omitempty"`
@@ -219,13 +220,15 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 			return Registration{}, err
 		}
 		reg.CodeDigest = ids.Digest(normalizeCode(code))
-		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
-			return Registration{}, err
-		}
 		l := Letter{ID: ids.NewV7(now), RegistrationID: reg.ID, Name: c.Holder.FirstName + " " + c.Holder.LastName,
 			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now, ExpiresAt: reg.ExpiresAt}
 		l.Text = letterText(l.Language, l.Name, code, reg.ExpiresAt)
-		if err := g.Store.put(ctx, "LETTERS", now.UTC().Format(time.RFC3339Nano)+"#"+l.ID, l, now.Add(LetterTTL), "", nil); err != nil {
+		reg.LetterID = l.ID
+		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
+			return Registration{}, err
+		}
+		// The queue's sort key is the letter's id, a UUIDv7: oldest first.
+		if err := g.Store.put(ctx, "LETTERS", l.ID, l, now.Add(LetterTTL), "", nil); err != nil {
 			return Registration{}, err
 		}
 	case ByEID:
@@ -437,15 +440,6 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string) err
 	return err
 }
 
-// Letters lists the activation letters waiting to be printed, oldest first.
-func (s *Store) Letters(ctx context.Context, now time.Time) ([]Letter, error) {
-	out := []Letter{}
-	err := s.query(ctx, "LETTERS", "", now, func(it map[string]types.AttributeValue) error {
-		return appendLetter(it, &out)
-	})
-	return out, err
-}
-
 // LetterPage lists one page of the print queue, oldest first.
 func (s *Store) LetterPage(ctx context.Context, pg Page, now time.Time) ([]Letter, string, error) {
 	out := []Letter{}
@@ -466,20 +460,15 @@ func appendLetter(it map[string]types.AttributeValue, out *[]Letter) error {
 
 // LetterPrinted removes a printed letter: its code then exists only on paper and
 // as a digest. An unknown id is not found.
-func (s *Store) LetterPrinted(ctx context.Context, id string, now time.Time) error {
+func (s *Store) LetterPrinted(ctx context.Context, id string) error {
 	if !ids.ValidV7(id) {
 		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	ls, err := s.Letters(ctx, now)
-	if err != nil {
-		return err
+	err := s.delExisting(ctx, "LETTERS", id)
+	if errors.Is(err, errNotFound) {
+		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	for _, l := range ls {
-		if l.ID == id {
-			return s.del(ctx, "LETTERS", l.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+l.ID)
-		}
-	}
-	return problem.New(http.StatusNotFound, problem.CodeNotFound)
+	return err
 }
 
 // LinkOf returns the customer an account is linked to.

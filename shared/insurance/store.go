@@ -37,11 +37,11 @@ type DB interface {
 //	CUSTOMER#<id>      CONTRACT#<number>    the customer's contracts
 //	REG#<id>           REG                  a registration awaiting activation
 //	EID#<pseudonym>    EID                  pseudonym → registration
-//	LETTERS            <time>#<id>          activation letters to print
+//	LETTERS            <letter id>          activation letters to print (UUIDv7: oldest first)
 //	ACCOUNT#<id>       CUSTOMER             portal account → customer
 //	ACCOUNT#<id>       CLAIM#<id>           the account's claims
 //	CLAIM#<id>         CLAIM                a claim with its invoices and history
-//	REVIEW             <time>#<id>          claims awaiting a staff decision
+//	REVIEW             <claim id>           claims awaiting a staff decision (UUIDv7: oldest first)
 type Store struct {
 	DB    DB
 	Table string
@@ -117,6 +117,19 @@ func expired(item map[string]types.AttributeValue, now time.Time) bool {
 
 func (s *Store) del(ctx context.Context, pk, sk string) error {
 	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(pk, sk)}); err != nil {
+		return fmt.Errorf("delete %s: %w", pk, err)
+	}
+	return nil
+}
+
+// delExisting deletes pk/sk if it exists; errNotFound otherwise.
+func (s *Store) delExisting(ctx context.Context, pk, sk string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(pk, sk), ConditionExpression: aws.String("attribute_exists(pk)")})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return errNotFound
+	}
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", pk, err)
 	}
 	return nil

@@ -117,7 +117,7 @@ func (h Registration) Letters(ctx context.Context, r *httpapi.Request) (httpapi.
 
 // Printed serves DELETE /v1/staff/activation-letters/{id}: the letter was printed.
 func (h Registration) Printed(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Registrar.Store.LetterPrinted(ctx, r.Event.PathParameters["id"], h.Now()); err != nil {
+	if err := h.Registrar.Store.LetterPrinted(ctx, r.Event.PathParameters["id"]); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.NoContent(), nil
