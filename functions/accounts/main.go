@@ -2,16 +2,13 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	svc, log := identitywire.MustService("accounts", identitywire.Accounts|identitywire.Mail|identitywire.Terms)
 	h := identityapi.Handlers{Svc: svc}
-	lambda.Start(httpapi.NewRouter(log, h.AccountRoutes()).WithCapture(requestlog.MustCapture(log, "accounts")).Handle)
+	serve.HTTP(log, "accounts", h.AccountRoutes())
 }

@@ -4,18 +4,15 @@ package main
 import (
 	"context"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"kontor/shared/env"
-	"kontor/shared/httpapi"
 	"kontor/shared/insurance/claimswire"
 	"kontor/shared/insurance/insuranceapi"
 	"kontor/shared/logging"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	log := logging.New("claimreview")
 	h := env.Must(log, func(ctx context.Context) (insuranceapi.Review, error) { return claimswire.Review(ctx, log) })
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "claimreview")).Handle)
+	serve.HTTP(log, "claimreview", h.Routes())
 }

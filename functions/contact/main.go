@@ -6,16 +6,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"kontor/shared/contact"
 	"kontor/shared/contact/contactapi"
 	"kontor/shared/env"
-	"kontor/shared/httpapi"
 	"kontor/shared/identity/identitydb"
 	"kontor/shared/logging"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
@@ -33,5 +31,5 @@ func main() {
 		}
 		return h, r.Err()
 	})
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "contact")).Handle)
+	serve.HTTP(log, "contact", h.Routes())
 }

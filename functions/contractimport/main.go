@@ -3,17 +3,14 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"kontor/shared/env"
-	"kontor/shared/httpapi"
 	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/logging"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	log := logging.New("contractimport")
 	h := env.Must(log, insurancewire.Import)
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "contractimport")).Handle)
+	serve.HTTP(log, "contractimport", h.Routes())
 }

@@ -2,17 +2,14 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"kontor/shared/env"
-	"kontor/shared/httpapi"
 	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/logging"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	log := logging.New("contracts")
 	h := env.Must(log, insurancewire.Contracts)
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "contracts")).Handle)
+	serve.HTTP(log, "contracts", h.Routes())
 }

@@ -4,16 +4,13 @@ package main
 import (
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"kontor/shared/httpapi"
 	"kontor/shared/privacy/privacyapi"
 	"kontor/shared/privacy/privacywire"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	svc, log := privacywire.MustService("export", privacywire.Store|privacywire.Accounts|privacywire.Modules)
 	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
-	lambda.Start(httpapi.NewRouter(log, h.ExportRoutes()).WithCapture(requestlog.MustCapture(log, "export")).Handle)
+	serve.HTTP(log, "export", h.ExportRoutes())
 }

@@ -6,14 +6,11 @@ package main
 import (
 	"context"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"kontor/shared/env"
-	"kontor/shared/httpapi"
 	"kontor/shared/insurance/insuranceapi"
 	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/logging"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
@@ -21,5 +18,5 @@ func main() {
 	h := env.Must(log, func(ctx context.Context) (insuranceapi.Registration, error) {
 		return insurancewire.Registration(ctx, log)
 	})
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "registration")).Handle)
+	serve.HTTP(log, "registration", h.Routes())
 }

@@ -2,16 +2,13 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
-	"kontor/shared/requestlog"
+	"kontor/shared/serve"
 )
 
 func main() {
 	svc, log := identitywire.MustService("sessions", identitywire.Accounts|identitywire.Sessions|identitywire.Evidence)
 	h := identityapi.Handlers{Svc: svc}
-	lambda.Start(httpapi.NewRouter(log, h.SessionRoutes()).WithCapture(requestlog.MustCapture(log, "sessions")).Handle)
+	serve.HTTP(log, "sessions", h.SessionRoutes())
 }

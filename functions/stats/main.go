@@ -6,16 +6,15 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"kontor/shared/env"
 	"kontor/shared/evidence"
-	"kontor/shared/httpapi"
 	"kontor/shared/logging"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/requestlog"
 	"kontor/shared/requestlog/requestlogapi"
+	"kontor/shared/serve"
 )
 
 func main() {
@@ -35,5 +34,5 @@ func main() {
 		}
 		return h, r.Err()
 	})
-	lambda.Start(httpapi.NewRouter(log, h.Routes()).WithCapture(requestlog.MustCapture(log, "stats")).Handle)
+	serve.HTTP(log, "stats", h.Routes())
 }

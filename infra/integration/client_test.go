@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,17 +29,26 @@ type client struct {
 	setCookies []string
 	lang       string
 	noCSRF     bool
+	// ip is the loopback address the client's connections come from.
+	ip string
 }
 
+// clientIPs hands every new client its own loopback address (127.1.0.0/16), so the
+// per-client abuse limits one test trips never touch another test, as two browsers
+// on two machines would not.
+var clientIPs atomic.Int64
+
+// newClient returns a browser with a loopback address of its own.
 func newClient(t *testing.T) *client {
 	t.Helper()
-	return &client{t: t, http: &http.Client{Timeout: 30 * time.Second}, cookies: map[string]string{}}
+	n := clientIPs.Add(1)
+	return newClientFrom(t, fmt.Sprintf("127.1.%d.%d", (n>>8)&0xff, n&0xff))
 }
 
-// fromAddr returns a client whose connections come from another loopback address,
-// so per-client counters of one test do not touch the others.
+// newClientFrom returns a client whose connections come from the given loopback
+// address.
 func newClientFrom(t *testing.T, ip string) *client {
-	c := newClient(t)
+	c := &client{t: t, http: &http.Client{Timeout: 30 * time.Second}, cookies: map[string]string{}, ip: ip}
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
 	c.http.Transport = &http.Transport{DialContext: d.DialContext}
 	return c

@@ -14,20 +14,7 @@ import (
 // temporary password and changes it.
 func staffClient(t *testing.T) *client {
 	t.Helper()
-	admin := adminClient(t)
-	email := newEmail("staff")
-	want(t, admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": email, "language": "en", "staff": true}), http.StatusCreated)
-	m := mailTo(t, email, "temporary password")
-	temp := ""
-	for _, line := range strings.Split(m.Text, "\n") {
-		if v, ok := strings.CutPrefix(line, "Temporary password: "); ok {
-			temp = strings.TrimSpace(v)
-		}
-	}
-	c := newClient(t)
-	login(t, c, email, temp)
-	want(t, c.do(http.MethodPut, "/v1/me/password", map[string]any{"currentPassword": temp, "newPassword": goodPassword}), http.StatusOK)
-	return c
+	return invited(t, "staff")
 }
 
 func contactStore() *contact.Store {

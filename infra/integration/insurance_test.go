@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +25,7 @@ import (
 
 	"kontor/shared/ids"
 	"kontor/shared/insurance"
+	uploads "kontor/shared/upload"
 )
 
 // A customer as the insurer's records know them.
@@ -38,6 +45,11 @@ func newPolicyholder(first string) policyholder {
 }
 
 const importHeader = "contractNumber,customerNumber,firstName,lastName,birthdate,street,postalCode,city,email,phone,kind,insuranceNumber,premium,currency,paymentInterval,startsOn,endsOn,contributionsPaid\n"
+
+// identity is what the holder's ID card reports to the eID provider, as query.
+func (p policyholder) identity() string {
+	return url.Values{"givenNames": {p.First}, "familyNames": {p.Last}, "dateOfBirth": {p.Birthdate}}.Encode()
+}
 
 func (p policyholder) csv() string {
 	return fmt.Sprintf("%s,%s,%s,%s,%s,Lindenstraße 4,06108,Halle (Saale),,+49 345 123456,health,H%s,412.50,EUR,monthly,2020-01-01,,27225.00\n", p.Contracts[0], p.Customer, p.First, p.Last, p.Birthdate, p.Contracts[0]) +
@@ -328,7 +340,7 @@ func TestEIDActivationSendsOnlyAPseudonym(t *testing.T) {
 	var done struct {
 		CallbackStatus int `json:"callbackStatus"`
 	}
-	postJSON(t, reg.RedirectURL+"?result=verified", &done)
+	postJSON(t, reg.RedirectURL+"?result=verified&"+p.identity(), &done)
 	if done.CallbackStatus != http.StatusNoContent {
 		t.Fatalf("callback answered %d", done.CallbackStatus)
 	}
@@ -387,17 +399,81 @@ func postJSON(t *testing.T, url string, v any) {
 	}
 }
 
-// Invoice files of each allowed type, told apart by their first bytes.
+// Invoice files of each allowed type, told apart by their content: a complete PDF,
+// a photo with EXIF data (camera position), a PNG with a text chunk.
 var (
-	pdfFile  = append([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"), bytes.Repeat([]byte("x"), 2000)...)
-	jpegFile = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 3000)...)
-	pngFile  = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0x07}, 1500)...)
+	pdfFile  = append(append([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"), bytes.Repeat([]byte("x"), 2000)...), "\ntrailer << /Root 1 0 R >>\n%%EOF\n"...)
+	jpegFile = photoWithExif()
+	pngFile  = scanWithText()
 	exeFile  = append([]byte("MZ\x90\x00\x03\x00\x00\x00"), bytes.Repeat([]byte{0x00}, 1000)...)
 )
 
+// photoWithExif is a 64×48 JPEG whose EXIF segment names a GPS position.
+func photoWithExif() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		panic(err)
+	}
+	exif := []byte("Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00GPS 51.4826N 11.9690E")
+	seg := []byte{0xFF, 0xE1, byte((len(exif) + 2) >> 8), byte(len(exif) + 2)}
+	b := buf.Bytes()
+	return append(append(append(append([]byte{}, b[:2]...), seg...), exif...), b[2:]...)
+}
+
+// scanWithText is a 40×30 PNG; its metadata lives in a tEXt chunk.
+func scanWithText() []byte {
+	img := image.NewGray(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	text := []byte("Comment\x00scanned at Lindenstrasse 4")
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(text)))
+	chunk = append(append(chunk, "tEXt"...), text...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	b := buf.Bytes()
+	return append(append(append([]byte{}, b[:33]...), chunk...), b[33:]...)
+}
+
+// wantStoredInvoice fails unless got is what Kontor keeps of an uploaded file: a
+// PDF byte for byte, an image re-encoded to the same size with no metadata left.
+func wantStoredInvoice(t *testing.T, got, uploaded []byte, contentType string) {
+	t.Helper()
+	if contentType == "application/pdf" {
+		if !bytes.Equal(got, uploaded) {
+			t.Fatal("stored PDF differs from the upload")
+		}
+		return
+	}
+	for _, leak := range []string{"Exif", "GPS", "Lindenstrasse"} {
+		if bytes.Contains(got, []byte(leak)) {
+			t.Fatalf("stored image keeps %q", leak)
+		}
+	}
+	a, kind, err := image.DecodeConfig(bytes.NewReader(got))
+	b, _, err2 := image.DecodeConfig(bytes.NewReader(uploaded))
+	if err != nil || err2 != nil || a.Width != b.Width || a.Height != b.Height || "image/"+kind != contentType {
+		t.Fatalf("stored image %s %dx%d (%v), uploaded %dx%d (%v)", kind, a.Width, a.Height, err, b.Width, b.Height, err2)
+	}
+}
+
+// stagingKey is where an invoice's upload URL stores; storedKey where the checked
+// bytes are kept.
+func stagingKey(claimID, invoiceID string) string {
+	return insurance.StagingArea + claimID + "/" + invoiceID
+}
+func storedKey(claimID, invoiceID string) string { return "claims/" + claimID + "/" + invoiceID }
+
 type newInvoice struct {
 	Invoice insurance.Invoice `json:"invoice"`
-	Upload  insurance.Upload  `json:"upload"`
+	Upload  uploads.URL       `json:"upload"`
 }
 
 // upload adds an invoice declared as contentType, sends data to the upload URL with
@@ -457,6 +533,13 @@ func createClaim(t *testing.T, c *client, contract string) insurance.Claim {
 
 func fetch(t *testing.T, url string) []byte {
 	t.Helper()
+	b, _ := download(t, url)
+	return b
+}
+
+// download fetches a presigned link and returns the body and its Content-Type.
+func download(t *testing.T, url string) ([]byte, string) {
+	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
@@ -465,6 +548,21 @@ func fetch(t *testing.T, url string) []byte {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("download %d: %s", resp.StatusCode, b)
+	}
+	return b, resp.Header.Get("Content-Type")
+}
+
+// storedObject reads an object of the invoice bucket directly.
+func storedObject(t *testing.T, key string) []byte {
+	t.Helper()
+	out, err := s3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(stack.Name("InvoiceBucket")), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("read %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return b
 }
@@ -498,10 +596,12 @@ func TestInvoicesAreEncryptedAndCheckedByContent(t *testing.T) {
 		want(t, r, http.StatusOK)
 		var inv insurance.Invoice
 		r.json(t, &inv)
-		if inv.Status != insurance.InvoiceStored || inv.ContentType != f.want || inv.Size != int64(len(f.data)) {
-			t.Fatalf("invoice %+v, want %s", inv, f.want)
+		stored := storedObject(t, storedKey(cl.ID, ni.Invoice.ID))
+		if inv.Status != insurance.InvoiceStored || inv.ContentType != f.want || inv.Size != int64(len(stored)) {
+			t.Fatalf("invoice %+v, want %s of %d bytes", inv, f.want, len(stored))
 		}
-		head, err := s3Client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(stack.Name("InvoiceBucket")), Key: aws.String("claims/" + cl.ID + "/" + ni.Invoice.ID)})
+		wantStoredInvoice(t, stored, f.data, f.want)
+		head, err := s3Client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(stack.Name("InvoiceBucket")), Key: aws.String(storedKey(cl.ID, ni.Invoice.ID))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -512,24 +612,26 @@ func TestInvoicesAreEncryptedAndCheckedByContent(t *testing.T) {
 		want(t, r, http.StatusOK)
 		var d insurance.Download
 		r.json(t, &d)
-		if !bytes.Equal(fetch(t, d.URL), f.data) || time.Until(d.ExpiresAt) > insurance.DownloadURLTTL {
-			t.Fatalf("download differs or lives too long (%v)", d.ExpiresAt)
+		// A PNG declared as PDF is served as the PNG it is.
+		got, ctype := download(t, d.URL)
+		if !bytes.Equal(got, stored) || ctype != f.want || time.Until(d.ExpiresAt) > insurance.DownloadURLTTL {
+			t.Fatalf("download differs (%s, want %s) or lives too long (%v)", ctype, f.want, d.ExpiresAt)
 		}
 	}
 
 	// A disguised file (an executable declared as PDF) is refused and deleted.
 	ni, r := upload(t, c, cl.ID, "application/pdf", exeFile)
 	want(t, r, http.StatusUnsupportedMediaType, "invoice_type_not_allowed")
-	if objectExists(t, "claims/"+cl.ID+"/"+ni.Invoice.ID) {
+	if objectExists(t, storedKey(cl.ID, ni.Invoice.ID)) || objectExists(t, stagingKey(cl.ID, ni.Invoice.ID)) {
 		t.Fatal("the disguised file was left behind")
 	}
 	// Too large, declared or by its real size: refused, and nothing is left.
 	big := append(append([]byte{}, pdfFile...), bytes.Repeat([]byte("x"), insurance.MaxInvoiceBytes)...)
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices", map[string]any{"contentType": "application/pdf", "size": len(big)}), http.StatusRequestEntityTooLarge, "invoice_too_large")
 	grown, _ := uploadOnly(t, c, cl.ID, "application/pdf", 1000)
-	overwrite(t, "claims/"+cl.ID+"/"+grown.Invoice.ID, big, keyARN)
+	overwrite(t, stagingKey(cl.ID, grown.Invoice.ID), big, keyARN)
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices/"+grown.Invoice.ID+"/complete", nil), http.StatusRequestEntityTooLarge, "invoice_too_large")
-	if objectExists(t, "claims/"+cl.ID+"/"+grown.Invoice.ID) {
+	if objectExists(t, storedKey(cl.ID, grown.Invoice.ID)) || objectExists(t, stagingKey(cl.ID, grown.Invoice.ID)) {
 		t.Fatal("the oversized file was left behind")
 	}
 	// Checking before the upload arrived: the invoice waits.
@@ -537,9 +639,9 @@ func TestInvoicesAreEncryptedAndCheckedByContent(t *testing.T) {
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices/"+early.Invoice.ID+"/complete", nil), http.StatusConflict, "invoice_not_uploaded")
 	// Uploaded without the module's key: refused and deleted.
 	plain, _ := uploadOnly(t, c, cl.ID, "application/pdf", len(pdfFile))
-	overwrite(t, "claims/"+cl.ID+"/"+plain.Invoice.ID, pdfFile, "")
+	overwrite(t, stagingKey(cl.ID, plain.Invoice.ID), pdfFile, "")
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices/"+plain.Invoice.ID+"/complete", nil), http.StatusBadRequest, "invoice_not_encrypted")
-	if objectExists(t, "claims/"+cl.ID+"/"+plain.Invoice.ID) {
+	if objectExists(t, storedKey(cl.ID, plain.Invoice.ID)) || objectExists(t, stagingKey(cl.ID, plain.Invoice.ID)) {
 		t.Fatal("the unencrypted file was left behind")
 	}
 	// Types outside the list are refused before anything is stored.
@@ -808,9 +910,7 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 	if err := json.Unmarshal(mustJSON(t, category(t, doc, "insurance.invoices")), &invoices); err != nil || len(invoices) != 1 || invoices[0].ClaimID != cl.ID {
 		t.Fatalf("export invoices %s %v", mustJSON(t, category(t, doc, "insurance.invoices")), err)
 	}
-	if !bytes.Equal(fetch(t, invoices[0].Download), jpegFile) {
-		t.Fatal("export download differs")
-	}
+	wantStoredInvoice(t, fetch(t, invoices[0].Download), jpegFile, "image/jpeg")
 	if c := mustJSON(t, category(t, doc, "insurance.contracts")); !strings.Contains(string(c), p.Contracts[1]) {
 		t.Fatalf("export contracts %s", c)
 	}

@@ -222,6 +222,7 @@ func sweepService(t *testing.T, now time.Time) *rights.Service {
 	mods := privacywire.AllModules(db(), privacywire.Tables{
 		Identity: stack.Name("IdentityTable"), Sessions: stack.Name("SessionTable"),
 		Outbox: stack.Name("MailOutboxTable"), Evidence: stack.Name("EvidenceTable"), Contact: stack.Name("ContactTable"),
+		Limits:           stack.Name("LimitTable"),
 		InsurancePrivacy: stack.Name("InsurancePrivacyFunction"), Invoker: lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
 	}, store)
 	return &rights.Service{

@@ -176,7 +176,7 @@ func TestLoginEvidenceIsAdminOnlyAndAudited(t *testing.T) {
 		} `json:"records"`
 	}
 	r.json(t, &ev)
-	if len(ev.Records) != 1 || ev.Records[0].Event != "login" || ev.Records[0].IP != "127.0.0.1" || time.Since(ev.Records[0].At) > time.Minute {
+	if len(ev.Records) != 1 || ev.Records[0].Event != "login" || ev.Records[0].IP != c.ip || time.Since(ev.Records[0].At) > time.Minute {
 		t.Fatalf("evidence %+v", ev)
 	}
 	entries, err := privacyStore().AuditFor(context.Background(), p.ID, time.Now())
@@ -187,7 +187,7 @@ func TestLoginEvidenceIsAdminOnlyAndAudited(t *testing.T) {
 	d := export(t, c)
 	found := false
 	for _, cat := range d.Categories {
-		if cat.ID == "evidence.events" && strings.Contains(toJSON(t, cat.Data), "127.0.0.1") {
+		if cat.ID == "evidence.events" && strings.Contains(toJSON(t, cat.Data), `"`+c.ip+`"`) {
 			found = true
 		}
 	}

@@ -180,6 +180,19 @@ func (r *Runtime) start() (*instance, error) {
 	return inst, nil
 }
 
+// Recycle stops the idle instances, so the next invocation starts a new one (a cold
+// start), as Lambda does when it retires instances.
+func (r *Runtime) Recycle() {
+	for {
+		select {
+		case inst := <-r.idle:
+			r.discard(inst)
+		default:
+			return
+		}
+	}
+}
+
 // Close stops every instance.
 func (r *Runtime) Close() {
 	r.mu.Lock()

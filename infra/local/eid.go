@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"strings"
@@ -34,13 +35,18 @@ type eidSession struct {
 }
 
 // eidStandIn plays the external eID provider locally (H4U-5): it accepts a session
-// for a pseudonym, and on POST /_local/eid/identify/{id}?result=verified|failed it
-// calls the portal back, signed with the shared secret, as the real provider would
-// after the person identified themselves.
+// for a pseudonym and, once "the person identified themselves", calls the portal
+// back, signed with the shared secret, as the real provider would: with the result
+// and the identity read from the card (given names, family names, date of birth).
+// Whoever holds the card decides that identity, so the stand-in can identify as
+// anyone — the portal must check it is the contract's holder.
 //
 //	POST /_local/eid/sessions            the portal starts an identification
 //	GET  /_local/eid/sessions            what the provider received (for tests)
-//	POST /_local/eid/identify/{id}       finish it: signed callback to the portal
+//	GET  /_local/eid/identify/{id}       a page standing in for reading the card
+//	POST /_local/eid/identify/{id}       finish it: signed callback to the portal;
+//	     ?result=verified|failed&givenNames=…&familyNames=…&dateOfBirth=YYYY-MM-DD
+//	     (query or form fields)
 type eidStandIn struct {
 	secret   []byte
 	base     string
@@ -79,11 +85,31 @@ func (e *eidStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		e.mu.Unlock()
 		writeJSON(w, out)
+	case strings.HasPrefix(r.URL.Path, "/_local/eid/identify/") && r.Method == http.MethodGet:
+		id := strings.TrimPrefix(r.URL.Path, "/_local/eid/identify/")
+		e.mu.Lock()
+		_, ok := e.sessions[id]
+		e.mu.Unlock()
+		if !ok {
+			gwError(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+		_, _ = io.WriteString(w, identifyPage(id))
 	case strings.HasPrefix(r.URL.Path, "/_local/eid/identify/") && r.Method == http.MethodPost:
 		id := strings.TrimPrefix(r.URL.Path, "/_local/eid/identify/")
-		result := r.URL.Query().Get("result")
+		if err := r.ParseForm(); err != nil {
+			gwError(w, http.StatusBadRequest, "Bad Request")
+			return
+		}
+		result := r.Form.Get("result")
 		if result == "" {
 			result = insurance.EIDVerified
+		}
+		var identity *insurance.EIDIdentity
+		if result == insurance.EIDVerified && r.Form.Get("familyNames") != "" {
+			identity = &insurance.EIDIdentity{GivenNames: r.Form.Get("givenNames"), FamilyNames: r.Form.Get("familyNames"), DateOfBirth: r.Form.Get("dateOfBirth")}
 		}
 		e.mu.Lock()
 		sess, ok := e.sessions[id]
@@ -96,7 +122,7 @@ func (e *eidStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			gwError(w, http.StatusNotFound, "Not Found")
 			return
 		}
-		body, _ := json.Marshal(insurance.Callback{Pseudonym: sess.Pseudonym, Result: result})
+		body, _ := json.Marshal(insurance.Callback{Pseudonym: sess.Pseudonym, Result: result, Identity: identity})
 		req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, sess.CallbackURL, bytes.NewReader(body))
 		if err != nil {
 			gwError(w, http.StatusBadGateway, err.Error())
@@ -114,4 +140,20 @@ func (e *eidStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		gwError(w, http.StatusNotFound, "Not Found")
 	}
+}
+
+// identifyPage is the stand-in for the provider's identification: whoever holds
+// the card enters what the chip would report.
+func identifyPage(id string) string {
+	return `<!doctype html><html lang="en"><meta charset="utf-8"><title>eID stand-in</title>
+<h1>eID stand-in: identify</h1>
+<p>The real provider reads these from the ID card. Enter the holder's data to activate,
+or anyone else's to see the portal refuse it.</p>
+<form method="post" action="/_local/eid/identify/` + html.EscapeString(id) + `">
+<p><label>Given names <input name="givenNames" required></label></p>
+<p><label>Family names <input name="familyNames" required></label></p>
+<p><label>Date of birth <input name="dateOfBirth" type="date" required></label></p>
+<p><label>Result <select name="result"><option>verified</option><option>failed</option></select></label></p>
+<p><button>Send the signed callback</button></p>
+</form></html>`
 }

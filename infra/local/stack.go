@@ -309,6 +309,16 @@ func (s *Stack) Invoke(ctx context.Context, logicalID string, event []byte) ([]b
 	return rt.Invoke(ctx, event)
 }
 
+// Recycle stops a function's idle instances: its next invocation is a cold start.
+func (s *Stack) Recycle(logicalID string) error {
+	rt, ok := s.runtimes[logicalID]
+	if !ok {
+		return fmt.Errorf("no function %s in template.yaml", logicalID)
+	}
+	rt.Recycle()
+	return nil
+}
+
 // InitDurations returns each function's init durations so far.
 func (s *Stack) InitDurations() map[string][]time.Duration {
 	out := map[string][]time.Duration{}

@@ -7,12 +7,29 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Deadlines of every AWS call a function makes. A dependency that hangs (a paused
+// emulator, a network partition) fails an attempt within AttemptTimeout, and a call
+// gives up after MaxAttempts: well inside the function's timeout, so the function
+// answers 503 instead of being stopped by Lambda. The router's handler deadline
+// (httpapi.HandlerReserve) bounds the whole request on top.
+const (
+	DialTimeout           = time.Second
+	ResponseHeaderTimeout = 2 * time.Second
+	AttemptTimeout        = 3 * time.Second
+	MaxAttempts           = 3
+	MaxBackoff            = 400 * time.Millisecond
 )
 
 // DefaultRegion is where Kontor keeps data (AHK-6) when AWS_REGION is not set.
@@ -90,6 +107,15 @@ func AWS(_ context.Context) (aws.Config, error) {
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN"))),
+		HTTPClient: awshttp.NewBuildableClient().
+			WithTimeout(AttemptTimeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = ResponseHeaderTimeout }),
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts, o.MaxBackoff = MaxAttempts, MaxBackoff
+			})
+		},
 	}
 	// AWS_ENDPOINT_URL is the SDK's own variable (the docker-free stack sets it);
 	// KONTOR_ENDPOINT_URL comes from the template, so sam local can override it.

@@ -33,7 +33,14 @@ type Principal struct {
 	SessionID          string // digest of the session token, never the token
 	CSRFDigest         string // digest of the CSRF token bound to the session
 	MustChangePassword bool
+	// Unavailable tells that the session could not be looked up (the store is down):
+	// such a caller is neither signed in nor anonymous, and is answered 503.
+	Unavailable bool
 }
+
+// ctxUnavailable is the authenticated value of a principal whose session could not
+// be looked up.
+const ctxUnavailable = "unavailable"
 
 // Authenticated reports whether a session was found.
 func (p Principal) Authenticated() bool { return p.AccountID != "" && p.SessionID != "" }
@@ -43,6 +50,9 @@ func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, r
 
 // Context returns the authorizer context that describes p.
 func (p Principal) Context() map[string]any {
+	if p.Unavailable {
+		return map[string]any{CtxAuthenticated: ctxUnavailable}
+	}
 	if !p.Authenticated() {
 		return map[string]any{CtxAuthenticated: "false"}
 	}
@@ -62,6 +72,9 @@ func PrincipalFrom(ctx map[string]any) Principal {
 	str := func(k string) string {
 		s, _ := ctx[k].(string)
 		return s
+	}
+	if str(CtxAuthenticated) == ctxUnavailable {
+		return Principal{Unavailable: true}
 	}
 	if str(CtxAuthenticated) != "true" || str(CtxAccountID) == "" || str(CtxSessionID) == "" {
 		return Principal{}

@@ -29,6 +29,14 @@ type Request struct {
 	Principal Principal // zero unless the route requires a session
 }
 
+// UseLanguage answers the request in lang when the caller named a supported one
+// in the body (a registration's "language"), ahead of cookie and Accept-Language.
+func (r *Request) UseLanguage(lang string) {
+	if SupportedLang(lang) {
+		r.Lang = lang
+	}
+}
+
 // RouteKey returns "METHOD /path" as API Gateway names the matched route.
 func (r *Request) RouteKey() string { return r.Event.RouteKey }
 

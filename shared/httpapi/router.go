@@ -9,8 +9,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/fault"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 // Handler serves one route. A returned error that is a problem.Problem is shown to
@@ -33,11 +35,19 @@ const (
 	Callback
 )
 
-// Route binds a handler to its access rule and, optionally, a required role.
+// Route binds a handler to its access rule and, optionally, a required role and the
+// abuse limits it applies before the handler runs (docs/limits.md).
 type Route struct {
 	Handler Handler
 	Access  Access
 	Role    string
+	Limits  []ratelimit.Rule
+}
+
+// Limiter counts one event of a rule for a value and says how long to wait when the
+// event is over the limit (ratelimit.Limiter).
+type Limiter interface {
+	Take(ctx context.Context, rule ratelimit.Rule, value string) (time.Duration, error)
 }
 
 // Router dispatches API Gateway events by route key ("POST /v1/accounts").
@@ -45,7 +55,13 @@ type Router struct {
 	routes  map[string]Route
 	log     *slog.Logger
 	capture Capture
+	limiter Limiter
 }
+
+// HandlerReserve is the part of the function's time the router keeps for itself: a
+// handler's context ends this long before Lambda would stop the function, so a slow
+// dependency is answered with a 503 problem instead of a timeout.
+const HandlerReserve = 750 * time.Millisecond
 
 // Capture receives every request's automatically transmitted data with the status
 // it got; public tells whether the route needs no session.
@@ -60,9 +76,47 @@ func (rt *Router) WithCapture(c Capture) *Router {
 	return rt
 }
 
+// WithLimiter returns the router with the limiter its routes' limits count in.
+func (rt *Router) WithLimiter(l Limiter) *Router {
+	rt.limiter = l
+	return rt
+}
+
 // NewRouter returns a router over routes that logs one line per request to log.
 func NewRouter(log *slog.Logger, routes map[string]Route) *Router {
 	return &Router{routes: routes, log: log}
+}
+
+// NeedsLimiter reports whether any route applies a limit.
+func (rt *Router) NeedsLimiter() bool {
+	for _, r := range rt.routes {
+		if len(r.Limits) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Check reports a route that cannot work as configured: limits without a limiter, a
+// per-account limit on a route without a session, or a limit no route value can
+// fill. Functions call it at start-up, so such a route fails before serving.
+func (rt *Router) Check() error {
+	for key, r := range rt.routes {
+		if r.Handler == nil {
+			return fmt.Errorf("route %s has no handler", key)
+		}
+		for _, l := range r.Limits {
+			switch {
+			case rt.limiter == nil:
+				return fmt.Errorf("route %s applies limit %s but the router has no limiter", key, l.Name)
+			case l.Scope == ratelimit.PerAccount && (r.Access == Public || r.Access == Callback):
+				return fmt.Errorf("route %s: per-account limit %s on a route without a session", key, l.Name)
+			case l.Scope != ratelimit.PerAccount && l.Scope != ratelimit.PerClient:
+				return fmt.Errorf("route %s: limit %s counts by %s, which a route cannot", key, l.Name, l.Scope)
+			}
+		}
+	}
+	return nil
 }
 
 // Handle is the Lambda handler: it checks access and CSRF, runs the route's handler
@@ -97,15 +151,61 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	if p := rt.admit(req, route); p != nil {
 		return problemEvent(p, req.Lang, req.RequestID()), nil
 	}
-	out, herr := route.Handler(ctx, req)
+	hctx := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithDeadline(ctx, dl.Add(-HandlerReserve))
+		defer cancel()
+	}
+	if err := rt.limit(hctx, req, route); err != nil {
+		return rt.failure(ctx, req, err), nil
+	}
+	out, herr := route.Handler(hctx, req)
 	if herr != nil {
-		if p, ok := problem.As(herr); ok {
-			return problemEvent(p, req.Lang, req.RequestID()), nil
-		}
-		rt.log.ErrorContext(ctx, "handler failed", slog.String("route", ev.RouteKey), slog.String("error", herr.Error()))
-		return problemEvent(problem.New(http.StatusInternalServerError, problem.CodeInternal), req.Lang, req.RequestID()), nil
+		return rt.failure(ctx, req, herr), nil
 	}
 	return out.event(req.Lang), nil
+}
+
+// failure turns a handler's error into its answer: a problem as it is, an outage of
+// a dependency as 503 with Retry-After, anything else as a 500 that is logged.
+func (rt *Router) failure(ctx context.Context, req *Request, err error) events.APIGatewayV2HTTPResponse {
+	if p, ok := problem.As(err); ok {
+		return problemEvent(p, req.Lang, req.RequestID())
+	}
+	if fault.Unavailable(err) {
+		rt.log.WarnContext(ctx, "dependency unavailable", slog.String("route", req.RouteKey()), slog.String("error", err.Error()))
+		p := problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable)
+		p.RetryAfterSeconds = fault.RetryAfterSeconds
+		return problemEvent(p, req.Lang, req.RequestID())
+	}
+	rt.log.ErrorContext(ctx, "handler failed", slog.String("route", req.RouteKey()), slog.String("error", err.Error()))
+	return problemEvent(problem.New(http.StatusInternalServerError, problem.CodeInternal), req.Lang, req.RequestID())
+}
+
+// limit counts the request against each of the route's limits; the first one it
+// exceeds answers 429 with Retry-After.
+func (rt *Router) limit(ctx context.Context, req *Request, route Route) error {
+	for _, l := range route.Limits {
+		if rt.limiter == nil {
+			return fmt.Errorf("route %s: limit %s without a limiter", req.RouteKey(), l.Name)
+		}
+		value := req.ClientIP()
+		if l.Scope == ratelimit.PerAccount {
+			value = req.Principal.AccountID
+		}
+		wait, err := rt.limiter.Take(ctx, l, value)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			rt.log.WarnContext(ctx, "request limited", slog.String("route", req.RouteKey()), slog.String("limit", l.Name), slog.String("scope", string(l.Scope)))
+			p := problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
+			p.RetryAfterSeconds = int((wait + time.Second - 1) / time.Second)
+			return p
+		}
+	}
+	return nil
 }
 
 // admit enforces the route's access rule and the CSRF proof, in that order: an
@@ -114,6 +214,12 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 	if route.Access != Public && route.Access != Callback {
 		if ev := req.Event.RequestContext.Authorizer; ev != nil {
 			req.Principal = PrincipalFrom(ev.Lambda)
+		}
+		if req.Principal.Unavailable {
+			// The authorizer could not read the session store: not "signed out".
+			p := problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable)
+			p.RetryAfterSeconds = fault.RetryAfterSeconds
+			return p
 		}
 		if !req.Principal.Authenticated() {
 			return problem.New(http.StatusUnauthorized, problem.CodeUnauthenticated)

@@ -4,16 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/fault"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 type body struct {
@@ -267,5 +271,127 @@ func TestCallbackRoutesNeedNoCSRFAndCarryNoPrincipal(t *testing.T) {
 	// A public route still needs the CSRF proof.
 	if resp, _ := rt.Handle(context.Background(), event("POST", "/public")); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("public without CSRF: %d", resp.StatusCode)
+	}
+}
+
+// countingLimiter allows max events per value.
+type countingLimiter struct {
+	max    int
+	counts map[string]int
+	err    error
+}
+
+func (l *countingLimiter) Take(_ context.Context, rule ratelimit.Rule, value string) (time.Duration, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	k := rule.Name + "/" + value
+	if l.counts[k] >= l.max {
+		return 90 * time.Second, nil
+	}
+	l.counts[k]++
+	return 0, nil
+}
+
+func TestLimitsAnswer429WithRetryAfterPerClientAndPerAccount(t *testing.T) {
+	ok := func(context.Context, *Request) (Response, error) { return NoContent(), nil }
+	perClient := ratelimit.Rule{Name: "c", Scope: ratelimit.PerClient, Max: 2, Window: time.Hour}
+	perAccount := ratelimit.Rule{Name: "a", Scope: ratelimit.PerAccount, Max: 2, Window: time.Hour}
+	lim := &countingLimiter{max: 2, counts: map[string]int{}}
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /public": {Handler: ok, Limits: []ratelimit.Rule{perClient}},
+		"GET /mine":   {Handler: ok, Access: Signed, Limits: []ratelimit.Rule{perAccount}},
+	}).WithLimiter(lim)
+	if err := rt.Check(); err != nil {
+		t.Fatal(err)
+	}
+	from := func(ip string) events.APIGatewayV2HTTPRequest {
+		ev := event("GET", "/public")
+		ev.RequestContext.HTTP.SourceIP = ip
+		return ev
+	}
+	for range 2 {
+		if resp, _ := rt.Handle(context.Background(), from("192.0.2.1")); resp.StatusCode != 204 {
+			t.Fatalf("within the limit: %d", resp.StatusCode)
+		}
+	}
+	resp, _ := rt.Handle(context.Background(), from("192.0.2.1"))
+	if resp.StatusCode != 429 || resp.Headers["Retry-After"] != "90" || decodeProblem(t, resp).Code != problem.CodeTooManyAttempts {
+		t.Fatalf("over the limit: %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+	}
+	if resp, _ := rt.Handle(context.Background(), from("192.0.2.2")); resp.StatusCode != 204 {
+		t.Fatalf("another client: %d", resp.StatusCode)
+	}
+	member := Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleMember}}
+	for i, want := range []int{204, 204, 429} {
+		if resp, _ := rt.Handle(context.Background(), signedIn(event("GET", "/mine"), member)); resp.StatusCode != want {
+			t.Fatalf("account request %d: %d, want %d", i+1, resp.StatusCode, want)
+		}
+	}
+	// The limit is counted after admission: an anonymous caller gets 401, not a count.
+	if resp, _ := rt.Handle(context.Background(), event("GET", "/mine")); resp.StatusCode != 401 {
+		t.Fatalf("anonymous: %d", resp.StatusCode)
+	}
+}
+
+func TestMisconfiguredLimitsFailTheCheck(t *testing.T) {
+	ok := func(context.Context, *Request) (Response, error) { return NoContent(), nil }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	perAccount := ratelimit.Rule{Name: "a", Scope: ratelimit.PerAccount, Max: 1, Window: time.Hour}
+	if err := NewRouter(log, map[string]Route{"GET /x": {Handler: ok, Access: Signed, Limits: []ratelimit.Rule{perAccount}}}).Check(); err == nil {
+		t.Error("limits without a limiter passed the check")
+	}
+	lim := &countingLimiter{counts: map[string]int{}}
+	if err := NewRouter(log, map[string]Route{"GET /x": {Handler: ok, Limits: []ratelimit.Rule{perAccount}}}).WithLimiter(lim).Check(); err == nil {
+		t.Error("a per-account limit on a public route passed the check")
+	}
+	if err := NewRouter(log, map[string]Route{"GET /x": {Handler: ok, Limits: []ratelimit.Rule{ratelimit.MailToAddress}}}).WithLimiter(lim).Check(); err == nil {
+		t.Error("a per-address limit on a route passed the check")
+	}
+}
+
+// A dependency that is down is answered 503 with Retry-After, never 500 and never
+// "please sign in"; a caller whose session the authorizer could not read is not
+// anonymous.
+func TestOutagesAre503WithRetryAfter(t *testing.T) {
+	down := func(context.Context, *Request) (Response, error) {
+		return Response{}, fmt.Errorf("load: %w", context.DeadlineExceeded)
+	}
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /down": {Handler: down},
+		"GET /me":   {Handler: func(context.Context, *Request) (Response, error) { return NoContent(), nil }, Access: Signed},
+		"GET /lim":  {Handler: func(context.Context, *Request) (Response, error) { return NoContent(), nil }, Limits: []ratelimit.Rule{{Name: "x", Scope: ratelimit.PerClient, Max: 1, Window: time.Hour}}},
+	}).WithLimiter(&countingLimiter{err: fmt.Errorf("count: %w", fault.ErrUnavailable)})
+	for _, ev := range []events.APIGatewayV2HTTPRequest{
+		event("GET", "/down"),
+		signedIn(event("GET", "/me"), Principal{Unavailable: true}),
+		func() events.APIGatewayV2HTTPRequest {
+			e := event("GET", "/lim")
+			e.RequestContext.HTTP.SourceIP = "192.0.2.7"
+			return e
+		}(),
+	} {
+		resp, _ := rt.Handle(context.Background(), ev)
+		if resp.StatusCode != 503 || resp.Headers["Retry-After"] == "" || decodeProblem(t, resp).Code != problem.CodeUnavailable {
+			t.Fatalf("%s: %d %v %s", ev.RouteKey, resp.StatusCode, resp.Headers, resp.Body)
+		}
+	}
+}
+
+// A handler's context ends before the function's, so the router can still answer.
+func TestHandlerDeadlineLeavesTimeToAnswer(t *testing.T) {
+	var left time.Duration
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /t": {Handler: func(ctx context.Context, _ *Request) (Response, error) {
+			dl, _ := ctx.Deadline()
+			left = time.Until(dl)
+			return NoContent(), nil
+		}},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = rt.Handle(ctx, event("GET", "/t"))
+	if left > 10*time.Second-HandlerReserve || left < 8*time.Second {
+		t.Fatalf("handler had %v of 10s", left)
 	}
 }

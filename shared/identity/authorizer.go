@@ -24,14 +24,20 @@ type Authorizer struct {
 	Log      *slog.Logger
 }
 
+// AuthorizeTimeout bounds the session lookup: past it the caller is answered 503
+// by the function, instead of API Gateway giving up on the authorizer.
+const AuthorizeTimeout = 3 * time.Second
+
 // Handle is the Lambda handler.
 func (a *Authorizer) Handle(ctx context.Context, ev events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, AuthorizeTimeout)
+	defer cancel()
 	p, err := a.resolve(ctx, httpapi.CookieValue(ev.Cookies, httpapi.SessionCookie))
 	if err != nil {
-		// A store failure must not let anyone in; answer anonymous and let the
-		// function say 401. Logged without the cookie.
+		// A store failure must not let anyone in, nor tell a signed-in person they
+		// are signed out: the function answers 503. Logged without the cookie.
 		a.Log.ErrorContext(ctx, "authorizer store failure", slog.String("error", err.Error()))
-		p = httpapi.Principal{}
+		p = httpapi.Principal{Unavailable: true}
 	}
 	return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: p.Context()}, nil
 }

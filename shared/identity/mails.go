@@ -24,10 +24,16 @@ const (
 
 type mailText struct{ subject, body string }
 
+// unsolicited are the kinds anyone can cause to be sent to an address by entering
+// it; the outbox bounds them per recipient.
+var unsolicited = map[string]bool{
+	mailConfirm: true, mailAlreadyExists: true, mailReset: true, mailEmailChange: true, mailEmailInUse: true,
+}
+
 var mailTexts = map[string]map[string]mailText{
 	mailConfirm: {
-		"de": {"Ihr Zugang: Passwort festlegen", "Guten Tag,\n\nfür diese E-Mail-Adresse wurde ein Zugang angelegt. Legen Sie hier Ihr Passwort fest (der Link gilt 24 Stunden und nur einmal):\n\n{{.Link}}\n\nWenn Sie keinen Zugang angefordert haben, ignorieren Sie diese E-Mail; ohne Bestätigung wird nichts gespeichert und die Anfrage verfällt nach 7 Tagen.\n"},
-		"en": {"Your access: set your password", "Hello,\n\naccess was requested for this email address. Set your password here (the link is valid for 24 hours and works once):\n\n{{.Link}}\n\nIf you did not ask for access, ignore this email; nothing is kept without confirmation and the request lapses after 7 days.\n"},
+		"de": {"Ihr Zugang: Passwort festlegen", "Guten Tag,\n\nfür diese E-Mail-Adresse wurde ein Zugang angelegt. Legen Sie hier Ihr Passwort fest (der Link gilt 24 Stunden und nur einmal):\n\n{{.Link}}\n\nWenn Sie keinen Zugang angefordert haben, ignorieren Sie diese E-Mail: Die unbestätigte Anfrage mit dieser Adresse wird nach 7 Tagen gelöscht.\n"},
+		"en": {"Your access: set your password", "Hello,\n\naccess was requested for this email address. Set your password here (the link is valid for 24 hours and works once):\n\n{{.Link}}\n\nIf you did not ask for access, ignore this email: the unconfirmed request with this address is deleted after 7 days.\n"},
 	},
 	mailAlreadyExists: {
 		"de": {"Ihr Zugang besteht bereits", "Guten Tag,\n\njemand (vielleicht Sie) wollte mit dieser E-Mail-Adresse einen Zugang anlegen. Sie haben bereits einen Zugang. Falls Sie Ihr Passwort vergessen haben, setzen Sie es hier zurück:\n\n{{.Link}}\n\nWenn Sie das nicht waren, müssen Sie nichts tun.\n"},
@@ -77,7 +83,7 @@ func composeMail(now time.Time, to, lang, kind string, d mailData) (mail.Message
 	// A plain replacer, not text/template: the template package's reflection keeps
 	// every exported method in the binary and costs megabytes per function.
 	body := strings.NewReplacer("{{.Link}}", d.Link, "{{.Password}}", d.Password).Replace(t.body)
-	return mail.Message{ID: ids.NewV7(now), To: to, Subject: "Kontor: " + t.subject, Text: body}, nil
+	return mail.Message{ID: ids.NewV7(now), To: to, Subject: "Kontor: " + t.subject, Text: body, Kind: kind, Unsolicited: unsolicited[kind]}, nil
 }
 
 // link builds a portal link with a token in the query.

@@ -330,24 +330,30 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error)
 	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now)
 }
 
-// startSession ends a session the browser still presents, starts a new one, records
-// the sign-in times (AHK-3) and the evidence (HGK-12).
+// startSession records the sign-in times (AHK-3) and the evidence (HGK-12), starts
+// a new session and ends one the browser still presents. The session is written
+// after the records, so a sign-in cut off half way leaves no session behind; the
+// answer carries the times of this very sign-in.
 func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time) (LoginResult, error) {
-	if previous != "" {
-		if err := s.Sessions.DeleteSession(ctx, previous); err != nil {
-			return LoginResult{}, fmt.Errorf("end previous session: %w", err)
+	if err := s.Store.RecordLogin(ctx, acc.ID, now); err != nil {
+		return LoginResult{}, fmt.Errorf("record login: %w", err)
+	}
+	if acc.FirstLoginAt == nil {
+		acc.FirstLoginAt = &now
+	}
+	acc.LastLoginAt = &now
+	if s.Evidence != nil {
+		if err := s.Evidence.Add(ctx, acc.ID, "login", clientIP, now); err != nil {
+			return LoginResult{}, fmt.Errorf("record login evidence: %w", err)
 		}
 	}
 	sess, token, csrf := NewSession(acc, now, s.Timeouts)
 	if err := s.Sessions.PutSession(ctx, sess); err != nil {
 		return LoginResult{}, fmt.Errorf("store session: %w", err)
 	}
-	if err := s.Store.RecordLogin(ctx, acc.ID, now); err != nil {
-		return LoginResult{}, fmt.Errorf("record login: %w", err)
-	}
-	if s.Evidence != nil {
-		if err := s.Evidence.Add(ctx, acc.ID, "login", clientIP, now); err != nil {
-			return LoginResult{}, fmt.Errorf("record login evidence: %w", err)
+	if previous != "" && previous != sess.ID {
+		if err := s.Sessions.DeleteSession(ctx, previous); err != nil {
+			return LoginResult{}, fmt.Errorf("end previous session: %w", err)
 		}
 	}
 	s.Log.InfoContext(ctx, "signed in", slog.String("accountId", acc.ID))

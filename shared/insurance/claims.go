@@ -1,7 +1,6 @@
 package insurance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
+	"kontor/shared/upload"
 )
 
 // Claim states (H4U-7). Only a staff member moves a claim on (H4U-10).
@@ -27,13 +27,13 @@ const (
 	StatusRejected   = "rejected"
 )
 
-// Invoice limits and types: PDF, JPEG, PNG up to 10 MB, told apart by content.
+// Invoice limits: PDF, JPEG, PNG up to 10 MB, told apart by content.
 const (
 	MaxInvoiceBytes  = 10 << 20
 	MaxInvoices      = 10
 	MaxDescription   = 1000
 	MaxNote          = 1000
-	UploadURLTTL     = 10 * time.Minute
+	UploadURLTTL     = upload.StagingTTL
 	DownloadURLTTL   = 5 * time.Minute
 	PendingUploadTTL = time.Hour
 )
@@ -44,20 +44,12 @@ const (
 	InvoiceStored  = "stored"
 )
 
-var allowedTypes = []string{"application/pdf", "image/jpeg", "image/png"}
-
-// Sniff returns the type of an invoice file from its first bytes, or "" when it is
-// none of the allowed types, whatever its name or declared type says.
-func Sniff(head []byte) string {
-	switch {
-	case bytes.HasPrefix(head, []byte("%PDF-")):
-		return "application/pdf"
-	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	}
-	return ""
+// InvoicePolicy is what an invoice may be: a PDF, JPEG or PNG of at most 10 MB,
+// images of at most 40 megapixels (re-encoded without metadata).
+var InvoicePolicy = upload.Policy{
+	Types:     []string{upload.TypePDF, upload.TypeJPEG, upload.TypePNG},
+	MaxBytes:  MaxInvoiceBytes,
+	MaxPixels: 40_000_000,
 }
 
 // Invoice is one uploaded file of a claim.
@@ -97,38 +89,30 @@ type Claim struct {
 	Version        int        `dynamodbav:"version" json:"version"`
 }
 
-func objectKey(claimID, invoiceID string) string { return "claims/" + claimID + "/" + invoiceID }
-
-// Upload tells the client how to send an invoice file directly to storage.
-type Upload struct {
-	URL       string            `json:"url"`
-	Method    string            `json:"method"`
-	Headers   map[string]string `json:"headers"`
-	ExpiresAt time.Time         `json:"expiresAt"`
+// invoiceTarget is where an invoice is uploaded (staging, the only key its upload
+// URL reaches) and kept (the checked bytes), encrypted with a context naming owner
+// and claim.
+func invoiceTarget(cl Claim, invoiceID string) upload.Target {
+	return upload.Target{
+		Staging: stagingPrefix(cl.ID) + invoiceID,
+		Stored:  "claims/" + cl.ID + "/" + invoiceID,
+		Context: map[string]string{"kontor:owner": cl.AccountID, "kontor:claim": cl.ID},
+	}
 }
 
-// ObjectInfo is what storage reports about a stored object.
-type ObjectInfo struct {
-	Size      int64
-	SSE       string // "aws:kms"
-	KeyARN    string
-	BucketKey bool
-}
+// stagingPrefix holds a claim's uploads until they are checked.
+func stagingPrefix(claimID string) string { return StagingArea + claimID + "/" }
 
-// ErrNoObject is returned by Objects.Stat for a missing object.
-var ErrNoObject = errors.New("insurance: no such object")
+// StagingArea is the prefix of every invoice upload not yet checked; a bucket
+// lifecycle rule expires it as a backstop.
+const StagingArea = "claims/incoming/"
 
 // Objects is the invoice bucket.
 type Objects interface {
-	// PresignPut returns an upload that stores the object encrypted with the
-	// module's key, with an encryption context naming owner and claim.
-	PresignPut(ctx context.Context, key string, size int64, contentType string, encCtx map[string]string, ttl time.Duration) (Upload, error)
-	Stat(ctx context.Context, key string) (ObjectInfo, error)
-	Head(ctx context.Context, key string, n int64) ([]byte, error)
-	Delete(ctx context.Context, key string) error
-	PresignGet(ctx context.Context, key, filename string, ttl time.Duration) (string, error)
-	// KeyARN is the key every object must be encrypted with.
-	KeyARN() string
+	upload.Store
+	// DeleteUnder deletes the objects under a prefix modified before cutoff (all
+	// when cutoff is zero).
+	DeleteUnder(ctx context.Context, prefix string, cutoff time.Time) (int, error)
 }
 
 // Auditor records staff access to invoices (ids only).
@@ -187,13 +171,13 @@ func (c *Claims) Create(ctx context.Context, p httpapi.Principal, in ClaimInput)
 		Description: strings.TrimSpace(in.Description), Amount: Money{Cents: in.AmountCents, Currency: "EUR"}, Status: StatusSubmitted,
 		Invoices: []Invoice{}, History: []Event{{Status: StatusSubmitted, At: now, By: "customer"}}, CreatedAt: now, Version: 1,
 	}
-	if err := c.Store.put(ctx, "CLAIM#"+cl.ID, "CLAIM", cl, time.Time{}, "attribute_not_exists(pk)", nil); err != nil {
-		return Claim{}, err
-	}
-	if err := c.Store.put(ctx, "ACCOUNT#"+p.AccountID, "CLAIM#"+cl.ID, claimRef{ID: cl.ID}, time.Time{}, "", nil); err != nil {
-		return Claim{}, err
-	}
-	if err := c.Store.put(ctx, "REVIEW", reviewKey(cl), claimRef{ID: cl.ID}, time.Time{}, "", nil); err != nil {
+	// The claim and its entries in the owner's list and the review queue are
+	// written together: a write cut off half way leaves none of them.
+	err := c.Store.createAll(ctx,
+		write{pk: "CLAIM#" + cl.ID, sk: "CLAIM", v: cl},
+		write{pk: "ACCOUNT#" + p.AccountID, sk: "CLAIM#" + cl.ID, v: claimRef{ID: cl.ID}},
+		write{pk: "REVIEW", sk: reviewKey(cl), v: claimRef{ID: cl.ID}})
+	if err != nil {
 		return Claim{}, err
 	}
 	c.Log.InfoContext(ctx, "claim submitted", slog.String("claimId", cl.ID), slog.String("accountId", p.AccountID))
@@ -296,49 +280,60 @@ func (c *Claims) save(ctx context.Context, cl Claim) (Claim, error) {
 }
 
 // AddInvoice registers an invoice of the declared type and size on a submitted
-// claim and returns the upload: the file goes straight to the encrypted bucket and
-// is checked by Complete. A type other than PDF, JPEG or PNG is 415, a size over
-// 10 MB is 413; neither leaves anything behind.
-func (c *Claims) AddInvoice(ctx context.Context, p httpapi.Principal, claimID, contentType string, size int64) (Invoice, Upload, error) {
-	if !oneOf(contentType, allowedTypes) {
-		return Invoice{}, Upload{}, problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
-	}
-	if size > MaxInvoiceBytes {
-		return Invoice{}, Upload{}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
-	}
-	if size <= 0 {
-		return Invoice{}, Upload{}, problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
+// claim and returns the upload: the file goes straight to the encrypted bucket's
+// staging area and is checked by Complete. A type other than PDF, JPEG or PNG is
+// 415, a size over 10 MB is 413; neither leaves anything behind.
+func (c *Claims) AddInvoice(ctx context.Context, p httpapi.Principal, claimID, contentType string, size int64) (Invoice, upload.URL, error) {
+	if err := InvoicePolicy.Declare(contentType, size); err != nil {
+		return Invoice{}, upload.URL{}, invoiceProblem(err)
 	}
 	cl, err := c.Own(ctx, p, claimID)
 	if err != nil {
-		return Invoice{}, Upload{}, err
+		return Invoice{}, upload.URL{}, err
 	}
 	if cl.Status != StatusSubmitted {
-		return Invoice{}, Upload{}, problem.New(http.StatusConflict, problem.CodeClaimClosed)
+		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, problem.CodeClaimClosed)
 	}
 	if len(cl.Invoices) >= MaxInvoices {
-		return Invoice{}, Upload{}, problem.New(http.StatusConflict, problem.CodeTooManyInvoices)
+		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, problem.CodeTooManyInvoices)
 	}
 	now := c.Now()
 	inv := Invoice{ID: ids.NewV7(now), ContentType: contentType, Size: size, Status: InvoicePending, CreatedAt: now}
-	up, err := c.Objects.PresignPut(ctx, objectKey(cl.ID, inv.ID), size, contentType, encryptionContext(cl), UploadURLTTL)
+	up, err := upload.Start(ctx, c.Objects, InvoicePolicy, invoiceTarget(cl, inv.ID), contentType, size)
 	if err != nil {
-		return Invoice{}, Upload{}, err
+		return Invoice{}, upload.URL{}, invoiceProblem(err)
 	}
 	cl.Invoices = append(cl.Invoices, inv)
 	if _, err := c.save(ctx, cl); err != nil {
-		return Invoice{}, Upload{}, err
+		return Invoice{}, upload.URL{}, err
 	}
 	return inv, up, nil
 }
 
-func encryptionContext(cl Claim) map[string]string {
-	return map[string]string{"kontor:owner": cl.AccountID, "kontor:claim": cl.ID}
+// invoiceProblem turns an upload's rejection into the invoice's problem.
+func invoiceProblem(err error) error {
+	r, ok := upload.AsRejected(err)
+	if !ok {
+		return err
+	}
+	switch r {
+	case upload.TooLarge:
+		return problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
+	case upload.NotEncrypted:
+		return problem.New(http.StatusBadRequest, problem.CodeInvoiceNotEncrypted)
+	case upload.Missing:
+		return problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
+	case upload.TypeNotAllowed:
+		return problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
+	}
+	return problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
 }
 
-// Complete checks an uploaded invoice: present, at most 10 MB, encrypted with the
-// module's key, and by its first bytes a PDF, JPEG or PNG. A file that fails is
-// deleted and its entry removed (415 or 413), so nothing is left behind.
+// Complete checks an uploaded invoice by its content and keeps exactly the checked
+// bytes (upload.Complete): at most 10 MB, encrypted with the module's key, a
+// complete PDF or a decodable JPEG or PNG (re-encoded without metadata). A file that
+// fails is deleted and its entry removed (415, 413 or 400), so nothing is left
+// behind; one not uploaded yet waits (409).
 func (c *Claims) Complete(ctx context.Context, p httpapi.Principal, claimID, invoiceID string) (Invoice, error) {
 	cl, err := c.Own(ctx, p, claimID)
 	if err != nil {
@@ -352,43 +347,20 @@ func (c *Claims) Complete(ctx context.Context, p httpapi.Principal, claimID, inv
 	if inv.Status == InvoiceStored {
 		return inv, nil
 	}
-	key := objectKey(cl.ID, inv.ID)
-	info, err := c.Objects.Stat(ctx, key)
-	if errors.Is(err, ErrNoObject) {
-		return Invoice{}, problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
-	}
-	if err != nil {
-		return Invoice{}, err
-	}
-	var reject *problem.Problem
-	var kind string
-	switch {
-	case info.Size > MaxInvoiceBytes:
-		reject = problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
-	case info.SSE != "aws:kms" || info.KeyARN != c.Objects.KeyARN():
-		reject = problem.New(http.StatusBadRequest, problem.CodeInvoiceNotEncrypted)
-	default:
-		head, err := c.Objects.Head(ctx, key, 16)
-		if err != nil {
-			return Invoice{}, err
-		}
-		if kind = Sniff(head); kind == "" {
-			reject = problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
-		}
-	}
-	if reject != nil {
-		if err := c.Objects.Delete(ctx, key); err != nil {
-			return Invoice{}, err
-		}
+	st, err := upload.Complete(ctx, c.Objects, InvoicePolicy, invoiceTarget(cl, inv.ID))
+	if r, ok := upload.AsRejected(err); ok && r != upload.Missing {
 		cl.Invoices = append(cl.Invoices[:i], cl.Invoices[i+1:]...)
 		if _, err := c.save(ctx, cl); err != nil {
 			return Invoice{}, err
 		}
-		c.Log.InfoContext(ctx, "invoice rejected", slog.String("claimId", cl.ID), slog.String("invoiceId", inv.ID), slog.String("code", reject.Code))
-		return Invoice{}, reject
+		c.Log.InfoContext(ctx, "invoice rejected", slog.String("claimId", cl.ID), slog.String("invoiceId", inv.ID), slog.String("reason", string(r)))
+		return Invoice{}, invoiceProblem(err)
+	}
+	if err != nil {
+		return Invoice{}, invoiceProblem(err)
 	}
 	now := c.Now()
-	inv.ContentType, inv.Size, inv.Status, inv.StoredAt = kind, info.Size, InvoiceStored, &now
+	inv.ContentType, inv.Size, inv.Status, inv.StoredAt = st.ContentType, st.Size, InvoiceStored, &now
 	cl.Invoices[i] = inv
 	if _, err := c.save(ctx, cl); err != nil {
 		return Invoice{}, err
@@ -425,21 +397,10 @@ func (c *Claims) download(ctx context.Context, cl Claim, invoiceID string) (Down
 	return Download{URL: url, ExpiresAt: c.Now().Add(DownloadURLTTL)}, nil
 }
 
-// presignInvoice returns a download link to one stored invoice, valid for ttl.
+// presignInvoice returns a download link to one stored invoice, valid for ttl: the
+// checked object, served with the type detected at upload.
 func presignInvoice(ctx context.Context, o Objects, cl Claim, inv Invoice, ttl time.Duration) (string, error) {
-	return o.PresignGet(ctx, objectKey(cl.ID, inv.ID), "invoice-"+inv.ID+extension(inv.ContentType), ttl)
-}
-
-func extension(ct string) string {
-	switch ct {
-	case "application/pdf":
-		return ".pdf"
-	case "image/jpeg":
-		return ".jpg"
-	case "image/png":
-		return ".png"
-	}
-	return ""
+	return o.PresignGet(ctx, invoiceTarget(cl, inv.ID).Stored, "invoice-"+inv.ID+upload.Extension(inv.ContentType), inv.ContentType, ttl)
 }
 
 // OwnDownload is the owner's link to an invoice of their claim.
@@ -567,12 +528,17 @@ func stored(cl Claim) int {
 	return n
 }
 
-// removeClaim deletes a claim's objects, then its items. Repeating it is harmless.
+// removeClaim deletes a claim's objects (stored ones, and whatever is in its
+// staging area, even bytes sent to an upload URL after its invoice was refused),
+// then its items. Repeating it is harmless.
 func (s *Store) removeClaim(ctx context.Context, objects Objects, cl Claim) error {
 	for _, inv := range cl.Invoices {
-		if err := objects.Delete(ctx, objectKey(cl.ID, inv.ID)); err != nil {
+		if err := upload.Remove(ctx, objects, invoiceTarget(cl, inv.ID)); err != nil {
 			return err
 		}
+	}
+	if _, err := objects.DeleteUnder(ctx, stagingPrefix(cl.ID), time.Time{}); err != nil {
+		return err
 	}
 	if err := s.del(ctx, "REVIEW", reviewKey(cl)); err != nil {
 		return err

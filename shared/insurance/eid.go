@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,12 +62,90 @@ func Verify(secret []byte, header string, body []byte, now time.Time) bool {
 	return hmac.Equal(got, m.Sum(nil))
 }
 
-// Callback is the body the eID provider posts back: the pseudonym and the result,
-// nothing about the person.
+// Callback is the body the eID provider posts back, signed: the pseudonym it was
+// given, the result, and — after a successful identification, with the person's
+// consent on the provider's side — the identity read from the ID card. The portal
+// compares that identity with the contract's holder and keeps only the outcome.
 type Callback struct {
-	Pseudonym string `json:"pseudonym"`
-	Result    string `json:"result"`
+	Pseudonym string       `json:"pseudonym"`
+	Result    string       `json:"result"`
+	Identity  *EIDIdentity `json:"identity,omitempty"`
 }
+
+// EIDIdentity is what an eID service reads from the card for the portal: the
+// attributes its authorization certificate allows, here names and date of birth
+// (as the German eID function's GivenNames, FamilyNames and DateOfBirth).
+type EIDIdentity struct {
+	GivenNames  string `json:"givenNames"`
+	FamilyNames string `json:"familyNames"`
+	DateOfBirth string `json:"dateOfBirth"` // YYYY-MM-DD
+}
+
+// Matches reports whether the identified person is the contract's holder: the same
+// date of birth, the same family name, and the holder's first name among the given
+// names (a card lists all of them, a contract often only the first). Names compare
+// without regard to case, spacing, hyphens or the spelling of umlauts and accents.
+func (id EIDIdentity) Matches(h Holder) bool {
+	if id.DateOfBirth == "" || id.DateOfBirth != h.Birthdate {
+		return false
+	}
+	if fold(id.FamilyNames) == "" || fold(id.FamilyNames) != fold(h.LastName) {
+		return false
+	}
+	given := strings.Fields(fold(id.GivenNames))
+	want := strings.Fields(fold(h.FirstName))
+	if len(want) == 0 {
+		return false
+	}
+	for _, w := range want {
+		if !slices.Contains(given, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// fold spells a name in lower-case ASCII for comparison: umlauts as "ae", "oe",
+// "ue", "ß" as "ss", accents dropped, hyphens as spaces, spacing collapsed.
+func fold(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch r {
+		case 'ä':
+			b.WriteString("ae")
+		case 'ö':
+			b.WriteString("oe")
+		case 'ü':
+			b.WriteString("ue")
+		case 'ß':
+			b.WriteString("ss")
+		case '-', '\u2010', '\u2011':
+			b.WriteByte(' ')
+		default:
+			if a, ok := plainLetter[r]; ok {
+				b.WriteRune(a)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// plainLetter maps accented letters (Latin-1 and Latin Extended-A) to their base.
+var plainLetter = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãåāăą", 'c': "çćĉċč", 'd': "ďđ", 'e': "èéêëēĕėęě", 'g': "ĝğġģ", 'h': "ĥħ",
+		'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ", 'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõøōŏő",
+		'r': "ŕŗř", 's': "śŝşš", 't': "ţťŧ", 'u': "ùúûũūŭůűų", 'w': "ŵ", 'y': "ýÿŷ", 'z': "źżž",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()
 
 // HTTPProvider starts identifications with an eID provider over HTTPS: it sends
 // the pseudonym and the callback address, and nothing else.

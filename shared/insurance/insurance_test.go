@@ -19,25 +19,6 @@ import (
 	"kontor/shared/problem"
 )
 
-// Promise: H4U-7 — invoice types are told by content, not by name or declared type.
-func TestSniffTellsTypesByContentOnly(t *testing.T) {
-	cases := map[string]string{
-		"%PDF-1.7\n":                 "application/pdf",
-		"\xff\xd8\xff\xe0\x00\x10JF": "image/jpeg",
-		"\x89PNG\r\n\x1a\n\x00\x00":  "image/png",
-		"MZ\x90\x00":                 "",
-		"<html><body>%PDF-":          "",
-		"GIF89a":                     "",
-		"":                           "",
-		"%PDF":                       "",
-	}
-	for head, want := range cases {
-		if got := Sniff([]byte(head)); got != want {
-			t.Errorf("Sniff(%q) = %q, want %q", head, got, want)
-		}
-	}
-}
-
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func TestParseImportReportsEachRejectedRow(t *testing.T) {
@@ -235,6 +216,10 @@ func (m *memDB) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.O
 	return nil, errors.New("not used")
 }
 
+func (m *memDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	panic("not used by the import")
+}
+
 func (m *memDB) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
 	return nil, errors.New("not used")
 }
@@ -282,5 +267,34 @@ func TestParseImportRefusesTooManyRows(t *testing.T) {
 	}
 	if _, _, err := ParseImport([]byte(b.String()), now); err == nil {
 		t.Fatal("5001 rows accepted")
+	}
+}
+
+// Promise: H4U-5 — an eID identification activates only when the identified person
+// is the contract's holder.
+func TestEIDIdentityMatchesOnlyTheHolder(t *testing.T) {
+	holder := Holder{FirstName: "Jürgen", LastName: "Groß-Müller", Birthdate: "1971-05-30"}
+	cases := []struct {
+		name string
+		id   EIDIdentity
+		want bool
+	}{
+		{"as on the card", EIDIdentity{GivenNames: "JÜRGEN", FamilyNames: "GROSS-MÜLLER", DateOfBirth: "1971-05-30"}, true},
+		{"all given names", EIDIdentity{GivenNames: "Jürgen Karl", FamilyNames: "Groß Müller", DateOfBirth: "1971-05-30"}, true},
+		{"umlauts spelled out", EIDIdentity{GivenNames: "Juergen", FamilyNames: "Gross-Mueller", DateOfBirth: "1971-05-30"}, true},
+		{"another person", EIDIdentity{GivenNames: "Mallory", FamilyNames: "Stranger", DateOfBirth: "1990-01-01"}, false},
+		{"same name, other birthdate", EIDIdentity{GivenNames: "Jürgen", FamilyNames: "Groß-Müller", DateOfBirth: "1971-05-31"}, false},
+		{"other family name", EIDIdentity{GivenNames: "Jürgen", FamilyNames: "Groß", DateOfBirth: "1971-05-30"}, false},
+		{"other given name", EIDIdentity{GivenNames: "Karl", FamilyNames: "Groß-Müller", DateOfBirth: "1971-05-30"}, false},
+		{"nothing read", EIDIdentity{}, false},
+	}
+	for _, c := range cases {
+		if got := c.id.Matches(holder); got != c.want {
+			t.Errorf("%s: Matches = %v, want %v", c.name, got, c.want)
+		}
+	}
+	accented := Holder{FirstName: "Zoë", LastName: "Čapek", Birthdate: "1980-01-02"}
+	if !(EIDIdentity{GivenNames: "ZOE", FamilyNames: "CAPEK", DateOfBirth: "1980-01-02"}).Matches(accented) {
+		t.Error("accents are not folded")
 	}
 }

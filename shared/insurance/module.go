@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/privacy"
+	"kontor/shared/upload"
 )
 
 // Module is the insurance data as a privacy.Module. It runs only inside the
@@ -18,7 +19,7 @@ type Module struct {
 	Objects Objects
 	Now     func() time.Time
 	// ContractRetentionYears is how long a contract record stays after the
-	// contract ended (AHK-5, H4U-9).
+	// contract ended.
 	ContractRetentionYears int
 	// ClaimRetention is how long a decided claim and its invoices stay
 	// (ClaimRetentionDays).
@@ -38,7 +39,7 @@ func Kinds() []privacy.Kind {
 		{ID: "insurance.contracts", Module: "insurance", Table: "InsuranceTable",
 			Category:   privacy.Text{DE: "Versicherungsverträge", EN: "Insurance contracts"},
 			Fields:     []string{"number", "holder.customerNumber", "holder.firstName", "holder.lastName", "holder.birthdate", "holder.address", "holder.email", "holder.phone", "kind", "insuranceNumber", "premium", "paymentInterval", "startsOn", "endsOn", "contributionsPaid"},
-			Purpose:    privacy.Text{DE: "Ihnen Ihre Verträge zeigen und Sie bei der Registrierung zuordnen (H4U-2, H4U-4).", EN: "Show you your contracts and match you at registration (H4U-2, H4U-4)."},
+			Purpose:    privacy.Text{DE: "Ihnen Ihre Verträge zeigen und Sie bei der Registrierung zuordnen.", EN: "Show you your contracts and match you at registration."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Parameter: "ContractRetentionYears", Rule: privacy.Text{
 				DE: "Solange der Vertrag läuft, danach nur für die gesetzliche Aufbewahrungsfrist (Jahre nach Vertragsende), dann gelöscht.",
@@ -54,19 +55,21 @@ func Kinds() []privacy.Kind {
 			Recipients: staff,
 			Source:     privacy.Text{DE: "Von Ihnen bei der Registrierung.", EN: "From you at registration."}},
 		{ID: "insurance.registrations", Module: "insurance", Table: "InsuranceTable",
-			Category:   privacy.Text{DE: "Registrierungen und Aktivierungsbriefe", EN: "Registrations and activation letters"},
-			Fields:     []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "letter.name", "letter.address", "letter.code"},
-			Purpose:    privacy.Text{DE: "Ihren Zugang aktivieren: per Brief an die Vertragsanschrift oder per eID, die nur ein Pseudonym erhält (H4U-5). Name und Geburtsdatum dienen nur dem Abgleich und werden nicht gespeichert.", EN: "Activate your access: by letter to the contract address or by eID, which receives only a pseudonym (H4U-5). Name and birthdate serve only for matching and are not stored."},
+			Category: privacy.Text{DE: "Registrierungen und Aktivierungsbriefe", EN: "Registrations and activation letters"},
+			Fields:   []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "letter.name", "letter.address", "letter.code"},
+			Purpose: privacy.Text{
+				DE: "Ihren Zugang aktivieren: per Brief an die Vertragsanschrift oder per eID. Der eID-Anbieter erhält nur ein Pseudonym; er meldet nach der Identifizierung, mit Ihrer Zustimmung, die Vornamen, den Familiennamen und das Geburtsdatum aus dem Ausweis zurück. Diese werden nur mit dem Vertragsinhaber abgeglichen; gespeichert wird allein das Ergebnis. Name und Geburtsdatum aus der Registrierung dienen ebenso nur dem Abgleich und werden nicht gespeichert.",
+				EN: "Activate your access: by letter to the contract address or by eID. The eID provider receives only a pseudonym; after the identification it reports, with your consent, the given names, family name and date of birth from the ID card. These are only compared with the contract's holder; only the outcome is stored. Name and birthdate given at registration likewise serve only for matching and are not stored."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{
 				DE: "Bis zur Aktivierung, höchstens 30 Tage (Brief) bzw. 24 Stunden (eID); Briefe bis zum Druck, höchstens 30 Tage.",
 				EN: "Until activation, at most 30 days (letter) or 24 hours (eID); letters until printed, at most 30 days."}},
-			Recipients: privacy.Text{DE: "Der Druckdienstleister des Versicherers (Brief); der eID-Anbieter erhält nur ein Pseudonym.", EN: "The insurer's letter printing (letter); the eID provider receives only a pseudonym."},
+			Recipients: privacy.Text{DE: "Der Druckdienstleister des Versicherers (Brief); der eID-Anbieter erhält nur ein Pseudonym und die Rücksprungadresse.", EN: "The insurer's letter printing (letter); the eID provider receives only a pseudonym and the address to call back."},
 			Source:     privacy.Text{DE: "Von Ihnen bei der Registrierung.", EN: "From you at registration."}},
 		{ID: "insurance.claims", Module: "insurance", Table: "InsuranceTable",
 			Category:   privacy.Text{DE: "Erstattungsanträge (Gesundheitsdaten)", EN: "Reimbursement claims (health data)"},
 			Fields:     []string{"contractNumber", "treatmentDate", "description", "amount", "reimbursed", "status", "history", "decidedBy", "decidedAt"},
-			Purpose:    privacy.Text{DE: "Prüfung und Erstattung, stets durch einen Menschen entschieden (H4U-7, H4U-10).", EN: "Review and reimbursement, always decided by a person (H4U-7, H4U-10)."},
+			Purpose:    privacy.Text{DE: "Prüfung und Erstattung, stets durch einen Menschen entschieden.", EN: "Review and reimbursement, always decided by a person."},
 			LegalBasis: privacy.ExplicitConsent,
 			Retention: privacy.Retention{Parameter: "ClaimRetentionDays", Rule: privacy.Text{
 				DE: "Bis zur Entscheidung und danach die eingestellte Anzahl Tage; gelöscht, wenn Sie Ihren Zugang löschen oder die Einwilligung widerrufen.",
@@ -76,7 +79,7 @@ func Kinds() []privacy.Kind {
 		{ID: "insurance.invoices", Module: "insurance", Table: "InvoiceBucket",
 			Category:   privacy.Text{DE: "Rechnungen (verschlüsselt gespeichert)", EN: "Invoices (stored encrypted)"},
 			Fields:     []string{"file", "contentType", "size"},
-			Purpose:    privacy.Text{DE: "Prüfung und Erstattung (H4U-7).", EN: "Review and reimbursement (H4U-7)."},
+			Purpose:    privacy.Text{DE: "Prüfung und Erstattung.", EN: "Review and reimbursement."},
 			LegalBasis: privacy.ExplicitConsent,
 			Retention: privacy.Retention{Parameter: "ClaimRetentionDays", Rule: privacy.Text{
 				DE: "Wie der zugehörige Antrag.", EN: "As the claim they belong to."}},
@@ -226,7 +229,7 @@ func (m Module) deleteClaims(ctx context.Context, accountID string) (int, error)
 }
 
 // OnWithdraw deletes the claims and invoices, which rest on the processing and the
-// health-data consents, when either is withdrawn (HKC-16, H4U-9).
+// health-data consents, when either is withdrawn.
 func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose string) (int, error) {
 	if s.AccountID == "" || (purpose != PurposeHealth && purpose != PurposeProcessing) {
 		return 0, nil
@@ -263,7 +266,7 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 		dropped := 0
 		for _, inv := range cl.Invoices {
 			if inv.Status == InvoicePending && now.Sub(inv.CreatedAt) > PendingUploadTTL {
-				if err := m.Objects.Delete(ctx, objectKey(cl.ID, inv.ID)); err != nil {
+				if err := upload.Remove(ctx, m.Objects, invoiceTarget(cl, inv.ID)); err != nil {
 					return err
 				}
 				dropped++
@@ -282,6 +285,13 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 	if err != nil {
 		return counts, err
 	}
+	// Whatever stays in the staging area past the longest an upload may wait for its
+	// check: sent to a URL after its invoice was refused, or never completed.
+	stale, err := m.Objects.DeleteUnder(ctx, StagingArea, now.Add(-PendingUploadTTL))
+	if err != nil {
+		return counts, err
+	}
+	counts["insurance.invoices"] += stale
 	err = m.Store.scan(ctx, "CONTRACT", func(it map[string]types.AttributeValue) error {
 		var c Contract
 		if err := attributevalue.UnmarshalMap(it, &c); err != nil {

@@ -224,22 +224,21 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now, ExpiresAt: reg.ExpiresAt}
 		l.Text = letterText(l.Language, l.Name, code, reg.ExpiresAt)
 		reg.LetterID = l.ID
-		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
-			return Registration{}, err
-		}
-		// The queue's sort key is the letter's id, a UUIDv7: oldest first.
-		if err := g.Store.put(ctx, "LETTERS", l.ID, l, now.Add(LetterTTL), "", nil); err != nil {
+		// The registration and its letter are written together; the queue's sort key
+		// is the letter's id, a UUIDv7: oldest first.
+		if err := g.Store.createAll(ctx,
+			write{pk: "REG#" + reg.ID, sk: "REG", v: reg, expires: reg.ExpiresAt},
+			write{pk: "LETTERS", sk: l.ID, v: l, expires: now.Add(LetterTTL)}); err != nil {
 			return Registration{}, err
 		}
 	case ByEID:
 		reg.ExpiresAt = now.Add(EIDActivationTTL)
 		reg.Pseudonym = ids.NewToken()
-		if err := g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "", nil); err != nil {
-			return Registration{}, err
-		}
-		if err := g.Store.put(ctx, "EID#"+reg.Pseudonym, "EID", struct {
-			RegistrationID string `dynamodbav:"registrationId"`
-		}{reg.ID}, reg.ExpiresAt, "", nil); err != nil {
+		if err := g.Store.createAll(ctx,
+			write{pk: "REG#" + reg.ID, sk: "REG", v: reg, expires: reg.ExpiresAt},
+			write{pk: "EID#" + reg.Pseudonym, sk: "EID", v: struct {
+				RegistrationID string `dynamodbav:"registrationId"`
+			}{reg.ID}, expires: reg.ExpiresAt}); err != nil {
 			return Registration{}, err
 		}
 		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
@@ -397,9 +396,13 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 	return nil
 }
 
-// EIDResult stores the provider's verdict for a pseudonym, and nothing else. The
-// first verdict stands; a repeated identical callback is harmless.
-func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string) error {
+// EIDResult stores the outcome of an identification for a pseudonym, and nothing
+// else: verified only when the provider verified someone and that someone is the
+// contract's holder (EIDIdentity.Matches), failed otherwise — a stranger who
+// identifies with their own ID card gets the same answer as a failed
+// identification. The first outcome stands; a repeated identical callback is
+// harmless.
+func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string, id *EIDIdentity) error {
 	now := g.Now()
 	if result != EIDVerified && result != EIDFailed {
 		return problem.Invalid(problem.FieldError{Field: "result", Code: problem.FieldInvalidValue})
@@ -423,19 +426,35 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string) err
 	if err != nil {
 		return err
 	}
+	outcome := EIDFailed
+	if result == EIDVerified {
+		c, err := g.Store.Contract(ctx, reg.ContractNumber, now)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return err
+		}
+		switch {
+		case err != nil:
+			g.Log.InfoContext(ctx, "eid identification for a contract that is gone", slog.String("registrationId", reg.ID))
+		case id == nil || !id.Matches(c.Holder):
+			// Someone identified, but not the holder: no data of theirs is kept.
+			g.Log.WarnContext(ctx, "eid identity is not the contract holder", slog.String("registrationId", reg.ID))
+		default:
+			outcome = EIDVerified
+		}
+	}
 	if reg.EIDResult != "" {
-		if reg.EIDResult == result {
+		if reg.EIDResult == outcome {
 			return nil
 		}
 		return problem.New(http.StatusConflict, problem.CodeConflict)
 	}
-	reg.EIDResult, reg.EIDAt = result, &now
+	reg.EIDResult, reg.EIDAt = outcome, &now
 	err = g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "attribute_not_exists(eidResult)", nil)
 	if errors.Is(err, errConflict) {
 		return problem.New(http.StatusConflict, problem.CodeConflict)
 	}
 	if err == nil {
-		g.Log.InfoContext(ctx, "eid result stored", slog.String("registrationId", reg.ID), slog.String("result", result))
+		g.Log.InfoContext(ctx, "eid result stored", slog.String("registrationId", reg.ID), slog.String("result", outcome))
 	}
 	return err
 }

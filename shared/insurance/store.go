@@ -29,6 +29,7 @@ type DB interface {
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // Store keeps the module's items in one table with keys pk/sk:
@@ -87,6 +88,61 @@ func (s *Store) putNamed(ctx context.Context, pk, sk string, v any, expires time
 			return errConflict
 		}
 		return fmt.Errorf("put %s: %w", pk, err)
+	}
+	return nil
+}
+
+// write is one item of a transaction: v under pk/sk, with an optional TTL backstop
+// and condition.
+type write struct {
+	pk, sk  string
+	v       any
+	expires time.Time
+	cond    string
+}
+
+// putAll writes every item or none (one transaction), so a write cut off half way
+// leaves nothing behind. A failed condition is errConflict.
+func (s *Store) putAll(ctx context.Context, ws ...write) error {
+	in := &dynamodb.TransactWriteItemsInput{}
+	for _, w := range ws {
+		item, err := attributevalue.MarshalMap(w.v)
+		if err != nil {
+			return fmt.Errorf("marshal %s: %w", w.pk, err)
+		}
+		item["pk"], item["sk"] = str(w.pk), str(w.sk)
+		if !w.expires.IsZero() {
+			item["ttl"] = &types.AttributeValueMemberN{Value: fmt.Sprint(w.expires.Unix())}
+		}
+		put := &types.Put{TableName: aws.String(s.Table), Item: item}
+		if w.cond != "" {
+			put.ConditionExpression = aws.String(w.cond)
+		}
+		in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Put: put})
+	}
+	_, err := s.DB.TransactWriteItems(ctx, in)
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		for _, r := range tce.CancellationReasons {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+				return errConflict
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", ws[0].pk, err)
+	}
+	return nil
+}
+
+// createAll is putAll for items that are new under a fresh random id, the first
+// conditioned on not existing. That condition can only fail when an earlier attempt
+// of this very write succeeded and its answer was lost (the SDK retried): then the
+// items are there, which is what was asked.
+func (s *Store) createAll(ctx context.Context, ws ...write) error {
+	ws[0].cond = "attribute_not_exists(pk)"
+	if err := s.putAll(ctx, ws...); !errors.Is(err, errConflict) {
+		return err
 	}
 	return nil
 }

@@ -12,6 +12,13 @@ type Message struct {
 	To      string
 	Subject string
 	Text    string
+	// Kind names the mail for logs ("reset", "confirm"); never personal data.
+	Kind string
+	// Unsolicited marks mail that anyone can cause to be sent to an address (access
+	// and reset links, notices of an existing account): the outbox sends at most
+	// ratelimit.MailToAddress of it per address and drops the rest silently, so
+	// nobody can flood an address and the answer of the route stays the same.
+	Unsolicited bool
 }
 
 // Sender delivers a message or fails.

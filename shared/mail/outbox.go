@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/ratelimit"
 )
 
 // Retention is how long an unsent message may stay in the outbox; DynamoDB TTL is the
@@ -36,6 +40,15 @@ type Outbox struct {
 	DB    PutDB
 	Table string
 	Now   func() time.Time
+	// Limiter bounds unsolicited mail per recipient; required for such mail.
+	Limiter RecipientLimiter
+	// Log records suppressed mail (by id and kind only).
+	Log *slog.Logger
+}
+
+// RecipientLimiter counts mail to an address (ratelimit.Limiter).
+type RecipientLimiter interface {
+	Take(ctx context.Context, rule ratelimit.Rule, value string) (time.Duration, error)
 }
 
 // item is a queued message as stored.
@@ -60,7 +73,23 @@ func key(id string) map[string]types.AttributeValue {
 }
 
 // Deliver queues m for sending. Queueing the same message id twice is harmless.
+// Unsolicited mail over the recipient's limit is dropped without an error.
 func (o *Outbox) Deliver(ctx context.Context, m Message) error {
+	if m.Unsolicited {
+		if o.Limiter == nil {
+			return fmt.Errorf("enqueue mail %s: unsolicited mail needs a recipient limiter", m.ID)
+		}
+		wait, err := o.Limiter.Take(ctx, ratelimit.MailToAddress, strings.ToLower(m.To))
+		if err != nil {
+			return fmt.Errorf("enqueue mail %s: %w", m.ID, err)
+		}
+		if wait > 0 {
+			if o.Log != nil {
+				o.Log.WarnContext(ctx, "mail suppressed: recipient limit", slog.String("mailId", m.ID), slog.String("kind", m.Kind))
+			}
+			return nil
+		}
+	}
 	now := o.Now()
 	av, err := attributevalue.MarshalMap(item{
 		PK: "MAIL#" + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text,

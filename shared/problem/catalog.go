@@ -23,6 +23,7 @@ const (
 	CodeConsentNotGranted      = "consent_not_granted"
 	CodeHoldExists             = "hold_exists"
 	CodeTooManyDevices         = "too_many_devices"
+	CodeUnavailable            = "service_unavailable"
 
 	// Insurance portal.
 	CodeContractMismatch          = "contract_mismatch"
@@ -78,6 +79,7 @@ var catalog = map[string]text{
 	CodeConsentNotGranted:      {"Diese Einwilligung ist nicht erteilt.", "This consent is not given."},
 	CodeHoldExists:             {"Für diese Person besteht bereits eine Aufbewahrung.", "A legal hold already exists for this person."},
 	CodeTooManyDevices:         {"Es sind bereits zu viele Geräte eingerichtet. Entfernen Sie zuerst eines.", "Too many devices are set up already. Remove one first."},
+	CodeUnavailable:            {"Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Sekunden erneut.", "The service is unavailable right now. Please try again in a few seconds."},
 
 	CodeContractMismatch:          {"Die Angaben passen zu keinem Vertrag. Bitte prüfen Sie Name, Geburtsdatum und Vertragsnummer.", "The details match no contract. Please check name, birthdate and contract number."},
 	CodeActivationInvalid:         {"Die Aktivierung ist ungültig oder abgelaufen.", "The activation is invalid or has expired."},

@@ -33,7 +33,7 @@ func (Module) Kinds() []privacy.Kind {
 		{ID: "requestlog.visitors", Module: "requestlog", Table: "RequestLogTable",
 			Category:   privacy.Text{DE: "Tagespseudonyme für die Zählung verschiedener Besucher", EN: "Daily pseudonyms for counting distinct visitors"},
 			Fields:     []string{"HMAC of IP address and user agent with a random daily salt"},
-			Purpose:    privacy.Text{DE: "Anonyme Zahl verschiedener Besucher je Seite und Tag (HGK-13).", EN: "Anonymous number of distinct visitors per page and day (HGK-13)."},
+			Purpose:    privacy.Text{DE: "Anonyme Zahl verschiedener Besucher je Seite und Tag.", EN: "Anonymous number of distinct visitors per page and day."},
 			LegalBasis: privacy.LegitimateInterest, Recipients: operator, Source: auto,
 			Retention: privacy.Retention{Rule: privacy.Text{DE: "Bis zum Abschluss des Tages; Salz und Pseudonyme werden dann gelöscht.", EN: "Until the day closes; salt and pseudonyms are then deleted."}}},
 	}

@@ -10,6 +10,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 const maxBody = 96 << 10
@@ -113,8 +114,8 @@ func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Resp
 // Routes are served by the contact function.
 func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public},
-		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed},
+		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
+		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
 		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: httpapi.RoleStaff},
 		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: httpapi.RoleStaff},
 	}

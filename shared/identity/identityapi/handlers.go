@@ -43,6 +43,7 @@ func (h Handlers) CreateAccount(ctx context.Context, r *httpapi.Request) (httpap
 	if b.Language == "" {
 		b.Language = r.Lang
 	}
+	r.UseLanguage(b.Language)
 	err := h.Svc.Register(ctx, identity.RegisterInput{
 		Email: b.Email, Language: b.Language, TermsVersion: b.AcceptedTermsVersion, PrivacyVersion: b.AcceptedPrivacyVersion,
 	})

@@ -1,20 +1,23 @@
 package identityapi
 
-import "kontor/shared/httpapi"
+import (
+	"kontor/shared/httpapi"
+	"kontor/shared/ratelimit"
+)
 
 // AccountRoutes are served by the accounts function.
 func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public},
-		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public},
-		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public},
+		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.AccountCreate, ratelimit.MailPerClient}},
+		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
+		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
 	}
 }
 
 // MemberRoutes are served by the members function.
 func (h Handlers) MemberRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
+		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: httpapi.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}},
 	}
 }
 
@@ -23,7 +26,7 @@ func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"GET /v1/csrf":                {Handler: h.IssueCSRF, Access: httpapi.Public},
 		"POST /v1/sessions":           {Handler: h.Login, Access: httpapi.Public},
-		"POST /v1/sessions/device":    {Handler: h.DeviceLogin, Access: httpapi.Public},
+		"POST /v1/sessions/device":    {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn}},
 		"DELETE /v1/sessions/current": {Handler: h.Logout, Access: httpapi.SignedPending},
 	}
 }
@@ -31,9 +34,9 @@ func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 // PasswordRoutes are served by the password function.
 func (h Handlers) PasswordRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/password/forgot": {Handler: h.ForgotPassword, Access: httpapi.Public},
-		"POST /v1/password/reset":  {Handler: h.ResetPassword, Access: httpapi.Public},
-		"PUT /v1/me/password":      {Handler: h.ChangePassword, Access: httpapi.SignedPending},
+		"POST /v1/password/forgot": {Handler: h.ForgotPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.MailPerClient}},
+		"POST /v1/password/reset":  {Handler: h.ResetPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
+		"PUT /v1/me/password":      {Handler: h.ChangePassword, Access: httpapi.SignedPending, Limits: []ratelimit.Rule{ratelimit.PasswordChange}},
 	}
 }
 
@@ -41,6 +44,6 @@ func (h Handlers) PasswordRoutes() map[string]httpapi.Route {
 func (h Handlers) MeRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"GET /v1/me":   {Handler: h.GetMe, Access: httpapi.Signed},
-		"PATCH /v1/me": {Handler: h.PatchMe, Access: httpapi.Signed},
+		"PATCH /v1/me": {Handler: h.PatchMe, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ProfileChange}},
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"kontor/shared/logging"
 	"kontor/shared/mail"
 	"kontor/shared/privacy/privacydb"
+	"kontor/shared/ratelimit"
 )
 
 // Need says which parts of the service a function uses; each part reads its own
@@ -29,7 +30,7 @@ type Need uint8
 const (
 	Accounts Need = 1 << iota // IDENTITY_TABLE
 	Sessions                  // SESSION_TABLE, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS
-	Mail                      // OUTBOX_TABLE, APP_BASE_URL
+	Mail                      // OUTBOX_TABLE, APP_BASE_URL, LIMIT_TABLE (mail per recipient)
 	Terms                     // TERMS_VERSION, PRIVACY_VERSION
 	Evidence                  // EVIDENCE_TABLE, EVIDENCE_RETENTION_DAYS
 	Audit                     // PRIVACY_TABLE (the audit log)
@@ -57,7 +58,8 @@ func Service(ctx context.Context, log *slog.Logger, need Need) (*identity.Servic
 	}
 	if need&Mail != 0 {
 		svc.BaseURL = r.String("APP_BASE_URL")
-		svc.Mail = &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: svc.Now}
+		svc.Mail = &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: svc.Now, Log: log,
+			Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: svc.Now}}
 	}
 	if need&Evidence != 0 {
 		svc.Evidence = &evidence.Log{DB: db, Table: r.String("EVIDENCE_TABLE"), Retention: r.Days("EVIDENCE_RETENTION_DAYS", evidence.DefaultRetention)}

@@ -11,14 +11,14 @@ import (
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
 	"kontor/shared/insurance/insurancewire"
-	"kontor/shared/insurance/invoices3"
+	"kontor/shared/upload/s3store"
 )
 
 func now() time.Time { return time.Now().UTC() }
 
 type parts struct {
 	insurancewire.Parts
-	Objects *invoices3.S3Objects
+	Objects *s3store.Bucket
 }
 
 func build(ctx context.Context) (parts, error) {
@@ -31,7 +31,7 @@ func build(ctx context.Context) (parts, error) {
 		return parts{}, err
 	}
 	var r env.Reader
-	out := parts{Parts: p, Objects: invoices3.NewS3Objects(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))}
+	out := parts{Parts: p, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))}
 	return out, r.Err()
 }
 

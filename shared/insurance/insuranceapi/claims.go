@@ -6,6 +6,8 @@ import (
 
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
+	"kontor/shared/ratelimit"
+	"kontor/shared/upload"
 )
 
 // Claims serves the customer's claims and invoices. Every route needs both the
@@ -98,7 +100,7 @@ type invoiceBody struct {
 // NewInvoice is an invoice entry with its upload.
 type NewInvoice struct {
 	Invoice insurance.Invoice `json:"invoice"`
-	Upload  insurance.Upload  `json:"upload"`
+	Upload  upload.URL        `json:"upload"`
 }
 
 // AddInvoice serves POST /v1/me/claims/{id}/invoices.
@@ -144,10 +146,10 @@ func (h Claims) Download(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 // Routes are served by the claims function.
 func (h Claims) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed},
+		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ClaimCreate}},
 		"GET /v1/me/claims":                                     {Handler: h.Mine, Access: httpapi.Signed},
 		"GET /v1/me/claims/{id}":                                {Handler: h.One, Access: httpapi.Signed},
-		"POST /v1/me/claims/{id}/invoices":                      {Handler: h.AddInvoice, Access: httpapi.Signed},
+		"POST /v1/me/claims/{id}/invoices":                      {Handler: h.AddInvoice, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.Upload}},
 		"POST /v1/me/claims/{id}/invoices/{invoiceId}/complete": {Handler: h.Complete, Access: httpapi.Signed},
 		"GET /v1/me/claims/{id}/invoices/{invoiceId}/download":  {Handler: h.Download, Access: httpapi.Signed},
 	}

@@ -12,6 +12,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 const maxBody = 32 << 10
@@ -49,7 +50,7 @@ func (h Import) Upload(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 // Routes are served by the contract import function.
 func (h Import) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/staff/contract-imports": {Handler: h.Upload, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+		"POST /v1/staff/contract-imports": {Handler: h.Upload, Access: httpapi.Signed, Role: httpapi.RoleStaff, Limits: []ratelimit.Rule{ratelimit.ContractImport}},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 // Registration serves registration, activation, the eID callback and the
@@ -38,6 +39,10 @@ func (h Registration) Register(ctx context.Context, r *httpapi.Request) (httpapi
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
+	if b.Language == "" {
+		b.Language = r.Lang
+	}
+	r.UseLanguage(b.Language)
 	reg, err := h.Registrar.Register(ctx, insurance.RegisterInput{
 		FirstName: b.FirstName, LastName: b.LastName, Birthdate: b.Birthdate, Email: b.Email, Phone: b.Phone,
 		ContractNumber: b.ContractNumber, Activation: b.Activation, Language: b.Language,
@@ -74,7 +79,8 @@ func (h Registration) Activate(ctx context.Context, r *httpapi.Request) (httpapi
 }
 
 // Callback serves POST /v1/insurance/eid/callback: signed by the provider (HMAC),
-// it carries the pseudonym and the result, which is all that is stored.
+// it carries the pseudonym, the result and the identity read from the card; only
+// the outcome of comparing that identity with the contract's holder is stored.
 func (h Registration) Callback(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	body, err := r.Body()
 	if err != nil {
@@ -90,7 +96,7 @@ func (h Registration) Callback(ctx context.Context, r *httpapi.Request) (httpapi
 	if err := r.DecodeJSON(&cb, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	if err := h.Registrar.EIDResult(ctx, cb.Pseudonym, cb.Result); err != nil {
+	if err := h.Registrar.EIDResult(ctx, cb.Pseudonym, cb.Result, cb.Identity); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.NoContent(), nil
@@ -126,8 +132,8 @@ func (h Registration) Printed(ctx context.Context, r *httpapi.Request) (httpapi.
 // Routes are served by the registration function.
 func (h Registration) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/insurance/registrations":         {Handler: h.Register, Access: httpapi.Public},
-		"POST /v1/insurance/activations":           {Handler: h.Activate, Access: httpapi.Public},
+		"POST /v1/insurance/registrations":         {Handler: h.Register, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceRegister}},
+		"POST /v1/insurance/activations":           {Handler: h.Activate, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceActivate}},
 		"POST /v1/insurance/eid/callback":          {Handler: h.Callback, Access: httpapi.Callback},
 		"GET /v1/staff/activation-letters":         {Handler: h.Letters, Access: httpapi.Signed, Role: httpapi.RoleStaff},
 		"DELETE /v1/staff/activation-letters/{id}": {Handler: h.Printed, Access: httpapi.Signed, Role: httpapi.RoleStaff},

@@ -1,6 +1,9 @@
 package privacyapi
 
-import "kontor/shared/httpapi"
+import (
+	"kontor/shared/httpapi"
+	"kontor/shared/ratelimit"
+)
 
 // ExportRoutes are served by the export function.
 func (h Handlers) ExportRoutes() map[string]httpapi.Route {
@@ -31,7 +34,7 @@ func (h Handlers) ErasureRoutes() map[string]httpapi.Route {
 func (h Handlers) HoldRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"GET /v1/admin/holds":                {Handler: h.ListHolds, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
-		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
+		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: httpapi.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.HoldPlace}},
 		"DELETE /v1/admin/holds/{accountId}": {Handler: h.LiftHold, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/rights"
+	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog"
 )
 
@@ -32,7 +33,7 @@ type Need uint8
 const (
 	Store    Need = 1 << iota // PRIVACY_TABLE
 	Accounts                  // IDENTITY_TABLE (read)
-	Modules                   // IDENTITY_TABLE, SESSION_TABLE, OUTBOX_TABLE, PRIVACY_TABLE: every module's data
+	Modules                   // IDENTITY_TABLE, SESSION_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, LIMIT_TABLE, …: every module's data
 	Mail                      // OUTBOX_TABLE
 	Withdraw                  // INSURANCE_PRIVACY_FUNCTION: modules that delete data on consent withdrawal
 )
@@ -58,6 +59,7 @@ func AllModules(db *dynamodb.Client, t Tables, store *privacydb.Store) []privacy
 		evidence.Module{Log: &evidence.Log{DB: db, Table: t.Evidence}},
 		contact.Module{Store: &contact.Store{DB: db, Table: t.Contact, Now: func() time.Time { return time.Now().UTC() }}},
 		requestlog.Module{},
+		ratelimit.Module{DB: db, Table: t.Limits},
 		insurance.Remote{Invoker: t.Invoker, Function: t.InsurancePrivacy},
 		rights.SelfModule{Store: store},
 	}
@@ -66,7 +68,7 @@ func AllModules(db *dynamodb.Client, t Tables, store *privacydb.Store) []privacy
 // Tables names each module's table, and the function that carries out privacy
 // operations for a module whose data no other function may reach.
 type Tables struct {
-	Identity, Sessions, Outbox, Evidence, Contact string
+	Identity, Sessions, Outbox, Evidence, Contact, Limits string
 	// InsurancePrivacy is the insurance module's privacy function, called with
 	// Invoker.
 	InsurancePrivacy string
@@ -102,6 +104,7 @@ func Service(ctx context.Context, log *slog.Logger, need Need) (*rights.Service,
 		svc.Modules = AllModules(db, Tables{
 			Identity: r.String("IDENTITY_TABLE"), Sessions: r.String("SESSION_TABLE"),
 			Outbox: r.String("OUTBOX_TABLE"), Evidence: r.String("EVIDENCE_TABLE"), Contact: r.String("CONTACT_TABLE"),
+			Limits:           r.String("LIMIT_TABLE"),
 			InsurancePrivacy: r.String("INSURANCE_PRIVACY_FUNCTION"), Invoker: lambdainvoke.Client{Config: cfg},
 		}, store)
 		svc.Deactivator = svc.Modules[0].(rights.Deactivator)

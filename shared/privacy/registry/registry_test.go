@@ -2,9 +2,12 @@ package registry
 
 import (
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"kontor/infra/template"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/rights"
 )
 
 func TestRegistryIsComplete(t *testing.T) {
@@ -41,6 +44,28 @@ func TestEveryTableIsCoveredByTheRegistry(t *testing.T) {
 	for table := range covered {
 		if !inTemplate[table] {
 			t.Errorf("registry names %s, which template.yaml does not declare", table)
+		}
+	}
+}
+
+// The record of processing speaks to people: its texts carry no internal promise
+// ids ("Technical purposes only (AHK-3)").
+func TestRegistryTextsCarryNoInternalIDs(t *testing.T) {
+	internal := regexp.MustCompile(`\b(HKC|HGK|CP|H4U|AHK)-\d+\b`)
+	for _, k := range All().Kinds {
+		for _, txt := range []privacy.Text{k.Category, k.Purpose, k.Retention.Rule, k.Recipients, k.Source} {
+			for _, s := range []string{txt.DE, txt.EN} {
+				if m := internal.FindString(s); m != "" {
+					t.Errorf("%s: %q names %s", k.ID, s, m)
+				}
+			}
+		}
+	}
+	for _, p := range rights.Purposes {
+		for _, s := range []string{p.Description.DE, p.Description.EN} {
+			if m := internal.FindString(s); m != "" {
+				t.Errorf("consent purpose %s: %q names %s", p.ID, s, m)
+			}
 		}
 	}
 }

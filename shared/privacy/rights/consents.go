@@ -19,15 +19,18 @@ type Purpose struct {
 	Description privacy.Text       `json:"description"`
 }
 
+// PurposeMarketing is the consent to alerts and other marketing mail.
+const PurposeMarketing = "marketing-alerts"
+
 // Purposes are the consents Kontor asks for, with the current text version.
 var Purposes = []Purpose{
 	{ID: "portal-processing", Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
-		DE: "Verarbeitung aller Angaben, die Sie über das Portal übermitteln (H4U-3).",
-		EN: "Processing of everything you submit through the portal (H4U-3)."}},
+		DE: "Verarbeitung aller Angaben, die Sie über das Portal übermitteln.",
+		EN: "Processing of everything you submit through the portal."}},
 	{ID: "health-data", Version: "2026-01", LegalBasis: privacy.ExplicitConsent, Description: privacy.Text{
-		DE: "Verarbeitung von Gesundheitsdaten in eingereichten Rechnungen, nur zur Prüfung und Erstattung (H4U-7).",
-		EN: "Processing of health data in submitted invoices, only for review and reimbursement (H4U-7)."}},
-	{ID: "marketing-alerts", Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+		DE: "Verarbeitung von Gesundheitsdaten in eingereichten Rechnungen, nur zur Prüfung und Erstattung.",
+		EN: "Processing of health data in submitted invoices, only for review and reimbursement."}},
+	{ID: PurposeMarketing, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
 		DE: "E-Mail-Benachrichtigungen und andere Werbung.",
 		EN: "Email alerts and other marketing."}},
 }
@@ -87,6 +90,19 @@ func (s *Service) Grant(ctx context.Context, p httpapi.Principal, purposeID, ver
 	if version != pu.Version {
 		return privacydb.Consent{}, problem.Invalid(problem.FieldError{Field: "textVersion", Code: problem.FieldOutdated})
 	}
+	// While processing is restricted (Art. 18) nothing beyond storage happens, and
+	// marketing would be more: lift the restriction first. Consents to processing
+	// the person starts themselves (claims) may be given; the modules still refuse
+	// that processing until the restriction ends.
+	if pu.ID == PurposeMarketing {
+		restricted, err := s.Store.IsRestricted(ctx, p.AccountID)
+		if err != nil {
+			return privacydb.Consent{}, err
+		}
+		if restricted {
+			return privacydb.Consent{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
+		}
+	}
 	now := s.Now()
 	c := privacydb.Consent{Purpose: pu.ID, Granted: true, TextVersion: version, GrantedAt: &now}
 	if err := s.Store.SetConsent(ctx, p.AccountID, c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "granted", TextVersion: version, At: now}); err != nil {
@@ -97,7 +113,7 @@ func (s *Service) Grant(ctx context.Context, p httpapi.Principal, purposeID, ver
 }
 
 // Withdraw withdraws a consent for the future (Art. 7(3)) and has every module
-// delete the data that rested only on it (HKC-16, H4U-9).
+// delete the data that rested only on it.
 func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID string) (privacydb.Consent, int, error) {
 	pu, ok := purpose(purposeID)
 	if !ok {
@@ -169,7 +185,7 @@ func (s *Service) Object(ctx context.Context, p httpapi.Principal, scope string)
 		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectMarketing, Since: s.Now()}); err != nil {
 			return err
 		}
-		_, _, err := s.Withdraw(ctx, p, "marketing-alerts")
+		_, _, err := s.Withdraw(ctx, p, PurposeMarketing)
 		if p, ok := problem.As(err); ok && p.Code == CodeNotGranted {
 			return nil
 		}
@@ -201,7 +217,7 @@ func (s *Service) MarketingAllowed(ctx context.Context, accountID string) (bool,
 		return false, err
 	}
 	for _, c := range cur {
-		if c.Purpose == "marketing-alerts" {
+		if c.Purpose == PurposeMarketing {
 			return c.Granted, nil
 		}
 	}

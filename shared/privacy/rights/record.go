@@ -6,17 +6,20 @@ import (
 	"sort"
 	"strings"
 
+	"kontor/shared/logging"
 	"kontor/shared/privacy"
 )
 
 // Record is the published record of processing (Art. 30): the registry with the
 // deployment's parameters in force.
 type Record struct {
-	Controller string            `json:"controller"`
-	Kinds      []privacy.Kind    `json:"kinds"`
-	Purposes   []Purpose         `json:"consentPurposes"`
-	Parameters map[string]string `json:"parametersInForce"`
-	Region     string            `json:"region"`
+	Controller string         `json:"controller"`
+	Kinds      []privacy.Kind `json:"kinds"`
+	// ApplicationLogs says what the functions' logs hold and how long.
+	ApplicationLogs privacy.Kind      `json:"applicationLogs"`
+	Purposes        []Purpose         `json:"consentPurposes"`
+	Parameters      map[string]string `json:"parametersInForce"`
+	Region          string            `json:"region"`
 }
 
 // Record returns the record of processing.
@@ -25,7 +28,7 @@ func (s *Service) Record(region string) Record {
 	for k, v := range s.Params {
 		params[k] = v
 	}
-	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), Purposes: Purposes, Parameters: params, Region: region}
+	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), ApplicationLogs: logging.Declaration(), Purposes: Purposes, Parameters: params, Region: region}
 }
 
 // HTML renders the record as a readable table in German or English.
@@ -50,7 +53,7 @@ func (r Record) HTML(lang string) string {
 		fmt.Fprintf(&b, "<th>%s</th>", h)
 	}
 	b.WriteString("</tr></thead><tbody>")
-	for _, k := range r.Kinds {
+	for _, k := range append(append([]privacy.Kind{}, r.Kinds...), r.ApplicationLogs) {
 		ret := t(k.Retention.Rule)
 		if k.Retention.Parameter != "" {
 			if v, ok := r.Parameters[k.Retention.Parameter]; ok {

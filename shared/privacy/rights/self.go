@@ -37,7 +37,7 @@ func (m SelfModule) Kinds() []privacy.Kind {
 		{ID: "privacy.holds", Module: "privacy", Table: "PrivacyTable",
 			Category:   privacy.Text{DE: "Aufbewahrung wegen rechtlicher Ansprüche", EN: "Legal hold"},
 			Fields:     []string{"accountId", "reason", "placedBy", "placedAt"},
-			Purpose:    privacy.Text{DE: "Daten trotz Löschwunsch aufbewahren, solange ein rechtlicher Grund besteht (HKC-15, AHK-5).", EN: "Keep data despite erasure while a legal reason exists (HKC-15, AHK-5)."},
+			Purpose:    privacy.Text{DE: "Daten trotz Löschwunsch aufbewahren, solange ein rechtlicher Grund besteht.", EN: "Keep data despite erasure while a legal reason exists."},
 			LegalBasis: privacy.LegalObligation, Recipients: operator, Source: privacy.Text{DE: "Vom Betreiber.", EN: "From the operator."},
 			Retention: privacy.Retention{Rule: privacy.Text{DE: "Bis zur Aufhebung.", EN: "Until lifted."}}},
 		{ID: "privacy.erasure", Module: "privacy", Table: "PrivacyTable",

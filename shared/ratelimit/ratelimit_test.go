@@ -1,0 +1,181 @@
+package ratelimit
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// memDB keeps counters in memory and applies the limiter's two update shapes
+// atomically, as DynamoDB does: the conditional counter increment and the secret's
+// if_not_exists.
+type memDB struct {
+	mu    sync.Mutex
+	items map[string]map[string]types.AttributeValue
+}
+
+func newMemDB() *memDB { return &memDB{items: map[string]map[string]types.AttributeValue{}} }
+
+func pkOf(k map[string]types.AttributeValue) string {
+	return k["pk"].(*types.AttributeValueMemberS).Value
+}
+
+func num(v types.AttributeValue) int {
+	n, _ := strconv.Atoi(v.(*types.AttributeValueMemberN).Value)
+	return n
+}
+
+func (m *memDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return &dynamodb.GetItemOutput{Item: m.items[pkOf(in.Key)]}, nil
+}
+
+func (m *memDB) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	pk := pkOf(in.Key)
+	it := m.items[pk]
+	if it == nil {
+		it = map[string]types.AttributeValue{"pk": in.Key["pk"]}
+	}
+	if s, ok := in.ExpressionAttributeValues[":s"]; ok { // the secret
+		if it["secret"] == nil {
+			it["secret"] = s
+		}
+		m.items[pk] = it
+		return &dynamodb.UpdateItemOutput{Attributes: it}, nil
+	}
+	if n, ok := it["n"]; ok && num(n) >= num(in.ExpressionAttributeValues[":allowed"]) {
+		return nil, &types.ConditionalCheckFailedException{Message: aws.String("limit")}
+	}
+	c := 0
+	if n, ok := it["n"]; ok {
+		c = num(n)
+	}
+	it["n"] = &types.AttributeValueMemberN{Value: strconv.Itoa(c + 1)}
+	if it["ttl"] == nil {
+		it["ttl"] = in.ExpressionAttributeValues[":ttl"]
+	}
+	m.items[pk] = it
+	return &dynamodb.UpdateItemOutput{}, nil
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+var rule = Rule{Name: "test", Scope: PerClient, Max: 5, Window: time.Hour}
+
+func TestLimitAllowsMaxPerWindowThenAsksToWait(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	l := &Limiter{DB: newMemDB(), Table: "limits", Now: c.now}
+	ctx := context.Background()
+	for i := range 5 {
+		if wait, err := l.Take(ctx, rule, "192.0.2.1"); err != nil || wait != 0 {
+			t.Fatalf("event %d: wait %v, err %v", i+1, wait, err)
+		}
+	}
+	wait, err := l.Take(ctx, rule, "192.0.2.1")
+	if err != nil || wait <= 0 || wait > time.Hour {
+		t.Fatalf("sixth event: wait %v, err %v", wait, err)
+	}
+	// Another client is counted on its own.
+	if wait, err := l.Take(ctx, rule, "192.0.2.2"); err != nil || wait != 0 {
+		t.Fatalf("other client: wait %v, err %v", wait, err)
+	}
+	// No value, no limit.
+	if wait, err := l.Take(ctx, rule, ""); err != nil || wait != 0 {
+		t.Fatalf("empty value: wait %v, err %v", wait, err)
+	}
+}
+
+// A burst at the end of one window still counts at the start of the next: the
+// window slides, so the limit cannot be doubled across a boundary.
+func TestLimitSlidesAcrossWindowBoundary(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 29, 10, 59, 0, 0, time.UTC)}
+	l := &Limiter{DB: newMemDB(), Table: "limits", Now: c.now}
+	ctx := context.Background()
+	for range 5 {
+		if wait, _ := l.Take(ctx, rule, "192.0.2.9"); wait != 0 {
+			t.Fatal("burst refused within the limit")
+		}
+	}
+	c.t = time.Date(2026, 11, 29, 11, 1, 0, 0, time.UTC)
+	wait, err := l.Take(ctx, rule, "192.0.2.9")
+	if err != nil || wait == 0 {
+		t.Fatalf("right after the boundary: wait %v, err %v (the burst was forgotten)", wait, err)
+	}
+	// The wait is an honest estimate: after it, an event is allowed again.
+	c.t = c.t.Add(wait)
+	if w, err := l.Take(ctx, rule, "192.0.2.9"); err != nil || w != 0 {
+		t.Fatalf("after waiting %v: wait %v, err %v", wait, w, err)
+	}
+}
+
+func TestLimitHoldsUnderConcurrency(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 29, 10, 30, 0, 0, time.UTC)}
+	l := &Limiter{DB: newMemDB(), Table: "limits", Now: c.now}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed := 0
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if wait, err := l.Take(context.Background(), rule, "192.0.2.3"); err == nil && wait == 0 {
+				mu.Lock()
+				allowed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != rule.Max {
+		t.Fatalf("%d of 50 concurrent events allowed, want %d", allowed, rule.Max)
+	}
+}
+
+func TestCountersHoldNoValueInTheClear(t *testing.T) {
+	db := newMemDB()
+	l := &Limiter{DB: db, Table: "limits", Now: time.Now}
+	if _, err := l.Take(context.Background(), MailToAddress, "anna@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	for pk := range db.items {
+		for _, leak := range []string{"anna", "example.org"} {
+			if contains(pk, leak) {
+				t.Fatalf("counter key %q holds %q", pk, leak)
+			}
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCatalogRulesAreValidAndNamedOnce(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Catalog() {
+		if r.Max <= 0 || r.Window <= 0 || r.Window > time.Hour || r.Name == "" {
+			t.Errorf("rule %+v: invalid (windows are at most an hour: the retention promise says so)", r)
+		}
+		k := r.Name + "/" + string(r.Scope)
+		if seen[k] {
+			t.Errorf("rule %s declared twice", k)
+		}
+		seen[k] = true
+	}
+}

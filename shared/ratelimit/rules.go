@@ -1,0 +1,57 @@
+package ratelimit
+
+import "time"
+
+// The abuse limits of every route that sends mail, creates accounts, takes a password
+// or a token, uploads, or stores something for an anonymous caller. Routes name the
+// rules they apply (httpapi.Route.Limits); docs/limits.md lists them per route, and a
+// test holds the two in step. Over a limit the answer is 429 too_many_attempts with
+// Retry-After; MailToAddress instead drops the mail silently, so the answer of the
+// route does not tell whether an address is registered.
+var (
+	// MailPerClient is shared by every route that may send mail on an anonymous
+	// caller's request: flooding an address through several routes counts once.
+	MailPerClient = Rule{Name: "mail", Scope: PerClient, Max: 10, Window: time.Hour}
+	// MailToAddress bounds mail that anyone can cause to be sent to an address
+	// (access links, reset links, notices of an existing account, email changes).
+	MailToAddress = Rule{Name: "mail", Scope: PerAddress, Max: 5, Window: time.Hour}
+
+	// AccountCreate bounds sign-ups from one client.
+	AccountCreate = Rule{Name: "accounts.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// TokenPerClient bounds the use of mailed links (each also hashes a password).
+	TokenPerClient = Rule{Name: "tokens", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
+	// PasswordChange bounds tries of the current password with a session.
+	PasswordChange = Rule{Name: "password.change", Scope: PerAccount, Max: 10, Window: 15 * time.Minute}
+	// ProfileChange bounds profile changes (an email change mails both addresses).
+	ProfileChange = Rule{Name: "me.update", Scope: PerAccount, Max: 10, Window: time.Hour}
+	// DeviceCreate bounds new device credentials.
+	DeviceCreate = Rule{Name: "devices.create", Scope: PerAccount, Max: 10, Window: time.Hour}
+	// DeviceSignIn bounds sign-ins with a device credential from one client.
+	DeviceSignIn = Rule{Name: "sessions.device", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
+	// Invite bounds an administrator's invitations (each mails a temporary password).
+	Invite = Rule{Name: "members.invite", Scope: PerAccount, Max: 200, Window: time.Hour}
+	// HoldPlace bounds legal holds placed by one administrator (each mails the person).
+	HoldPlace = Rule{Name: "holds.place", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// InsuranceRegister bounds registrations for the insurance portal from one client.
+	InsuranceRegister = Rule{Name: "insurance.register", Scope: PerClient, Max: 10, Window: time.Hour}
+	// InsuranceActivate bounds activation attempts (letter codes) from one client.
+	InsuranceActivate = Rule{Name: "insurance.activate", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
+	// ClaimCreate bounds new claims of one customer.
+	ClaimCreate = Rule{Name: "claims.create", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// Upload bounds declared uploads (invoices, later pictures and attachments) of one account.
+	Upload = Rule{Name: "uploads", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// ContractImport bounds contract imports of one staff member.
+	ContractImport = Rule{Name: "contracts.import", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// ContactSubmit bounds contact requests from one client.
+	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
+)
+
+// Catalog lists every rule, for the privacy module (which counters concern a person)
+// and for the documentation test.
+func Catalog() []Rule {
+	return []Rule{
+		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, ProfileChange,
+		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
+		ClaimCreate, Upload, ContractImport, ContactSubmit,
+	}
+}
