@@ -21,14 +21,14 @@ import (
 // Mail moto accepted is listed as it is sent, with the time it was sent, newest
 // first; mail moto refused is not; and listing it never reads moto's state dump.
 func TestMailIsListedAsSent(t *testing.T) {
-	s := startTestStack(t, tableTemplate, Options{})
+	s := startTestStack(t, tableTemplate, Options{FaultProxy: true})
 	ctx := context.Background()
 	cfg, err := s.AWSConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The dispatcher's call (SES v1 SendEmail).
-	v1 := ses.NewFromConfig(cfg)
+	// The dispatcher's call (SES v1 SendEmail), made as a function makes it.
+	v1 := ses.NewFromConfig(cfg, func(o *ses.Options) { o.BaseEndpoint = aws.String(s.functionsEndpoint()) })
 	v2 := sesv2.NewFromConfig(cfg)
 	send := func(from, to, subject, text string) error {
 		_, err := v1.SendEmail(ctx, &ses.SendEmailInput{

@@ -52,6 +52,9 @@ type Options struct {
 	Schedules  bool              // run rate(...) schedules on a timer
 	Logs       io.Writer         // the functions' output and the stack's messages; nil discards
 	Parameters map[string]string // template parameter overrides
+	// FaultProxy puts a toxiproxy between the functions and the emulator, controlled
+	// through Stack.Faults (faults.go).
+	FaultProxy bool
 	// Seed runs after the resources exist and before the API serves.
 	Seed func(ctx context.Context, s *Stack) error
 }
@@ -71,6 +74,7 @@ type Stack struct {
 	motoLog  *os.File
 	keepLog  bool // MotoLog was given: the file stays
 	front    *http.Server
+	faults   *Faults
 	runtimes map[string]*lambdart.Runtime
 	server   *http.Server
 	stopSch  chan struct{}
@@ -185,7 +189,7 @@ func (o *Options) defaults() error {
 
 // startEmulator starts moto server on a private port with its output in the moto
 // log, and the front (front.go) on o.MotoAddr, which every client uses as the
-// emulator.
+// emulator; with o.FaultProxy also the fault proxy in front of it for the functions.
 func (s *Stack) startEmulator(ctx context.Context, o Options) error {
 	s.mail = &mailbox{}
 	ln, err := net.Listen("tcp", o.MotoAddr)
@@ -201,8 +205,25 @@ func (s *Stack) startEmulator(ctx context.Context, o Options) error {
 	s.EndpointURL = "http://" + ln.Addr().String()
 	s.front = &http.Server{Handler: newFront(motoURL, s.mail), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.front.Serve(ln) }()
+	if o.FaultProxy {
+		if s.faults, err = startFaultProxy(s, ln.Addr().String()); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// functionsEndpoint is the AWS_ENDPOINT_URL of the functions: the fault proxy if
+// there is one, else the emulator's front.
+func (s *Stack) functionsEndpoint() string {
+	if s.faults != nil {
+		return s.faults.URL()
+	}
+	return s.EndpointURL
+}
+
+// Faults returns the fault proxy's handle; nil unless Options.FaultProxy.
+func (s *Stack) Faults() *Faults { return s.faults }
 
 // MotoLog returns the file that holds moto server's own output.
 func (s *Stack) MotoLog() string {
@@ -267,6 +288,17 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 	}
 }
 
+// signalMoto sends sig to moto server's process group.
+func (s *Stack) signalMoto(sig syscall.Signal) error {
+	if s.moto == nil || s.moto.Process == nil {
+		return errors.New("moto server is not running")
+	}
+	if err := syscall.Kill(-s.moto.Process.Pid, sig); err != nil {
+		return fmt.Errorf("signal moto server: %w", err)
+	}
+	return nil
+}
+
 // AWSConfig returns an SDK configuration pointed at the emulator.
 func (s *Stack) AWSConfig(ctx context.Context) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx,
@@ -321,7 +353,7 @@ func (s *Stack) buildAndRegister(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		env["AWS_ENDPOINT_URL"] = s.EndpointURL
+		env["AWS_ENDPOINT_URL"] = s.functionsEndpoint()
 		// Lambda's Invoke API is served by the local stack itself (moto would need
 		// Docker to run a function).
 		env["AWS_ENDPOINT_URL_LAMBDA"] = s.APIURL
@@ -362,7 +394,8 @@ func (s *Stack) InitDurations() map[string][]time.Duration {
 	return out
 }
 
-// Close stops the API, every function instance, the emulator's front and moto.
+// Close stops the API, every function instance, the fault proxy, the emulator's
+// front and moto.
 func (s *Stack) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -370,6 +403,9 @@ func (s *Stack) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.moto != nil && s.moto.Process != nil {
+		_ = syscall.Kill(-s.moto.Process.Pid, syscall.SIGCONT) // a test may have paused it
+	}
 	close(s.stopSch)
 	s.schWG.Wait()
 	if s.server != nil {
@@ -379,6 +415,9 @@ func (s *Stack) Close() error {
 	}
 	for _, rt := range s.runtimes {
 		rt.Close()
+	}
+	if s.faults != nil {
+		s.faults.close()
 	}
 	if s.front != nil {
 		_ = s.front.Close()
