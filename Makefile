@@ -15,9 +15,10 @@ help:
 setup:
 	@bash infra/setup.sh
 
+# Other addresses: make run API=127.0.0.1:3100 MOTO=127.0.0.1:4600
 run: setup
 	@go build -o .build/kontor-local ./infra/cmd/kontor-local
-	@.build/kontor-local run
+	@.build/kontor-local run -api $(or $(API),127.0.0.1:3000) -moto $(or $(MOTO),127.0.0.1:4566)
 
 # Unit tests and the integration suite (HTTP → authorizer → function → moto).
 test: setup

@@ -63,6 +63,9 @@ func TestMain(m *testing.M) {
 		MotoAddr:    "127.0.0.1:0",
 		MotoCommand: moto,
 		Logs:        logs,
+		// The functions reach the emulator through the fault proxy (no toxics
+		// unless a test adds them; stack.Faults()).
+		FaultProxy: true,
 	})
 	cancel()
 	if err != nil {

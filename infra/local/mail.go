@@ -3,8 +3,10 @@ package local
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,59 +19,80 @@ type Mail struct {
 	SentAt  time.Time `json:"sentAt"`
 }
 
-// mailbox reads sent mail from moto's model dump (/moto-api/data.json, ses.Message:
-// id, source, destinations, subject, body). moto keeps no send time, so the first
-// time the mailbox sees a message stands in for it.
+// mailbox keeps the mail the emulator accepted, in the order it was sent. The
+// emulator's front (front.go) adds each message when moto answered its SendEmail
+// with 200, so reading the list costs nothing however much moto holds.
 type mailbox struct {
-	endpoint string
-	mu       sync.Mutex
-	seen     map[string]time.Time
-}
-
-type motoMessage struct {
-	ID           string              `json:"id"`
-	Subject      string              `json:"subject"`
-	Body         string              `json:"body"`
-	Destinations map[string][]string `json:"destinations"`
+	mu   sync.Mutex
+	sent []Mail
 }
 
 // Mail returns the mail sent so far, newest first.
-func (s *Stack) Mail(ctx context.Context) ([]Mail, error) { return s.mail.list(ctx) }
+func (s *Stack) Mail(_ context.Context) ([]Mail, error) { return s.mail.list(), nil }
 
-func (m *mailbox) list(ctx context.Context) ([]Mail, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.endpoint+"/moto-api/data.json", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("read moto state: %w", err)
-	}
-	defer resp.Body.Close()
-	var data struct {
-		SES struct {
-			Message []motoMessage `json:"Message"`
-		} `json:"ses"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		return nil, fmt.Errorf("decode moto state: %w", err)
-	}
+func (m *mailbox) add(x Mail) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := time.Now().UTC()
-	out := make([]Mail, 0, len(data.SES.Message))
-	for i := len(data.SES.Message) - 1; i >= 0; i-- {
-		msg := data.SES.Message[i]
-		at, ok := m.seen[msg.ID]
-		if !ok {
-			at = now
-			m.seen[msg.ID] = at
-		}
-		var to []string
-		for _, k := range []string{"ToAddresses", "CcAddresses", "BccAddresses"} {
-			to = append(to, msg.Destinations[k]...)
-		}
-		out = append(out, Mail{To: to, Subject: msg.Subject, Text: msg.Body, SentAt: at})
+	m.sent = append(m.sent, x)
+}
+
+func (m *mailbox) list() []Mail {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Mail, 0, len(m.sent))
+	for i := len(m.sent) - 1; i >= 0; i-- {
+		out = append(out, m.sent[i])
 	}
-	return out, nil
+	return out
+}
+
+// sesMail reads the message out of an SES SendEmail request: the SES (v1) query
+// API (POST / with Action=SendEmail, form-encoded, as shared/mail/sesmail sends it)
+// or SES v2 (POST /v2/email/outbound-emails with simple content), the two calls
+// moto keeps as a sent message. ok is false for every other request.
+func sesMail(r *http.Request, body []byte) (Mail, bool) {
+	switch {
+	case r.URL.Path == "/" || r.URL.Path == "":
+		form, err := url.ParseQuery(string(body))
+		if err != nil || form.Get("Action") != "SendEmail" {
+			return Mail{}, false
+		}
+		m := Mail{Subject: form.Get("Message.Subject.Data"), Text: form.Get("Message.Body.Text.Data")}
+		if m.Text == "" {
+			m.Text = form.Get("Message.Body.Html.Data")
+		}
+		for _, kind := range []string{"ToAddresses", "CcAddresses", "BccAddresses"} {
+			for i := 1; ; i++ {
+				a, ok := form["Destination."+kind+".member."+strconv.Itoa(i)]
+				if !ok || len(a) == 0 {
+					break
+				}
+				m.To = append(m.To, a[0])
+			}
+		}
+		return m, true
+	case strings.TrimSuffix(r.URL.Path, "/") == "/v2/email/outbound-emails":
+		var in struct {
+			Destination struct{ ToAddresses, CcAddresses, BccAddresses []string }
+			Content     struct {
+				Simple *struct {
+					Subject struct{ Data string }
+					Body    struct{ Text, Html *struct{ Data string } }
+				}
+			}
+		}
+		if json.Unmarshal(body, &in) != nil || in.Content.Simple == nil {
+			return Mail{}, false
+		}
+		s := in.Content.Simple
+		m := Mail{Subject: s.Subject.Data}
+		if s.Body.Text != nil {
+			m.Text = s.Body.Text.Data
+		} else if s.Body.Html != nil {
+			m.Text = s.Body.Html.Data
+		}
+		m.To = append(append(append(m.To, in.Destination.ToAddresses...), in.Destination.CcAddresses...), in.Destination.BccAddresses...)
+		return m, true
+	}
+	return Mail{}, false
 }

@@ -1,8 +1,9 @@
 // Package local runs Kontor on one machine without an AWS account or Docker: it
-// starts moto server as the AWS emulator, creates every table, bucket and key that
-// template.yaml declares, builds every function's real bootstrap binary, and serves
-// every HttpApi route of the template through a local API gateway that calls the
-// authorizer and the functions over a local Lambda Runtime API.
+// starts moto server as the AWS emulator (behind a front that records sent mail),
+// creates every table, bucket and key that template.yaml declares, builds every
+// function's real bootstrap binary, and serves every HttpApi route of the template
+// through a local API gateway that calls the authorizer and the functions over a
+// local Lambda Runtime API.
 package local
 
 import (
@@ -12,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,14 +38,23 @@ const (
 
 // Options configure a local stack; zero values are the `make run` defaults.
 type Options struct {
-	Root        string            // project root; default: walk up to template.yaml
-	Template    string            // template path; default <Root>/template.yaml
-	APIAddr     string            // default 127.0.0.1:3000; port 0 picks a free port
-	MotoAddr    string            // default 127.0.0.1:4566; port 0 picks a free port
-	MotoCommand string            // default <Root>/.venv/bin/moto_server
-	Schedules   bool              // run rate(...) schedules on a timer
-	Logs        io.Writer         // functions' and moto's output; nil discards
-	Parameters  map[string]string // template parameter overrides
+	Root     string // project root; default: walk up to template.yaml
+	Template string // template path; default <Root>/template.yaml
+	APIAddr  string // default 127.0.0.1:3000; port 0 picks a free port
+	// MotoAddr is the emulator's endpoint (AWS_ENDPOINT_URL), default 127.0.0.1:4566;
+	// port 0 picks a free port. moto server itself listens on a private port behind it.
+	MotoAddr    string
+	MotoCommand string // default <Root>/.venv/bin/moto_server
+	// MotoLog is the file moto server's own output goes to (an access-log line per
+	// call), relative to Root unless absolute; default a temporary file that Close
+	// removes.
+	MotoLog    string
+	Schedules  bool              // run rate(...) schedules on a timer
+	Logs       io.Writer         // the functions' output and the stack's messages; nil discards
+	Parameters map[string]string // template parameter overrides
+	// FaultProxy puts a toxiproxy between the functions and the emulator, controlled
+	// through Stack.Faults (faults.go).
+	FaultProxy bool
 	// Seed runs after the resources exist and before the API serves.
 	Seed func(ctx context.Context, s *Stack) error
 }
@@ -60,6 +71,10 @@ type Stack struct {
 	logs     io.Writer
 	moto     *exec.Cmd
 	motoDone chan struct{}
+	motoLog  *os.File
+	keepLog  bool // MotoLog was given: the file stays
+	front    *http.Server
+	faults   *Faults
 	runtimes map[string]*lambdart.Runtime
 	server   *http.Server
 	stopSch  chan struct{}
@@ -95,11 +110,10 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: params}
 	s.eid = &eidStandIn{secret: []byte(params["EidCallbackSecret"]), base: s.APIURL, sessions: map[string]eidSession{}}
 
-	if err := s.startMoto(ctx, o.MotoCommand, o.MotoAddr); err != nil {
+	if err := s.startEmulator(ctx, o); err != nil {
 		_ = apiLn.Close()
 		return nil, err
 	}
-	s.mail = &mailbox{endpoint: s.EndpointURL, seen: map[string]time.Time{}}
 	cfg, err := s.AWSConfig(ctx)
 	if err != nil {
 		_ = apiLn.Close()
@@ -164,63 +178,125 @@ func (o *Options) defaults() error {
 	if o.MotoCommand == "" {
 		o.MotoCommand = filepath.Join(o.Root, ".venv", "bin", "moto_server")
 	}
+	if o.MotoLog != "" && !filepath.IsAbs(o.MotoLog) {
+		o.MotoLog = filepath.Join(o.Root, o.MotoLog)
+	}
 	if o.Logs == nil {
 		o.Logs = io.Discard
 	}
 	return nil
 }
 
-// startMoto starts moto server on addr (a free port when addr's port is 0) and waits
-// until it answers.
-func (s *Stack) startMoto(ctx context.Context, command, addr string) error {
-	host, port, err := net.SplitHostPort(addr)
+// startEmulator starts moto server on a private port with its output in the moto
+// log, and the front (front.go) on o.MotoAddr, which every client uses as the
+// emulator; with o.FaultProxy also the fault proxy in front of it for the functions.
+func (s *Stack) startEmulator(ctx context.Context, o Options) error {
+	s.mail = &mailbox{}
+	ln, err := net.Listen("tcp", o.MotoAddr)
 	if err != nil {
-		return fmt.Errorf("moto address %q: %w", addr, err)
+		return fmt.Errorf("emulator address %s: %w (another `make run`?)", o.MotoAddr, err)
 	}
-	if port == "0" {
-		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-		if err != nil {
-			return fmt.Errorf("find free port: %w", err)
-		}
-		port = fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	motoURL, err := s.startMoto(ctx, o.MotoCommand, host, o.MotoLog)
+	if err != nil {
 		_ = ln.Close()
+		return err
 	}
+	s.EndpointURL = "http://" + ln.Addr().String()
+	s.front = &http.Server{Handler: newFront(motoURL, s.mail), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.front.Serve(ln) }()
+	if o.FaultProxy {
+		if s.faults, err = startFaultProxy(s, ln.Addr().String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// functionsEndpoint is the AWS_ENDPOINT_URL of the functions: the fault proxy if
+// there is one, else the emulator's front.
+func (s *Stack) functionsEndpoint() string {
+	if s.faults != nil {
+		return s.faults.URL()
+	}
+	return s.EndpointURL
+}
+
+// Faults returns the fault proxy's handle; nil unless Options.FaultProxy.
+func (s *Stack) Faults() *Faults { return s.faults }
+
+// MotoLog returns the file that holds moto server's own output.
+func (s *Stack) MotoLog() string {
+	if s.motoLog == nil {
+		return ""
+	}
+	return s.motoLog.Name()
+}
+
+// startMoto starts moto server on a free port of host, its output going to logPath
+// (a temporary file when empty), and waits until it answers.
+func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*url.URL, error) {
 	if _, err := os.Stat(command); err != nil {
-		return fmt.Errorf("moto server not found at %s (run `make setup`): %w", command, err)
+		return nil, fmt.Errorf("moto server not found at %s (run `make setup`): %w", command, err)
 	}
-	s.EndpointURL = "http://" + net.JoinHostPort(host, port)
-	if c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), 200*time.Millisecond); err == nil {
-		_ = c.Close()
-		return fmt.Errorf("port %s is already in use (another `make run`?)", net.JoinHostPort(host, port))
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return nil, fmt.Errorf("find free port: %w", err)
 	}
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	_ = ln.Close()
+	if logPath != "" {
+		if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+			return nil, fmt.Errorf("moto log: %w", err)
+		}
+		s.motoLog, err = os.Create(logPath)
+		s.keepLog = true
+	} else {
+		s.motoLog, err = os.CreateTemp("", "kontor-moto-*.log")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("moto log: %w", err)
+	}
+	base := &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 	cmd := exec.Command(command, "-H", host, "-p", port)
-	cmd.Stdout = lambdart.LineWriter(s.logs, "moto")
-	cmd.Stderr = lambdart.LineWriter(s.logs, "moto")
+	cmd.Stdout = s.motoLog
+	cmd.Stderr = s.motoLog
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start moto: %w", err)
+		return nil, fmt.Errorf("start moto: %w", err)
 	}
 	s.moto = cmd
 	s.motoDone = make(chan struct{})
 	go func() { _ = cmd.Wait(); close(s.motoDone) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(s.EndpointURL + "/moto-api/data.json")
+		resp, err := http.Get(base.String() + "/moto-api/") // its dashboard page: any answer will do
 		if err == nil {
 			resp.Body.Close()
-			return nil
+			return base, nil
 		}
 		select {
 		case <-s.motoDone:
-			return errors.New("moto server exited at start")
+			return nil, fmt.Errorf("moto server exited at start (see %s)", s.motoLog.Name())
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return errors.New("moto server did not answer within 30s")
+			return nil, errors.New("moto server did not answer within 30s")
 		}
 	}
+}
+
+// signalMoto sends sig to moto server's process group.
+func (s *Stack) signalMoto(sig syscall.Signal) error {
+	if s.moto == nil || s.moto.Process == nil {
+		return errors.New("moto server is not running")
+	}
+	if err := syscall.Kill(-s.moto.Process.Pid, sig); err != nil {
+		return fmt.Errorf("signal moto server: %w", err)
+	}
+	return nil
 }
 
 // AWSConfig returns an SDK configuration pointed at the emulator.
@@ -277,7 +353,7 @@ func (s *Stack) buildAndRegister(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		env["AWS_ENDPOINT_URL"] = s.EndpointURL
+		env["AWS_ENDPOINT_URL"] = s.functionsEndpoint()
 		// Lambda's Invoke API is served by the local stack itself (moto would need
 		// Docker to run a function).
 		env["AWS_ENDPOINT_URL_LAMBDA"] = s.APIURL
@@ -328,7 +404,8 @@ func (s *Stack) InitDurations() map[string][]time.Duration {
 	return out
 }
 
-// Close stops the API, every function instance and moto.
+// Close stops the API, every function instance, the fault proxy, the emulator's
+// front and moto.
 func (s *Stack) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -336,6 +413,9 @@ func (s *Stack) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.moto != nil && s.moto.Process != nil {
+		_ = syscall.Kill(-s.moto.Process.Pid, syscall.SIGCONT) // a test may have paused it
+	}
 	close(s.stopSch)
 	s.schWG.Wait()
 	if s.server != nil {
@@ -346,6 +426,12 @@ func (s *Stack) Close() error {
 	for _, rt := range s.runtimes {
 		rt.Close()
 	}
+	if s.faults != nil {
+		s.faults.close()
+	}
+	if s.front != nil {
+		_ = s.front.Close()
+	}
 	if s.moto != nil && s.moto.Process != nil {
 		_ = syscall.Kill(-s.moto.Process.Pid, syscall.SIGTERM)
 		select {
@@ -353,6 +439,12 @@ func (s *Stack) Close() error {
 		case <-time.After(5 * time.Second):
 			_ = syscall.Kill(-s.moto.Process.Pid, syscall.SIGKILL)
 			<-s.motoDone
+		}
+	}
+	if s.motoLog != nil {
+		_ = s.motoLog.Close()
+		if !s.keepLog {
+			_ = os.Remove(s.motoLog.Name())
 		}
 	}
 	return nil

@@ -1,6 +1,6 @@
 // Command kontor-local runs Kontor on this machine without AWS or Docker:
 //
-//	kontor-local run                          the whole stack on 127.0.0.1:3000 (make run)
+//	kontor-local run [-api ADDR] [-moto ADDR] the whole stack on 127.0.0.1:3000 (make run)
 //	kontor-local invoke -fn ID -event FILE    one function on one event (make invoke)
 //	kontor-local build [-out .aws-sam/build]  the deployable arm64 artifacts (make build)
 package main
@@ -9,6 +9,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -49,17 +50,27 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	api := fs.String("api", "127.0.0.1:3000", "address of the local API")
 	moto := fs.String("moto", "127.0.0.1:4566", "address of the AWS emulator")
+	motoLog := fs.String("moto-log", "", "file for the emulator's own output (default .build/local/moto.log, moto-<port>.log when not on port 4566)")
 	quiet := fs.Bool("quiet", false, "do not print the functions' logs")
 	_ = fs.Parse(args)
+	if *motoLog == "" {
+		*motoLog = filepath.Join(".build", "local", "moto.log")
+		if _, port, _ := net.SplitHostPort(*moto); port != "4566" {
+			*motoLog = filepath.Join(".build", "local", "moto-"+port+".log")
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The terminal shows Kontor's own logs: the functions' and the stack's. The
+	// emulator's access log (a line per call, several a second while idle) goes to
+	// its file.
 	logs := os.Stdout
 	if *quiet {
 		logs = nil
 	}
 	fmt.Println("kontor-local: starting moto, creating resources from template.yaml, building functions…")
 	s, err := local.Start(ctx, local.Options{
-		APIAddr: *api, MotoAddr: *moto, Schedules: true, Logs: logs,
+		APIAddr: *api, MotoAddr: *moto, MotoLog: *motoLog, Schedules: true, Logs: logs,
 		Seed: func(ctx context.Context, s *local.Stack) error {
 			cfg, err := s.AWSConfig(ctx)
 			if err != nil {
@@ -81,6 +92,7 @@ Kontor is running.
   functions      %[1]s/_local/functions
   schedules      curl -X POST %[1]s/_local/schedules/MailOutboxFunction
   AWS emulator   %[2]s   (AWS_ENDPOINT_URL for the AWS CLI or SDKs)
+  emulator log   %[5]s   (moto server's own output; not shown here)
 
 Sign in as the local administrator: %[3]s / %[4]s
   curl -c jar -b jar %[1]s/v1/csrf
@@ -89,10 +101,22 @@ Sign in as the local administrator: %[3]s / %[4]s
        -d '{"email":"%[3]s","password":"%[4]s"}' %[1]s/v1/sessions
 
 Ctrl-C stops everything.
-`, s.APIURL, s.EndpointURL, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
+`, s.APIURL, s.EndpointURL, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword, relative(s.MotoLog()))
 	<-ctx.Done()
 	fmt.Println("\nkontor-local: stopping…")
 	return nil
+}
+
+// relative returns path relative to the working folder when it lies below it.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return path
 }
 
 func invoke(args []string) error {
