@@ -20,17 +20,26 @@ import (
 )
 
 // Deadlines of every AWS call a function makes. A dependency that hangs (a paused
-// emulator, a network partition) fails an attempt within AttemptTimeout, and a call
-// gives up after MaxAttempts: well inside the function's timeout, so the function
-// answers 503 instead of being stopped by Lambda. The router's handler deadline
-// (httpapi.HandlerReserve) bounds the whole request on top.
+// emulator, a network partition) fails an attempt within the attempt timeout, and a
+// call gives up after MaxAttempts: inside a request function's 10 s, so the function
+// answers 503 instead of being stopped by Lambda (the router's handler deadline,
+// httpapi.HandlerReserve, bounds the whole request on top). Functions that work in
+// batches with minutes of time (sweeps, aggregation, the outbox) set a longer attempt
+// timeout in KONTOR_CALL_TIMEOUT_SECONDS: a page of a large query may take seconds.
 const (
 	DialTimeout           = time.Second
-	ResponseHeaderTimeout = 2 * time.Second
-	AttemptTimeout        = 3 * time.Second
+	DefaultAttemptTimeout = 4 * time.Second
 	MaxAttempts           = 3
 	MaxBackoff            = 400 * time.Millisecond
 )
+
+// attemptTimeout is DefaultAttemptTimeout or KONTOR_CALL_TIMEOUT_SECONDS.
+func attemptTimeout() time.Duration {
+	if n, err := strconv.Atoi(os.Getenv("KONTOR_CALL_TIMEOUT_SECONDS")); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return DefaultAttemptTimeout
+}
 
 // DefaultRegion is where Kontor keeps data (AHK-6) when AWS_REGION is not set.
 const DefaultRegion = "eu-central-1"
@@ -104,13 +113,14 @@ func AWS(_ context.Context) (aws.Config, error) {
 	if key == "" || secret == "" {
 		return aws.Config{}, fmt.Errorf("load AWS config: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
 	}
+	attempt := attemptTimeout()
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN"))),
 		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(AttemptTimeout).
+			WithTimeout(attempt).
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
-			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = ResponseHeaderTimeout }),
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = attempt }),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts, o.MaxBackoff = MaxAttempts, MaxBackoff

@@ -7,10 +7,13 @@ package fault
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
 )
 
 // RetryAfterSeconds is what an answer to an outage asks the client to wait.
@@ -39,4 +42,33 @@ func Unavailable(err error) bool {
 		return true
 	}
 	return retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary
+}
+
+// Describe names an outage for a log line without the error's text, which may carry
+// endpoint addresses or request data: the AWS operation, if any, and what went wrong
+// ("DynamoDB.GetItem: connection refused").
+func Describe(err error) string {
+	what := "unavailable"
+	var status interface{ HTTPStatusCode() int }
+	var timeout interface{ Timeout() bool }
+	var code interface{ ErrorCode() string }
+	switch msg := err.Error(); {
+	case errors.Is(err, context.DeadlineExceeded):
+		what = "deadline exceeded"
+	case strings.Contains(msg, "connection refused"):
+		what = "connection refused"
+	case strings.Contains(msg, "connection reset"), strings.Contains(msg, "EOF"), strings.Contains(msg, "broken pipe"):
+		what = "connection cut"
+	case errors.As(err, &timeout) && timeout.Timeout():
+		what = "timeout"
+	case errors.As(err, &status) && status.HTTPStatusCode() >= 500:
+		what = "status " + strconv.Itoa(status.HTTPStatusCode())
+	case errors.As(err, &code) && code.ErrorCode() != "":
+		what = code.ErrorCode()
+	}
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		return op.ServiceID + "." + op.OperationName + ": " + what
+	}
+	return what
 }

@@ -41,3 +41,13 @@ func TestOutagesAreToldFromDefects(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeNamesTheOutageWithoutAddresses(t *testing.T) {
+	refused := &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "GetItem", Err: &url.Error{Op: "Post", URL: "http://127.0.0.1:4566", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}}
+	if got := Describe(refused); got != "DynamoDB.GetItem: connection refused" {
+		t.Fatalf("Describe = %q", got)
+	}
+	if got := Describe(fmt.Errorf("load: %w", context.DeadlineExceeded)); got != "deadline exceeded" {
+		t.Fatalf("Describe = %q", got)
+	}
+}

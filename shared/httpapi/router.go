@@ -174,7 +174,7 @@ func (rt *Router) failure(ctx context.Context, req *Request, err error) events.A
 		return problemEvent(p, req.Lang, req.RequestID())
 	}
 	if fault.Unavailable(err) {
-		rt.log.WarnContext(ctx, "dependency unavailable", slog.String("route", req.RouteKey()), slog.String("error", err.Error()))
+		rt.log.WarnContext(ctx, "dependency unavailable", slog.String("route", req.RouteKey()), slog.String("fault", fault.Describe(err)))
 		p := problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable)
 		p.RetryAfterSeconds = fault.RetryAfterSeconds
 		return problemEvent(p, req.Lang, req.RequestID())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/fault"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
 )
@@ -36,7 +37,7 @@ func (a *Authorizer) Handle(ctx context.Context, ev events.APIGatewayV2CustomAut
 	if err != nil {
 		// A store failure must not let anyone in, nor tell a signed-in person they
 		// are signed out: the function answers 503. Logged without the cookie.
-		a.Log.ErrorContext(ctx, "authorizer store failure", slog.String("error", err.Error()))
+		a.Log.ErrorContext(ctx, "authorizer store failure", slog.String("fault", fault.Describe(err)))
 		p = httpapi.Principal{Unavailable: true}
 	}
 	return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: p.Context()}, nil
@@ -63,7 +64,7 @@ func (a *Authorizer) resolve(ctx context.Context, token string) (httpapi.Princip
 				return httpapi.Principal{}, nil
 			}
 			// The session is valid; failing to extend it only shortens it.
-			a.Log.WarnContext(ctx, "session touch failed", slog.String("error", err.Error()))
+			a.Log.WarnContext(ctx, "session touch failed", slog.String("fault", fault.Describe(err)))
 		}
 	}
 	return s.Principal(), nil

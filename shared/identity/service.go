@@ -172,8 +172,9 @@ func (s *Service) useToken(ctx context.Context, raw, kind string) (Token, error)
 }
 
 // setPasswordWithToken is the common core of confirming an account and resetting a
-// forgotten password: check the token and the password, then set it atomically.
-func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password string) (Account, error) {
+// forgotten password: check the token and the password, run before (if any), then
+// set the password and use up the token atomically.
+func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password string, before func(Account) error) (Account, error) {
 	t, err := s.useToken(ctx, raw, kind)
 	if err != nil {
 		return Account{}, err
@@ -195,6 +196,11 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 	if err != nil {
 		return Account{}, err
 	}
+	if before != nil {
+		if err := before(acc); err != nil {
+			return Account{}, err
+		}
+	}
 	if err := s.Store.SetPasswordWithToken(ctx, t, hash, now); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return Account{}, problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
@@ -207,7 +213,7 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 // Confirm sets the first password of a self-registered account through the mailed
 // link; the account becomes active (AHK-1).
 func (s *Service) Confirm(ctx context.Context, raw, password string) error {
-	acc, err := s.setPasswordWithToken(ctx, raw, TokenConfirm, password)
+	acc, err := s.setPasswordWithToken(ctx, raw, TokenConfirm, password, nil)
 	if err != nil {
 		return err
 	}
@@ -399,19 +405,26 @@ func (s *Service) Forgot(ctx context.Context, emailIn string) error {
 	return s.mailToken(ctx, acc, TokenReset, ResetTokenTTL, mailReset, PathReset, acc.Language)
 }
 
-// Reset sets a new password through a reset link and ends every session.
+// Reset sets a new password through a reset link and ends every session and device
+// credential. They end before the password is set: if the request is cut off after
+// setting it (the link is then used up), no old session outlives the new password.
 func (s *Service) Reset(ctx context.Context, raw, password string) error {
-	acc, err := s.setPasswordWithToken(ctx, raw, TokenReset, password)
+	acc, err := s.setPasswordWithToken(ctx, raw, TokenReset, password, func(acc Account) error { return s.revokeAll(ctx, acc) })
 	if err != nil {
 		return err
 	}
+	s.Log.InfoContext(ctx, "password reset", slog.String("accountId", acc.ID))
+	return nil
+}
+
+// revokeAll ends every session and device credential of an account.
+func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 	if err := s.Sessions.DeleteSessionsOf(ctx, acc.ID); err != nil {
-		return fmt.Errorf("reset: revoke sessions: %w", err)
+		return fmt.Errorf("revoke sessions: %w", err)
 	}
 	if err := s.RevokeAllDevices(ctx, acc.ID); err != nil {
-		return fmt.Errorf("reset: revoke devices: %w", err)
+		return fmt.Errorf("revoke devices: %w", err)
 	}
-	s.Log.InfoContext(ctx, "password reset", slog.String("accountId", acc.ID))
 	return nil
 }
 
@@ -442,17 +455,17 @@ func (s *Service) ChangePassword(ctx context.Context, p httpapi.Principal, curre
 	if err != nil {
 		return LoginResult{}, err
 	}
+	// Every session and device credential ends before the password changes: a
+	// request cut off after the change leaves none of them alive (the caller signs
+	// in again), where one cut off before leaves the old password in place.
+	if err := s.revokeAll(ctx, acc); err != nil {
+		return LoginResult{}, fmt.Errorf("change password: %w", err)
+	}
 	if err := s.Store.SetPassword(ctx, acc.ID, acc.PasswordHash, hash, now); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return LoginResult{}, problem.New(http.StatusConflict, problem.CodeConflict)
 		}
 		return LoginResult{}, fmt.Errorf("change password: %w", err)
-	}
-	if err := s.Sessions.DeleteSessionsOf(ctx, acc.ID); err != nil {
-		return LoginResult{}, fmt.Errorf("change password: revoke sessions: %w", err)
-	}
-	if err := s.RevokeAllDevices(ctx, acc.ID); err != nil {
-		return LoginResult{}, fmt.Errorf("change password: revoke devices: %w", err)
 	}
 	acc.MustChangePassword = false
 	sess, token, csrf := NewSession(acc, now, s.Timeouts)

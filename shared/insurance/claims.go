@@ -540,11 +540,7 @@ func (s *Store) removeClaim(ctx context.Context, objects Objects, cl Claim) erro
 	if _, err := objects.DeleteUnder(ctx, stagingPrefix(cl.ID), time.Time{}); err != nil {
 		return err
 	}
-	if err := s.del(ctx, "REVIEW", reviewKey(cl)); err != nil {
-		return err
-	}
-	if err := s.del(ctx, "ACCOUNT#"+cl.AccountID, "CLAIM#"+cl.ID); err != nil {
-		return err
-	}
-	return s.del(ctx, "CLAIM#"+cl.ID, "CLAIM")
+	// The claim goes with its index entries at once: a removal cut off half way
+	// leaves the claim reachable from the owner's list, so a repeat finds it.
+	return s.delAll(ctx, key("REVIEW", reviewKey(cl)), key("ACCOUNT#"+cl.AccountID, "CLAIM#"+cl.ID), key("CLAIM#"+cl.ID, "CLAIM"))
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -216,8 +217,29 @@ func (m *memDB) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.O
 	return nil, errors.New("not used")
 }
 
-func (m *memDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	panic("not used by the import")
+// TransactWriteItems applies puts all or none, with their conditions
+// (attribute_not_exists only), as DynamoDB does.
+func (m *memDB) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	m.calls.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	reasons := make([]types.CancellationReason, len(in.TransactItems))
+	failed := false
+	for i, ti := range in.TransactItems {
+		reasons[i].Code = aws.String("None")
+		if ti.Put != nil && aws.ToString(ti.Put.ConditionExpression) == "attribute_not_exists(pk)" && m.items[m.k(ti.Put.Item)] != nil {
+			reasons[i].Code, failed = aws.String("ConditionalCheckFailed"), true
+		}
+	}
+	if failed {
+		return nil, &types.TransactionCanceledException{CancellationReasons: reasons}
+	}
+	for _, ti := range in.TransactItems {
+		if ti.Put != nil {
+			m.items[m.k(ti.Put.Item)] = ti.Put.Item
+		}
+	}
+	return &dynamodb.TransactWriteItemsOutput{}, nil
 }
 
 func (m *memDB) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
@@ -296,5 +318,26 @@ func TestEIDIdentityMatchesOnlyTheHolder(t *testing.T) {
 	accented := Holder{FirstName: "Zoë", LastName: "Čapek", Birthdate: "1980-01-02"}
 	if !(EIDIdentity{GivenNames: "ZOE", FamilyNames: "CAPEK", DateOfBirth: "1980-01-02"}).Matches(accented) {
 		t.Error("accents are not folded")
+	}
+}
+
+// A creation whose answer was lost and whose retry then fails its condition (the
+// items are there: the first attempt wrote them) succeeds, and writes nothing twice.
+func TestCreateAllRetriedAfterALostAnswerSucceeds(t *testing.T) {
+	db := &memDB{items: map[string]map[string]types.AttributeValue{}}
+	s := &Store{DB: db, Table: "t"}
+	ws := []write{{pk: "CLAIM#c1", sk: "CLAIM", v: claimRef{ID: "c1"}}, {pk: "REVIEW", sk: "c1", v: claimRef{ID: "c1"}}}
+	if err := s.createAll(context.Background(), ws...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.createAll(context.Background(), ws...); err != nil {
+		t.Fatalf("the retried creation failed: %v", err)
+	}
+	if len(db.items) != 2 {
+		t.Fatalf("%d items", len(db.items))
+	}
+	// An update that is not a creation still reports the conflict.
+	if err := s.putAll(context.Background(), write{pk: "CLAIM#c1", sk: "CLAIM", v: claimRef{ID: "c1"}, cond: "attribute_not_exists(pk)"}); !errors.Is(err, errConflict) {
+		t.Fatalf("putAll over an existing item: %v", err)
 	}
 }

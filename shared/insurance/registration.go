@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/fault"
 	"kontor/shared/identity"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
@@ -243,7 +244,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 		}
 		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
 		if err != nil {
-			g.Log.ErrorContext(ctx, "eid provider unavailable", slog.String("error", err.Error()))
+			g.Log.ErrorContext(ctx, "eid provider unavailable", slog.String("fault", fault.Describe(err)))
 			return Registration{}, problem.New(http.StatusBadGateway, problem.CodeEIDUnavailable)
 		}
 		reg.RedirectURL = url

@@ -178,6 +178,18 @@ func (s *Store) del(ctx context.Context, pk, sk string) error {
 	return nil
 }
 
+// delAll deletes items together (one transaction): none stays without the others.
+func (s *Store) delAll(ctx context.Context, keys ...map[string]types.AttributeValue) error {
+	in := &dynamodb.TransactWriteItemsInput{}
+	for _, k := range keys {
+		in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: k}})
+	}
+	if _, err := s.DB.TransactWriteItems(ctx, in); err != nil {
+		return fmt.Errorf("delete %d items: %w", len(keys), err)
+	}
+	return nil
+}
+
 // delExisting deletes pk/sk if it exists; errNotFound otherwise.
 func (s *Store) delExisting(ctx context.Context, pk, sk string) error {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(pk, sk), ConditionExpression: aws.String("attribute_exists(pk)")})

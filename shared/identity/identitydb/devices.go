@@ -32,7 +32,11 @@ func (st *Store) PutDevice(ctx context.Context, d identity.Device) error {
 	for k, v := range deviceKey(d.AccountID, d.ID) {
 		item[k] = v
 	}
-	if _, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}); err != nil {
+	// The id is fresh and random: a failed condition means the SDK retried a put
+	// whose answer was lost, and the device is stored.
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
 		return fmt.Errorf("put device: %w", err)
 	}
 	return nil

@@ -41,7 +41,10 @@ func (ss *Sessions) PutSession(ctx context.Context, sess identity.Session) error
 		return fmt.Errorf("marshal session: %w", err)
 	}
 	_, err = ss.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(ss.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	if err != nil {
+	// The id is the digest of a fresh random token: a failed condition means the SDK
+	// retried a put whose answer was lost, and the session is stored.
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
 		return fmt.Errorf("put session: %w", err)
 	}
 	return nil

@@ -317,8 +317,10 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 func (st *Store) SetPassword(ctx context.Context, id, oldHash, newHash string, now time.Time) error {
 	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(st.Table), Key: accountKey(id),
-		UpdateExpression:    aws.String("SET passwordHash = :new, mustChangePassword = :f, passwordChangedAt = :now"),
-		ConditionExpression: aws.String("passwordHash = :old"),
+		UpdateExpression: aws.String("SET passwordHash = :new, mustChangePassword = :f, passwordChangedAt = :now"),
+		// The new hash passes too: a retry of this very update after its answer was
+		// lost (hashes are salted, so nobody else writes the same one).
+		ConditionExpression: aws.String("passwordHash = :old OR passwordHash = :new"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":new": s(newHash), ":old": s(oldHash), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now),
 		},

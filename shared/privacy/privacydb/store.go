@@ -188,11 +188,13 @@ func (st *Store) query(ctx context.Context, pk, prefix string, out any) error {
 }
 
 // SetConsent stores the current state of a consent and appends the event to the history.
+// The history entry is written first: a change cut off half way leaves an entry
+// for a change that a retry then completes, never a change without its entry.
 func (st *Store) SetConsent(ctx context.Context, accountID string, c Consent, ev ConsentEvent) error {
-	if err := st.put(ctx, subjectPrefix+accountID, "CONSENT#"+c.Purpose, c, time.Time{}, nil); err != nil {
+	if err := st.put(ctx, subjectPrefix+accountID, "CONSENTLOG#"+ev.At.UTC().Format(time.RFC3339Nano)+"#"+ev.Purpose, ev, time.Time{}, nil); err != nil {
 		return err
 	}
-	return st.put(ctx, subjectPrefix+accountID, "CONSENTLOG#"+ev.At.UTC().Format(time.RFC3339Nano)+"#"+ev.Purpose, ev, time.Time{}, nil)
+	return st.put(ctx, subjectPrefix+accountID, "CONSENT#"+c.Purpose, c, time.Time{}, nil)
 }
 
 // Consents returns the subject's current consents.

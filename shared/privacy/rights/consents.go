@@ -133,10 +133,10 @@ func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID s
 		return privacydb.Consent{}, 0, problem.New(http.StatusConflict, CodeNotGranted)
 	}
 	now := s.Now()
-	c.Granted, c.WithdrawnAt = false, &now
-	if err := s.Store.SetConsent(ctx, p.AccountID, *c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {
-		return privacydb.Consent{}, 0, err
-	}
+	// The data resting on the consent goes first, then the consent is marked
+	// withdrawn: a withdrawal cut off half way is still granted, and repeating it
+	// deletes (what is left) and records it. The other order would leave the data
+	// behind a consent that already reads as withdrawn.
 	deleted := 0
 	sub := privacy.Subject{AccountID: p.AccountID}
 	if acc, err := s.Accounts.Account(ctx, p.AccountID, now); err == nil {
@@ -150,6 +150,10 @@ func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID s
 			}
 			deleted += n
 		}
+	}
+	c.Granted, c.WithdrawnAt = false, &now
+	if err := s.Store.SetConsent(ctx, p.AccountID, *c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {
+		return privacydb.Consent{}, deleted, err
 	}
 	s.Log.InfoContext(ctx, "consent withdrawn", slog.String("accountId", p.AccountID), slog.String("purpose", pu.ID), slog.Int("deleted", deleted))
 	return *c, deleted, nil
