@@ -18,6 +18,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"kontor/shared/fault"
 )
 
 // MaxResponse bounds a function's answer (Lambda's own limit is 6 MB).
@@ -84,6 +86,10 @@ func (c Client) Invoke(ctx context.Context, function string, payload []byte) ([]
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
 	if err != nil {
 		return nil, fmt.Errorf("invoke %s: read: %w", function, err)
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		// Throttled or the service failing: an outage, answered 503 upstream.
+		return nil, fmt.Errorf("invoke %s: status %d: %w", function, resp.StatusCode, fault.ErrUnavailable)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("invoke %s: status %d: %.200s", function, resp.StatusCode, body)

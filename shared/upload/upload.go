@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -252,9 +251,4 @@ func Extension(contentType string) string {
 		return ".png"
 	}
 	return ""
-}
-
-// SafeName reports whether s can be part of a download's file name as is.
-func SafeName(s string) bool {
-	return s != "" && !strings.ContainsAny(s, "\"\\/\r\n;")
 }
