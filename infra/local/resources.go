@@ -25,6 +25,9 @@ func createResources(ctx context.Context, cfg aws.Config, tpl *template.Template
 	if err := createBuckets(ctx, cfg, tpl, *r); err != nil {
 		return err
 	}
+	if err := createQueues(ctx, cfg, tpl, r); err != nil {
+		return err
+	}
 	db := dynamodb.NewFromConfig(cfg)
 	for _, t := range tpl.Tables {
 		if err := createTable(ctx, db, t, r.Name(t.LogicalID)); err != nil {
