@@ -193,7 +193,7 @@ func (s *Stack) startMoto(ctx context.Context, command, addr string) error {
 		_ = c.Close()
 		return fmt.Errorf("port %s is already in use (another `make run`?)", net.JoinHostPort(host, port))
 	}
-	cmd := exec.Command(command, "-H", host, "-p", port)
+	cmd := exec.Command(command, "-H", host, "-p", port) // #nosec G204 -- the developer's moto_server (.venv or MOTO_SERVER), no shell
 	cmd.Stdout = lambdart.LineWriter(s.logs, "moto")
 	cmd.Stderr = lambdart.LineWriter(s.logs, "moto")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -207,7 +207,7 @@ func (s *Stack) startMoto(ctx context.Context, command, addr string) error {
 	for {
 		resp, err := http.Get(s.EndpointURL + "/moto-api/data.json")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return nil
 		}
 		select {
