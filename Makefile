@@ -10,7 +10,7 @@ GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 # How long `make checks` and `make fuzz` run each fuzz target.
 FUZZTIME ?= 10s
 
-.PHONY: help setup run test unit build validate bench invoke deploy fmt lint checks fuzz
+.PHONY: help setup run test unit build validate bench invoke deploy fmt lint checks fuzz prepare-checks
 
 help:
 	@echo "make run | test | checks | fuzz | build | validate | bench | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
@@ -38,6 +38,11 @@ checks: setup
 # Only the fuzz targets, longer if you like: make fuzz FUZZTIME=2m
 fuzz:
 	@STATICCHECK=$(STATICCHECK) GOSEC=$(GOSEC) FUZZTIME=$(FUZZTIME) bash infra/checks.sh fuzz
+
+# Builds what make checks needs (the pinned tools into .build/tools, the fuzz
+# binaries) without checking anything; CI runs it while make test runs.
+prepare-checks:
+	@STATICCHECK=$(STATICCHECK) GOSEC=$(GOSEC) bash infra/checks.sh prepare
 
 build:
 	go run ./infra/cmd/kontor-local build -out .aws-sam/build

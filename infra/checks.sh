@@ -4,10 +4,13 @@
 #
 #   infra/checks.sh                 every gate
 #   infra/checks.sh gosec fuzz      only these (gofmt vet staticcheck gosec tidy checkov fuzz)
+#   infra/checks.sh prepare         build the tools and the fuzz binaries, check nothing
+#                                   (CI does it while make test runs)
 #
-# Tool versions come from the Makefile (STATICCHECK, GOSEC); FUZZTIME is how long
-# each fuzz target runs (default 10s). Fuzz targets are found with
-# `go test -list '^Fuzz' ./...`, so a new one is covered without listing it here.
+# Tool versions come from the Makefile (STATICCHECK, GOSEC); each is built once into
+# .build/tools/<package@version>/. FUZZTIME is how long each fuzz target runs
+# (default 10s). Fuzz targets are found with `go test -list '^Fuzz' ./...`, so a new
+# one is covered without listing it here.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,6 +19,7 @@ STATICCHECK=${STATICCHECK:?set by the Makefile}
 GOSEC=${GOSEC:?set by the Makefile}
 FUZZTIME=${FUZZTIME:-10s}
 CHECKOV=${CHECKOV:-$root/.venv/checkov/bin/checkov}
+TOOLS=$root/.build/tools
 
 all=(gofmt vet staticcheck gosec tidy checkov fuzz)
 gates=("$@")
@@ -37,6 +41,52 @@ gate() {
     failed+=("$name")
     echo "   $name FAILED ($((SECONDS - start))s)"
   fi
+}
+
+# tool <package@version> <args…>: runs a pinned Go tool, built once into .build/tools.
+tool() {
+  local pkg=$1 dir bin
+  shift
+  dir=$TOOLS/$(tr '/@' '__' <<<"$pkg")
+  bin=$dir/$(basename "${pkg%@*}")
+  if [ ! -x "$bin" ]; then
+    GOBIN=$dir go install "$pkg" || { echo "   could not build $pkg"; return 1; }
+  fi
+  "$bin" "$@"
+}
+
+# fuzz_targets prints "<package> <target>" for every fuzz target of the module.
+fuzz_targets() {
+  local list line names=() name
+  list=$(go test -list '^Fuzz' ./...) || { echo "$list" >&2; return 1; }
+  while IFS= read -r line; do
+    case $line in
+      Fuzz*) names+=("$line") ;;
+      "ok "*)
+        for name in "${names[@]}"; do
+          echo "$(awk '{print $2}' <<<"$line") $name"
+        done
+        names=()
+        ;;
+    esac
+  done <<<"$list"
+}
+
+# prepare builds what the gates need (the tools; each package's test binary with the
+# fuzzing instrumentation, by one run of one of its targets), so that CI can do it
+# while make test runs. It checks nothing: what fails here, the gates report.
+prepare() {
+  local targets pkg name seen=" " ok=0
+  tool "$STATICCHECK" -version >/dev/null || ok=1
+  tool "$GOSEC" -version >/dev/null || ok=1
+  go vet ./... >/dev/null 2>&1
+  targets=$(fuzz_targets) || return 1
+  while read -r pkg name; do
+    case $seen in *" $pkg "*) continue ;; esac
+    seen="$seen$pkg "
+    go test -run '^$' -fuzz "^${name}\$" -fuzztime 1x "$pkg" >/dev/null 2>&1
+  done <<<"$targets"
+  return $ok
 }
 
 gofmt_clean() {
@@ -71,27 +121,19 @@ fuzz_one() {
 }
 
 fuzz_all() {
-  local list pkg line name ok=0 names=() n=0
-  list=$(go test -list '^Fuzz' ./...) || { echo "$list"; return 1; }
-  while IFS= read -r line; do
-    case $line in
-      Fuzz*) names+=("$line") ;;
-      "ok "*)
-        pkg=$(awk '{print $2}' <<<"$line")
-        for name in "${names[@]}"; do
-          n=$((n + 1))
-          if fuzz_one "$pkg" "$name"; then
-            echo "   $name ($pkg) ok"
-          else
-            echo "   $name ($pkg) FAILED"
-            failed+=("fuzz $name ($pkg)")
-            ok=1
-          fi
-        done
-        names=()
-        ;;
-    esac
-  done <<<"$list"
+  local targets pkg name ok=0 n=0
+  targets=$(fuzz_targets) || return 1
+  while read -r pkg name; do
+    [ -n "$name" ] || continue
+    n=$((n + 1))
+    if fuzz_one "$pkg" "$name"; then
+      echo "   $name ($pkg) ok"
+    else
+      echo "   $name ($pkg) FAILED"
+      failed+=("fuzz $name ($pkg)")
+      ok=1
+    fi
+  done <<<"$targets"
   echo "   $n fuzz targets, $FUZZTIME each"
   [ "$n" -gt 0 ] || { echo "   no fuzz targets found"; return 1; }
   return $ok
@@ -101,9 +143,10 @@ for g in "${gates[@]}"; do
   case $g in
     gofmt) gate gofmt gofmt_clean ;;
     vet) gate "go vet" go vet ./... ;;
-    staticcheck) gate staticcheck go run "$STATICCHECK" ./... ;;
+    prepare) gate prepare prepare ;;
+    staticcheck) gate staticcheck tool "$STATICCHECK" ./... ;;
     gosec)
-      gate gosec go run "$GOSEC" -quiet -color=false -nosec-require-rules -nosec-require-justification \
+      gate gosec tool "$GOSEC" -quiet -color=false -nosec-require-rules -nosec-require-justification \
         -exclude-dir=.venv -exclude-dir=.build -exclude-dir=.aws-sam ./...
       ;;
     tidy) gate "go mod tidy" go mod tidy -diff ;;
@@ -117,7 +160,7 @@ for g in "${gates[@]}"; do
       fi
       ;;
     *)
-      echo "unknown gate $g (gates: ${all[*]})" >&2
+      echo "unknown gate $g (gates: ${all[*]}; or prepare)" >&2
       exit 2
       ;;
   esac
