@@ -74,18 +74,28 @@ fuzz_targets() {
 
 # prepare builds what the gates need (the tools; each package's test binary with the
 # fuzzing instrumentation, by one run of one of its targets), so that CI can do it
-# while make test runs. It checks nothing: what fails here, the gates report.
+# while make test runs. The three builds run side by side, to use what CPU make test
+# leaves idle. It checks nothing: what fails here, the gates report.
 prepare() {
-  local targets pkg name seen=" " ok=0
-  tool "$STATICCHECK" -version >/dev/null || ok=1
-  tool "$GOSEC" -version >/dev/null || ok=1
-  go vet ./... >/dev/null 2>&1
-  targets=$(fuzz_targets) || return 1
-  while read -r pkg name; do
-    case $seen in *" $pkg "*) continue ;; esac
-    seen="$seen$pkg "
-    go test -run '^$' -fuzz "^${name}\$" -fuzztime 1x "$pkg" >/dev/null 2>&1
-  done <<<"$targets"
+  local ok=0
+  tool "$STATICCHECK" -version >/dev/null &
+  local staticcheck=$!
+  tool "$GOSEC" -version >/dev/null &
+  local gosec=$!
+  (
+    targets=$(fuzz_targets) || exit 1
+    seen=" "
+    while read -r pkg name; do
+      case $seen in *" $pkg "*) continue ;; esac
+      seen="$seen$pkg "
+      go test -run '^$' -fuzz "^${name}\$" -fuzztime 1x "$pkg" >/dev/null 2>&1
+    done <<<"$targets"
+    go vet ./... >/dev/null 2>&1
+  ) &
+  local fuzz=$!
+  wait $staticcheck || ok=1
+  wait $gosec || ok=1
+  wait $fuzz || ok=1
   return $ok
 }
 
