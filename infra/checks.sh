@@ -55,10 +55,24 @@ tool() {
   "$bin" "$@"
 }
 
-# fuzz_targets prints "<package> <target>" for every fuzz target of the module.
+# fuzz_targets prints "<package> <target>" for every fuzz target of the module, as
+# `go test -list '^Fuzz'` lists them. It asks only the packages whose test files
+# declare a Fuzz function: listing runs a package's TestMain, and the integration
+# tests' TestMain starts a whole local stack.
 fuzz_targets() {
-  local list line names=() name
-  list=$(go test -list '^Fuzz' ./...) || { echo "$list" >&2; return 1; }
+  local pkgs list line names=() name
+  pkgs=$(go list -f '{{.ImportPath}} {{.Dir}} {{join .TestGoFiles " "}} {{join .XTestGoFiles " "}}' ./... |
+    while read -r pkg dir files; do
+      for f in $files; do
+        if grep -q '^func Fuzz' "$dir/$f"; then
+          echo "$pkg"
+          break
+        fi
+      done
+    done) || return 1
+  [ -n "$pkgs" ] || return 0
+  # shellcheck disable=SC2086 # one package per word
+  list=$(go test -list '^Fuzz' $pkgs) || { echo "$list" >&2; return 1; }
   while IFS= read -r line; do
     case $line in
       Fuzz*) names+=("$line") ;;

@@ -119,6 +119,24 @@ func TestLogGroupsAreEncryptedWithTheLogsKey(t *testing.T) {
 	t.Fatal("the logs key's policy does not let CloudWatch Logs use it")
 }
 
+// Every checkov check the template skips says why, next to the resource
+// (docs/decisions.md has the decisions).
+func TestCheckovSkipsSayWhy(t *testing.T) {
+	tpl := loadReal(t)
+	skips := 0
+	for _, id := range tpl.order {
+		for _, s := range seq(get(tpl.resources[id], "Metadata", "checkov", "skip")) {
+			skips++
+			if !strings.HasPrefix(str(get(s, "id")), "CKV_") || len(strings.TrimSpace(str(get(s, "comment")))) < 20 {
+				t.Errorf("%s skips %q without a reason", id, str(get(s, "id")))
+			}
+		}
+	}
+	if skips == 0 {
+		t.Fatal("no checkov skips found; has the Metadata layout changed?")
+	}
+}
+
 // skipsCheck reports whether a resource's Metadata skips a checkov check, with a reason.
 func skipsCheck(tpl *Template, id, check string) bool {
 	for _, s := range seq(get(tpl.resources[id], "Metadata", "checkov", "skip")) {
