@@ -9,8 +9,8 @@
 #
 # Tool versions come from the Makefile (STATICCHECK, GOSEC); each is built once into
 # .build/tools/<package@version>/. FUZZTIME is how long each fuzz target runs
-# (default 10s). Fuzz targets are found with `go test -list '^Fuzz' ./...`, so a new
-# one is covered without listing it here.
+# (default 10s). Fuzz targets are found with `go test -list '^Fuzz'` (fuzz_targets),
+# so a new one is covered without listing it here.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
