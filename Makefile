@@ -6,11 +6,14 @@ VENV := $(CURDIR)/.venv
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-central-1
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+# How long `make checks` and `make fuzz` run each fuzz target.
+FUZZTIME ?= 10s
 
-.PHONY: help setup run test unit build validate bench invoke deploy fmt lint
+.PHONY: help setup run test unit build validate bench invoke deploy fmt lint checks fuzz prepare-checks
 
 help:
-	@echo "make run | test | build | validate | bench | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
+	@echo "make run | test | checks | fuzz | build | validate | bench | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
 
 setup:
 	@bash infra/setup.sh
@@ -26,6 +29,21 @@ test: setup
 
 unit:
 	go test -short ./...
+
+# gofmt, go vet, staticcheck, gosec, go mod tidy, checkov on template.yaml, and every
+# fuzz target for FUZZTIME; all run, the summary names each that failed (CI runs it
+# after make test).
+checks: setup
+	@STATICCHECK=$(STATICCHECK) GOSEC=$(GOSEC) FUZZTIME=$(FUZZTIME) bash infra/checks.sh
+
+# Only the fuzz targets, longer if you like: make fuzz FUZZTIME=2m
+fuzz:
+	@STATICCHECK=$(STATICCHECK) GOSEC=$(GOSEC) FUZZTIME=$(FUZZTIME) bash infra/checks.sh fuzz
+
+# Builds what make checks needs (the pinned tools into .build/tools, the fuzz
+# binaries) without checking anything; CI runs it while make test runs.
+prepare-checks:
+	@STATICCHECK=$(STATICCHECK) GOSEC=$(GOSEC) bash infra/checks.sh prepare
 
 build:
 	go run ./infra/cmd/kontor-local build -out .aws-sam/build

@@ -274,7 +274,7 @@ func startInstance(fn Function) (*instance, error) {
 	inst.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = inst.srv.Serve(ln) }()
 
-	cmd := exec.Command(fn.Binary)
+	cmd := exec.Command(fn.Binary) // #nosec G204 -- the function's bootstrap the local stack built, no shell
 	cmd.Env = append([]string{
 		"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(),
 		"AWS_LAMBDA_FUNCTION_NAME=" + fn.Name,

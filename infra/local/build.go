@@ -60,7 +60,7 @@ func BuildFunctions(ctx context.Context, root string, tpl *template.Template, ou
 		built := filepath.Join(tmp, filepath.Base(pkg))
 		for _, id := range ids {
 			dst := filepath.Join(outDir, id)
-			if err := os.MkdirAll(dst, 0o755); err != nil {
+			if err := os.MkdirAll(dst, 0o750); err != nil {
 				return fmt.Errorf("build dir: %w", err)
 			}
 			if err := copyFile(built, filepath.Join(dst, "bootstrap")); err != nil {
@@ -72,12 +72,15 @@ func BuildFunctions(ctx context.Context, root string, tpl *template.Template, ou
 }
 
 func copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
+	b, err := os.ReadFile(src) // #nosec G304 -- the binary this build just wrote to its own temporary folder
 	if err != nil {
 		return fmt.Errorf("read %s: %w", src, err)
 	}
 	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o755); err != nil {
+	// Lambda runs bootstrap as another user than the one that deployed it, so it must
+	// be world-readable and executable; dst lies in the build's output folder, named
+	// by a logical id of the template.
+	if err := os.WriteFile(tmp, b, 0o755); err != nil { // #nosec G306 G703 -- Lambda needs bootstrap world-readable and executable; dst is the build's own output path
 		return fmt.Errorf("write %s: %w", dst, err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"gopkg.in/yaml.v3"
 
 	"kontor/infra/template"
@@ -112,7 +114,7 @@ func emulatorHolds(t *testing.T, tplPath string) []string {
 	if err := createResources(ctx, cfg, tpl, &s.resolver); err != nil {
 		t.Fatal(err)
 	}
-	c := &clients{db: dynamodb.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
+	c := &clients{db: dynamodb.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sqs: sqs.NewFromConfig(cfg)}
 	canon := func(v string) string {
 		for _, id := range s.resolver.Physical {
 			if v == id {
@@ -221,6 +223,7 @@ type clients struct {
 	db  *dynamodb.Client
 	kms *kms.Client
 	s3  *s3.Client
+	sqs *sqs.Client
 }
 
 // resourceIDs lists the logical ids of a template's resources, in template order.
@@ -249,6 +252,18 @@ func resourceIDs(t *testing.T, path string) []string {
 type observer func(ctx context.Context, c *clients, r template.Resolver, id string, props tree) (tree, error)
 
 var observers = map[string]observer{
+	"AWS::SQS::Queue": func(ctx context.Context, c *clients, r template.Resolver, id string, _ tree) (tree, error) {
+		// The queue's properties are named as the SQS API's attributes.
+		out, err := c.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(r.Physical[id]), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
+		if err != nil {
+			return nil, err
+		}
+		o := tree{}
+		for k, v := range out.Attributes {
+			o[k] = v
+		}
+		return o, nil
+	},
 	"AWS::DynamoDB::Table": observeTable,
 	"AWS::S3::Bucket":      observeBucket,
 	"AWS::KMS::Key":        observeKey,

@@ -28,6 +28,9 @@ func createResources(ctx context.Context, cfg aws.Config, tpl *template.Template
 	if err := createBuckets(ctx, cfg, tpl, *r); err != nil {
 		return err
 	}
+	if err := createQueues(ctx, cfg, tpl, r); err != nil {
+		return err
+	}
 	db := dynamodb.NewFromConfig(cfg)
 	for _, id := range tpl.OfType("AWS::DynamoDB::Table") {
 		props, err := resolvedProperties(tpl, *r, id)

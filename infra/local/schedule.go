@@ -64,15 +64,29 @@ func (s *Stack) runSchedules() {
 					case <-s.stopSch:
 						return
 					case <-t.C:
-						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(f.Timeout+5)*time.Second)
-						_, err := s.Invoke(ctx, f.LogicalID, scheduledEvent(f, sc))
-						cancel()
-						if err != nil {
-							fmt.Fprintf(s.logs, "[schedule] %s: %v\n", f.LogicalID, err)
-						}
+						s.runScheduled(f, sc)
 					}
 				}
 			}()
+		}
+	}
+}
+
+// runScheduled invokes a function for one tick of its schedule. Like an
+// asynchronous invocation in Lambda, an event the function fails on goes to its
+// dead-letter queue when it has one.
+func (s *Stack) runScheduled(f template.Function, sc template.Schedule) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(f.Timeout+5)*time.Second)
+	defer cancel()
+	event := scheduledEvent(f, sc)
+	_, err := s.Invoke(ctx, f.LogicalID, event)
+	if err == nil {
+		return
+	}
+	fmt.Fprintf(s.logs, "[schedule] %s: %v\n", f.LogicalID, err)
+	if f.DeadLetterQueue != "" {
+		if err := s.deadLetter(ctx, f.DeadLetterQueue, string(event)); err != nil {
+			fmt.Fprintf(s.logs, "[schedule] %s: %v\n", f.LogicalID, err)
 		}
 	}
 }

@@ -246,10 +246,10 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	_ = ln.Close()
 	if logPath != "" {
-		if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(logPath), 0o750); err != nil {
 			return nil, fmt.Errorf("moto log: %w", err)
 		}
-		s.motoLog, err = os.Create(logPath)
+		s.motoLog, err = os.Create(logPath) // #nosec G304 -- the developer's own log path (-moto-log)
 		s.keepLog = true
 	} else {
 		s.motoLog, err = os.CreateTemp("", "kontor-moto-*.log")
@@ -258,7 +258,7 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 		return nil, fmt.Errorf("moto log: %w", err)
 	}
 	base := &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
-	cmd := exec.Command(command, "-H", host, "-p", port)
+	cmd := exec.Command(command, "-H", host, "-p", port) // #nosec G204 -- the developer's moto_server (.venv or MOTO_SERVER), no shell
 	cmd.Stdout = s.motoLog
 	cmd.Stderr = s.motoLog
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -272,7 +272,7 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 	for {
 		resp, err := http.Get(base.String() + "/moto-api/") // its dashboard page: any answer will do
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return base, nil
 		}
 		select {

@@ -114,6 +114,38 @@ func (s *Stack) deliverBatch(ctx context.Context, m template.StreamMapping, arn 
 		}
 	}
 	fmt.Fprintf(s.logs, "[stream] %s: batch of %d skipped after %d retries: %v\n", m.LogicalID, len(recs), m.MaxRetries, err)
+	if m.OnFailure == "" {
+		return
+	}
+	if err := s.deadLetter(ctx, m.OnFailure, failureRecord(m, arn, recs, err)); err != nil {
+		fmt.Fprintf(s.logs, "[stream] %s: %v\n", m.LogicalID, err)
+	}
+}
+
+// failureRecord is the invocation record Lambda sends to a stream mapping's
+// on-failure destination: where the failed batch lies in the stream, not its records.
+func failureRecord(m template.StreamMapping, arn string, recs []types.Record, cause error) string {
+	first, last := recs[0].Dynamodb, recs[len(recs)-1].Dynamodb
+	seq := func(r *types.StreamRecord) string {
+		if r == nil {
+			return ""
+		}
+		return aws.ToString(r.SequenceNumber)
+	}
+	b, _ := json.Marshal(map[string]any{
+		"requestContext": map[string]any{
+			"requestId": requestID(), "functionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:kontor-%s", Region, Account, m.Function),
+			"condition": "RetryAttemptsExhausted", "approximateInvokeCount": m.MaxRetries + 1,
+		},
+		"responseContext": map[string]any{"functionError": "Unhandled", "errorMessage": cause.Error()},
+		"version":         "1.0",
+		"timestamp":       time.Now().UTC().Format(time.RFC3339Nano),
+		"DDBStreamBatchInfo": map[string]any{
+			"shardId": "local", "startSequenceNumber": seq(first), "endSequenceNumber": seq(last),
+			"batchSize": len(recs), "streamArn": arn,
+		},
+	})
+	return string(b)
 }
 
 // streamEvent renders records as the DynamoDB stream event Lambda delivers.

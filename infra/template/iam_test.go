@@ -11,8 +11,9 @@ import (
 )
 
 // Every function's IAM policy names only tables the function is configured to use
-// (its environment references them), never a wildcard resource (except
-// dynamodb:ListStreams, which has no resource scope), and only actions it may need.
+// (its environment references them), only its own dead-letter queue and only to send
+// to it, never a wildcard resource (except dynamodb:ListStreams, which has no
+// resource scope), and only actions it may need.
 func TestPoliciesNameOnlyTheFunctionsOwnTables(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("..", "..", "template.yaml"))
 	if err != nil {
@@ -29,6 +30,7 @@ func TestPoliciesNameOnlyTheFunctionsOwnTables(t *testing.T) {
 		globalEnv[v] = true
 	}
 	tableRef := regexp.MustCompile(`([A-Za-z]+Table)\.(Arn|StreamArn)`)
+	resourceRef := regexp.MustCompile(`^([A-Za-z0-9]+)\.`)
 	res := get(doc, "Resources")
 	checked := 0
 	for i := 0; i+1 < len(res.Content); i += 2 {
@@ -37,6 +39,7 @@ func TestPoliciesNameOnlyTheFunctionsOwnTables(t *testing.T) {
 			continue
 		}
 		props := get(node, "Properties")
+		f, _ := tpl.Function(id)
 		uses := map[string]bool{}
 		for k := range globalEnv {
 			uses[k] = true
@@ -68,6 +71,11 @@ func TestPoliciesNameOnlyTheFunctionsOwnTables(t *testing.T) {
 					}
 					if m := tableRef.FindStringSubmatch(r.Value); m != nil && !uses[m[1]] {
 						t.Errorf("%s: policy reaches %s, which its configuration does not use", id, m[1])
+					}
+					if m := resourceRef.FindStringSubmatch(r.Value); m != nil && tpl.Type(m[1]) == "AWS::SQS::Queue" {
+						if m[1] != f.DeadLetterQueue || len(actions) != 1 || actions[0] != "sqs:SendMessage" {
+							t.Errorf("%s: %v on queue %s; a function may only send to its own dead-letter queue (%q)", id, actions, m[1], f.DeadLetterQueue)
+						}
 					}
 				}
 			}

@@ -18,7 +18,8 @@ type Resolver struct {
 	Region     string
 	Account    string
 	Parameters map[string]string // overrides
-	// Physical holds ids known only once a resource exists (a KMS key's id).
+	// Physical holds ids known only once a resource exists (a KMS key's id, a queue's
+	// URL, which is also what !Ref of a queue returns).
 	Physical map[string]string
 }
 
@@ -72,6 +73,15 @@ func (r Resolver) getAtt(resource, attr string) (string, error) {
 			id = v
 		}
 		return fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", r.Region, r.Account, id), nil
+	case typ == "AWS::SQS::Queue" && attr == "Arn":
+		return fmt.Sprintf("arn:aws:sqs:%s:%s:%s", r.Region, r.Account, r.Name(resource)), nil
+	case typ == "AWS::SQS::Queue" && attr == "QueueName":
+		return r.Name(resource), nil
+	case typ == "AWS::SQS::Queue" && attr == "QueueUrl":
+		if v, ok := r.Physical[resource]; ok {
+			return v, nil
+		}
+		return "", fmt.Errorf("queue %s has no URL before it exists", resource)
 	case typ == "AWS::Logs::LogGroup" && attr == "Arn":
 		return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", r.Region, r.Account, r.Name(resource)), nil
 	case typ == "":

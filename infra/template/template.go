@@ -21,6 +21,7 @@ type Template struct {
 	Tables     []Table
 	Buckets    []string // logical ids of AWS::S3::Bucket
 	Keys       []string // logical ids of AWS::KMS::Key
+	Queues     []string // logical ids of AWS::SQS::Queue
 	// Authorizer is the logical id of the function behind the HttpApi's default authorizer.
 	Authorizer string
 	// Streams are the event source mappings from table streams to functions.
@@ -47,6 +48,9 @@ type Function struct {
 	Env       map[string]*yaml.Node
 	Routes    []Route
 	Schedules []Schedule
+	// DeadLetterQueue is the logical id of the queue that receives an asynchronous
+	// event the function failed to process (DeadLetterQueue.TargetArn); "" for none.
+	DeadLetterQueue string
 }
 
 // Route is an HttpApi event of a function.
@@ -85,6 +89,9 @@ type StreamMapping struct {
 	BatchSize  int
 	MaxRetries int
 	EventNames []string // from a FilterCriteria pattern on eventName; empty: all
+	// OnFailure is the logical id of the queue that receives the record of a batch
+	// that failed after its retries (DestinationConfig.OnFailure); "" for none.
+	OnFailure string
 }
 
 // Attr is a key attribute.
@@ -101,7 +108,7 @@ type GSI struct {
 
 // Load reads and parses a template file.
 func Load(path string) (*Template, error) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) // #nosec G304 -- reading the template the caller names is this function's job (developer tooling)
 	if err != nil {
 		return nil, fmt.Errorf("read template: %w", err)
 	}
@@ -147,6 +154,7 @@ func Parse(b []byte) (*Template, error) {
 				Timeout: intOr(get(props, "Timeout"), globalTimeout), MemorySize: intOr(get(props, "MemorySize"), globalMemory)}
 			mergeEnv(f.Env, globalEnv)
 			mergeEnv(f.Env, get(props, "Environment", "Variables"))
+			f.DeadLetterQueue = getAttResource(get(props, "DeadLetterQueue", "TargetArn"), "Arn")
 			if ev := get(props, "Events"); ev != nil {
 				for j := 0; j+1 < len(ev.Content); j += 2 {
 					name, e := ev.Content[j].Value, ev.Content[j+1]
@@ -183,6 +191,8 @@ func Parse(b []byte) (*Template, error) {
 			t.Buckets = append(t.Buckets, id)
 		case "AWS::KMS::Key":
 			t.Keys = append(t.Keys, id)
+		case "AWS::SQS::Queue":
+			t.Queues = append(t.Queues, id)
 		case "AWS::Serverless::HttpApi":
 			auth := get(props, "Auth")
 			def := str(get(auth, "DefaultAuthorizer"))
@@ -249,6 +259,7 @@ func parseMapping(id string, props *yaml.Node) (StreamMapping, error) {
 			m.Table = res
 		}
 	}
+	m.OnFailure = getAttResource(get(props, "DestinationConfig", "OnFailure", "Destination"), "Arn")
 	if m.Function == "" || m.Table == "" {
 		return StreamMapping{}, fmt.Errorf("event source mapping %s: only !Ref FunctionName and !GetAtt <Table>.StreamArn are supported", id)
 	}
@@ -262,6 +273,24 @@ func parseMapping(id string, props *yaml.Node) (StreamMapping, error) {
 		m.EventNames = append(m.EventNames, pat.EventName...)
 	}
 	return m, nil
+}
+
+// getAttResource returns the resource of a "!GetAtt <resource>.<attr>" (or its
+// Fn::GetAtt form) with the given attribute, or "".
+func getAttResource(n *yaml.Node, attr string) string {
+	if n == nil {
+		return ""
+	}
+	if n.Tag == "!GetAtt" {
+		if res, a, _ := strings.Cut(n.Value, "."); a == attr {
+			return res
+		}
+		return ""
+	}
+	if fn := get(n, "Fn::GetAtt"); fn != nil && len(fn.Content) == 2 && fn.Content[1].Value == attr {
+		return fn.Content[0].Value
+	}
+	return ""
 }
 
 // Function returns the function with the logical id.

@@ -19,7 +19,9 @@ const (
 const CSRFHeader = "X-CSRF-Token"
 
 func cookie(name, value string, httpOnly bool, maxAge int) string {
-	c := &http.Cookie{
+	// Secure and SameSite=Lax always; HttpOnly is the caller's choice because script
+	// must read the CSRF token (double submit) and the language cookie.
+	c := &http.Cookie{ // #nosec G124 -- Secure and SameSite always; HttpOnly is off only for the CSRF and language cookies, which script reads
 		Name:     name,
 		Value:    value,
 		Path:     "/",

@@ -29,9 +29,15 @@ func NewV7(now time.Time) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// ValidV7 reports whether s has the canonical shape of a UUIDv7 as NewV7 writes it.
+// ValidV7 reports whether s has the canonical shape of a UUIDv7 as NewV7 writes it:
+// lower-case hex, version 7, the RFC 9562 variant.
 func ValidV7(s string) bool {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' || s[14] != '7' {
+		return false
+	}
+	switch s[19] {
+	case '8', '9', 'a', 'b':
+	default:
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -69,6 +75,8 @@ func PlausibleToken(s string) bool {
 	if len(s) != 43 {
 		return false
 	}
-	_, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	return err == nil
+	// The decoder skips '\r' and '\n', so 43 characters with line breaks among them
+	// decode without error to fewer bytes: only 32 bytes are a token.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	return err == nil && len(b) == 32
 }

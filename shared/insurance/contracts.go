@@ -137,7 +137,10 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				rep.Rows++
+				rep.Rows++ // unreadable rows count too: 2 MB of them made a report larger than a Lambda response
+				if rep.Rows > MaxImportRows {
+					return nil, ImportReport{Rejected: []RowError{}}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
+				}
 				rep.Rejected = append(rep.Rejected, RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
 				continue
 			}

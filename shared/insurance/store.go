@@ -306,8 +306,12 @@ func CheckPage(limit, cursor string) (Page, error) {
 // sort-key order (reversed when newestFirst), and returns the cursor of the next
 // page ("" at the end). Expired items are skipped, so a page may hold fewer.
 func (s *Store) page(ctx context.Context, pk, prefix string, pg Page, newestFirst bool, now time.Time, fn func(map[string]types.AttributeValue) error) (string, error) {
+	limit := pg.Limit
+	if limit < 1 || limit > MaxPageSize {
+		limit = DefaultPageSize
+	}
 	in := &dynamodb.QueryInput{
-		TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true), Limit: aws.Int32(int32(pg.Limit)),
+		TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true), Limit: aws.Int32(int32(limit)),
 		ScanIndexForward:          aws.Bool(!newestFirst),
 		KeyConditionExpression:    aws.String("pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},

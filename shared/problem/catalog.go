@@ -14,7 +14,7 @@ const (
 	CodeConflict               = "conflict"
 	CodeEmailTaken             = "email_taken"
 	CodeTokenInvalid           = "token_invalid"
-	CodeInvalidCredentials     = "invalid_credentials"
+	CodeInvalidCredentials     = "invalid_credentials" // #nosec G101 -- an error code, not a credential
 	CodeTooManyAttempts        = "too_many_attempts"
 	CodeCurrentPasswordWrong   = "current_password_wrong"
 	CodeTermsNotAccepted       = "terms_not_accepted"

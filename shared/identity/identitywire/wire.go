@@ -85,7 +85,7 @@ func MustService(function string, need Need) (*identity.Service, *slog.Logger) {
 // Local administrator seeded by the local stack (make run); never used in AWS.
 const (
 	LocalAdminEmail    = "admin@kontor.local"
-	LocalAdminPassword = "kontor-local-admin"
+	LocalAdminPassword = "kontor-local-admin" // #nosec G101 -- the local stack's seeded administrator, never created in AWS
 )
 
 // SeedLocalAdmin creates the local administrator in table unless it exists, and
