@@ -172,7 +172,7 @@ func pixelReader(img image.Image) func(x, y int) (uint8, uint8, uint8) {
 		}
 	}
 	return func(x, y int) (uint8, uint8, uint8) {
-		r, g, b, _ := img.At(x, y).RGBA()
-		return uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)
+		c, _ := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+		return c.R, c.G, c.B
 	}
 }
