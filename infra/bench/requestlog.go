@@ -64,14 +64,14 @@ func RunRequestLog(ctx context.Context, s *local.Stack, n, reqs int) (RequestLog
 	res.AggregatePerSec = float64(rep.Counted) / time.Since(start).Seconds()
 	res.Ratio = res.AggregatePerSec / res.BatchWritePerSec
 
-	rec := &requestlog.Recorder{DB: db, Table: table, Retention: 24 * time.Hour}
+	rec := &requestlog.Writer{Recorder: &requestlog.Recorder{DB: db, Table: table, Retention: 24 * time.Hour}}
 	handler := func(context.Context, *httpapi.Request) (httpapi.Response, error) {
 		return httpapi.JSON(200, map[string]string{"ok": "yes"}), nil
 	}
 	routes := map[string]httpapi.Route{"GET /v1/bench": {Handler: handler, Access: httpapi.Public}}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	off := httpapi.NewRouter(quiet, routes)
-	on := httpapi.NewRouter(quiet, routes).WithCapture(requestlog.Capturer{Recorder: rec, Feature: "bench"}.Capture)
+	on := httpapi.NewRouter(quiet, routes).WithCapture(requestlog.Capturer{Writer: rec, Feature: "bench"}.Capture)
 	var tOff, tOn []time.Duration
 	for i := 0; i < reqs; i++ {
 		ev := events.APIGatewayV2HTTPRequest{RouteKey: "GET /v1/bench", RawPath: "/v1/bench"}

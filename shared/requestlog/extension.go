@@ -1,0 +1,126 @@
+package requestlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// ExtensionName is the name the capture's internal extension registers under.
+const ExtensionName = "kontor-requestlog"
+
+// extensionAPI is the Lambda Extensions API (version 2020-01-01) as the capture uses
+// it: register for INVOKE events, then ask for the next event.
+type extensionAPI struct {
+	base string
+	http *http.Client
+	id   string
+}
+
+func newExtensionAPI(runtimeAPI string) *extensionAPI {
+	// No proxy: the API is on the instance itself (as aws-lambda-go's own client).
+	return &extensionAPI{base: "http://" + runtimeAPI + "/2020-01-01/extension/", http: &http.Client{Transport: &http.Transport{}}}
+}
+
+// register registers an internal extension for INVOKE events. Internal extensions
+// cannot register for SHUTDOWN; registering at all makes Lambda send the runtime
+// SIGTERM before it ends the instance.
+func (e *extensionAPI) register(name string) error {
+	req, _ := http.NewRequest(http.MethodPost, e.base+"register", bytes.NewReader([]byte(`{"events":["INVOKE"]}`)))
+	req.Header.Set("Lambda-Extension-Name", name)
+	resp, err := e.http.Do(req)
+	if err != nil {
+		// Not the error itself: it names the API's address.
+		return errors.New("register extension: runtime API unreachable")
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("register extension: status %d", resp.StatusCode)
+	}
+	e.id = resp.Header.Get("Lambda-Extension-Identifier")
+	if e.id == "" {
+		return errors.New("register extension: no identifier")
+	}
+	return nil
+}
+
+// event is a lifecycle event as the Extensions API delivers it.
+type event struct {
+	EventType  string `json:"eventType"`
+	RequestID  string `json:"requestId"`
+	DeadlineMs int64  `json:"deadlineMs"`
+}
+
+// next reports that the extension is done with the previous event and waits for the
+// next one.
+func (e *extensionAPI) next() (event, error) {
+	var ev event
+	req, _ := http.NewRequest(http.MethodGet, e.base+"event/next", nil)
+	req.Header.Set("Lambda-Extension-Identifier", e.id)
+	resp, err := e.http.Do(req)
+	if err != nil {
+		return ev, errors.New("next event: runtime API unreachable")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return ev, fmt.Errorf("next event: status %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ev); err != nil {
+		return ev, errors.New("next event: unreadable event")
+	}
+	return ev, nil
+}
+
+// RunInLambda wires the writer into the Lambda lifecycle when the process runs under
+// a Lambda Runtime API (AWS_LAMBDA_RUNTIME_API set): it registers an internal
+// extension that holds every invocation until its record is written (the response
+// has already gone back: Lambda returns it as soon as the runtime posts it, and
+// freezes the instance only when the runtime and every extension have asked for the
+// next event), and flushes the writer at SIGTERM, then exits. It must run during
+// init, before lambda.Start. Without a Runtime API it does nothing; if registering
+// fails, records are still written after the response, but a frozen instance
+// finishes them only at its next invocation.
+func (w *Writer) RunInLambda(log *slog.Logger) {
+	api := os.Getenv("AWS_LAMBDA_RUNTIME_API")
+	if api == "" {
+		return
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM)
+	go func() {
+		<-sig
+		if left := w.Shutdown(); left > 0 {
+			log.Warn("request capture: records not written at shutdown", slog.Int("records", left))
+		}
+		os.Exit(0)
+	}()
+	ext := newExtensionAPI(api)
+	if err := ext.register(ExtensionName); err != nil {
+		log.Warn("request capture: extension not registered; records of a frozen instance wait for its next invocation", slog.String("error", err.Error()))
+		return
+	}
+	w.StartHolding()
+	go func() {
+		for {
+			ev, err := ext.next()
+			if err != nil {
+				w.StopHolding()
+				log.Warn("request capture: extension stopped", slog.String("error", err.Error()))
+				return
+			}
+			if ev.EventType == "INVOKE" {
+				w.Hold(ev.RequestID, time.UnixMilli(ev.DeadlineMs))
+			}
+		}
+	}()
+}
