@@ -67,7 +67,6 @@ func motoDB(t *testing.T) (*dynamodb.Client, string) {
 	return db, createTable(t, db)
 }
 
-
 func createTable(t *testing.T, db *dynamodb.Client) string {
 	t.Helper()
 	name := fmt.Sprintf("requestlog-%d", time.Now().UnixNano())
