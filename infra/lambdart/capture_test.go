@@ -115,9 +115,10 @@ func apiEvent(id, ip string) []byte {
 	return b
 }
 
-// Promise: HGK-14 — a request's raw record reaches the table although the response
-// does not wait for it, and a record still being written when the instance shuts down
-// is written before the process exits.
+// Promise: HGK-14 — browser data is aggregated within 24 hours and then deleted.
+// A request's raw record reaches the table although the response does not wait for
+// it, and a record still being written when the instance shuts down is written before
+// the process exits.
 func TestCapturedRecordsReachTheTableAndSurviveShutdown(t *testing.T) {
 	moto := startMoto(t)
 	ctx := context.Background()

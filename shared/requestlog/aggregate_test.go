@@ -184,8 +184,8 @@ func (f *fixture) check(t *testing.T, a *Aggregator, closedVisitors []Raw) {
 	}
 }
 
-// Promise: HGK-14 — raw records are aggregated and deleted; HGK-13 — distinct
-// visitors per resource and day.
+// Promise: HGK-14 — browser data is aggregated within 24 hours and then deleted.
+// Promise: HGK-13 — distinct visitors per viewed resource and date, without usage profiles.
 // A run cut off at any write, before or after the write, is finished by the next run:
 // every record counted exactly once, every raw record deleted, the closed day's salt
 // and parts gone.
@@ -227,6 +227,7 @@ func TestAggregationSurvivesACutAtEveryWrite(t *testing.T) {
 	}
 }
 
+// Promise: HGK-14 — browser data is aggregated within 24 hours and then deleted.
 // A record that arrives after its day was closed (its capture was held up) is added
 // to the day's totals exactly once, also when that run is cut off; it creates no salt
 // and no pseudonym for the closed day, and it is deleted like any other.
