@@ -167,6 +167,18 @@ func TestShutdownFlushesPendingRecords(t *testing.T) {
 	if left := w.Shutdown(); left != 0 || len(db.stored()) != 3 {
 		t.Fatalf("left %d, stored %d", left, len(db.stored()))
 	}
+	// A delayed write counts as pending from the start, and is flushed too.
+	delayed := &gateDB{release: make(chan struct{})}
+	close(delayed.release)
+	dw := newWriter(delayed, nil)
+	dw.Delay = 50 * time.Millisecond
+	dw.Write(context.Background(), Raw{At: time.Now(), IP: "203.0.113.9", Method: "GET", Route: "GET /v1/x", Status: 200, ID: "e"})
+	if dw.Pending() != 1 || len(delayed.stored()) != 0 {
+		t.Fatalf("delayed write: pending %d, stored %d", dw.Pending(), len(delayed.stored()))
+	}
+	if left := dw.Shutdown(); left != 0 || len(delayed.stored()) != 1 {
+		t.Fatalf("delayed write not flushed: left %d, stored %d", left, len(delayed.stored()))
+	}
 	stuck := newWriter(&gateDB{release: make(chan struct{})}, nil)
 	stuck.Write(context.Background(), Raw{At: time.Now(), ID: "d"})
 	if left := stuck.Shutdown(); left != 1 {

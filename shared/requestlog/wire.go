@@ -49,6 +49,7 @@ func MustCapture(log *slog.Logger, feature string) httpapi.Capture {
 		w := &Writer{Recorder: &Recorder{DB: dynamodb.NewFromConfig(cfg), Table: table, Retention: keep}, Log: log}
 		c := Capturer{Writer: w, Feature: feature}
 		if variant == "sync" {
+			// As before: the response waits for the write.
 			return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest, status int, public bool) error {
 				_ = c.Capture(ctx, ev, status, public)
 				fctx, cancel := context.WithTimeout(ctx, SyncTimeout)
@@ -56,6 +57,7 @@ func MustCapture(log *slog.Logger, feature string) httpapi.Capture {
 				return w.Flush(fctx)
 			}, nil
 		}
+		w.Delay = WriteDelay
 		w.RunInLambda(log)
 		return c.Capture, nil
 	})
