@@ -148,7 +148,16 @@ type dayRun struct {
 	salt   string
 }
 
-// day counts and finishes the raw records of one day, its shards side by side.
+// Shards are counted two at a time, each writing up to four batches side by side:
+// moto scans (and sorts) the whole table for every Query, so a shard read after
+// another one's records are deleted costs it less; the parallel writes keep the
+// emulator, or DynamoDB, busy meanwhile.
+const (
+	shardWorkers = 2
+	writeWorkers = 4
+)
+
+// day counts and finishes the raw records of one day, shardWorkers shards at a time.
 func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.Time, keep time.Duration, rep *Report) error {
 	// Records counted by a run that stopped before finishing them.
 	counted := map[string]bool{}
@@ -167,10 +176,13 @@ func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	workers := make(chan struct{}, shardWorkers)
 	for shard := 0; shard < Shards; shard++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			workers <- struct{}{}
+			defer func() { <-workers }()
 			var part Report
 			err := a.shard(ctx, d, shard, &part)
 			mu.Lock()
@@ -493,25 +505,53 @@ func (a *Aggregator) part(ctx context.Context, day, batch string) (partItem, boo
 	return p, err == nil, err
 }
 
-// batchWrite writes requests 25 at a time, retrying unprocessed ones.
+// batchWrite writes requests 25 a call, writeWorkers calls at a time, retrying
+// unprocessed ones; it returns the first error.
 func (a *Aggregator) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
+	chunks := make(chan []types.WriteRequest, len(reqs)/25+1)
 	for len(reqs) > 0 {
 		n := min(len(reqs), 25)
-		pending := map[string][]types.WriteRequest{a.Table: reqs[:n]}
-		for tries := 0; len(pending) > 0; tries++ {
-			if tries > 8 {
-				return errors.New("batch write: items left unprocessed")
-			}
-			out, err := a.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return err
-			}
-			pending = out.UnprocessedItems
-			if len(pending) > 0 {
-				time.Sleep(time.Duration(tries+1) * 20 * time.Millisecond)
-			}
-		}
+		chunks <- reqs[:n]
 		reqs = reqs[n:]
+	}
+	close(chunks)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for range min(writeWorkers, len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				if err := a.write25(ctx, c); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+func (a *Aggregator) write25(ctx context.Context, reqs []types.WriteRequest) error {
+	pending := map[string][]types.WriteRequest{a.Table: reqs}
+	for tries := 0; len(pending) > 0; tries++ {
+		if tries > 8 {
+			return errors.New("batch write: items left unprocessed")
+		}
+		out, err := a.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
+		if err != nil {
+			return err
+		}
+		pending = out.UnprocessedItems
+		if len(pending) > 0 {
+			time.Sleep(time.Duration(tries+1) * 20 * time.Millisecond)
+		}
 	}
 	return nil
 }
