@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +29,10 @@ type AggregationResult struct {
 	BatchWritePerSec float64 `json:"batchWriteItemsPerSec"`
 	AggregatePerSec  float64 `json:"aggregatedAndDeletedPerSec"`
 	Ratio            float64 `json:"ratioToBatchWrite"`
+	// The emulator's own CPU time per record, seeding and aggregating, where it can be
+	// read (Linux): unlike the rates, untouched by other load on the machine.
+	SeedCPUPerRecord      time.Duration `json:"seedCpuPerRecordNs,omitempty"`
+	AggregateCPUPerRecord time.Duration `json:"aggregateCpuPerRecordNs,omitempty"`
 	// Calls are the aggregator's DynamoDB calls by operation: where its round trips go.
 	Calls []OpCalls `json:"calls"`
 }
@@ -49,11 +58,14 @@ func RunAggregation(ctx context.Context, s *local.Stack, n int) (AggregationResu
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	table := s.Name("RequestLogTable")
+	cpu := emulatorCPU(s.EndpointURL)
+	cpu0 := cpu()
 	start := time.Now()
 	if err := seed(ctx, db, table, n); err != nil {
 		return res, err
 	}
 	res.BatchWritePerSec = float64(n) / time.Since(start).Seconds()
+	cpu1 := cpu()
 
 	counted := &countingDB{AggDB: db, ops: map[string]*OpCalls{}}
 	agg := &requestlog.Aggregator{DB: counted, Table: table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return time.Now().UTC() },
@@ -68,6 +80,10 @@ func RunAggregation(ctx context.Context, s *local.Stack, n int) (AggregationResu
 	}
 	res.AggregatePerSec = float64(rep.Counted) / time.Since(start).Seconds()
 	res.Ratio = res.AggregatePerSec / res.BatchWritePerSec
+	if cpu2 := cpu(); cpu0 >= 0 && cpu2 >= 0 {
+		res.SeedCPUPerRecord = (cpu1 - cpu0) / time.Duration(n)
+		res.AggregateCPUPerRecord = (cpu2 - cpu1) / time.Duration(rep.Counted)
+	}
 	for _, op := range counted.ops {
 		res.Calls = append(res.Calls, *op)
 	}
@@ -195,4 +211,42 @@ func (c *countingDB) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWrite
 	}
 	defer c.note("BatchWriteItem", n, time.Now())
 	return c.AggDB.BatchWriteItem(ctx, in, o...)
+}
+
+// emulatorCPU returns a function that reads the CPU time the emulator listening at
+// endpoint has used so far, or -1 where that cannot be read (it reads /proc).
+func emulatorCPU(endpoint string) func() time.Duration {
+	none := func() time.Duration { return -1 }
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return none
+	}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(cmd), "\x00")
+		if !strings.Contains(string(cmd), "moto_server") || !slices.Contains(args, u.Port()) {
+			continue
+		}
+		stat := filepath.Join(d, "stat")
+		return func() time.Duration {
+			b, err := os.ReadFile(stat)
+			if err != nil {
+				return -1
+			}
+			// Fields after the command name: utime and stime are the 12th and 13th,
+			// in clock ticks (100 a second on Linux).
+			f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+			if len(f) < 13 {
+				return -1
+			}
+			ut, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			return time.Duration(ut+st) * 10 * time.Millisecond
+		}
+	}
+	return none
 }

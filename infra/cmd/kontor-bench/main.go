@@ -112,6 +112,10 @@ func (f *stackFigures) print(out io.Writer) {
 	fmt.Fprintf(out, "\nRequest-log aggregation (moto server on this machine, %d raw records of today):\n", a.Records)
 	fmt.Fprintf(out, "  emulator BatchWriteItem (25/call, 4 writers)  %8.0f items/s\n", a.BatchWritePerSec)
 	fmt.Fprintf(out, "  hourly aggregation (counted and deleted)      %8.0f records/s   %.2f× BatchWriteItem\n", a.AggregatePerSec, a.Ratio)
+	if a.SeedCPUPerRecord > 0 && a.AggregateCPUPerRecord > 0 {
+		fmt.Fprintf(out, "  emulator CPU per record: seeding %.3f ms, aggregating %.3f ms   %.2f× (not moved by other load on the machine)\n",
+			bench.Ms(a.SeedCPUPerRecord), bench.Ms(a.AggregateCPUPerRecord), float64(a.SeedCPUPerRecord)/float64(a.AggregateCPUPerRecord))
+	}
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "  aggregator call\tcalls\titems\ttime s (summed)\t")
 	for _, c := range a.Calls {
