@@ -5,109 +5,99 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/infra/local"
-	"kontor/shared/httpapi"
 	"kontor/shared/ids"
 	"kontor/shared/requestlog"
 )
 
-// RequestLogResult holds the request-log figures of one run.
-type RequestLogResult struct {
-	Records          int           `json:"records"`
-	BatchWritePerSec float64       `json:"batchWriteItemsPerSec"`
-	AggregatePerSec  float64       `json:"aggregatedAndDeletedPerSec"`
-	Ratio            float64       `json:"ratioToBatchWrite"`
-	CaptureOff       time.Duration `json:"medianWithoutCaptureNs"`
-	CaptureOn        time.Duration `json:"medianWithCaptureNs"`
-	Requests         int           `json:"requests"`
+// AggregationResult holds the hourly aggregation's figures of one run.
+type AggregationResult struct {
+	Records          int     `json:"records"`
+	BatchWritePerSec float64 `json:"batchWriteItemsPerSec"`
+	AggregatePerSec  float64 `json:"aggregatedAndDeletedPerSec"`
+	Ratio            float64 `json:"ratioToBatchWrite"`
+	// The emulator's own CPU time per record, seeding and aggregating, where it can be
+	// read (Linux): unlike the rates, untouched by other load on the machine.
+	SeedCPUPerRecord      time.Duration `json:"seedCpuPerRecordNs,omitempty"`
+	AggregateCPUPerRecord time.Duration `json:"aggregateCpuPerRecordNs,omitempty"`
+	// Calls are the aggregator's DynamoDB calls by operation: where its round trips go.
+	Calls []OpCalls `json:"calls"`
 }
 
-// RunRequestLog measures, against the emulator of a running stack: the emulator's
-// raw BatchWriteItem throughput (seeding n raw records, 25 a call, 4 writers), the
-// aggregator's throughput over those records (counted and deleted per second), and
-// the latency a request gains from capturing its raw record (a router with and
-// without capture, reqs requests each, alternating).
-func RunRequestLog(ctx context.Context, s *local.Stack, n, reqs int) (RequestLogResult, error) {
-	res := RequestLogResult{Records: n, Requests: reqs}
+// OpCalls counts one DynamoDB operation's calls, the items they carried and the
+// time spent in them (summed over concurrent calls).
+type OpCalls struct {
+	Op    string        `json:"op"`
+	Calls int           `json:"calls"`
+	Items int           `json:"items"`
+	Time  time.Duration `json:"timeNs"`
+}
+
+// RunAggregation measures, against the emulator of a running stack, the emulator's
+// raw BatchWriteItem throughput (seeding n raw records as captures store them, 25 a
+// call, 4 writers) and the aggregator's throughput over those records (counted and
+// deleted per second), with its calls by operation.
+func RunAggregation(ctx context.Context, s *local.Stack, n int) (AggregationResult, error) {
+	res := AggregationResult{Records: n}
 	cfg, err := s.AWSConfig(ctx)
 	if err != nil {
 		return res, err
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	table := s.Name("RequestLogTable")
-	day := requestlog.Day(time.Now())
+	cpu := emulatorCPU(s.EndpointURL)
+	cpu0 := cpu()
 	start := time.Now()
-	if err := seed(ctx, db, table, day, n); err != nil {
+	if err := seed(ctx, db, table, n); err != nil {
 		return res, err
 	}
 	res.BatchWritePerSec = float64(n) / time.Since(start).Seconds()
+	cpu1 := cpu()
 
-	agg := &requestlog.Aggregator{DB: db, Table: table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return time.Now().UTC() },
+	counted := &countingDB{AggDB: db, ops: map[string]*OpCalls{}}
+	agg := &requestlog.Aggregator{DB: counted, Table: table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return time.Now().UTC() },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	start = time.Now()
 	rep, err := agg.Run(ctx)
 	if err != nil {
 		return res, err
 	}
-	if rep.Counted < n {
-		return res, fmt.Errorf("aggregated %d of %d records", rep.Counted, n)
+	if rep.Counted < n || rep.Deleted < n {
+		return res, fmt.Errorf("aggregated %d and deleted %d of %d records", rep.Counted, rep.Deleted, n)
 	}
 	res.AggregatePerSec = float64(rep.Counted) / time.Since(start).Seconds()
 	res.Ratio = res.AggregatePerSec / res.BatchWritePerSec
-
-	rec := &requestlog.Recorder{DB: db, Table: table, Retention: 24 * time.Hour}
-	handler := func(context.Context, *httpapi.Request) (httpapi.Response, error) {
-		return httpapi.JSON(200, map[string]string{"ok": "yes"}), nil
+	if cpu2 := cpu(); cpu0 >= 0 && cpu2 >= 0 {
+		res.SeedCPUPerRecord = (cpu1 - cpu0) / time.Duration(n)
+		res.AggregateCPUPerRecord = (cpu2 - cpu1) / time.Duration(rep.Counted)
 	}
-	routes := map[string]httpapi.Route{"GET /v1/bench": {Handler: handler, Access: httpapi.Public}}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	off := httpapi.NewRouter(quiet, routes)
-	on := httpapi.NewRouter(quiet, routes).WithCapture(requestlog.Capturer{Recorder: rec, Feature: "bench"}.Capture)
-	var tOff, tOn []time.Duration
-	for i := 0; i < reqs; i++ {
-		ev := events.APIGatewayV2HTTPRequest{RouteKey: "GET /v1/bench", RawPath: "/v1/bench"}
-		ev.RequestContext.HTTP.Method, ev.RequestContext.HTTP.SourceIP, ev.RequestContext.HTTP.UserAgent = "GET", "192.0.2.1", "bench/1"
-		ev.RequestContext.RequestID = "bench-" + strconv.Itoa(i)
-		for _, r := range []struct {
-			rt  *httpapi.Router
-			out *[]time.Duration
-		}{{off, &tOff}, {on, &tOn}} {
-			t0 := time.Now()
-			if _, err := r.rt.Handle(ctx, ev); err != nil {
-				return res, err
-			}
-			*r.out = append(*r.out, time.Since(t0))
-		}
+	for _, op := range counted.ops {
+		res.Calls = append(res.Calls, *op)
 	}
-	res.CaptureOff, res.CaptureOn = median(tOff), median(tOn)
-	// Leave no bench records behind.
-	if _, err := agg.Run(ctx); err != nil {
-		return res, err
-	}
+	sort.Slice(res.Calls, func(i, j int) bool { return res.Calls[i].Time > res.Calls[j].Time })
 	return res, nil
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-// seed writes n raw records of day with BatchWriteItem, 25 a call, 4 writers.
-func seed(ctx context.Context, db *dynamodb.Client, table, day string, n int) error {
+// seed writes n raw records of today, in the stored form captures write, with
+// BatchWriteItem, 25 a call, 4 writers.
+func seed(ctx context.Context, db *dynamodb.Client, table string, n int) error {
 	jobs := make(chan []types.WriteRequest)
 	errs := make(chan error, 4)
 	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
+	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -125,22 +115,21 @@ func seed(ctx context.Context, db *dynamodb.Client, table, day string, n int) er
 		}()
 	}
 	now := time.Now().UTC()
-	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	nv := func(v int64) types.AttributeValue {
-		return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-	}
 	var batch []types.WriteRequest
 	for i := 0; i < n; i++ {
 		at := now.Add(-time.Duration(i) * time.Millisecond)
-		route := []string{"GET /v1/listings/{id}", "GET /v1/me", "POST /v1/sessions"}[i%3]
-		item := map[string]types.AttributeValue{
-			"pk": s("RAW#" + day + "#" + strconv.Itoa(i%requestlog.Shards)), "sk": s(at.Format(time.RFC3339Nano) + "#" + ids.NewV7(at)),
-			"at": s(at.Format(time.RFC3339Nano)), "ip": s(fmt.Sprintf("198.51.100.%d", i%250)), "method": s("GET"),
-			"route": s(route), "status": nv(int64([]int{200, 200, 404, 500}[i%4])), "ua": s("bench/" + strconv.Itoa(i%7)),
-			"id": s(strconv.Itoa(i)), "feature": s("bench"), "ttl": nv(at.Add(24 * time.Hour).Unix()),
+		if requestlog.Day(at) != requestlog.Day(now) {
+			at = now
 		}
+		raw := requestlog.Raw{At: at, IP: fmt.Sprintf("198.51.100.%d", i%250), Method: "GET",
+			Route: []string{"GET /v1/listings/{id}", "GET /v1/me", "POST /v1/sessions"}[i%3], Status: []int{200, 200, 404, 500}[i%4],
+			UA: "bench/" + strconv.Itoa(i%7), ID: ids.NewV7(at), Feature: "bench"}
 		if i%3 == 0 {
-			item["resource"] = s("/v1/listings/" + strconv.Itoa(i%50))
+			raw.Resource = "/v1/listings/" + strconv.Itoa(i%50)
+		}
+		item, err := requestlog.Item(raw, i%requestlog.Shards, 24*time.Hour)
+		if err != nil {
+			return err
 		}
 		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		if len(batch) == 25 || i == n-1 {
@@ -162,4 +151,102 @@ func seed(ctx context.Context, db *dynamodb.Client, table, day string, n int) er
 	default:
 		return nil
 	}
+}
+
+// countingDB counts the aggregator's calls by operation.
+type countingDB struct {
+	requestlog.AggDB
+	mu  sync.Mutex
+	ops map[string]*OpCalls
+}
+
+func (c *countingDB) note(op string, items int, t0 time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o := c.ops[op]
+	if o == nil {
+		o = &OpCalls{Op: op}
+		c.ops[op] = o
+	}
+	o.Calls++
+	o.Items += items
+	o.Time += time.Since(t0)
+}
+
+func (c *countingDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	defer c.note("PutItem", 1, time.Now())
+	return c.AggDB.PutItem(ctx, in, o...)
+}
+
+func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	defer c.note("GetItem", 1, time.Now())
+	return c.AggDB.GetItem(ctx, in, o...)
+}
+
+func (c *countingDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	defer c.note("DeleteItem", 1, time.Now())
+	return c.AggDB.DeleteItem(ctx, in, o...)
+}
+
+func (c *countingDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	defer c.note("UpdateItem", 1, time.Now())
+	return c.AggDB.UpdateItem(ctx, in, o...)
+}
+
+func (c *countingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	t0 := time.Now()
+	out, err := c.AggDB.Query(ctx, in, o...)
+	n := 0
+	if out != nil {
+		n = len(out.Items)
+	}
+	c.note("Query", n, t0)
+	return out, err
+}
+
+func (c *countingDB) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	n := 0
+	for _, reqs := range in.RequestItems {
+		n += len(reqs)
+	}
+	defer c.note("BatchWriteItem", n, time.Now())
+	return c.AggDB.BatchWriteItem(ctx, in, o...)
+}
+
+// emulatorCPU returns a function that reads the CPU time the emulator listening at
+// endpoint has used so far, or -1 where that cannot be read (it reads /proc).
+func emulatorCPU(endpoint string) func() time.Duration {
+	none := func() time.Duration { return -1 }
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return none
+	}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(cmd), "\x00")
+		if !strings.Contains(string(cmd), "moto_server") || !slices.Contains(args, u.Port()) {
+			continue
+		}
+		stat := filepath.Join(d, "stat")
+		return func() time.Duration {
+			b, err := os.ReadFile(stat)
+			if err != nil {
+				return -1
+			}
+			// Fields after the command name: utime and stime are the 12th and 13th,
+			// in clock ticks (100 a second on Linux).
+			f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+			if len(f) < 13 {
+				return -1
+			}
+			ut, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			return time.Duration(ut+st) * 10 * time.Millisecond
+		}
+	}
+	return none
 }

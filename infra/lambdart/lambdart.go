@@ -2,8 +2,17 @@
 // implementation of the Lambda Runtime API, as AWS's runtime interface emulator does
 // inside `sam local`: the binary polls /next, answers with /response or /error. It
 // keeps a small pool of warm instances, enforces the timeout, replaces crashed
-// instances and records each instance's init duration (process start to its first
-// /next call), the figure Lambda reports as Init Duration.
+// instances and records each instance's init duration (process start until the
+// runtime and every registered extension have asked for their first event), the
+// figure Lambda reports as Init Duration.
+//
+// It also serves the part of the Extensions API that internal extensions use
+// (register, event/next with INVOKE events, init/error, exit/error), with Lambda's
+// lifecycle: an invocation's response goes back to the caller as soon as the runtime
+// posts it, but the instance takes its next invocation only when every extension
+// registered for INVOKE has asked for its next event; and when any extension is
+// registered, Close ends an instance with SIGTERM and SIGKILL after Lambda's grace
+// (ShutdownGrace), instead of SIGKILL at once.
 package lambdart
 
 import (
@@ -25,8 +34,18 @@ import (
 	"time"
 )
 
-// API version path prefix of the Runtime API.
-const prefix = "/2018-06-01/runtime"
+// API version path prefixes of the Runtime API and the Extensions API.
+const (
+	prefix    = "/2018-06-01/runtime"
+	extPrefix = "/2020-01-01/extension"
+)
+
+// ShutdownGrace is how long Lambda lets a runtime with internal extensions shut down
+// after SIGTERM before it sends SIGKILL.
+const ShutdownGrace = 500 * time.Millisecond
+
+// MaxExtensions is how many extensions one instance may register, as in Lambda.
+const MaxExtensions = 10
 
 // InitTimeout bounds the time from process start to the first /next call.
 const InitTimeout = 10 * time.Second
@@ -96,14 +115,38 @@ func (r *Runtime) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := inst.invoke(ctx, payload, r.fn.Timeout)
+	out, inv, err := inst.invoke(ctx, payload, r.fn.Timeout)
 	var fe *FunctionError
 	if err == nil || errors.As(err, &fe) {
-		r.release(inst)
+		r.releaseAfter(inst, inv)
 	} else {
 		r.discard(inst)
 	}
 	return out, err
+}
+
+// releaseAfter returns the instance to the pool once every extension registered for
+// INVOKE is done with the invocation. An extension still busy at the invocation's
+// deadline ends the instance, as Lambda resets an environment that ran over.
+func (r *Runtime) releaseAfter(inst *instance, inv *invocation) {
+	select {
+	case <-inv.extsDone:
+		r.release(inst)
+		return
+	default:
+	}
+	go func() {
+		t := time.NewTimer(time.Until(inv.deadline))
+		defer t.Stop()
+		select {
+		case <-inv.extsDone:
+			r.release(inst)
+		case <-t.C:
+			r.discard(inst)
+		case <-inst.dead:
+			r.discard(inst)
+		}
+	}()
 }
 
 func (r *Runtime) acquire(ctx context.Context) (*instance, error) {
@@ -149,6 +192,13 @@ func (r *Runtime) discard(inst *instance) {
 	r.mu.Unlock()
 }
 
+// retire shuts an idle instance down as Lambda does (SIGTERM and grace when it has
+// an extension) and frees its slot.
+func (r *Runtime) retire(inst *instance) {
+	inst.shutdown()
+	r.discard(inst)
+}
+
 // start launches a new instance and waits for its first /next call.
 func (r *Runtime) start() (*instance, error) {
 	r.mu.Lock()
@@ -180,20 +230,22 @@ func (r *Runtime) start() (*instance, error) {
 	return inst, nil
 }
 
-// Recycle stops the idle instances, so the next invocation starts a new one (a cold
-// start), as Lambda does when it retires instances.
+// Recycle shuts the idle instances down, so the next invocation starts a new one (a
+// cold start), as Lambda does when it retires instances.
 func (r *Runtime) Recycle() {
 	for {
 		select {
 		case inst := <-r.idle:
-			r.discard(inst)
+			r.retire(inst)
 		default:
 			return
 		}
 	}
 }
 
-// Close stops every instance.
+// Close shuts every instance down as Lambda does, all at once: an instance with a
+// registered extension gets SIGTERM and ShutdownGrace to exit, then SIGKILL; one
+// without gets SIGKILL.
 func (r *Runtime) Close() {
 	r.mu.Lock()
 	r.closed = true
@@ -203,9 +255,15 @@ func (r *Runtime) Close() {
 	}
 	r.live = map[*instance]bool{}
 	r.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, i := range insts {
-		i.stop()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			i.shutdown()
+		}()
 	}
+	wg.Wait()
 }
 
 // MeasureInit starts one instance of fn, waits for its first /next call, stops it
@@ -234,6 +292,20 @@ type invocation struct {
 	payload  []byte
 	deadline time.Time
 	done     chan result
+	// extsDone is closed when every extension registered for INVOKE has asked for
+	// its next event after this invocation's; extsOwed counts those still busy.
+	extsDone chan struct{}
+	extsOwed int
+}
+
+// extension is one registered (internal) extension.
+type extension struct {
+	id     string
+	name   string
+	invoke bool
+	events chan *invocation
+	nexted bool        // asked for an event at least once
+	owes   *invocation // the invocation it received and has not finished
 }
 
 type result struct {
@@ -253,11 +325,17 @@ type instance struct {
 	ready     chan struct{}
 	readyOnce sync.Once
 	dead      chan struct{}
+	quit      chan struct{} // closed at stop: releases waiting API calls
 	work      chan *invocation
 
 	mu      sync.Mutex
 	current *invocation
 	stopped bool
+
+	// extMu guards the extensions and the init state.
+	extMu         sync.Mutex
+	exts          []*extension
+	runtimeNexted bool // the runtime asked for its first event: registration is closed
 }
 
 func startInstance(fn Function) (*instance, error) {
@@ -265,12 +343,16 @@ func startInstance(fn Function) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime api listen: %w", err)
 	}
-	inst := &instance{fn: fn, ready: make(chan struct{}), dead: make(chan struct{}), work: make(chan *invocation)}
+	inst := &instance{fn: fn, ready: make(chan struct{}), dead: make(chan struct{}), quit: make(chan struct{}), work: make(chan *invocation)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+prefix+"/invocation/next", inst.next)
 	mux.HandleFunc("POST "+prefix+"/invocation/{id}/response", inst.response)
 	mux.HandleFunc("POST "+prefix+"/invocation/{id}/error", inst.invocationError)
 	mux.HandleFunc("POST "+prefix+"/init/error", inst.initError)
+	mux.HandleFunc("POST "+extPrefix+"/register", inst.extRegister)
+	mux.HandleFunc("GET "+extPrefix+"/event/next", inst.extNext)
+	mux.HandleFunc("POST "+extPrefix+"/init/error", inst.extInitError)
+	mux.HandleFunc("POST "+extPrefix+"/exit/error", inst.extExitError)
 	inst.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = inst.srv.Serve(ln) }()
 
@@ -319,6 +401,7 @@ func (i *instance) stop() {
 	}
 	i.stopped = true
 	i.mu.Unlock()
+	close(i.quit)
 	if i.cmd != nil && i.cmd.Process != nil {
 		_ = syscall.Kill(-i.cmd.Process.Pid, syscall.SIGKILL)
 		<-i.dead
@@ -326,39 +409,95 @@ func (i *instance) stop() {
 	_ = i.srv.Close()
 }
 
-func (i *instance) invoke(ctx context.Context, payload []byte, timeout time.Duration) ([]byte, error) {
-	inv := &invocation{id: newID(), payload: payload, deadline: time.Now().Add(timeout), done: make(chan result, 1)}
+// shutdown ends the instance as Lambda does: SIGTERM to the runtime process when an
+// extension is registered (internal extensions cannot register for SHUTDOWN; the
+// signal is theirs), SIGKILL after ShutdownGrace or at once without extensions.
+func (i *instance) shutdown() {
+	i.extMu.Lock()
+	n := len(i.exts)
+	i.extMu.Unlock()
+	if n > 0 && i.cmd != nil && i.cmd.Process != nil {
+		_ = i.cmd.Process.Signal(syscall.SIGTERM)
+		t := time.NewTimer(ShutdownGrace)
+		select {
+		case <-i.dead:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	i.stop()
+}
+
+func (i *instance) invoke(ctx context.Context, payload []byte, timeout time.Duration) ([]byte, *invocation, error) {
+	inv := &invocation{id: newID(), payload: payload, deadline: time.Now().Add(timeout), done: make(chan result, 1), extsDone: make(chan struct{})}
 	select {
 	case i.work <- inv:
 	case <-i.dead:
-		return nil, fmt.Errorf("%s exited", i.fn.Name)
+		return nil, inv, fmt.Errorf("%s exited", i.fn.Name)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, inv, ctx.Err()
 	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case res := <-inv.done:
-		return res.body, res.err
+		return res.body, inv, res.err
 	case <-timer.C:
-		return nil, fmt.Errorf("%s after %s: %w", i.fn.Name, timeout, ErrTimeout)
+		return nil, inv, fmt.Errorf("%s after %s: %w", i.fn.Name, timeout, ErrTimeout)
 	case <-i.dead:
-		return nil, fmt.Errorf("%s exited during invocation", i.fn.Name)
+		return nil, inv, fmt.Errorf("%s exited during invocation", i.fn.Name)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, inv, ctx.Err()
 	}
 }
 
-func (i *instance) next(w http.ResponseWriter, r *http.Request) {
+// readyLocked ends init once the runtime and every registered extension have asked
+// for their first event; extMu is held.
+func (i *instance) readyLocked() {
+	if !i.runtimeNexted {
+		return
+	}
+	for _, e := range i.exts {
+		if !e.nexted {
+			return
+		}
+	}
 	i.readyOnce.Do(func() {
 		i.initDur = time.Since(i.started)
 		close(i.ready)
 	})
+}
+
+// dispatch hands an invocation to every extension registered for INVOKE.
+func (i *instance) dispatch(inv *invocation) {
+	i.extMu.Lock()
+	var to []*extension
+	for _, e := range i.exts {
+		if e.invoke {
+			to = append(to, e)
+		}
+	}
+	inv.extsOwed = len(to)
+	if inv.extsOwed == 0 {
+		close(inv.extsDone)
+	}
+	i.extMu.Unlock()
+	for _, e := range to {
+		e.events <- inv
+	}
+}
+
+func (i *instance) next(w http.ResponseWriter, r *http.Request) {
+	i.extMu.Lock()
+	i.runtimeNexted = true
+	i.readyLocked()
+	i.extMu.Unlock()
 	select {
 	case inv := <-i.work:
 		i.mu.Lock()
 		i.current = inv
 		i.mu.Unlock()
+		i.dispatch(inv)
 		h := w.Header()
 		h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
 		h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
@@ -407,6 +546,135 @@ func (i *instance) invocationError(w http.ResponseWriter, r *http.Request) {
 func (i *instance) initError(w http.ResponseWriter, r *http.Request) {
 	i.initErr = readError(r)
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// apiError answers an Extensions API call with Lambda's error body.
+func apiError(w http.ResponseWriter, status int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(FunctionError{Type: typ, Message: msg})
+}
+
+// extRegister serves POST /2020-01-01/extension/register. Every extension here is
+// internal (there is no /opt/extensions): it registers from the runtime process,
+// before the runtime asks for its first event, and may subscribe to INVOKE only.
+func (i *instance) extRegister(w http.ResponseWriter, r *http.Request) {
+	name := r.Header.Get("Lambda-Extension-Name")
+	var body struct {
+		Events []string `json:"events"`
+	}
+	b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+	if name == "" || json.Unmarshal(b, &body) != nil {
+		apiError(w, http.StatusBadRequest, "InvalidRequest", "Lambda-Extension-Name header and a JSON body with events are required")
+		return
+	}
+	e := &extension{id: newUUID(), name: name, events: make(chan *invocation, 1)}
+	for _, ev := range body.Events {
+		switch ev {
+		case "INVOKE":
+			e.invoke = true
+		case "SHUTDOWN":
+			apiError(w, http.StatusForbidden, "Extension.InvalidEventType", "ShutdownEventNotSupportedForInternalExtension")
+			return
+		default:
+			apiError(w, http.StatusForbidden, "Extension.InvalidEventType", "ErrorInvalidEventType: "+ev)
+			return
+		}
+	}
+	i.extMu.Lock()
+	defer i.extMu.Unlock()
+	switch {
+	case i.runtimeNexted:
+		apiError(w, http.StatusForbidden, "Extension.InvalidState", "registration is closed: the instance has finished its init")
+		return
+	case len(i.exts) >= MaxExtensions:
+		apiError(w, http.StatusForbidden, "Extension.TooManyExtensions", "at most 10 extensions")
+		return
+	}
+	for _, x := range i.exts {
+		if x.name == name {
+			apiError(w, http.StatusForbidden, "Extension.AlreadyRegistered", "extension already registered")
+			return
+		}
+	}
+	i.exts = append(i.exts, e)
+	w.Header().Set("Lambda-Extension-Identifier", e.id)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"functionName": i.fn.Name, "functionVersion": "$LATEST", "handler": "bootstrap"})
+}
+
+func (i *instance) extension(r *http.Request) *extension {
+	id := r.Header.Get("Lambda-Extension-Identifier")
+	i.extMu.Lock()
+	defer i.extMu.Unlock()
+	for _, e := range i.exts {
+		if e.id == id {
+			return e
+		}
+	}
+	return nil
+}
+
+// extNext serves GET /2020-01-01/extension/event/next: the extension is done with the
+// event it had, and waits for the next. An extension registered for no event waits
+// until the instance ends (it registered for the SIGTERM).
+func (i *instance) extNext(w http.ResponseWriter, r *http.Request) {
+	e := i.extension(r)
+	if e == nil {
+		apiError(w, http.StatusForbidden, "Extension.UnknownExtensionIdentifier", "unknown extension identifier")
+		return
+	}
+	i.extMu.Lock()
+	if inv := e.owes; inv != nil {
+		e.owes = nil
+		inv.extsOwed--
+		if inv.extsOwed == 0 {
+			close(inv.extsDone)
+		}
+	}
+	e.nexted = true
+	i.readyLocked()
+	i.extMu.Unlock()
+	select {
+	case inv := <-e.events:
+		i.extMu.Lock()
+		e.owes = inv
+		i.extMu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"eventType": "INVOKE", "deadlineMs": inv.deadline.UnixMilli(), "requestId": inv.id,
+			"invokedFunctionArn": "arn:aws:lambda:" + i.fn.Region + ":123456789012:function:" + i.fn.Name,
+			"tracing":            map[string]string{"type": "X-Amzn-Trace-Id", "value": "Root=1-" + inv.id[:8] + "-" + inv.id[8:32] + ";Sampled=0"},
+		})
+	case <-r.Context().Done():
+	case <-i.quit:
+	}
+}
+
+// extInitError serves POST /2020-01-01/extension/init/error: init fails.
+func (i *instance) extInitError(w http.ResponseWriter, r *http.Request) {
+	if i.extension(r) == nil {
+		apiError(w, http.StatusForbidden, "Extension.UnknownExtensionIdentifier", "unknown extension identifier")
+		return
+	}
+	i.initErr = &FunctionError{Type: r.Header.Get("Lambda-Extension-Function-Error-Type"), Message: "extension init error"}
+	w.WriteHeader(http.StatusAccepted)
+	go i.stop()
+}
+
+// extExitError serves POST /2020-01-01/extension/exit/error: the extension reports an
+// error before exiting; Lambda logs it, and so does nothing else here.
+func (i *instance) extExitError(w http.ResponseWriter, r *http.Request) {
+	if i.extension(r) == nil {
+		apiError(w, http.StatusForbidden, "Extension.UnknownExtensionIdentifier", "unknown extension identifier")
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func newUUID() string {
+	id := newID()
+	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
 }
 
 func readError(r *http.Request) *FunctionError {

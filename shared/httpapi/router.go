@@ -64,11 +64,10 @@ type Router struct {
 const HandlerReserve = 750 * time.Millisecond
 
 // Capture receives every request's automatically transmitted data with the status
-// it got; public tells whether the route needs no session.
+// it got; public tells whether the route needs no session. It runs once the response
+// is ready and must not hold it up: the request log hands the record to a background
+// write (requestlog.Writer) and returns.
 type Capture func(ctx context.Context, ev events.APIGatewayV2HTTPRequest, status int, public bool) error
-
-// CaptureTimeout bounds the time capturing may add to a request.
-const CaptureTimeout = 300 * time.Millisecond
 
 // WithCapture returns the router with request capture (the request log).
 func (rt *Router) WithCapture(c Capture) *Router {
@@ -131,11 +130,9 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 			resp = problemEvent(problem.New(http.StatusInternalServerError, problem.CodeInternal), req.Lang, req.RequestID())
 		}
 		if rt.capture != nil {
-			cctx, cancel := context.WithTimeout(ctx, CaptureTimeout)
-			if err := rt.capture(cctx, ev, resp.StatusCode, isPublic(rt.routes[ev.RouteKey].Access)); err != nil {
+			if err := rt.capture(ctx, ev, resp.StatusCode, isPublic(rt.routes[ev.RouteKey].Access)); err != nil {
 				rt.log.WarnContext(ctx, "request capture failed", slog.String("requestId", req.RequestID()))
 			}
-			cancel()
 		}
 		rt.log.InfoContext(ctx, "request",
 			slog.String("route", ev.RouteKey),

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,9 +27,9 @@ type AggDB interface {
 	DB
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
-	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // Aggregator turns raw records into daily statistics. Records are counted in
@@ -49,6 +50,14 @@ type Report struct {
 	Deleted      int `json:"deleted"`
 	DaysClosed   int `json:"daysClosed"`
 	SaltsDeleted int `json:"saltsDeleted"`
+	// Late counts records counted after their day had closed (added to its totals).
+	Late int `json:"late"`
+}
+
+func (r *Report) add(o Report) {
+	r.Counted += o.Counted
+	r.Deleted += o.Deleted
+	r.Late += o.Late
 }
 
 func key(pk, sk string) map[string]types.AttributeValue {
@@ -71,9 +80,11 @@ func dayEnd(day string) time.Time {
 // StatusClass names an HTTP status by its class ("2xx").
 func StatusClass(status int) string { return strconv.Itoa(status/100) + "xx" }
 
+func (a *Aggregator) keepsRaw() bool { return a.Mode != ModeAggregate && a.Mode != "" }
+
 // Run aggregates every raw record not yet counted, deletes raw records past the
 // mode's retention, and closes every finished day: its distinct-visitor counts are
-// fixed and its daily salt and visitor hashes deleted.
+// fixed and its daily salt and visitor pseudonyms deleted.
 func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 	var rep Report
 	now := a.Now().UTC()
@@ -82,8 +93,9 @@ func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	// Days to visit: the last three (raw records not counted yet: a run that failed
-	// or was skipped is caught up) and the three whose records end their retention
-	// now (kept modes). DynamoDB's TTL is the backstop for anything older.
+	// or was skipped is caught up, and a record written late is found) and the three
+	// whose records end their retention now (kept modes). DynamoDB's TTL is the
+	// backstop for anything older.
 	var days []string
 	seen := map[string]bool{}
 	for _, base := range []time.Time{now.Add(-keep), now} {
@@ -95,30 +107,18 @@ func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 			}
 		}
 	}
-	sort.Strings(days)
+	// Newest first: the newest day holds nearly every raw record, and counting it
+	// first empties most of the table before the other days are read (moto reads
+	// the whole table for every Query; docs/requestlog.md). Every run visits every
+	// day, so the order does not matter for the deadline.
+	sort.Sort(sort.Reverse(sort.StringSlice(days)))
 	for _, day := range days {
-		// Shards are independent partitions: count them side by side.
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
-		for shard := 0; shard < Shards; shard++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var part Report
-				err := a.shard(ctx, day, shard, now, &part)
-				mu.Lock()
-				defer mu.Unlock()
-				rep.Counted += part.Counted
-				rep.Deleted += part.Deleted
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-			}()
+		st, err := a.state(ctx, day)
+		if err != nil {
+			return rep, err
 		}
-		wg.Wait()
-		if firstErr != nil {
-			return rep, firstErr
+		if err := a.day(ctx, day, st, now, keep, &rep); err != nil {
+			return rep, err
 		}
 		if now.Sub(dayEnd(day)) >= CloseGrace {
 			closed, err := a.closeDay(ctx, day)
@@ -132,60 +132,128 @@ func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 		}
 	}
 	a.Log.InfoContext(ctx, "request log aggregation", slog.Int("counted", rep.Counted), slog.Int("deleted", rep.Deleted),
-		slog.Int("daysClosed", rep.DaysClosed), slog.String("mode", a.Mode))
+		slog.Int("late", rep.Late), slog.Int("daysClosed", rep.DaysClosed), slog.String("mode", a.Mode))
 	return rep, nil
 }
 
-func (a *Aggregator) shard(ctx context.Context, day string, shard int, now time.Time, rep *Report) error {
+// dayRun is what the shards of one day share during a run.
+type dayRun struct {
+	day     string
+	now     time.Time
+	keep    time.Duration
+	closed  bool            // the day's totals are fixed: counts are late
+	counted map[string]bool // records counted by a run that stopped before finishing them
+
+	saltMu sync.Mutex
+	salt   string
+}
+
+// Shards are counted two at a time, each writing up to four batches side by side:
+// moto scans (and sorts) the whole table for every Query, so a shard read after
+// another one's records are deleted costs it less; the parallel writes keep the
+// emulator, or DynamoDB, busy meanwhile.
+const (
+	shardWorkers = 2
+	writeWorkers = 4
+)
+
+// day counts and finishes the raw records of one day, shardWorkers shards at a time.
+func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.Time, keep time.Duration, rep *Report) error {
+	// Records counted by a run that stopped before finishing them.
+	counted := map[string]bool{}
+	for _, id := range st.Open {
+		p, ok, err := a.part(ctx, day, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			for _, k := range p.Keys {
+				counted[k] = true
+			}
+		}
+	}
+	d := &dayRun{day: day, now: now, keep: keep, closed: st.Closed, counted: counted}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	workers := make(chan struct{}, shardWorkers)
+	for shard := 0; shard < Shards; shard++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			workers <- struct{}{}
+			defer func() { <-workers }()
+			var part Report
+			err := a.shard(ctx, d, shard, &part)
+			mu.Lock()
+			defer mu.Unlock()
+			rep.add(part)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	// Every record a stopped run had counted is finished now.
+	for _, id := range st.Open {
+		if err := a.finished(ctx, day, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// batchSize is how many raw records one part counts at most.
+const batchSize = 1000
+
+func (a *Aggregator) shard(ctx context.Context, d *dayRun, shard int, rep *Report) error {
 	var start map[string]types.AttributeValue
 	for {
 		out, err := a.DB.Query(ctx, &dynamodb.QueryInput{
 			TableName: aws.String(a.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
 			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: shardKey(day, shard)}},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: shardKey(d.day, shard)}},
+			// Counting reads the packed record only (see Item).
+			ProjectionExpression:     aws.String("#r"),
+			ExpressionAttributeNames: map[string]string{"#r": "r"},
 		})
 		if err != nil {
 			return fmt.Errorf("read raw records: %w", err)
 		}
-		var fresh []rawItem
-		claimed := map[string][]rawItem{}
+		var fresh, done, gone []stored
+		unreadable := 0
 		for _, it := range out.Items {
-			var r rawItem
-			if err := attributevalue.UnmarshalMap(it, &r); err != nil {
-				return fmt.Errorf("unmarshal raw record: %w", err)
-			}
-			r.item = it
+			s, err := decode(it)
 			switch {
-			case r.Batch != "":
-				claimed[r.Batch] = append(claimed[r.Batch], r)
-			case !r.Processed:
-				fresh = append(fresh, r)
-			case r.TTL <= now.Unix():
-				// Kept raw records (security, server-log modes) end with their retention.
-				if err := a.del(ctx, r); err != nil {
-					return err
-				}
-				rep.Deleted++
+			case err != nil:
+				// Not a record this version wrote: left to the table's TTL.
+				unreadable++
+			case d.counted[s.sk]:
+				done = append(done, s)
+			case !s.processed:
+				fresh = append(fresh, s)
+			case !a.keepsRaw() || !s.raw.At.Add(d.keep).After(d.now):
+				// Kept raw records end with their retention (or at once, once the
+				// mode no longer keeps them).
+				gone = append(gone, s)
 			}
 		}
-		// Records claimed by a run that stopped: counted if their batch's part exists,
-		// otherwise counted now, afresh.
-		for b, recs := range claimed {
-			done, err := a.partExists(ctx, day, b)
-			if err != nil {
-				return err
-			}
-			if done {
-				if err := a.finish(ctx, recs, rep); err != nil {
-					return err
-				}
-				continue
-			}
-			fresh = append(fresh, recs...)
+		if unreadable > 0 {
+			a.Log.WarnContext(ctx, "unreadable raw request records", slog.Int("records", unreadable))
 		}
+		if err := a.finish(ctx, d, shard, done, rep); err != nil {
+			return err
+		}
+		if err := a.deleteRecords(ctx, d.day, shard, gone); err != nil {
+			return err
+		}
+		rep.Deleted += len(gone)
 		for len(fresh) > 0 {
 			n := min(len(fresh), batchSize)
-			if err := a.count(ctx, day, fresh[:n], rep); err != nil {
+			if err := a.count(ctx, d, shard, fresh[:n], rep); err != nil {
 				return err
 			}
 			fresh = fresh[n:]
@@ -193,189 +261,299 @@ func (a *Aggregator) shard(ctx context.Context, day string, shard int, now time.
 		if len(out.LastEvaluatedKey) == 0 {
 			return nil
 		}
-		start = out.LastEvaluatedKey
+		if !a.keepsRaw() && unreadable == 0 {
+			// Everything read is deleted: read the partition from its start again,
+			// which finds records written meanwhile and spares skipping deleted ones.
+			start = nil
+		} else {
+			start = out.LastEvaluatedKey
+		}
 	}
 }
 
-// batchSize is how many raw records one batch counts.
-const batchSize = 100
-
-type rawItem struct {
-	PK string `dynamodbav:"pk"`
-	SK string `dynamodbav:"sk"`
-	Raw
-	Batch string `dynamodbav:"batch,omitempty"`
-	item  map[string]types.AttributeValue
-}
-
-// part is one batch's counts, written once all its records are claimed.
+// part is one batch's counts. Keys lists the raw records it counted until they are
+// deleted (or marked as processed); until then the day's state names the part as
+// open. A run that stops anywhere leaves every part it wrote either finished or
+// open, and the next run finishes the records of open parts instead of counting
+// them, so no record is counted twice or lost. Runs must not overlap (reserved
+// concurrency 1).
 type part struct {
 	Routes   map[string]int64 `dynamodbav:"routes"`
 	Features map[string]int64 `dynamodbav:"features"`
+	// Visitors are the batch's day pseudonyms per viewed public resource.
+	Visitors map[string][]string `dynamodbav:"visitors,omitempty"`
+	Keys     []string            `dynamodbav:"keys,omitempty"`
+	// Late parts were counted after their day closed; their counts are added to the
+	// day's totals once (see foldLate).
+	Late bool `dynamodbav:"late,omitempty"`
 }
 
-// count counts records without transactions (moto copies the whole table for every
-// item of a transaction, which made 100k records take hours): each record is first
-// claimed for a batch, then the batch's counts are written as one part item, then the
-// records are deleted (or marked). A record is counted
-// exactly when the part of its batch exists, so a run stopped at any point is
-// finished by the next without counting twice. Runs must not overlap (the function
-// has a reserved concurrency of 1).
-func (a *Aggregator) count(ctx context.Context, day string, recs []rawItem, rep *Report) error {
-	salt, err := a.salt(ctx, day)
-	if err != nil {
-		return err
+// maxPartBytes keeps a part item well below DynamoDB's 400 KB.
+const maxPartBytes = 300 << 10
+
+func (p *part) size() int {
+	n := 0
+	for _, k := range p.Keys {
+		n += len(k) + 3
 	}
-	// Claim every record for this batch. Plain batched puts suffice: runs never
-	// overlap (reserved concurrency 1) and requests only ever add new records.
-	batch := ids.NewV7(a.Now())
-	mine := make([]rawItem, 0, len(recs))
-	var claims []types.WriteRequest
-	for _, r := range recs {
-		item := make(map[string]types.AttributeValue, len(r.item)+1)
-		for k, v := range r.item {
-			item[k] = v
-		}
-		item["batch"] = &types.AttributeValueMemberS{Value: batch}
-		claims = append(claims, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
-		r.Batch = batch
-		mine = append(mine, r)
+	for r, hs := range p.Visitors {
+		n += len(r) + 3 + len(hs)*35
 	}
-	if err := a.batchWrite(ctx, claims); err != nil {
-		return fmt.Errorf("claim raw records: %w", err)
+	for k := range p.Routes {
+		n += len(k) + 24
 	}
-	if len(mine) == 0 {
-		return nil
+	for k := range p.Features {
+		n += len(k) + 24
 	}
-	p := part{Routes: map[string]int64{}, Features: map[string]int64{}}
-	visits := map[string]bool{}
-	dayStart, _ := time.Parse("2006-01-02", day)
-	ttl := num(dayStart.Add(48 * time.Hour).Unix())
-	for _, r := range mine {
+	return n
+}
+
+// count counts a batch of one shard's records without transactions (moto copies the
+// whole table for every item of a transaction): the part is named open in the day's
+// state, the batch's counts, pseudonyms and record keys are written as one part item,
+// the records are deleted (or marked as processed), and the part is finished.
+func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []stored, rep *Report) error {
+	p := part{Routes: map[string]int64{}, Features: map[string]int64{}, Late: d.closed}
+	visits := map[string]map[string]bool{}
+	for _, s := range recs {
+		r := s.raw
 		p.Routes[r.Route+"#"+StatusClass(r.Status)]++
 		if r.Feature != "" {
 			p.Features[r.Feature]++
 		}
-		if r.Resource != "" && r.Status < 400 {
-			visits["VISIT#"+day+"#"+r.Resource+"\x00"+visitor(salt, r.IP, r.UA)] = true
-			visits["VISITIDX#"+day+"\x00"+r.Resource] = true
+		// A closed day's pseudonyms and salt are gone for good: a late visit is
+		// counted as a request, not as a visitor (no new identifier for a closed day).
+		if r.Resource != "" && r.Status < 400 && !d.closed {
+			salt, err := a.daySalt(ctx, d)
+			if err != nil {
+				return err
+			}
+			if visits[r.Resource] == nil {
+				visits[r.Resource] = map[string]bool{}
+			}
+			visits[r.Resource][visitor(salt, r.IP, r.UA)] = true
+		}
+		p.Keys = append(p.Keys, s.sk)
+	}
+	if len(visits) > 0 {
+		p.Visitors = map[string][]string{}
+		for res, hs := range visits {
+			p.Visitors[res] = sortedKeys(hs)
 		}
 	}
-	var puts []types.WriteRequest
-	for _, k := range sortedKeys(visits) {
-		pk, sk, _ := cut(k)
-		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
-			"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}, "ttl": ttl}}})
+	if p.size() > maxPartBytes && len(recs) > 1 {
+		half := len(recs) / 2
+		if err := a.count(ctx, d, shard, recs[:half], rep); err != nil {
+			return err
+		}
+		return a.count(ctx, d, shard, recs[half:], rep)
 	}
-	if err := a.batchWrite(ctx, puts); err != nil {
-		return fmt.Errorf("store visitor pseudonyms: %w", err)
-	}
+	batch := ids.NewV7(a.Now())
 	item, err := attributevalue.MarshalMap(p)
 	if err != nil {
 		return err
 	}
-	item["pk"], item["sk"] = &types.AttributeValueMemberS{Value: "PART#" + day}, &types.AttributeValueMemberS{Value: batch}
+	item["pk"], item["sk"] = &types.AttributeValueMemberS{Value: "PART#" + d.day}, &types.AttributeValueMemberS{Value: batch}
+	// The day's state names the part before it exists, so a run that stops after
+	// writing it finds it without reading every part of the day.
+	if err := a.noteOpen(ctx, d.day, batch, d.closed); err != nil {
+		return err
+	}
 	if _, err := a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: item}); err != nil {
 		return fmt.Errorf("store counts: %w", err)
 	}
-	rep.Counted += len(mine)
-	return a.finish(ctx, mine, rep)
+	rep.Counted += len(recs)
+	if d.closed {
+		rep.Late += len(recs)
+	}
+	if err := a.finish(ctx, d, shard, recs, rep); err != nil {
+		return err
+	}
+	return a.finished(ctx, d.day, batch)
 }
 
 // finish removes counted raw records, or in the modes that keep them, marks them.
-func (a *Aggregator) finish(ctx context.Context, recs []rawItem, rep *Report) error {
-	var reqs []types.WriteRequest
-	for _, r := range recs {
-		if a.Mode == ModeAggregate || a.Mode == "" {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(r.PK, r.SK)}})
-			continue
+func (a *Aggregator) finish(ctx context.Context, d *dayRun, shard int, recs []stored, rep *Report) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if !a.keepsRaw() {
+		if err := a.deleteRecords(ctx, d.day, shard, recs); err != nil {
+			return err
 		}
-		item := make(map[string]types.AttributeValue, len(r.item)+1)
-		for k, v := range r.item {
-			if k != "batch" {
-				item[k] = v
-			}
+		rep.Deleted += len(recs)
+		return nil
+	}
+	reqs := make([]types.WriteRequest, 0, len(recs))
+	for _, s := range recs {
+		it, err := item(s.raw, shard, d.keep, true)
+		if err != nil {
+			return err
 		}
-		item["processed"] = &types.AttributeValueMemberBOOL{Value: true}
-		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
 	}
 	if err := a.batchWrite(ctx, reqs); err != nil {
-		return fmt.Errorf("finish raw records: %w", err)
-	}
-	if a.Mode == ModeAggregate || a.Mode == "" {
-		rep.Deleted += len(recs)
+		return fmt.Errorf("mark raw records: %w", err)
 	}
 	return nil
 }
 
-// batchWrite writes requests 25 at a time, retrying unprocessed ones.
-func (a *Aggregator) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
-	for len(reqs) > 0 {
-		n := min(len(reqs), 25)
-		pending := map[string][]types.WriteRequest{a.Table: reqs[:n]}
-		for tries := 0; len(pending) > 0; tries++ {
-			if tries > 8 {
-				return errors.New("batch write: items left unprocessed")
-			}
-			out, err := a.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return err
-			}
-			pending = out.UnprocessedItems
-			if len(pending) > 0 {
-				time.Sleep(time.Duration(tries+1) * 20 * time.Millisecond)
-			}
+func (a *Aggregator) deleteRecords(ctx context.Context, day string, shard int, recs []stored) error {
+	reqs := make([]types.WriteRequest, 0, len(recs))
+	for _, s := range recs {
+		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(shardKey(day, shard), s.sk)}})
+	}
+	if err := a.batchWrite(ctx, reqs); err != nil {
+		return fmt.Errorf("delete raw records: %w", err)
+	}
+	return nil
+}
+
+// dayState is the aggregator's own record of a day (STATE#<day>): the parts whose
+// records may not be finished yet, the late parts not yet added to the closed day's
+// totals, and whether the closed day has been cleaned up. It spares reading every
+// part of every visited day on every run.
+type dayState struct {
+	Open []string `dynamodbav:"open,stringset,omitempty"`
+	Late []string `dynamodbav:"late,stringset,omitempty"`
+	Done bool     `dynamodbav:"done,omitempty"`
+	// Closed: the day's totals are fixed (AGG#<day> CLOSED exists).
+	Closed bool `dynamodbav:"-"`
+}
+
+func stateKey(day string) map[string]types.AttributeValue { return key("STATE#"+day, "STATE") }
+
+func (a *Aggregator) state(ctx context.Context, day string) (dayState, error) {
+	var st dayState
+	out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: stateKey(day), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return st, fmt.Errorf("get day state: %w", err)
+	}
+	if out.Item != nil {
+		if err := attributevalue.UnmarshalMap(out.Item, &st); err != nil {
+			return st, err
 		}
-		reqs = reqs[n:]
+	}
+	if st.Done {
+		st.Closed = true
+		return st, nil
+	}
+	st.Closed, err = a.isClosed(ctx, day)
+	return st, err
+}
+
+// noteOpen adds a part to the day's open parts (and late parts) before it is written.
+func (a *Aggregator) noteOpen(ctx context.Context, day, batch string, late bool) error {
+	expr := "ADD #o :id"
+	names := map[string]string{"#o": "open"}
+	if late {
+		expr += ", #l :id"
+		names["#l"] = "late"
+	}
+	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String(expr),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberSS{Value: []string{batch}}},
+	})
+	if err != nil {
+		return fmt.Errorf("note counts: %w", err)
 	}
 	return nil
 }
 
-func (a *Aggregator) del(ctx context.Context, r rawItem) error {
-	if _, err := a.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(a.Table), Key: key(r.PK, r.SK)}); err != nil {
-		return fmt.Errorf("delete raw record: %w", err)
+// finished removes a part's record keys once its records are finished, then the part
+// from the day's open parts.
+func (a *Aggregator) finished(ctx context.Context, day, batch string) error {
+	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(a.Table), Key: key("PART#"+day, batch),
+		UpdateExpression: aws.String("REMOVE #k"), ConditionExpression: aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#k": "keys"},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("finish counts: %w", err)
+	}
+	return a.dropFromState(ctx, day, "open", batch)
+}
+
+func (a *Aggregator) dropFromState(ctx context.Context, day, set string, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String("DELETE #s :ids"),
+		ExpressionAttributeNames:  map[string]string{"#s": set},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":ids": &types.AttributeValueMemberSS{Value: ids}},
+	})
+	if err != nil {
+		return fmt.Errorf("update day state: %w", err)
 	}
 	return nil
 }
 
-func (a *Aggregator) partExists(ctx context.Context, day, batch string) (bool, error) {
+// part reads one part.
+func (a *Aggregator) part(ctx context.Context, day, batch string) (partItem, bool, error) {
+	var p partItem
 	out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("PART#"+day, batch), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return false, fmt.Errorf("get counts: %w", err)
+		return p, false, fmt.Errorf("get counts: %w", err)
 	}
-	return out.Item != nil, nil
+	if out.Item == nil {
+		return p, false, nil
+	}
+	err = attributevalue.UnmarshalMap(out.Item, &p)
+	return p, err == nil, err
 }
 
-// parts sums a day's part items.
-func (a *Aggregator) parts(ctx context.Context, day string) (part, []string, error) {
-	sum := part{Routes: map[string]int64{}, Features: map[string]int64{}}
-	var items []struct {
-		SK string `dynamodbav:"sk"`
-		part
+// batchWrite writes requests 25 a call, writeWorkers calls at a time, retrying
+// unprocessed ones; it returns the first error.
+func (a *Aggregator) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
+	chunks := make(chan []types.WriteRequest, len(reqs)/25+1)
+	for len(reqs) > 0 {
+		n := min(len(reqs), 25)
+		chunks <- reqs[:n]
+		reqs = reqs[n:]
 	}
-	if err := a.query(ctx, "PART#"+day, &items); err != nil {
-		return sum, nil, err
+	close(chunks)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for range min(writeWorkers, len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				if err := a.write25(ctx, c); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
 	}
-	var sks []string
-	for _, it := range items {
-		for k, v := range it.Routes {
-			sum.Routes[k] += v
-		}
-		for k, v := range it.Features {
-			sum.Features[k] += v
-		}
-		sks = append(sks, it.SK)
-	}
-	return sum, sks, nil
+	wg.Wait()
+	return first
 }
 
-func cut(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return s[:i], s[i+1:], true
+func (a *Aggregator) write25(ctx context.Context, reqs []types.WriteRequest) error {
+	pending := map[string][]types.WriteRequest{a.Table: reqs}
+	for tries := 0; len(pending) > 0; tries++ {
+		if tries > 8 {
+			return errors.New("batch write: items left unprocessed")
+		}
+		out, err := a.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
+		if err != nil {
+			return err
+		}
+		pending = out.UnprocessedItems
+		if len(pending) > 0 {
+			time.Sleep(time.Duration(tries+1) * 20 * time.Millisecond)
 		}
 	}
-	return s, "", false
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -393,6 +571,21 @@ func visitor(salt, ip, ua string) string {
 	m := hmac.New(sha256.New, []byte(salt))
 	m.Write([]byte(ip + "|" + ua))
 	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// daySalt returns the day's salt, read or created once per run.
+func (a *Aggregator) daySalt(ctx context.Context, d *dayRun) (string, error) {
+	d.saltMu.Lock()
+	defer d.saltMu.Unlock()
+	if d.salt != "" {
+		return d.salt, nil
+	}
+	s, err := a.salt(ctx, d.day)
+	if err != nil {
+		return "", err
+	}
+	d.salt = s
+	return s, nil
 }
 
 // salt returns the day's salt, creating it once (conditional put).
@@ -423,121 +616,183 @@ func (a *Aggregator) salt(ctx context.Context, day string) (string, error) {
 	return get()
 }
 
-// closeDay fixes a finished day's totals and distinct-visitor counts, then deletes
-// its batch counts, visitor pseudonyms and salt, so no identifier outlives the day.
-// Totals are written before the day's closed marker and only deletions follow it, so
-// a close cut off at any point is finished by the next run with the same totals. It
-// reports whether there was anything to close.
-func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
-	resources, err := a.list(ctx, "VISITIDX#"+day)
-	if err != nil {
-		return false, err
-	}
-	sum, partKeys, err := a.parts(ctx, day)
-	if err != nil {
-		return false, err
-	}
-	saltOut, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("SALT#"+day, "SALT"), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return false, fmt.Errorf("get salt: %w", err)
-	}
-	if len(resources) == 0 && len(partKeys) == 0 && saltOut.Item == nil {
-		return false, nil
-	}
-	closed, err := a.isClosed(ctx, day)
-	if err != nil {
-		return false, err
-	}
-	visitors := map[string][]string{}
-	for _, res := range resources {
-		if visitors[res], err = a.list(ctx, "VISIT#"+day+"#"+res); err != nil {
-			return false, err
+// dayParts are a day's part items.
+type partItem struct {
+	SK string `dynamodbav:"sk"`
+	part
+}
+
+func (a *Aggregator) dayParts(ctx context.Context, day string) ([]partItem, error) {
+	var items []partItem
+	err := a.queryInto(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "PART#" + day}},
+	}, &items)
+	return items, err
+}
+
+// sum adds up parts: counts per route and feature, and distinct pseudonyms per
+// resource.
+func sum(parts []partItem) (routes, features map[string]int64, visitors map[string]map[string]bool) {
+	routes, features, visitors = map[string]int64{}, map[string]int64{}, map[string]map[string]bool{}
+	for _, p := range parts {
+		for k, v := range p.Routes {
+			routes[k] += v
+		}
+		for k, v := range p.Features {
+			features[k] += v
+		}
+		for res, hs := range p.Visitors {
+			if visitors[res] == nil {
+				visitors[res] = map[string]bool{}
+			}
+			for _, h := range hs {
+				visitors[res][h] = true
+			}
 		}
 	}
-	if !closed {
-		put := func(sk string, n int64) error {
+	return routes, features, visitors
+}
+
+// closeDay fixes a finished day's totals and distinct-visitor counts, then deletes
+// its parts (with the pseudonyms they hold) and its salt, so no identifier outlives
+// the day. Totals are written before the day's closed marker and only deletions
+// follow it, so a close cut off at any point is finished by the next run with the
+// same totals: parts that survive the marker were in the totals and are only
+// deleted. Parts counted after the marker are late: their counts are added once
+// (foldLate). It reports whether a day with counts was closed.
+func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
+	st, err := a.state(ctx, day)
+	if err != nil {
+		return false, err
+	}
+	if st.Done {
+		// Closed and cleaned up: only late parts, if any, are added.
+		var folded []string
+		for _, id := range st.Late {
+			p, ok, err := a.part(ctx, day, id)
+			if err != nil {
+				return false, err
+			}
+			if ok && len(p.Keys) > 0 {
+				continue // its records are not finished yet
+			}
+			if ok {
+				if err := a.foldLate(ctx, day, p); err != nil {
+					return false, err
+				}
+				if _, err := a.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(a.Table), Key: key("PART#"+day, id)}); err != nil {
+					return false, fmt.Errorf("delete late counts: %w", err)
+				}
+			}
+			folded = append(folded, id)
+		}
+		return false, a.dropFromState(ctx, day, "late", folded...)
+	}
+	parts, err := a.dayParts(ctx, day)
+	if err != nil {
+		return false, err
+	}
+	fresh := !st.Closed
+	if fresh && len(parts) == 0 {
+		// A day without counts stays open (records of a run that was skipped may
+		// still be written for it); only a salt created for it goes.
+		saltOut, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("SALT#"+day, "SALT"), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return false, fmt.Errorf("get salt: %w", err)
+		}
+		if saltOut.Item == nil {
+			return false, nil
+		}
+	}
+	if fresh {
+		routes, features, visitors := sum(parts)
+		var puts []types.WriteRequest
+		put := func(sk string, n int64) {
 			item := key("AGG#"+day, sk)
 			item["count"] = num(n)
-			if _, err := a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: item}); err != nil {
-				return fmt.Errorf("store totals: %w", err)
-			}
-			return nil
+			puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
-		for k, v := range sum.Routes {
-			if err := put("ROUTE#"+k, v); err != nil {
-				return false, err
-			}
+		for k, v := range routes {
+			put("ROUTE#"+k, v)
 		}
-		for k, v := range sum.Features {
-			if err := put("FEATURE#"+k, v); err != nil {
-				return false, err
-			}
+		for k, v := range features {
+			put("FEATURE#"+k, v)
 		}
-		for res, hashes := range visitors {
-			if err := put("VISITORS#"+res, int64(len(hashes))); err != nil {
-				return false, err
-			}
+		for res, hs := range visitors {
+			put("VISITORS#"+res, int64(len(hs)))
+		}
+		if err := a.batchWrite(ctx, puts); err != nil {
+			return false, fmt.Errorf("store totals: %w", err)
 		}
 		if _, err := a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: key("AGG#"+day, "CLOSED")}); err != nil {
 			return false, fmt.Errorf("mark day closed: %w", err)
 		}
 	}
-	deletes := [][2]string{{"SALT#" + day, "SALT"}}
-	if closed {
-		// Counts that arrived after the day was closed (a capture later than the
-		// grace): each is added to the totals and removed in one transaction.
-		if err := a.foldLate(ctx, day, partKeys); err != nil {
-			return false, err
-		}
-	} else {
-		for _, sk := range partKeys {
-			deletes = append(deletes, [2]string{"PART#" + day, sk})
-		}
-	}
-	for res, hashes := range visitors {
-		for _, h := range hashes {
-			deletes = append(deletes, [2]string{"VISIT#" + day + "#" + res, h})
-		}
-		deletes = append(deletes, [2]string{"VISITIDX#" + day, res})
-	}
-	for _, d := range deletes {
-		if _, err := a.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(a.Table), Key: key(d[0], d[1])}); err != nil {
-			return false, fmt.Errorf("delete %s: %w", d[0], err)
-		}
-	}
-	return true, nil
-}
-
-func (a *Aggregator) foldLate(ctx context.Context, day string, partKeys []string) error {
-	for _, sk := range partKeys {
-		out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("PART#"+day, sk), ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			return fmt.Errorf("get late counts: %w", err)
-		}
-		var p part
-		if out.Item == nil {
+	deletes := []types.WriteRequest{{DeleteRequest: &types.DeleteRequest{Key: key("SALT#"+day, "SALT")}}}
+	var folded []string
+	complete := true
+	for _, p := range parts {
+		if len(p.Keys) > 0 {
+			// Still listing records: the next run finishes them first.
+			complete = false
 			continue
 		}
-		if err := attributevalue.UnmarshalMap(out.Item, &p); err != nil {
+		if p.Late && !fresh {
+			if err := a.foldLate(ctx, day, p); err != nil {
+				return false, err
+			}
+			folded = append(folded, p.SK)
+		}
+		deletes = append(deletes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key("PART#"+day, p.SK)}})
+	}
+	if err := a.batchWrite(ctx, deletes); err != nil {
+		return false, fmt.Errorf("delete day's parts and salt: %w", err)
+	}
+	if err := a.dropFromState(ctx, day, "late", folded...); err != nil {
+		return false, err
+	}
+	if complete {
+		if _, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String("SET #d = :t"),
+			ExpressionAttributeNames:  map[string]string{"#d": "done"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
+		}); err != nil {
+			return false, fmt.Errorf("update day state: %w", err)
+		}
+	}
+	return fresh && len(parts) > 0, nil
+}
+
+// foldLate adds a late part's counts to the closed day's totals exactly once without
+// a transaction: each total remembers the late parts added to it, and an addition
+// whose part it already holds is refused. A fold cut off half way is completed by the
+// next run; the part is deleted only after.
+func (a *Aggregator) foldLate(ctx context.Context, day string, p partItem) error {
+	add := func(sk string, n int64) error {
+		_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(a.Table), Key: key("AGG#"+day, sk),
+			UpdateExpression:         aws.String("ADD #c :n, #f :part"),
+			ConditionExpression:      aws.String("attribute_not_exists(#f) OR NOT contains(#f, :id)"),
+			ExpressionAttributeNames: map[string]string{"#c": "count", "#f": "folded"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":n": num(n), ":part": &types.AttributeValueMemberSS{Value: []string{p.SK}}, ":id": &types.AttributeValueMemberS{Value: p.SK},
+			},
+		})
+		var ccf *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &ccf) {
+			return fmt.Errorf("add late counts: %w", err)
+		}
+		return nil
+	}
+	for _, k := range sortedKeys(p.Routes) {
+		if err := add("ROUTE#"+k, p.Routes[k]); err != nil {
 			return err
 		}
-		items := []types.TransactWriteItem{{Delete: &types.Delete{TableName: aws.String(a.Table), Key: key("PART#"+day, sk), ConditionExpression: aws.String("attribute_exists(pk)")}}}
-		add := func(k string, n int64) {
-			items = append(items, types.TransactWriteItem{Update: &types.Update{
-				TableName: aws.String(a.Table), Key: key("AGG#"+day, k), UpdateExpression: aws.String("ADD #c :n"),
-				ExpressionAttributeNames: map[string]string{"#c": "count"}, ExpressionAttributeValues: map[string]types.AttributeValue{":n": num(n)},
-			}})
-		}
-		for k, v := range p.Routes {
-			add("ROUTE#"+k, v)
-		}
-		for k, v := range p.Features {
-			add("FEATURE#"+k, v)
-		}
-		_, err = a.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		var tce *types.TransactionCanceledException
-		if err != nil && !errors.As(err, &tce) {
-			return fmt.Errorf("fold late counts: %w", err)
+	}
+	for _, k := range sortedKeys(p.Features) {
+		if err := add("FEATURE#"+k, p.Features[k]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -551,28 +806,33 @@ func (a *Aggregator) isClosed(ctx context.Context, day string) (bool, error) {
 	return out.Item != nil, nil
 }
 
-// list returns the sort keys of a partition.
-func (a *Aggregator) list(ctx context.Context, pk string) ([]string, error) {
-	var out []string
-	var start map[string]types.AttributeValue
+// queryInto reads every page of a query on the table into out.
+func (a *Aggregator) queryInto(ctx context.Context, in *dynamodb.QueryInput, out any) error {
+	all, err := a.queryItems(ctx, in)
+	if err != nil {
+		return err
+	}
+	return attributevalue.UnmarshalListOfMaps(all, out)
+}
+
+// queryItems reads every page of a query on the table.
+func (a *Aggregator) queryItems(ctx context.Context, in *dynamodb.QueryInput) ([]map[string]types.AttributeValue, error) {
+	var all []map[string]types.AttributeValue
+	in.TableName, in.ConsistentRead = aws.String(a.Table), aws.Bool(true)
 	for {
-		res, err := a.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(a.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-			ProjectionExpression:      aws.String("sk"),
-		})
+		res, err := a.DB.Query(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", pk, err)
-		}
-		for _, it := range res.Items {
-			if s, ok := it["sk"].(*types.AttributeValueMemberS); ok {
-				out = append(out, s.Value)
+			pk, _ := in.ExpressionAttributeValues[":pk"].(*types.AttributeValueMemberS)
+			name := ""
+			if pk != nil {
+				name, _, _ = strings.Cut(pk.Value, "#")
 			}
+			return nil, fmt.Errorf("query %s: %w", name, err)
 		}
+		all = append(all, res.Items...)
 		if len(res.LastEvaluatedKey) == 0 {
-			return out, nil
+			return all, nil
 		}
-		start = res.LastEvaluatedKey
+		in.ExclusiveStartKey = res.LastEvaluatedKey
 	}
 }

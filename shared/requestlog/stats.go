@@ -2,13 +2,11 @@ package requestlog
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -70,27 +68,20 @@ func (a *Aggregator) Stats(ctx context.Context, from, to time.Time) ([]DayStats,
 				}
 			}
 		} else {
-			// An open day: its batch counts and the day's pseudonyms, counted now.
-			sum, _, err := a.parts(ctx, day)
+			// An open day: its batch counts and distinct pseudonyms, summed now.
+			parts, err := a.dayParts(ctx, day)
 			if err != nil {
 				return nil, err
 			}
-			for k, v := range sum.Routes {
+			routes, features, visitors := sum(parts)
+			for k, v := range routes {
 				ds.Routes = append(ds.Routes, routeCount(k, v))
 			}
-			for k, v := range sum.Features {
+			for k, v := range features {
 				ds.Features = append(ds.Features, NamedCount{Name: k, Count: v})
 			}
-			resources, err := a.list(ctx, "VISITIDX#"+day)
-			if err != nil {
-				return nil, err
-			}
-			for _, res := range resources {
-				hashes, err := a.list(ctx, "VISIT#"+day+"#"+res)
-				if err != nil {
-					return nil, err
-				}
-				ds.Visitors = append(ds.Visitors, NamedCount{Name: res, Count: int64(len(hashes))})
+			for res, hs := range visitors {
+				ds.Visitors = append(ds.Visitors, NamedCount{Name: res, Count: int64(len(hs))})
 			}
 		}
 		sort.Slice(ds.Routes, func(i, j int) bool {
@@ -112,33 +103,28 @@ func routeCount(k string, n int64) RouteCount {
 func (a *Aggregator) RawRecords(ctx context.Context, day string) ([]Raw, error) {
 	out := []Raw{}
 	for shard := 0; shard < Shards; shard++ {
-		var items []Raw
-		if err := a.query(ctx, shardKey(day, shard), &items); err != nil {
+		items, err := a.queryItems(ctx, &dynamodb.QueryInput{
+			KeyConditionExpression:    aws.String("pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: shardKey(day, shard)}},
+		})
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, items...)
+		for _, it := range items {
+			s, err := decode(it)
+			if err != nil {
+				continue
+			}
+			out = append(out, s.raw)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, nil
 }
 
 func (a *Aggregator) query(ctx context.Context, pk string, out any) error {
-	var all []map[string]types.AttributeValue
-	var start map[string]types.AttributeValue
-	for {
-		res, err := a.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(a.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		})
-		if err != nil {
-			return fmt.Errorf("query %s: %w", pk, err)
-		}
-		all = append(all, res.Items...)
-		if len(res.LastEvaluatedKey) == 0 {
-			break
-		}
-		start = res.LastEvaluatedKey
-	}
-	return attributevalue.UnmarshalListOfMaps(all, out)
+	return a.queryInto(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+	}, out)
 }

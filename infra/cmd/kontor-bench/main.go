@@ -1,6 +1,9 @@
-// Command kontor-bench prints, per function of template.yaml, the arm64 binary size
-// and the median cold-start init duration next to a hello-world Lambda measured in
-// the same run (make bench).
+// Command kontor-bench measures what `make bench` reports: per function of
+// template.yaml, the arm64 binary size and the median cold-start init duration next to
+// a hello-world Lambda; then, on a local stack on free loopback ports, the hourly
+// request-log aggregation against the emulator's BatchWriteItem rate, the capture's
+// cost, a bounded load run through the API gateway, and the emulator's bare GetItem
+// latency, all in the same run.
 package main
 
 import (
@@ -8,8 +11,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
+	"time"
 
 	"kontor/infra/bench"
 	"kontor/infra/local"
@@ -17,59 +22,131 @@ import (
 
 func main() {
 	n := flag.Int("n", 15, "cold starts per function")
-	records := flag.Int("records", 100000, "raw request records for the aggregation benchmark (0: skip)")
-	reqs := flag.Int("requests", 300, "requests with and without capture")
+	records := flag.Int("records", 20000, "raw request records for the aggregation benchmark (0: skip the stack benchmarks)")
+	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
+	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
+	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
+	captureFor := flag.Duration("capture-load", 10*time.Second, "duration of each capture variant's concurrent run")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
 	wd, err := os.Getwd()
 	if err != nil {
 		fail(err)
 	}
-	res, err := bench.Run(context.Background(), wd, *n)
+	began := time.Now()
+	cold, err := bench.Run(context.Background(), wd, *n)
 	if err != nil {
 		fail(err)
+	}
+	var st *stackFigures
+	if *records > 0 {
+		st, err = stackBench(wd, *records, *reqs, *clients, *loadFor, *captureFor)
+		if err != nil {
+			fail(err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
+		_ = enc.Encode(map[string]any{"coldStarts": cold, "stack": st})
 		return
 	}
-	fmt.Printf("Cold starts: %d per function, interleaved; init = process start → first /next (host build with the deploy flags); size = linux/arm64 deploy build.\n\n", *n)
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	printColdStarts(os.Stdout, cold, *n)
+	if st != nil {
+		st.print(os.Stdout)
+	}
+	fmt.Printf("\nmake bench took %s.\n", time.Since(began).Round(time.Second))
+}
+
+func printColdStarts(out io.Writer, res []bench.Result, n int) {
+	fmt.Fprintf(out, "Cold starts: %d per function, interleaved; init = process start → the runtime and every extension ask for their first event (host build with the deploy flags); size = linux/arm64 deploy build.\n\n", n)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "function\tbinary MB\tinit median ms\tinit p90 ms\tratio\ttargets\t")
 	for _, r := range res {
 		ok := "ok"
 		if !r.OK {
 			ok = "OVER"
 		}
-		fmt.Fprintf(w, "%s\t%.2f\t%.2f\t%.2f\t%.2f×\t%s\t\n", r.Function, r.BinaryMB,
-			float64(r.InitMedian.Microseconds())/1000, float64(r.InitP90.Microseconds())/1000, r.Ratio, ok)
+		fmt.Fprintf(w, "%s\t%.2f\t%.2f\t%.2f\t%.2f×\t%s\t\n", r.Function, r.BinaryMB, bench.Ms(r.InitMedian), bench.Ms(r.InitP90), r.Ratio, ok)
 	}
 	_ = w.Flush()
-	fmt.Printf("\nTargets: init ≤ %.1f× the baseline, binary ≤ %.0f MB.\n", bench.MaxInitRatio, bench.MaxBinaryMB)
-	if *records > 0 {
-		requestLog(wd, *records, *reqs)
-	}
+	fmt.Fprintf(out, "\nTargets: init ≤ %.1f× the baseline, binary ≤ %.0f MB.\n", bench.MaxInitRatio, bench.MaxBinaryMB)
 }
 
-func requestLog(root string, records, reqs int) {
+type stackFigures struct {
+	Aggregation bench.AggregationResult `json:"aggregation"`
+	Capture     []bench.CaptureResult   `json:"capture"`
+	Load        []bench.LoadResult      `json:"load"`
+	GetItem     bench.GetItemResult     `json:"getItem"`
+	reqs        int
+	loadFor     time.Duration
+	captureFor  time.Duration
+}
+
+func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration) (*stackFigures, error) {
 	ctx := context.Background()
-	fmt.Printf("\nRequest log (moto server on this machine): seeding %d raw records…\n", records)
 	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0"})
 	if err != nil {
-		fail(err)
+		return nil, err
 	}
 	defer s.Close()
-	r, err := bench.RunRequestLog(ctx, s, records, reqs)
-	if err != nil {
-		fail(err)
+	f := &stackFigures{reqs: reqs, loadFor: loadFor, captureFor: captureFor}
+	// The aggregation first, on a table that holds nothing else yet.
+	if f.Aggregation, err = bench.RunAggregation(ctx, s, records); err != nil {
+		return nil, fmt.Errorf("aggregation: %w", err)
 	}
-	fmt.Printf("  emulator BatchWriteItem (25/call, 4 writers)   %10.0f items/s\n", r.BatchWritePerSec)
-	fmt.Printf("  aggregation (counted and deleted)              %10.0f records/s   (%.2f× BatchWriteItem)\n", r.AggregatePerSec, r.Ratio)
-	fmt.Printf("  request without capture (median of %d)        %10.3f ms\n", r.Requests, float64(r.CaptureOff.Microseconds())/1000)
-	fmt.Printf("  request with capture (median of %d)           %10.3f ms   (+%.3f ms: one PutItem)\n", r.Requests, float64(r.CaptureOn.Microseconds())/1000,
-		float64((r.CaptureOn-r.CaptureOff).Microseconds())/1000)
+	if f.Capture, err = bench.RunCapture(ctx, s, reqs, clients, captureFor); err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	if f.Load, err = bench.RunLoad(ctx, s, clients, loadFor); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if f.GetItem, err = bench.RunGetItem(ctx, s, 2000, clients, 5*time.Second); err != nil {
+		return nil, fmt.Errorf("GetItem: %w", err)
+	}
+	return f, nil
+}
+
+func (f *stackFigures) print(out io.Writer) {
+	a := f.Aggregation
+	fmt.Fprintf(out, "\nRequest-log aggregation (moto server on this machine, %d raw records of today):\n", a.Records)
+	fmt.Fprintf(out, "  emulator BatchWriteItem (25/call, 4 writers)  %8.0f items/s\n", a.BatchWritePerSec)
+	fmt.Fprintf(out, "  hourly aggregation (counted and deleted)      %8.0f records/s   %.2f× BatchWriteItem\n", a.AggregatePerSec, a.Ratio)
+	if a.SeedCPUPerRecord > 0 && a.AggregateCPUPerRecord > 0 {
+		fmt.Fprintf(out, "  emulator CPU per record: seeding %.3f ms, aggregating %.3f ms   %.2f× (not moved by other load on the machine)\n",
+			bench.Ms(a.SeedCPUPerRecord), bench.Ms(a.AggregateCPUPerRecord), float64(a.SeedCPUPerRecord)/float64(a.AggregateCPUPerRecord))
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  aggregator call\tcalls\titems\ttime s (summed)\t")
+	for _, c := range a.Calls {
+		fmt.Fprintf(w, "  %s\t%d\t%d\t%.1f\t\n", c.Op, c.Calls, c.Items, c.Time.Seconds())
+	}
+	_ = w.Flush()
+
+	fmt.Fprintf(out, "\nCapture cost: %s's real binary through the local Lambda runtime (pool of 4), GET /v1/privacy/processing (touches no table):\n", bench.CaptureFunction)
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "  capture\tp50 ms\tp95 ms\tp99 ms\tp50 vs off\t20 clients: p50 ms\tp95 ms\treq/s\terrors\t\n")
+	off := f.Capture[0]
+	for _, c := range f.Capture {
+		fmt.Fprintf(w, "  %s\t%.3f\t%.3f\t%.3f\t%+.3f ms\t%.2f\t%.2f\t%.0f\t%d\t\n", c.Variant.Name, bench.Ms(c.Sequential.P50), bench.Ms(c.Sequential.P95), bench.Ms(c.Sequential.P99),
+			bench.Ms(c.Sequential.P50-off.Sequential.P50), bench.Ms(c.Concurrent.P50), bench.Ms(c.Concurrent.P95), c.Concurrent.PerSec, c.Concurrent.Errors)
+	}
+	_ = w.Flush()
+	fmt.Fprintf(out, "  (one at a time: %d requests per variant, interleaved; concurrent: %s per variant)\n", f.reqs, f.captureFor)
+
+	fmt.Fprintf(out, "\nLoad run through the local API gateway (127.0.0.1, closed loop, %s per route):\n", f.loadFor)
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  route\tclients\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\t")
+	for _, l := range f.Load {
+		fmt.Fprintf(w, "  %s\t%d\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t\n", l.Route, l.Clients, l.Latency.Requests, l.Latency.Errors, l.Latency.PerSec,
+			bench.Ms(l.Latency.P50), bench.Ms(l.Latency.P95), bench.Ms(l.Latency.P99))
+	}
+	g := f.GetItem
+	fmt.Fprintf(w, "  emulator GetItem, SDK loop\t1\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t\n", g.Sequential.Requests, g.Sequential.Errors, g.Sequential.PerSec,
+		bench.Ms(g.Sequential.P50), bench.Ms(g.Sequential.P95), bench.Ms(g.Sequential.P99))
+	fmt.Fprintf(w, "  emulator GetItem, SDK loops\t%d\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t\n", f.Load[0].Clients, g.Concurrent.Requests, g.Concurrent.Errors, g.Concurrent.PerSec,
+		bench.Ms(g.Concurrent.P50), bench.Ms(g.Concurrent.P95), bench.Ms(g.Concurrent.P99))
+	_ = w.Flush()
 }
 
 func fail(err error) {
