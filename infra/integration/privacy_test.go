@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitydb"
@@ -244,7 +245,7 @@ func TestInterruptedErasureResumesToCompletion(t *testing.T) {
 	want(t, c.do(http.MethodPut, "/v1/me/consents/portal-processing", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
 	svc := sweepService(t, time.Now().UTC().Add(-10*time.Minute))
 	svc.Modules = append([]privacy.Module{svc.Modules[0], failingModule{svc.Modules[1]}}, svc.Modules[2:]...)
-	if _, err := svc.Erase(context.Background(), httpapi.Principal{AccountID: p.ID}, "deactivation"); err == nil {
+	if _, err := svc.Erase(context.Background(), access.Principal{AccountID: p.ID}, "deactivation"); err == nil {
 		t.Fatal("the cut-off erasure reported success")
 	}
 	j, _ := privacyStore().Job(context.Background(), p.ID)

@@ -83,6 +83,8 @@ type Runtime struct {
 	live     map[*instance]bool
 	initDurs []time.Duration
 	closed   bool
+	// retireBefore: an instance started before it is retired instead of reused.
+	retireBefore time.Time
 }
 
 // New returns a runtime for fn; instances start on the first invocation.
@@ -177,6 +179,13 @@ func (r *Runtime) release(inst *instance) {
 		return
 	default:
 	}
+	r.mu.Lock()
+	retire := inst.started.Before(r.retireBefore)
+	r.mu.Unlock()
+	if retire {
+		r.retire(inst)
+		return
+	}
 	r.idle <- inst
 }
 
@@ -230,9 +239,13 @@ func (r *Runtime) start() (*instance, error) {
 	return inst, nil
 }
 
-// Recycle shuts the idle instances down, so the next invocation starts a new one (a
-// cold start), as Lambda does when it retires instances.
+// Recycle shuts every instance down as it becomes idle (the idle ones at once), so
+// the next invocation starts a new one (a cold start), as Lambda does when it
+// retires instances.
 func (r *Runtime) Recycle() {
+	r.mu.Lock()
+	r.retireBefore = time.Now()
+	r.mu.Unlock()
 	for {
 		select {
 		case inst := <-r.idle:

@@ -3,8 +3,9 @@ package httpapi
 import (
 	"crypto/subtle"
 	"fmt"
-	"slices"
 	"strings"
+
+	"kontor/shared/access"
 )
 
 // Keys of the authorizer context. The authorizer writes them; functions read them
@@ -18,38 +19,12 @@ const (
 	CtxMustChangePassword = "mustChangePassword"
 )
 
-// Roles known to Kontor.
-const (
-	RoleMember = "member"
-	RoleAdmin  = "admin"
-	// RoleStaff handles customers' requests (contact requests, later claims).
-	RoleStaff = "staff"
-)
-
-// Principal is the signed-in person behind a request, as the authorizer resolved it.
-type Principal struct {
-	AccountID          string
-	Roles              []string
-	SessionID          string // digest of the session token, never the token
-	CSRFDigest         string // digest of the CSRF token bound to the session
-	MustChangePassword bool
-	// Unavailable tells that the session could not be looked up (the store is down):
-	// such a caller is neither signed in nor anonymous, and is answered 503.
-	Unavailable bool
-}
-
 // ctxUnavailable is the authenticated value of a principal whose session could not
 // be looked up.
 const ctxUnavailable = "unavailable"
 
-// Authenticated reports whether a session was found.
-func (p Principal) Authenticated() bool { return p.AccountID != "" && p.SessionID != "" }
-
-// HasRole reports whether the principal holds role.
-func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, role) }
-
-// Context returns the authorizer context that describes p.
-func (p Principal) Context() map[string]any {
+// AuthorizerContext returns the authorizer context that describes p.
+func AuthorizerContext(p access.Principal) map[string]any {
 	if p.Unavailable {
 		return map[string]any{CtxAuthenticated: ctxUnavailable}
 	}
@@ -68,16 +43,16 @@ func (p Principal) Context() map[string]any {
 
 // PrincipalFrom reads the authorizer context of a request. Anything malformed yields
 // the zero Principal, which no route accepts as signed in.
-func PrincipalFrom(ctx map[string]any) Principal {
+func PrincipalFrom(ctx map[string]any) access.Principal {
 	str := func(k string) string {
 		s, _ := ctx[k].(string)
 		return s
 	}
 	if str(CtxAuthenticated) == ctxUnavailable {
-		return Principal{Unavailable: true}
+		return access.Principal{Unavailable: true}
 	}
 	if str(CtxAuthenticated) != "true" || str(CtxAccountID) == "" || str(CtxSessionID) == "" {
-		return Principal{}
+		return access.Principal{}
 	}
 	var roles []string
 	for _, r := range strings.Split(str(CtxRoles), ",") {
@@ -85,7 +60,7 @@ func PrincipalFrom(ctx map[string]any) Principal {
 			roles = append(roles, r)
 		}
 	}
-	return Principal{
+	return access.Principal{
 		AccountID:          str(CtxAccountID),
 		Roles:              roles,
 		SessionID:          str(CtxSessionID),

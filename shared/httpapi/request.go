@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/access"
 	"kontor/shared/problem"
 )
 
@@ -25,15 +26,15 @@ const DefaultMaxBody = 16 << 10
 // Request is one API call as a handler sees it.
 type Request struct {
 	Event     events.APIGatewayV2HTTPRequest
-	Lang      string    // "de" or "en"
-	Principal Principal // zero unless the route requires a session
+	Lang      string           // "de" or "en"
+	Principal access.Principal // zero unless the route requires a session
 }
 
 // UseLanguage answers the request in lang when the caller named a supported one
 // in the body (a registration's "language"), ahead of cookie and Accept-Language.
 func (r *Request) UseLanguage(lang string) {
 	if SupportedLang(lang) {
-		r.Lang = lang
+		r.Lang, r.Principal.Lang = lang, lang
 	}
 }
 

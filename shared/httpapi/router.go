@@ -211,6 +211,7 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 	if route.Access != Public && route.Access != Callback {
 		if ev := req.Event.RequestContext.Authorizer; ev != nil {
 			req.Principal = PrincipalFrom(ev.Lambda)
+			req.Principal.Lang = req.Lang
 		}
 		if req.Principal.Unavailable {
 			// The authorizer could not read the session store: not "signed out".

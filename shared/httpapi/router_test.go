@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/access"
 	"kontor/shared/fault"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
@@ -37,8 +38,8 @@ func withCSRF(ev events.APIGatewayV2HTTPRequest, token string) events.APIGateway
 	return ev
 }
 
-func signedIn(ev events.APIGatewayV2HTTPRequest, p Principal) events.APIGatewayV2HTTPRequest {
-	ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: p.Context()}
+func signedIn(ev events.APIGatewayV2HTTPRequest, p access.Principal) events.APIGatewayV2HTTPRequest {
+	ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: AuthorizerContext(p)}
 	return ev
 }
 
@@ -58,7 +59,7 @@ func testRouter(t *testing.T) *Router {
 		"POST /echo":    {Handler: echo},
 		"GET /me":       {Handler: ok, Access: Signed},
 		"PUT /password": {Handler: ok, Access: SignedPending},
-		"GET /admin":    {Handler: ok, Access: Signed, Role: RoleAdmin},
+		"GET /admin":    {Handler: ok, Access: Signed, Role: access.RoleAdmin},
 		"GET /panic":    {Handler: func(context.Context, *Request) (Response, error) { panic("boom") }},
 		"GET /internal": {Handler: func(context.Context, *Request) (Response, error) { return Response{}, errors.New("db down") }},
 	})
@@ -127,7 +128,7 @@ func TestValidBodyIsEchoed(t *testing.T) {
 
 func TestCSRFIsRequiredOnStateChangingRequests(t *testing.T) {
 	rt := testRouter(t)
-	session := Principal{AccountID: "a1", SessionID: "s1", CSRFDigest: ids.Digest("bound-token"), Roles: []string{RoleMember}, MustChangePassword: true}
+	session := access.Principal{AccountID: "a1", SessionID: "s1", CSRFDigest: ids.Digest("bound-token"), Roles: []string{access.RoleMember}, MustChangePassword: true}
 	cases := []struct {
 		name string
 		ev   events.APIGatewayV2HTTPRequest
@@ -168,10 +169,10 @@ func TestCSRFIsRequiredOnStateChangingRequests(t *testing.T) {
 
 func TestAccessRules(t *testing.T) {
 	rt := testRouter(t)
-	member := Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleMember}}
+	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
 	pending := member
 	pending.MustChangePassword = true
-	admin := Principal{AccountID: "a2", SessionID: "s2", Roles: []string{RoleMember, RoleAdmin}}
+	admin := access.Principal{AccountID: "a2", SessionID: "s2", Roles: []string{access.RoleMember, access.RoleAdmin}}
 	cases := []struct {
 		name string
 		ev   events.APIGatewayV2HTTPRequest
@@ -179,7 +180,7 @@ func TestAccessRules(t *testing.T) {
 		code string
 	}{
 		{"no session", event("GET", "/me"), 401, problem.CodeUnauthenticated},
-		{"anonymous context", signedIn(event("GET", "/me"), Principal{}), 401, problem.CodeUnauthenticated},
+		{"anonymous context", signedIn(event("GET", "/me"), access.Principal{}), 401, problem.CodeUnauthenticated},
 		{"member", signedIn(event("GET", "/me"), member), 200, ""},
 		// Promise: HKC-2 — nothing but the password change works until it is done.
 		{"temporary password blocks other routes", signedIn(event("GET", "/me"), pending), 403, problem.CodePasswordChangeRequired},
@@ -255,7 +256,7 @@ func TestCookiesHoldNoPersonalDataAndAreSessionCookies(t *testing.T) {
 // authenticates the caller), and never sees a principal even when the authorizer
 // context claims one.
 func TestCallbackRoutesNeedNoCSRFAndCarryNoPrincipal(t *testing.T) {
-	var seen Principal
+	var seen access.Principal
 	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
 		"POST /callback": {Access: Callback, Handler: func(_ context.Context, r *Request) (Response, error) {
 			seen = r.Principal
@@ -263,7 +264,7 @@ func TestCallbackRoutesNeedNoCSRFAndCarryNoPrincipal(t *testing.T) {
 		}},
 		"POST /public": {Access: Public, Handler: func(context.Context, *Request) (Response, error) { return NoContent(), nil }},
 	})
-	ev := signedIn(event("POST", "/callback"), Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleAdmin}})
+	ev := signedIn(event("POST", "/callback"), access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleAdmin}})
 	resp, _ := rt.Handle(context.Background(), ev)
 	if resp.StatusCode != http.StatusNoContent || seen.AccountID != "" {
 		t.Fatalf("callback: %d %+v", resp.StatusCode, seen)
@@ -322,7 +323,7 @@ func TestLimitsAnswer429WithRetryAfterPerClientAndPerAccount(t *testing.T) {
 	if resp, _ := rt.Handle(context.Background(), from("192.0.2.2")); resp.StatusCode != 204 {
 		t.Fatalf("another client: %d", resp.StatusCode)
 	}
-	member := Principal{AccountID: "a1", SessionID: "s1", Roles: []string{RoleMember}}
+	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
 	for i, want := range []int{204, 204, 429} {
 		if resp, _ := rt.Handle(context.Background(), signedIn(event("GET", "/mine"), member)); resp.StatusCode != want {
 			t.Fatalf("account request %d: %d, want %d", i+1, resp.StatusCode, want)
@@ -364,7 +365,7 @@ func TestOutagesAre503WithRetryAfter(t *testing.T) {
 	}).WithLimiter(&countingLimiter{err: fmt.Errorf("count: %w", fault.ErrUnavailable)})
 	for _, ev := range []events.APIGatewayV2HTTPRequest{
 		event("GET", "/down"),
-		signedIn(event("GET", "/me"), Principal{Unavailable: true}),
+		signedIn(event("GET", "/me"), access.Principal{Unavailable: true}),
 		func() events.APIGatewayV2HTTPRequest {
 			e := event("GET", "/lim")
 			e.RequestContext.HTTP.SourceIP = "192.0.2.7"

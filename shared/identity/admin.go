@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
 )
@@ -51,7 +52,7 @@ func (s *Service) CreateAdmin(ctx context.Context, in AdminInput) (Account, stri
 	now := s.Now()
 	acc := Account{
 		ID: ids.NewV7(now), Email: email, Language: in.Language,
-		Roles: []string{httpapi.RoleMember, httpapi.RoleAdmin}, Status: StatusActive,
+		Roles: []string{access.RoleMember, access.RoleAdmin}, Status: StatusActive,
 		PasswordHash: hash, MustChangePassword: mustChange, RegisteredAt: now,
 	}
 	if err := s.Store.CreateAccount(ctx, acc, nil, now); err != nil {

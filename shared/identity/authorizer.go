@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/access"
 	"kontor/shared/fault"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
@@ -38,30 +39,30 @@ func (a *Authorizer) Handle(ctx context.Context, ev events.APIGatewayV2CustomAut
 		// A store failure must not let anyone in, nor tell a signed-in person they
 		// are signed out: the function answers 503. Logged without the cookie.
 		a.Log.ErrorContext(ctx, "authorizer store failure", slog.String("fault", fault.Describe(err)))
-		p = httpapi.Principal{Unavailable: true}
+		p = access.Principal{Unavailable: true}
 	}
-	return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: p.Context()}, nil
+	return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: httpapi.AuthorizerContext(p)}, nil
 }
 
-func (a *Authorizer) resolve(ctx context.Context, token string) (httpapi.Principal, error) {
+func (a *Authorizer) resolve(ctx context.Context, token string) (access.Principal, error) {
 	if !ids.PlausibleToken(token) {
-		return httpapi.Principal{}, nil
+		return access.Principal{}, nil
 	}
 	s, err := a.Sessions.Session(ctx, ids.Digest(token))
 	if errors.Is(err, ErrNotFound) {
-		return httpapi.Principal{}, nil
+		return access.Principal{}, nil
 	}
 	if err != nil {
-		return httpapi.Principal{}, err
+		return access.Principal{}, err
 	}
 	now := a.Now()
 	if !s.Live(now) {
-		return httpapi.Principal{}, nil
+		return access.Principal{}, nil
 	}
 	if s.NeedsTouch(now) {
 		if err := a.Sessions.Touch(ctx, s.ID, now, s.Touched(now, a.Idle)); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return httpapi.Principal{}, nil
+				return access.Principal{}, nil
 			}
 			// The session is valid; failing to extend it only shortens it.
 			a.Log.WarnContext(ctx, "session touch failed", slog.String("fault", fault.Describe(err)))

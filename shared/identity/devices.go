@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
 )
@@ -60,7 +60,7 @@ func parseCredential(c string) (accountID, deviceID, secret string, ok bool) {
 
 // AddDevice registers a device credential for the signed-in person and returns it
 // once; afterwards only its digest exists.
-func (s *Service) AddDevice(ctx context.Context, p httpapi.Principal, name string) (Device, string, error) {
+func (s *Service) AddDevice(ctx context.Context, p access.Principal, name string) (Device, string, error) {
 	name = strings.TrimSpace(name)
 	var f fields
 	if name == "" {
@@ -89,7 +89,7 @@ func (s *Service) AddDevice(ctx context.Context, p httpapi.Principal, name strin
 }
 
 // Devices lists the signed-in person's device credentials.
-func (s *Service) Devices(ctx context.Context, p httpapi.Principal) ([]Device, error) {
+func (s *Service) Devices(ctx context.Context, p access.Principal) ([]Device, error) {
 	ds, err := s.DeviceStore.Devices(ctx, p.AccountID)
 	if ds == nil {
 		ds = []Device{}
@@ -98,7 +98,7 @@ func (s *Service) Devices(ctx context.Context, p httpapi.Principal) ([]Device, e
 }
 
 // RevokeDevice deletes one device credential; another person's id is not found.
-func (s *Service) RevokeDevice(ctx context.Context, p httpapi.Principal, deviceID string) error {
+func (s *Service) RevokeDevice(ctx context.Context, p access.Principal, deviceID string) error {
 	if _, err := s.DeviceStore.Device(ctx, p.AccountID, deviceID); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return problem.New(http.StatusNotFound, problem.CodeNotFound)

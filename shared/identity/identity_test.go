@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
@@ -170,7 +171,7 @@ func TestAuthorizerResolvesOnlyLiveSessions(t *testing.T) {
 	s, token, _ := NewSession(Account{ID: "acc-1", Roles: []string{"member", "admin"}}, now, Timeouts{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
 	_ = fake.PutSession(context.Background(), s)
 
-	call := func(cookies ...string) httpapi.Principal {
+	call := func(cookies ...string) access.Principal {
 		t.Helper()
 		resp, err := a.Handle(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{Cookies: cookies})
 		if err != nil || !resp.IsAuthorized {

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
 )
@@ -113,7 +113,7 @@ func (s *Service) Provision(ctx context.Context, in RegisterInput) (string, erro
 	}
 	expires := now.Add(PendingAccountTTL)
 	acc := Account{
-		ID: ids.NewV7(now), Email: email, Language: in.Language, Roles: []string{httpapi.RoleMember},
+		ID: ids.NewV7(now), Email: email, Language: in.Language, Roles: []string{access.RoleMember},
 		Status: StatusPending, RegisteredAt: now, ExpiresAt: &expires,
 		TermsVersion: in.TermsVersion, TermsAcceptedAt: &now,
 		PrivacyVersion: in.PrivacyVersion, PrivacyAcceptedAt: &now,
@@ -233,7 +233,7 @@ type InviteInput struct {
 
 // Invite creates an active member with an individual temporary password, mailed to
 // them; they must change it at first login before anything else works (HKC-2).
-func (s *Service) Invite(ctx context.Context, by httpapi.Principal, in InviteInput) (Account, error) {
+func (s *Service) Invite(ctx context.Context, by access.Principal, in InviteInput) (Account, error) {
 	var f fields
 	email, code := NormalizeEmail(in.Email)
 	f.check("email", code)
@@ -252,12 +252,12 @@ func (s *Service) Invite(ctx context.Context, by httpapi.Principal, in InviteInp
 		return Account{}, err
 	}
 	now := s.Now()
-	roles := []string{httpapi.RoleMember}
+	roles := []string{access.RoleMember}
 	if in.Admin {
-		roles = append(roles, httpapi.RoleAdmin)
+		roles = append(roles, access.RoleAdmin)
 	}
 	if in.Staff {
-		roles = append(roles, httpapi.RoleStaff)
+		roles = append(roles, access.RoleStaff)
 	}
 	acc := Account{
 		ID: ids.NewV7(now), Email: email, FirstName: in.FirstName, LastName: in.LastName, Language: in.Language,
@@ -375,7 +375,7 @@ func (s *Service) accountByEmail(ctx context.Context, email string, now time.Tim
 }
 
 // Logout ends the session server-side (HGK-11); the handler removes the cookie.
-func (s *Service) Logout(ctx context.Context, p httpapi.Principal) error {
+func (s *Service) Logout(ctx context.Context, p access.Principal) error {
 	if err := s.Sessions.DeleteSession(ctx, p.SessionID); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
@@ -431,7 +431,7 @@ func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 // ChangePassword replaces the password after checking the current one, ends every
 // session of the account and starts a new one for this browser (rotation). It also
 // completes the forced change of a temporary password (HKC-2).
-func (s *Service) ChangePassword(ctx context.Context, p httpapi.Principal, current, next string) (LoginResult, error) {
+func (s *Service) ChangePassword(ctx context.Context, p access.Principal, current, next string) (LoginResult, error) {
 	now := s.Now()
 	acc, err := s.Store.Account(ctx, p.AccountID, now)
 	if err != nil {
@@ -481,7 +481,7 @@ func (s *Service) ChangePassword(ctx context.Context, p httpapi.Principal, curre
 
 // Profile returns the signed-in person's own account. A session whose account is
 // gone is treated as signed out.
-func (s *Service) Profile(ctx context.Context, p httpapi.Principal) (Account, error) {
+func (s *Service) Profile(ctx context.Context, p access.Principal) (Account, error) {
 	acc, err := s.Store.Account(ctx, p.AccountID, s.Now())
 	if errors.Is(err, ErrNotFound) {
 		return Account{}, problem.New(http.StatusUnauthorized, problem.CodeUnauthenticated)
@@ -502,7 +502,7 @@ type ProfilePatch struct {
 
 // UpdateProfile changes names and language at once; a new email address takes
 // effect only after the link mailed to it is followed (AHK-2).
-func (s *Service) UpdateProfile(ctx context.Context, p httpapi.Principal, in ProfilePatch) (Account, error) {
+func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in ProfilePatch) (Account, error) {
 	var f fields
 	var newEmail string
 	if in.FirstName != nil {

@@ -3,7 +3,7 @@ package identity
 import (
 	"time"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/ids"
 )
 
@@ -68,8 +68,8 @@ func (s Session) Touched(now time.Time, idle time.Duration) time.Time {
 }
 
 // Principal returns what the authorizer tells functions about this session.
-func (s Session) Principal() httpapi.Principal {
-	return httpapi.Principal{
+func (s Session) Principal() access.Principal {
+	return access.Principal{
 		AccountID:          s.AccountID,
 		Roles:              s.Roles,
 		SessionID:          s.ID,

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
 	"kontor/shared/upload"
@@ -139,7 +139,7 @@ type ClaimInput struct {
 }
 
 // Create opens a claim on one of the customer's own contracts.
-func (c *Claims) Create(ctx context.Context, p httpapi.Principal, in ClaimInput) (Claim, error) {
+func (c *Claims) Create(ctx context.Context, p access.Principal, in ClaimInput) (Claim, error) {
 	now := c.Now()
 	var fe []problem.FieldError
 	bad := func(f, code string) { fe = append(fe, problem.FieldError{Field: f, Code: code}) }
@@ -228,7 +228,7 @@ func (c *Claims) claim(ctx context.Context, id, owner string) (Claim, error) {
 }
 
 // Own returns one of the customer's claims.
-func (c *Claims) Own(ctx context.Context, p httpapi.Principal, id string) (Claim, error) {
+func (c *Claims) Own(ctx context.Context, p access.Principal, id string) (Claim, error) {
 	return c.claim(ctx, id, p.AccountID)
 }
 
@@ -283,7 +283,7 @@ func (c *Claims) save(ctx context.Context, cl Claim) (Claim, error) {
 // claim and returns the upload: the file goes straight to the encrypted bucket's
 // staging area and is checked by Complete. A type other than PDF, JPEG or PNG is
 // 415, a size over 10 MB is 413; neither leaves anything behind.
-func (c *Claims) AddInvoice(ctx context.Context, p httpapi.Principal, claimID, contentType string, size int64) (Invoice, upload.URL, error) {
+func (c *Claims) AddInvoice(ctx context.Context, p access.Principal, claimID, contentType string, size int64) (Invoice, upload.URL, error) {
 	if err := InvoicePolicy.Declare(contentType, size); err != nil {
 		return Invoice{}, upload.URL{}, invoiceProblem(err)
 	}
@@ -334,7 +334,7 @@ func invoiceProblem(err error) error {
 // complete PDF or a decodable JPEG or PNG (re-encoded without metadata). A file that
 // fails is deleted and its entry removed (415, 413 or 400), so nothing is left
 // behind; one not uploaded yet waits (409).
-func (c *Claims) Complete(ctx context.Context, p httpapi.Principal, claimID, invoiceID string) (Invoice, error) {
+func (c *Claims) Complete(ctx context.Context, p access.Principal, claimID, invoiceID string) (Invoice, error) {
 	cl, err := c.Own(ctx, p, claimID)
 	if err != nil {
 		return Invoice{}, err
@@ -404,7 +404,7 @@ func presignInvoice(ctx context.Context, o Objects, cl Claim, inv Invoice, ttl t
 }
 
 // OwnDownload is the owner's link to an invoice of their claim.
-func (c *Claims) OwnDownload(ctx context.Context, p httpapi.Principal, claimID, invoiceID string) (Download, error) {
+func (c *Claims) OwnDownload(ctx context.Context, p access.Principal, claimID, invoiceID string) (Download, error) {
 	cl, err := c.Own(ctx, p, claimID)
 	if err != nil {
 		return Download{}, err
@@ -413,7 +413,7 @@ func (c *Claims) OwnDownload(ctx context.Context, p httpapi.Principal, claimID, 
 }
 
 // StaffDownload is a staff member's link to an invoice; every one is audited.
-func (c *Claims) StaffDownload(ctx context.Context, staff httpapi.Principal, claimID, invoiceID string) (Download, error) {
+func (c *Claims) StaffDownload(ctx context.Context, staff access.Principal, claimID, invoiceID string) (Download, error) {
 	cl, err := c.claim(ctx, claimID, "")
 	if err != nil {
 		return Download{}, err
@@ -453,8 +453,8 @@ type DecisionInput struct {
 // submitted claim may also be rejected at once). Only a person with the staff role
 // decides, and the decision names them (H4U-10): there is no other path that
 // changes a claim's status.
-func (c *Claims) Decide(ctx context.Context, staff httpapi.Principal, claimID string, in DecisionInput) (Claim, error) {
-	if !staff.HasRole(httpapi.RoleStaff) || staff.AccountID == "" {
+func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID string, in DecisionInput) (Claim, error) {
+	if !staff.HasRole(access.RoleStaff) || staff.AccountID == "" {
 		return Claim{}, problem.New(http.StatusForbidden, problem.CodeForbidden)
 	}
 	var fe []problem.FieldError

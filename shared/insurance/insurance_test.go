@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 )
@@ -144,7 +144,7 @@ func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {
 // depend on the router having run.
 func TestOnlyStaffDecide(t *testing.T) {
 	c := &Claims{Now: func() time.Time { return now }}
-	for _, p := range []httpapi.Principal{{}, {AccountID: "a1", Roles: []string{httpapi.RoleMember}}, {Roles: []string{httpapi.RoleStaff}}} {
+	for _, p := range []access.Principal{{}, {AccountID: "a1", Roles: []string{access.RoleMember}}, {Roles: []string{access.RoleStaff}}} {
 		_, err := c.Decide(context.Background(), p, "x", DecisionInput{Status: StatusRejected, Note: "n", Version: 1})
 		if pr, ok := problem.As(err); !ok || pr.Status != http.StatusForbidden {
 			t.Fatalf("%+v decided: %v", p, err)

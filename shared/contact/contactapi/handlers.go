@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"kontor/shared/access"
 	"kontor/shared/contact"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
@@ -116,7 +117,7 @@ func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
 		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
-		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: httpapi.RoleStaff},
-		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: access.RoleStaff},
+		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: access.RoleStaff},
 	}
 }

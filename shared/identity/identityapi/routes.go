@@ -1,6 +1,7 @@
 package identityapi
 
 import (
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/ratelimit"
 )
@@ -17,7 +18,7 @@ func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 // MemberRoutes are served by the members function.
 func (h Handlers) MemberRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: httpapi.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}},
+		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/ratelimit"
@@ -214,9 +215,9 @@ func (h Review) Download(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 // Routes are served by the claim review function.
 func (h Review) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"GET /v1/staff/claims":                                    {Handler: h.Queue, Access: httpapi.Signed, Role: httpapi.RoleStaff},
-		"GET /v1/staff/claims/{id}":                               {Handler: h.One, Access: httpapi.Signed, Role: httpapi.RoleStaff},
-		"POST /v1/staff/claims/{id}/decision":                     {Handler: h.Decide, Access: httpapi.Signed, Role: httpapi.RoleStaff},
-		"GET /v1/staff/claims/{id}/invoices/{invoiceId}/download": {Handler: h.Download, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+		"GET /v1/staff/claims":                                    {Handler: h.Queue, Access: httpapi.Signed, Role: access.RoleStaff},
+		"GET /v1/staff/claims/{id}":                               {Handler: h.One, Access: httpapi.Signed, Role: access.RoleStaff},
+		"POST /v1/staff/claims/{id}/decision":                     {Handler: h.Decide, Access: httpapi.Signed, Role: access.RoleStaff},
+		"GET /v1/staff/claims/{id}/invoices/{invoiceId}/download": {Handler: h.Download, Access: httpapi.Signed, Role: access.RoleStaff},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/problem"
@@ -50,7 +51,7 @@ func (h Import) Upload(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 // Routes are served by the contract import function.
 func (h Import) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/staff/contract-imports": {Handler: h.Upload, Access: httpapi.Signed, Role: httpapi.RoleStaff, Limits: []ratelimit.Rule{ratelimit.ContractImport}},
+		"POST /v1/staff/contract-imports": {Handler: h.Upload, Access: httpapi.Signed, Role: access.RoleStaff, Limits: []ratelimit.Rule{ratelimit.ContractImport}},
 	}
 }
 

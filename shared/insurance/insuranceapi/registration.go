@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/problem"
@@ -135,7 +136,7 @@ func (h Registration) Routes() map[string]httpapi.Route {
 		"POST /v1/insurance/registrations":         {Handler: h.Register, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceRegister}},
 		"POST /v1/insurance/activations":           {Handler: h.Activate, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceActivate}},
 		"POST /v1/insurance/eid/callback":          {Handler: h.Callback, Access: httpapi.Callback},
-		"GET /v1/staff/activation-letters":         {Handler: h.Letters, Access: httpapi.Signed, Role: httpapi.RoleStaff},
-		"DELETE /v1/staff/activation-letters/{id}": {Handler: h.Printed, Access: httpapi.Signed, Role: httpapi.RoleStaff},
+		"GET /v1/staff/activation-letters":         {Handler: h.Letters, Access: httpapi.Signed, Role: access.RoleStaff},
+		"DELETE /v1/staff/activation-letters/{id}": {Handler: h.Printed, Access: httpapi.Signed, Role: access.RoleStaff},
 	}
 }

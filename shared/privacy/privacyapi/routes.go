@@ -1,6 +1,7 @@
 package privacyapi
 
 import (
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/ratelimit"
 )
@@ -33,9 +34,9 @@ func (h Handlers) ErasureRoutes() map[string]httpapi.Route {
 // HoldRoutes are served by the holds function (admin role).
 func (h Handlers) HoldRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"GET /v1/admin/holds":                {Handler: h.ListHolds, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
-		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: httpapi.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.HoldPlace}},
-		"DELETE /v1/admin/holds/{accountId}": {Handler: h.LiftHold, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
+		"GET /v1/admin/holds":                {Handler: h.ListHolds, Access: httpapi.Signed, Role: access.RoleAdmin},
+		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.HoldPlace}},
+		"DELETE /v1/admin/holds/{accountId}": {Handler: h.LiftHold, Access: httpapi.Signed, Role: access.RoleAdmin},
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
@@ -59,7 +59,7 @@ type ConsentView struct {
 // Consents lists the person's consents and their history. The acceptance of the
 // terms of use and the privacy notice at registration (HKC-1) leads the list; it is
 // part of the contract and is not withdrawn here but by closing the account.
-func (s *Service) Consents(ctx context.Context, p httpapi.Principal) ([]privacydb.Consent, []privacydb.ConsentEvent, error) {
+func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb.Consent, []privacydb.ConsentEvent, error) {
 	cur, err := s.Store.Consents(ctx, p.AccountID)
 	if err != nil {
 		return nil, nil, err
@@ -82,7 +82,7 @@ func (s *Service) Consents(ctx context.Context, p httpapi.Principal) ([]privacyd
 }
 
 // Grant records a consent to the current text version of a purpose.
-func (s *Service) Grant(ctx context.Context, p httpapi.Principal, purposeID, version string) (privacydb.Consent, error) {
+func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, version string) (privacydb.Consent, error) {
 	pu, ok := purpose(purposeID)
 	if !ok {
 		return privacydb.Consent{}, problem.New(http.StatusNotFound, CodeUnknownPurpose)
@@ -114,7 +114,7 @@ func (s *Service) Grant(ctx context.Context, p httpapi.Principal, purposeID, ver
 
 // Withdraw withdraws a consent for the future (Art. 7(3)) and has every module
 // delete the data that rested only on it.
-func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID string) (privacydb.Consent, int, error) {
+func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID string) (privacydb.Consent, int, error) {
 	pu, ok := purpose(purposeID)
 	if !ok {
 		return privacydb.Consent{}, 0, problem.New(http.StatusNotFound, CodeUnknownPurpose)
@@ -162,7 +162,7 @@ func (s *Service) Withdraw(ctx context.Context, p httpapi.Principal, purposeID s
 // Restrict sets or lifts the restriction of processing (Art. 18). While set, the
 // data is only stored: retention sweeps keep it, and modules that process data
 // check the flag.
-func (s *Service) Restrict(ctx context.Context, p httpapi.Principal, on bool) error {
+func (s *Service) Restrict(ctx context.Context, p access.Principal, on bool) error {
 	if !on {
 		return s.Store.ClearFlag(ctx, p.AccountID, privacydb.FlagRestriction)
 	}
@@ -183,7 +183,7 @@ const (
 // Object records an objection (Art. 21). To direct marketing it needs no reason and
 // stops alerts at once (the marketing consent is withdrawn). A general objection
 // ends the use of the service: the account is closed through the erasure job.
-func (s *Service) Object(ctx context.Context, p httpapi.Principal, scope string) error {
+func (s *Service) Object(ctx context.Context, p access.Principal, scope string) error {
 	switch scope {
 	case ObjectMarketing:
 		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectMarketing, Since: s.Now()}); err != nil {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 )
@@ -31,7 +31,7 @@ const StaleAfter = 2 * time.Minute
 // HGK-16). It runs as a job that records each finished module, so a run killed half
 // way is resumed by the sweep, and asking twice is harmless. Under a legal hold the
 // account is deactivated at once and the data kept until the hold is lifted.
-func (s *Service) Erase(ctx context.Context, p httpapi.Principal, reason string) (privacydb.Job, error) {
+func (s *Service) Erase(ctx context.Context, p access.Principal, reason string) (privacydb.Job, error) {
 	sub, _, err := s.subject(ctx, p.AccountID)
 	if err != nil {
 		return privacydb.Job{}, err

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"kontor/shared/httpapi"
+	"kontor/shared/access"
 	"kontor/shared/identity"
 	"kontor/shared/ids"
 	"kontor/shared/mail"
@@ -125,7 +125,7 @@ type HoldView struct {
 // with purpose, legal basis, recipients, retention and source per category. A
 // module that leaves out one of its declared kinds makes the export fail rather
 // than be incomplete.
-func (s *Service) Export(ctx context.Context, p httpapi.Principal) (Export, error) {
+func (s *Service) Export(ctx context.Context, p access.Principal) (Export, error) {
 	sub, _, err := s.subject(ctx, p.AccountID)
 	if err != nil {
 		return Export{}, err
@@ -214,7 +214,7 @@ func (s *Service) notify(ctx context.Context, acc identity.Account, subjectDE, s
 
 // PlaceHold keeps a person's data past erasure and sweeps until lifted (HKC-15,
 // AHK-5); the person is told by mail and the action is audited.
-func (s *Service) PlaceHold(ctx context.Context, admin httpapi.Principal, accountID, reason string) (privacydb.Hold, error) {
+func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, accountID, reason string) (privacydb.Hold, error) {
 	if err := checkReason(reason); err != nil {
 		return privacydb.Hold{}, err
 	}
@@ -245,7 +245,7 @@ func (s *Service) PlaceHold(ctx context.Context, admin httpapi.Principal, accoun
 }
 
 // LiftHold ends a hold; a pending erasure then runs to completion at the next sweep.
-func (s *Service) LiftHold(ctx context.Context, admin httpapi.Principal, accountID, reason string) error {
+func (s *Service) LiftHold(ctx context.Context, admin access.Principal, accountID, reason string) error {
 	if err := checkReason(reason); err != nil {
 		return err
 	}

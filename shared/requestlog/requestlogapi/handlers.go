@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"kontor/shared/access"
 	"kontor/shared/evidence"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
@@ -122,8 +123,8 @@ func (h Handlers) GetEvidence(ctx context.Context, r *httpapi.Request) (httpapi.
 // Routes are served by the stats function (admin role).
 func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"GET /v1/admin/stats":                {Handler: h.GetStats, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
-		"GET /v1/admin/request-logs":         {Handler: h.GetRawRecords, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
-		"GET /v1/admin/evidence/{accountId}": {Handler: h.GetEvidence, Access: httpapi.Signed, Role: httpapi.RoleAdmin},
+		"GET /v1/admin/stats":                {Handler: h.GetStats, Access: httpapi.Signed, Role: access.RoleAdmin},
+		"GET /v1/admin/request-logs":         {Handler: h.GetRawRecords, Access: httpapi.Signed, Role: access.RoleAdmin},
+		"GET /v1/admin/evidence/{accountId}": {Handler: h.GetEvidence, Access: httpapi.Signed, Role: access.RoleAdmin},
 	}
 }

@@ -1,0 +1,106 @@
+// Package dynamotest starts moto server for a package's tests and creates tables in
+// it, so a store is tested against a real DynamoDB API without the whole local stack.
+package dynamotest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Moto starts moto server on a free loopback port for the test and returns a client
+// for it. Skipped in -short mode and when moto server is not installed (`make test`
+// installs it into .venv; MOTO_SERVER names another).
+func Moto(t testing.TB) *dynamodb.Client {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts moto server")
+	}
+	bin := os.Getenv("MOTO_SERVER")
+	if bin == "" {
+		bin = filepath.Join(root(), ".venv", "bin", "moto_server")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("moto server not installed (%v); `make test` installs it", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close()
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port)) // #nosec G204 -- the developer's moto_server, no shell
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	})
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := http.Get(endpoint + "/moto-api/")
+		if err == nil {
+			_ = resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("moto server did not answer")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return dynamodb.NewFromConfig(aws.Config{Region: "eu-central-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+}
+
+// root is the project root (the folder with go.mod), found from this process's
+// working directory.
+func root() string {
+	wd, _ := os.Getwd()
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return wd
+		}
+	}
+}
+
+var seq atomic.Int64
+
+// Table creates a fresh on-demand table with keys pk (and sk unless hashOnly) and
+// returns its name.
+func Table(t testing.TB, db *dynamodb.Client, hashOnly bool) string {
+	t.Helper()
+	name := fmt.Sprintf("test-%d-%d", time.Now().UnixNano(), seq.Add(1))
+	in := &dynamodb.CreateTableInput{
+		TableName: aws.String(name), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+	}
+	if !hashOnly {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("sk"), AttributeType: types.ScalarAttributeTypeS})
+		in.KeySchema = append(in.KeySchema, types.KeySchemaElement{AttributeName: aws.String("sk"), KeyType: types.KeyTypeRange})
+	}
+	if _, err := db.CreateTable(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
