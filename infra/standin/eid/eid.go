@@ -39,7 +39,7 @@ import (
 // The template parameters the stand-in sets and reads.
 const (
 	ProviderURLParameter    = "EidProviderUrl"
-	CallbackSecretParameter = "EidCallbackSecret"
+	CallbackSecretParameter = "EidCallbackSecret" // #nosec G101 -- the name of a template parameter, not its value
 )
 
 // session is one identification the stand-in provider was asked for.
