@@ -69,7 +69,7 @@ func Run(ctx context.Context, root string, coldStarts int) ([]Result, error) {
 			return nil, err
 		}
 	}
-	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: local.Parameters(tpl, "http://127.0.0.1:9", nil)}
+	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: local.Parameters(tpl, nil)}
 	fns := []lambdart.Function{{Name: Baseline, Binary: filepath.Join(nativeDir, Baseline, "bootstrap"), Region: local.Region}}
 	for _, f := range tpl.Functions {
 		env, err := r.Env(f)

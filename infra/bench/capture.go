@@ -56,7 +56,7 @@ func RunCapture(ctx context.Context, s *local.Stack, reqs, clients int, d time.D
 	if fn == nil {
 		return nil, fmt.Errorf("no %s in template.yaml", CaptureFunction)
 	}
-	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: local.Parameters(tpl, s.APIURL, nil)}
+	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: s.Parameters()}
 	env, err := r.Env(*fn)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"kontor/infra/local"
+	"kontor/infra/standin"
 )
 
 // stack is the one local stack all tests share; TestMain starts and stops it.
@@ -66,6 +67,8 @@ func TestMain(m *testing.M) {
 		// The functions reach the emulator through the fault proxy (no toxics
 		// unless a test adds them; stack.Faults()).
 		FaultProxy: true,
+		// The same stand-ins as `make run` (the eID provider, the portal pages).
+		StandIns: standin.All(),
 	})
 	cancel()
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"kontor/infra/devportal"
 	"kontor/infra/lambdart"
 	"kontor/infra/template"
 )
@@ -39,11 +38,10 @@ type route struct {
 type gateway struct {
 	s      *Stack
 	routes []route
-	portal http.Handler
 }
 
 func newGateway(s *Stack) (*gateway, error) {
-	g := &gateway{s: s, portal: devportal.Handler()}
+	g := &gateway{s: s}
 	for _, f := range s.tpl.Functions {
 		for _, r := range f.Routes {
 			g.routes = append(g.routes, route{Route: r, fn: f.LogicalID, segments: strings.Split(strings.Trim(r.Path, "/"), "/")})
@@ -121,7 +119,7 @@ func gwError(w http.ResponseWriter, status int, msg string) {
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/_local/") {
+	if strings.HasPrefix(r.URL.Path, localPrefix) {
 		g.local(w, r)
 		return
 	}
@@ -131,8 +129,8 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, params, ok := g.match(r.Method, r.URL.Path)
 	if !ok {
-		if r.Method == http.MethodGet && isPortalPath(r.URL.Path) {
-			g.portal.ServeHTTP(w, r)
+		if h, ok := g.s.standIn(r.Method, r.URL.Path); ok {
+			h.ServeHTTP(w, r) // a stand-in's page
 			return
 		}
 		gwError(w, http.StatusNotFound, "Not Found")
@@ -176,15 +174,6 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeResponse(w, out)
-}
-
-func isPortalPath(p string) bool {
-	for _, x := range devportal.Paths {
-		if p == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (g *gateway) authorize(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (bool, map[string]any, error) {
@@ -322,7 +311,8 @@ func writeResponse(w http.ResponseWriter, out []byte) {
 	_, _ = w.Write(body)
 }
 
-// local serves the routes that exist only on the local stack.
+// local serves the routes that exist only on the local stack: its own and the
+// stand-ins'.
 func (g *gateway) local(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/_local/mail":
@@ -355,8 +345,6 @@ func (g *gateway) local(w http.ResponseWriter, r *http.Request) {
 			out = append(out, x)
 		}
 		writeJSON(w, out)
-	case strings.HasPrefix(r.URL.Path, "/_local/eid/"):
-		g.s.eid.ServeHTTP(w, r)
 	case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/_local/schedules/"):
 		id, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/_local/schedules/"))
 		out, err := g.s.trigger(r.Context(), id)
@@ -367,6 +355,10 @@ func (g *gateway) local(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(out) // #nosec G705 -- the function's own JSON result, as application/json, on the local stack's developer endpoint
 	default:
+		if h, ok := g.s.standIn(r.Method, r.URL.Path); ok {
+			h.ServeHTTP(w, r)
+			return
+		}
 		gwError(w, http.StatusNotFound, "Not Found")
 	}
 }

@@ -102,7 +102,7 @@ func emulatorHolds(t *testing.T, tplPath string) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	s := &Stack{tpl: tpl, root: root, logs: io.Discard, Region: Region, stopSch: make(chan struct{})}
-	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: Parameters(tpl, "http://127.0.0.1:3000", nil)}
+	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: Parameters(tpl, nil)}
 	defer s.Close()
 	if err := s.startEmulator(ctx, Options{MotoAddr: "127.0.0.1:0", MotoCommand: moto}); err != nil {
 		t.Fatal(err)

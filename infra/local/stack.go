@@ -3,7 +3,9 @@
 // creates every table, bucket and key that template.yaml declares, builds every
 // function's real bootstrap binary, and serves every HttpApi route of the template
 // through a local API gateway that calls the authorizer and the functions over a
-// local Lambda Runtime API.
+// local Lambda Runtime API. What the deployed stack finds outside itself (external
+// services, the front end) is played by the stand-ins its caller plugs in
+// (Options.StandIns); the package itself knows nothing of the product.
 package local
 
 import (
@@ -57,6 +59,9 @@ type Options struct {
 	FaultProxy bool
 	// Seed runs after the resources exist and before the API serves.
 	Seed func(ctx context.Context, s *Stack) error
+	// StandIns play what the deployed stack finds outside itself (external
+	// services, the front end), each under /_local/<Name>/ (standin.go).
+	StandIns []StandIn
 }
 
 // Stack is a running local stack.
@@ -80,7 +85,7 @@ type Stack struct {
 	stopSch  chan struct{}
 	schWG    sync.WaitGroup
 	mail     *mailbox
-	eid      *eidStandIn
+	standIns []pluggedStandIn
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -106,9 +111,13 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("api listen %s: %w", o.APIAddr, err)
 	}
 	s.APIURL = "http://" + apiLn.Addr().String()
-	params := Parameters(tpl, s.APIURL, o.Parameters)
+	params, plugged, err := plugStandIns(tpl, s.APIURL, o.Parameters, o.StandIns)
+	if err != nil {
+		_ = apiLn.Close()
+		return nil, err
+	}
+	s.standIns = plugged
 	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: params}
-	s.eid = &eidStandIn{secret: []byte(params["EidCallbackSecret"]), base: s.APIURL, sessions: map[string]eidSession{}}
 
 	if err := s.startEmulator(ctx, o); err != nil {
 		_ = apiLn.Close()
@@ -314,23 +323,6 @@ func (s *Stack) AWSConfig(ctx context.Context) (aws.Config, error) {
 
 // Name returns the local physical name of a table or bucket.
 func (s *Stack) Name(logicalID string) string { return s.resolver.Name(logicalID) }
-
-// Parameters returns the parameter values of a local run: AppBaseUrl and
-// EidProviderUrl point at apiURL (the stack and its stand-in eID provider), every
-// NoEcho parameter without a default (a secret that must be given at deploy time)
-// gets a fresh random value, and overrides win; the rest are template defaults.
-func Parameters(tpl *template.Template, apiURL string, overrides map[string]string) map[string]string {
-	params := map[string]string{"AppBaseUrl": apiURL, "EidProviderUrl": apiURL + eidSessionsPath}
-	for name, p := range tpl.Parameters {
-		if p.NoEcho && p.Default == "" {
-			params[name] = randomSecret()
-		}
-	}
-	for k, v := range overrides {
-		params[k] = v
-	}
-	return params
-}
 
 // Resolve returns a resource attribute as !GetAtt would (for example a key's Arn).
 func (s *Stack) Resolve(logicalID, attr string) (string, error) {

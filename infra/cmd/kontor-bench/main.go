@@ -18,6 +18,7 @@ import (
 
 	"kontor/infra/bench"
 	"kontor/infra/local"
+	"kontor/infra/standin"
 )
 
 func main() {
@@ -85,7 +86,7 @@ type stackFigures struct {
 
 func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration) (*stackFigures, error) {
 	ctx := context.Background()
-	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0"})
+	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All()})
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"kontor/infra/local"
+	"kontor/infra/standin"
 	"kontor/shared/identity/identitywire"
 )
 
@@ -71,6 +73,7 @@ func run(args []string) error {
 	fmt.Println("kontor-local: starting moto, creating resources from template.yaml, building functions…")
 	s, err := local.Start(ctx, local.Options{
 		APIAddr: *api, MotoAddr: *moto, MotoLog: *motoLog, Schedules: true, Logs: logs,
+		StandIns: standin.All(),
 		Seed: func(ctx context.Context, s *local.Stack) error {
 			cfg, err := s.AWSConfig(ctx)
 			if err != nil {
@@ -87,13 +90,14 @@ func run(args []string) error {
 	fmt.Printf(`
 Kontor is running.
   API            %[1]s   (every HttpApi route of template.yaml)
-  portal pages   %[1]s/login   (where mailed links lead)
   sent mail      %[1]s/_local/mail
   functions      %[1]s/_local/functions
   schedules      curl -X POST %[1]s/_local/schedules/MailOutboxFunction
   AWS emulator   %[2]s   (AWS_ENDPOINT_URL for the AWS CLI or SDKs)
   emulator log   %[5]s   (moto server's own output; not shown here)
 
+Stand-ins (what the deployed stack finds outside itself):
+%[6]s
 Sign in as the local administrator: %[3]s / %[4]s
   curl -c jar -b jar %[1]s/v1/csrf
   curl -c jar -b jar -H "X-CSRF-Token: $(awk '$6=="__Host-kontor-csrf"{print $7}' jar)" \
@@ -101,10 +105,20 @@ Sign in as the local administrator: %[3]s / %[4]s
        -d '{"email":"%[3]s","password":"%[4]s"}' %[1]s/v1/sessions
 
 Ctrl-C stops everything.
-`, s.APIURL, s.EndpointURL, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword, relative(s.MotoLog()))
+`, s.APIURL, s.EndpointURL, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword, relative(s.MotoLog()), standInLines(s))
 	<-ctx.Done()
 	fmt.Println("\nkontor-local: stopping…")
 	return nil
+}
+
+// standInLines lists the stack's stand-ins, one line each, as they describe
+// themselves.
+func standInLines(s *local.Stack) string {
+	var b strings.Builder
+	for _, si := range s.StandIns() {
+		fmt.Fprintf(&b, "  %-14s %s\n", si.Name, si.Banner)
+	}
+	return b.String()
 }
 
 // relative returns path relative to the working folder when it lies below it.
@@ -133,7 +147,7 @@ func invoke(args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := local.Start(ctx, local.Options{APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", Logs: os.Stderr})
+	s, err := local.Start(ctx, local.Options{APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", Logs: os.Stderr, StandIns: standin.All()})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,20 @@
+// Package standin lists the stand-ins a local stack serves: what the deployed
+// stack finds outside itself, played on this machine (local.StandIn). Every place
+// that starts a stack (kontor-local run and invoke, the integration tests, the
+// benchmark) plugs in All.
+package standin
+
+import (
+	"kontor/infra/devportal"
+	"kontor/infra/local"
+	"kontor/infra/standin/eid"
+)
+
+// All returns fresh instances of every stand-in, in the order `make run` lists
+// them.
+func All() []local.StandIn {
+	return []local.StandIn{
+		devportal.New(),
+		eid.New(),
+	}
+}
