@@ -17,8 +17,8 @@ import (
 	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
-	"kontor/shared/identity/identitydb"
 	"kontor/shared/lambdainvoke"
+	"kontor/shared/modules"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/privacywire"
@@ -216,21 +216,14 @@ func TestErasureDeletesEverythingAndFreesTheAddress(t *testing.T) {
 	register(t, newClient(t), email)
 }
 
-// sweepService is the rights service in-process, on the stack's real tables.
+// sweepService is the rights service in-process, on the stack's real table and
+// module privacy functions.
 func sweepService(t *testing.T, now time.Time) *rights.Service {
 	t.Helper()
-	store := privacyStore()
-	mods := privacywire.AllModules(db(), privacywire.Tables{
-		Identity: stack.Name("IdentityTable"), Sessions: stack.Name("SessionTable"),
-		Outbox: stack.Name("MailOutboxTable"), Evidence: stack.Name("EvidenceTable"), Contact: stack.Name("ContactTable"),
-		Limits:           stack.Name("LimitTable"),
-		InsurancePrivacy: stack.Name("InsurancePrivacyFunction"), Invoker: lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
-	}, store)
-	return &rights.Service{
-		Store: store, Modules: mods, Deactivator: mods[0].(rights.Deactivator),
-		Accounts: &identitydb.Store{DB: db(), Table: stack.Name("IdentityTable")},
-		Now:      func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
+	svc := &rights.Service{Store: privacyStore(), Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	privacywire.Assemble(svc, lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
+		func(m modules.Module) string { return stack.Name(m.Function) }, privacywire.Modules)
+	return svc
 }
 
 // failingModule stands in for a module whose erasure is cut off half way.

@@ -31,11 +31,9 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 				t.Errorf("%s reaches %s", f.LogicalID, res)
 			}
 		}
-		if strings.Contains(pol, "lambda:InvokeFunction") {
+		// Which functions a policy may invoke at all is TestModulesMeetOnlyThroughTheirPorts'.
+		if strings.Contains(pol, "function:kontor-InsurancePrivacyFunction") {
 			invokers++
-			if !strings.Contains(pol, "function:kontor-InsurancePrivacyFunction") || strings.Count(pol, `"lambda:`) != 1 {
-				t.Errorf("%s may invoke more than the insurance privacy function: %s", f.LogicalID, pol)
-			}
 		}
 		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") {
 			t.Errorf("%s reaches objects outside the invoices' prefix: %s", f.LogicalID, pol)

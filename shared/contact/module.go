@@ -59,13 +59,13 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 
 // Sweep implements privacy.Module: resolved requests without a running retention
 // duty are deleted (CP-3, H4U-8); open ones and those of held persons stay.
-func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	err := m.Store.each(ctx, func(r Request) error {
 		if r.Status != StatusResolved || (r.RetainUntil != nil && r.RetainUntil.After(now)) {
 			return nil
 		}
-		if r.AccountID != "" && held(r.AccountID) {
+		if r.AccountID != "" && held.Keep(r.AccountID) {
 			return nil
 		}
 		counts["contact.requests"]++

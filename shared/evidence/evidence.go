@@ -147,7 +147,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 }
 
 // Sweep implements privacy.Module: evidence past its retention, except held.
-func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	var start map[string]types.AttributeValue
 	for {
@@ -165,7 +165,7 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 			return counts, err
 		}
 		for _, r := range recs {
-			if held(r.AccountID) {
+			if held.Keep(r.AccountID) {
 				continue
 			}
 			if err := m.Log.del(ctx, r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 )
@@ -13,6 +14,18 @@ const (
 	PurposeProcessing = "portal-processing" // H4U-3: everything submitted through the portal
 	PurposeHealth     = "health-data"       // H4U-7: Art. 9(2)(a), invoices
 )
+
+// Purposes are the consents the insurance portal asks for, in their current text.
+func Purposes() []privacy.Purpose {
+	return []privacy.Purpose{
+		{ID: PurposeProcessing, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+			DE: "Verarbeitung aller Angaben, die Sie über das Portal übermitteln.",
+			EN: "Processing of everything you submit through the portal."}},
+		{ID: PurposeHealth, Version: "2026-01", LegalBasis: privacy.ExplicitConsent, Description: privacy.Text{
+			DE: "Verarbeitung von Gesundheitsdaten in eingereichten Rechnungen, nur zur Prüfung und Erstattung.",
+			EN: "Processing of health data in submitted invoices, only for review and reimbursement."}},
+	}
+}
 
 // ConsentReader reads a person's current consents and flags (the privacy module's
 // ledger).

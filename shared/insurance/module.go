@@ -2,7 +2,6 @@ package insurance
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -240,7 +239,7 @@ func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose strin
 // Sweep implements privacy.Module: uploads never completed within an hour, decided
 // claims past ClaimRetention, contracts ended more than ContractRetentionYears ago, and
 // items past their expiry; held persons' data stays.
-func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	queued, err := m.reviewQueue(ctx, now)
 	if err != nil {
@@ -254,7 +253,7 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 		if err := m.repairIndexes(ctx, cl, queued); err != nil {
 			return err
 		}
-		if held(cl.AccountID) {
+		if held.Keep(cl.AccountID) {
 			return nil
 		}
 		if cl.DecidedAt != nil && now.Sub(*cl.DecidedAt) > m.ClaimRetention {
@@ -310,7 +309,7 @@ func (m Module) Sweep(ctx context.Context, now time.Time, held func(string) bool
 			if err := attributevalue.UnmarshalMap(it, &l); err != nil {
 				return err
 			}
-			heldLink = heldLink || held(l.AccountID)
+			heldLink = heldLink || held.Keep(l.AccountID)
 			return nil
 		})
 		if err != nil || heldLink {
@@ -397,5 +396,3 @@ func (m Module) sweepExpired(ctx context.Context, now time.Time) (int, error) {
 		start = res.LastEvaluatedKey
 	}
 }
-
-var errBadOp = errors.New("insurance: unknown privacy operation")

@@ -19,6 +19,7 @@ import (
 	"kontor/shared/fault"
 	"kontor/shared/identity"
 	"kontor/shared/ids"
+	"kontor/shared/privacy/protocol"
 	"kontor/shared/problem"
 )
 
@@ -105,9 +106,10 @@ type Link struct {
 }
 
 // Provisioner gives a proven customer portal access: it creates the account (or
-// finds the one with this email) and mails the link to set a password.
+// finds the one with this email) and mails the link to set a password. The identity
+// module does, through its privacy function (protocol.Remote).
 type Provisioner interface {
-	Provision(ctx context.Context, in identity.RegisterInput) (string, error)
+	Provision(ctx context.Context, a protocol.NewAccount) (string, error)
 }
 
 // EIDProvider starts an identification with the external provider, which receives
@@ -374,7 +376,7 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 			return invalid
 		}
 	}
-	accountID, err := g.Accounts.Provision(ctx, identity.RegisterInput{Email: reg.Email, Language: reg.Language, TermsVersion: reg.TermsVersion, PrivacyVersion: reg.PrivacyVersion})
+	accountID, err := g.Accounts.Provision(ctx, protocol.NewAccount{Email: reg.Email, Language: reg.Language, TermsVersion: reg.TermsVersion, PrivacyVersion: reg.PrivacyVersion})
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 
 // Sweep implements privacy.Module: mail past its day in the outbox. Outbox mail
 // belongs to no hold: it is a copy of what the other modules keep.
-func (m *Module) Sweep(ctx context.Context, now time.Time, _ func(string) bool) (map[string]int, error) {
+func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	err := m.each(ctx, "#ttl <= :now", map[string]string{"#ttl": "ttl"}, map[string]types.AttributeValue{
 		":now": &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())},

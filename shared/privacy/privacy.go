@@ -49,6 +49,14 @@ type Kind struct {
 	Source     Text       `json:"source"`
 }
 
+// Purpose is something a person can consent to, in the text version they consent to.
+type Purpose struct {
+	ID          string     `json:"id"`
+	Version     string     `json:"version"`
+	LegalBasis  LegalBasis `json:"legalBasis"`
+	Description Text       `json:"description"`
+}
+
 // NoPersonalData declares a table that holds no personal data, and why.
 type NoPersonalData struct {
 	Table  string

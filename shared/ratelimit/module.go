@@ -142,7 +142,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // Sweep implements privacy.Module: counters past their lifetime. Counters belong
 // to no hold (they are not attributable without the secret and say nothing a hold
 // could need).
-func (m Module) Sweep(ctx context.Context, now time.Time, _ func(string) bool) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	var start map[string]types.AttributeValue
 	for {

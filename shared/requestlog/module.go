@@ -49,6 +49,6 @@ func (Module) Erase(context.Context, privacy.Subject) error { return nil }
 
 // Sweep implements privacy.Module: the aggregator function deletes raw records on
 // its own hourly schedule.
-func (Module) Sweep(context.Context, time.Time, func(string) bool) (map[string]int, error) {
+func (Module) Sweep(context.Context, time.Time, *privacy.Held) (map[string]int, error) {
 	return map[string]int{}, nil
 }

@@ -13,7 +13,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"kontor/shared/env"
+	"kontor/shared/fault"
 	"kontor/shared/httpapi"
+	"kontor/shared/privacy"
+	"kontor/shared/privacy/protocol"
 	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog"
 )
@@ -36,4 +39,25 @@ func Router(log *slog.Logger, feature string, routes map[string]httpapi.Route) *
 // HTTP serves routes as the function's Lambda handler.
 func HTTP(log *slog.Logger, feature string, routes map[string]httpapi.Route) {
 	lambda.Start(Router(log, feature, routes).Handle)
+}
+
+// Privacy serves the privacy protocol for the module(s) build returns: the handler
+// of a module's privacy function, which the privacy core invokes. Each request is
+// logged by module, operation and counts, never by subject.
+func Privacy(log *slog.Logger, build func(context.Context) ([]privacy.Module, error)) {
+	mods := env.Must(log, build)
+	lambda.Start(func(ctx context.Context, req protocol.Request) (protocol.Response, error) {
+		resp, err := protocol.Serve(ctx, mods, req)
+		if err != nil {
+			what := err.Error()
+			if fault.Unavailable(err) {
+				what = fault.Describe(err)
+			}
+			log.ErrorContext(ctx, "privacy operation failed", slog.String("module", req.Module), slog.String("op", req.Op), slog.String("error", what))
+			return resp, err
+		}
+		log.InfoContext(ctx, "privacy operation done", slog.String("module", req.Module), slog.String("op", req.Op),
+			slog.Any("counts", resp.Counts), slog.Int("deleted", resp.Deleted), slog.Int("skipped", resp.Skipped))
+		return resp, nil
+	})
 }

@@ -3,28 +3,24 @@ package contactapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
-	"time"
 
 	"kontor/shared/access"
 	"kontor/shared/contact"
 	"kontor/shared/httpapi"
-	"kontor/shared/identity"
+	"kontor/shared/privacy"
 	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 )
 
 const maxBody = 96 << 10
 
-// Accounts resolves the signed-in sender's account.
-type Accounts interface {
-	Account(ctx context.Context, id string, now time.Time) (identity.Account, error)
-}
-
 // Handlers serves the routes.
 type Handlers struct {
-	Store    *contact.Store
-	Accounts Accounts
+	Store *contact.Store
+	// People tells the signed-in sender's address (the identity module).
+	People privacy.Resolver
 }
 
 type submitBody struct {
@@ -69,11 +65,14 @@ func (h Handlers) SubmitSigned(ctx context.Context, r *httpapi.Request) (httpapi
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	acc, err := h.Accounts.Account(ctx, r.Principal.AccountID, h.Store.Now())
-	if err != nil {
+	acc, err := h.People.Person(ctx, r.Principal.AccountID)
+	if errors.Is(err, privacy.ErrUnknownPerson) {
 		return httpapi.Response{}, problem.New(http.StatusUnauthorized, problem.CodeUnauthenticated)
 	}
-	req, err := h.Store.Submit(ctx, contact.Input{Email: acc.Email, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, acc.ID)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	req, err := h.Store.Submit(ctx, contact.Input{Email: acc.Email, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, acc.AccountID)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

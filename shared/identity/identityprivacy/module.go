@@ -18,6 +18,7 @@ import (
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitydb"
 	"kontor/shared/privacy"
+	"kontor/shared/privacy/protocol"
 )
 
 // DB is the part of the DynamoDB client the module uses.
@@ -31,6 +32,9 @@ type Module struct {
 	DB       DB
 	Identity string // identity table
 	Sessions string // session table
+	// Accounts gives proven people an account (protocol.Provisioner); nil where the
+	// function offers no provisioning.
+	Accounts *identity.Service
 }
 
 func (m *Module) store() *identitydb.Store { return &identitydb.Store{DB: m.DB, Table: m.Identity} }
@@ -43,6 +47,31 @@ func (m *Module) Name() string { return "identity" }
 
 // Kinds implements privacy.Module.
 func (m *Module) Kinds() []privacy.Kind { return identity.PrivacyKinds() }
+
+// Person implements privacy.Resolver: who an account is, for the privacy core (to
+// address its mail, and to show the accepted terms in the consent ledger).
+func (m *Module) Person(ctx context.Context, accountID string) (privacy.Person, error) {
+	acc, err := m.store().Account(ctx, accountID, time.Now().UTC())
+	if errors.Is(err, identity.ErrNotFound) {
+		return privacy.Person{}, privacy.ErrUnknownPerson
+	}
+	if err != nil {
+		return privacy.Person{}, err
+	}
+	return privacy.Person{AccountID: acc.ID, Email: acc.Email, Language: acc.Language,
+		TermsVersion: acc.TermsVersion, TermsAcceptedAt: acc.TermsAcceptedAt,
+		PrivacyVersion: acc.PrivacyVersion, PrivacyAcceptedAt: acc.PrivacyAcceptedAt}, nil
+}
+
+// Provision implements protocol.Provisioner: the account of a person another
+// module has proven (the insurance portal's activation), created with the mail to
+// set a password, or the existing one with a notice.
+func (m *Module) Provision(ctx context.Context, a protocol.NewAccount) (string, error) {
+	if m.Accounts == nil {
+		return "", protocol.ErrUnsupported
+	}
+	return m.Accounts.Provision(ctx, identity.RegisterInput{Email: a.Email, Language: a.Language, TermsVersion: a.TermsVersion, PrivacyVersion: a.PrivacyVersion})
+}
 
 // SessionView is a session as the person sees it in their export.
 type SessionView struct {
@@ -300,7 +329,7 @@ func kindOf(pk string) string {
 // Sweep implements privacy.Module: items past their TTL in the identity table
 // (lapsed pending accounts and their claims, used-up links, old failure counters)
 // and sessions past their idle or absolute timeout. Items of held subjects stay.
-func (m *Module) Sweep(ctx context.Context, now time.Time, held func(string) bool) (map[string]int, error) {
+func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	nowN := &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())}
 	err := m.scan(ctx, m.Identity, "#ttl <= :now", map[string]types.AttributeValue{":now": nowN}, map[string]string{"#ttl": "ttl"},
@@ -316,7 +345,7 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, held func(string) boo
 			} else if a, ok := it["accountId"].(*types.AttributeValueMemberS); ok {
 				owner = a.Value
 			}
-			if owner != "" && held(owner) {
+			if owner != "" && held.Keep(owner) {
 				return nil
 			}
 			counts[kind]++
@@ -330,7 +359,7 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, held func(string) boo
 		if err := attributevalue.UnmarshalMap(it, &s); err != nil {
 			return err
 		}
-		if s.Live(now) || held(s.AccountID) {
+		if s.Live(now) || held.Keep(s.AccountID) {
 			return nil
 		}
 		counts["identity.sessions"]++

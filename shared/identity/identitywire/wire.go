@@ -16,9 +16,13 @@ import (
 	"kontor/shared/evidence"
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitydb"
+	"kontor/shared/identity/identityprivacy"
+	"kontor/shared/lambdainvoke"
 	"kontor/shared/logging"
 	"kontor/shared/mail"
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
+	"kontor/shared/privacy/protocol"
 	"kontor/shared/ratelimit"
 )
 
@@ -103,4 +107,35 @@ func SeedLocalAdmin(ctx context.Context, cfg aws.Config, table string) (bool, er
 		return false, fmt.Errorf("seed local admin: %w", err)
 	}
 	return true, nil
+}
+
+// Privacy builds the identity module's privacy function on IDENTITY_TABLE and
+// SESSION_TABLE: export, erasure, the sweep, deactivation, who an account is, and
+// accounts for people another module has proven (with the mail that sets the
+// password: OUTBOX_TABLE, LIMIT_TABLE, TERMS_VERSION, PRIVACY_VERSION).
+func Privacy(ctx context.Context) ([]privacy.Module, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := Service(ctx, logging.New("identityprivacy"), Accounts|Mail|Terms)
+	if err != nil {
+		return nil, err
+	}
+	var r env.Reader
+	m := &identityprivacy.Module{DB: dynamodb.NewFromConfig(cfg), Identity: r.String("IDENTITY_TABLE"), Sessions: r.String("SESSION_TABLE"), Accounts: svc}
+	return []privacy.Module{m}, r.Err()
+}
+
+// People is the identity module as other modules reach it: who an account is,
+// answered by the identity module's privacy function (IDENTITY_PRIVACY_FUNCTION), so
+// no other module's function reads the identity table.
+func People(ctx context.Context) (protocol.Remote, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return protocol.Remote{}, err
+	}
+	var r env.Reader
+	rm := protocol.Remote{Module: "identity", Declared: identity.PrivacyKinds, Invoker: lambdainvoke.Client{Config: cfg}, Function: r.String("IDENTITY_PRIVACY_FUNCTION")}
+	return rm, r.Err()
 }

@@ -11,6 +11,7 @@ import (
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
 	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/privacy"
 	"kontor/shared/upload/s3store"
 )
 
@@ -52,32 +53,21 @@ func Review(ctx context.Context, log *slog.Logger) (insuranceapi.Review, error) 
 	return insuranceapi.Review{Claims: c}, err
 }
 
-// Privacy builds the module's privacy function: its handler and the reader of
-// the persons whose data the sweep must keep (held or restricted).
-func Privacy(ctx context.Context) (insurance.Module, insurance.Holds, error) {
-	p, err := build(ctx)
+// Privacy builds the module's privacy function: the insurance data as a
+// privacy.Module on the module's table and bucket. The persons whose data a sweep
+// keeps (held or restricted) come with each sweep request from the privacy core.
+func Privacy(ctx context.Context) ([]privacy.Module, error) {
+	p, err := insurancewire.Build(ctx, insurancewire.Table)
 	if err != nil {
-		return insurance.Module{}, nil, err
+		return nil, err
+	}
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var r env.Reader
-	m := insurance.Module{Store: p.Store, Objects: p.Objects, Now: now,
+	m := insurance.Module{Store: p.Store, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN")), Now: now,
 		ContractRetentionYears: r.Count("CONTRACT_RETENTION_YEARS", 10),
 		ClaimRetention:         r.Days("CLAIM_RETENTION_DAYS", 90*24*time.Hour)}
-	holds := func(ctx context.Context) (map[string]bool, error) {
-		hs, err := p.Privacy.Holds(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]bool{}
-		for _, h := range hs {
-			out[h.AccountID] = true
-		}
-		// Restricted processing (Art. 18) keeps the data stored, as a hold does.
-		rs, err := p.Privacy.Restricted(ctx)
-		for _, id := range rs {
-			out[id] = true
-		}
-		return out, err
-	}
-	return m, holds, r.Err()
+	return []privacy.Module{m}, r.Err()
 }

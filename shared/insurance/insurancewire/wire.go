@@ -76,11 +76,12 @@ func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registrat
 	if err != nil {
 		return insuranceapi.Registration{}, err
 	}
-	ids, err := identitywire.Service(ctx, log, identitywire.Accounts|identitywire.Mail|identitywire.Terms)
+	people, err := identitywire.People(ctx)
 	if err != nil {
 		return insuranceapi.Registration{}, err
 	}
 	var r env.Reader
+	base, terms, notice := r.String("APP_BASE_URL"), r.String("TERMS_VERSION"), r.String("PRIVACY_VERSION")
 	secret := r.String("EID_CALLBACK_SECRET")
 	provider := insurance.HTTPProvider{URL: r.String("EID_PROVIDER_URL")}
 	if err := r.Err(); err != nil {
@@ -89,7 +90,7 @@ func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registrat
 	if len(secret) < MinSecretBytes {
 		return insuranceapi.Registration{}, fmt.Errorf("EID_CALLBACK_SECRET must have at least %d characters", MinSecretBytes)
 	}
-	g := &insurance.Registrar{Store: p.Store, Accounts: ids, EID: provider, Now: now, Log: log,
-		CallbackURL: ids.BaseURL + "/v1/insurance/eid/callback", TermsVersion: ids.TermsVersion, PrivacyVersion: ids.PrivacyVersion}
+	g := &insurance.Registrar{Store: p.Store, Accounts: people, EID: provider, Now: now, Log: log,
+		CallbackURL: base + "/v1/insurance/eid/callback", TermsVersion: terms, PrivacyVersion: notice}
 	return insuranceapi.Registration{Registrar: g, Secret: []byte(secret), Now: now}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"kontor/shared/httpapi"
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/rights"
 )
@@ -32,7 +33,7 @@ func (h Handlers) Export(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 
 // ConsentList is the answer of GET /v1/me/consents.
 type ConsentList struct {
-	Purposes []rights.Purpose         `json:"purposes"`
+	Purposes []privacy.Purpose        `json:"purposes"`
 	Current  []privacydb.Consent      `json:"current"`
 	History  []privacydb.ConsentEvent `json:"history"`
 }
@@ -43,7 +44,7 @@ func (h Handlers) Consents(ctx context.Context, r *httpapi.Request) (httpapi.Res
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, ConsentList{Purposes: rights.Purposes, Current: cur, History: hist}), nil
+	return httpapi.JSON(http.StatusOK, ConsentList{Purposes: h.Svc.Purposes, Current: cur, History: hist}), nil
 }
 
 type grantBody struct {

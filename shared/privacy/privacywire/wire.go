@@ -1,5 +1,7 @@
-// Package privacywire builds the rights service from a function's environment, so
-// each privacy function's main.go stays wiring only.
+// Package privacywire builds the privacy core's rights service from a function's
+// environment and the module list, so each privacy function's main.go stays wiring
+// only. The core reaches no module's table: every module's data goes through that
+// module's privacy function (shared/privacy/protocol).
 package privacywire
 
 import (
@@ -10,20 +12,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"kontor/shared/contact"
 	"kontor/shared/env"
-	"kontor/shared/evidence"
-	"kontor/shared/identity/identitydb"
-	"kontor/shared/identity/identityprivacy"
-	"kontor/shared/insurance"
 	"kontor/shared/lambdainvoke"
 	"kontor/shared/logging"
 	"kontor/shared/mail"
+	"kontor/shared/modules"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
+	"kontor/shared/privacy/protocol"
 	"kontor/shared/privacy/rights"
-	"kontor/shared/ratelimit"
-	"kontor/shared/requestlog"
 )
 
 // Need says which parts a function uses; each reads its own environment variables.
@@ -32,10 +29,10 @@ type Need uint8
 // Parts of the service.
 const (
 	Store    Need = 1 << iota // PRIVACY_TABLE
-	Accounts                  // IDENTITY_TABLE (read)
-	Modules                   // IDENTITY_TABLE, SESSION_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, LIMIT_TABLE, …: every module's data
+	Accounts                  // the identity module's privacy function: who an account is
+	Modules                   // every module's privacy function: export, erase, sweep
 	Mail                      // OUTBOX_TABLE
-	Withdraw                  // INSURANCE_PRIVACY_FUNCTION: modules that delete data on consent withdrawal
+	Withdraw                  // the privacy functions of modules whose data rests on a consent
 )
 
 // paramEnv maps template parameters reported in the record of processing to the
@@ -50,29 +47,58 @@ var paramEnv = map[string]string{
 	"EvidenceRetentionDays":  "EVIDENCE_RETENTION_DAYS",
 }
 
-// AllModules returns every module of the registry on the given tables. With empty
-// names it serves declarations only (the record of processing).
-func AllModules(db *dynamodb.Client, t Tables, store *privacydb.Store) []privacy.Module {
-	return []privacy.Module{
-		&identityprivacy.Module{DB: db, Identity: t.Identity, Sessions: t.Sessions},
-		&mail.Module{DB: db, Table: t.Outbox},
-		evidence.Module{Log: &evidence.Log{DB: db, Table: t.Evidence}},
-		contact.Module{Store: &contact.Store{DB: db, Table: t.Contact, Now: func() time.Time { return time.Now().UTC() }}},
-		requestlog.Module{},
-		ratelimit.Module{DB: db, Table: t.Limits},
-		insurance.Remote{Invoker: t.Invoker, Function: t.InsurancePrivacy},
-		rights.SelfModule{Store: store},
+// Declarations returns every module of the list as far as its declarations go,
+// the privacy module's own data last (declarations only: no table).
+func Declarations() []privacy.Module {
+	var out []privacy.Module
+	for _, m := range modules.List() {
+		if m.Name == modules.Core {
+			continue
+		}
+		out = append(out, modules.Declared{Module: m})
 	}
+	return append(out, rights.SelfModule{})
 }
 
-// Tables names each module's table, and the function that carries out privacy
-// operations for a module whose data no other function may reach.
-type Tables struct {
-	Identity, Sessions, Outbox, Evidence, Contact, Limits string
-	// InsurancePrivacy is the insurance module's privacy function, called with
-	// Invoker.
-	InsurancePrivacy string
-	Invoker          insurance.Invoker
+// Assemble fills svc's module parts named by need from the module list: each
+// module's remote through invoker, its function named by function (the environment
+// in a privacy function; the stack's names in a test). Without Modules, svc.Modules
+// are the declarations only.
+func Assemble(svc *rights.Service, invoker protocol.Invoker, function func(modules.Module) string, need Need) {
+	svc.Purposes = modules.Purposes()
+	svc.Modules = Declarations()
+	remote := func(m modules.Module) protocol.Remote {
+		return protocol.Remote{Module: m.Name, Declared: m.Kinds, Invoker: invoker, Function: function(m)}
+	}
+	for _, m := range modules.List() {
+		if m.Function == "" {
+			continue
+		}
+		if need&(Accounts|Modules) != 0 && m.Resolves {
+			svc.People = remote(m)
+		}
+		if need&(Withdraw|Modules) != 0 && m.Withdraws {
+			svc.Withdrawers = append(svc.Withdrawers, remote(m))
+		}
+	}
+	if need&Modules == 0 {
+		return
+	}
+	svc.Modules = nil
+	for _, m := range modules.List() {
+		switch {
+		case m.Name == modules.Core:
+		case m.Function == "":
+			svc.Modules = append(svc.Modules, modules.Declared{Module: m})
+		default:
+			rm := remote(m)
+			svc.Modules = append(svc.Modules, rm)
+			if m.Deactivates {
+				svc.Deactivators = append(svc.Deactivators, rm)
+			}
+		}
+	}
+	svc.Modules = append(svc.Modules, rights.SelfModule{Store: svc.Store})
 }
 
 // Service builds the rights service with the parts named by need.
@@ -89,31 +115,13 @@ func Service(ctx context.Context, log *slog.Logger, need Need) (*rights.Service,
 			svc.Params[p] = v
 		}
 	}
-	store := &privacydb.Store{DB: db}
+	svc.Store = &privacydb.Store{DB: db}
 	if need&(Store|Modules) != 0 {
-		store.Table = r.String("PRIVACY_TABLE")
+		svc.Store.Table = r.String("PRIVACY_TABLE")
 	}
-	svc.Store = store
-	if need&Accounts != 0 {
-		svc.Accounts = &identitydb.Store{DB: db, Table: r.String("IDENTITY_TABLE")}
-	}
+	Assemble(svc, lambdainvoke.Client{Config: cfg}, func(m modules.Module) string { return r.String(m.EnvName()) }, need)
 	if need&Mail != 0 {
-		svc.Mail = &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: svc.Now}
-	}
-	if need&Modules != 0 {
-		svc.Modules = AllModules(db, Tables{
-			Identity: r.String("IDENTITY_TABLE"), Sessions: r.String("SESSION_TABLE"),
-			Outbox: r.String("OUTBOX_TABLE"), Evidence: r.String("EVIDENCE_TABLE"), Contact: r.String("CONTACT_TABLE"),
-			Limits:           r.String("LIMIT_TABLE"),
-			InsurancePrivacy: r.String("INSURANCE_PRIVACY_FUNCTION"), Invoker: lambdainvoke.Client{Config: cfg},
-		}, store)
-		svc.Deactivator = svc.Modules[0].(rights.Deactivator)
-	} else {
-		t := Tables{}
-		if need&Withdraw != 0 {
-			t.InsurancePrivacy, t.Invoker = r.String("INSURANCE_PRIVACY_FUNCTION"), lambdainvoke.Client{Config: cfg}
-		}
-		svc.Modules = AllModules(db, t, store)
+		svc.Mail = &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: svc.Now, Log: log}
 	}
 	if err := r.Err(); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func TestEveryRetentionParameterIsReported(t *testing.T) {
 	globals := tpl[:strings.Index(tpl, "\nResources:")]
 	globals = globals[strings.Index(globals, "\nGlobals:"):]
 	n := 0
-	for _, m := range AllModules(nil, Tables{}, nil) {
+	for _, m := range Declarations() {
 		for _, k := range m.Kinds() {
 			p := k.Retention.Parameter
 			if p == "" {

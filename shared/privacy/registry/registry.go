@@ -1,23 +1,21 @@
-// Package registry assembles the privacy registry from every module. A kind can
-// only be declared through a privacy.Module, which must export and erase it, so no
-// kind lacks that behaviour; tests hold the registry to template.yaml.
+// Package registry assembles the privacy registry from the module list. A kind can
+// only be declared by a module of the list, whose privacy function must export and
+// erase it, so no kind lacks that behaviour; tests hold the registry to
+// template.yaml.
 package registry
 
 import (
+	"kontor/shared/modules"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacywire"
 )
-
-// Modules returns every module of the deployment (declarations only: no tables).
-func Modules() []privacy.Module { return privacywire.AllModules(nil, privacywire.Tables{}, nil) }
 
 // All returns the deployment's privacy registry.
 func All() privacy.Registry {
 	var kinds []privacy.Kind
-	for _, m := range Modules() {
+	for _, m := range modules.List() {
 		for _, k := range m.Kinds() {
-			if k.Module != m.Name() {
-				panic("privacy kind " + k.ID + " declared by module " + m.Name() + " names module " + k.Module)
+			if k.Module != m.Name {
+				panic("privacy kind " + k.ID + " declared by module " + m.Name + " names module " + k.Module)
 			}
 			kinds = append(kinds, k)
 		}

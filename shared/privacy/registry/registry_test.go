@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"kontor/infra/template"
+	"kontor/shared/modules"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/rights"
 )
 
 func TestRegistryIsComplete(t *testing.T) {
@@ -61,7 +61,7 @@ func TestRegistryTextsCarryNoInternalIDs(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range rights.Purposes {
+	for _, p := range modules.Purposes() {
 		for _, s := range []string{p.Description.DE, p.Description.EN} {
 			if m := internal.FindString(s); m != "" {
 				t.Errorf("consent purpose %s: %q names %s", p.ID, s, m)

@@ -2,6 +2,7 @@ package rights
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -11,48 +12,31 @@ import (
 	"kontor/shared/problem"
 )
 
-// Purpose is something a person can consent to.
-type Purpose struct {
-	ID          string             `json:"id"`
-	Version     string             `json:"version"`
-	LegalBasis  privacy.LegalBasis `json:"legalBasis"`
-	Description privacy.Text       `json:"description"`
-}
-
 // PurposeMarketing is the consent to alerts and other marketing mail.
 const PurposeMarketing = "marketing-alerts"
 
-// Purposes are the consents Kontor asks for, with the current text version.
-var Purposes = []Purpose{
-	{ID: "portal-processing", Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
-		DE: "Verarbeitung aller Angaben, die Sie über das Portal übermitteln.",
-		EN: "Processing of everything you submit through the portal."}},
-	{ID: "health-data", Version: "2026-01", LegalBasis: privacy.ExplicitConsent, Description: privacy.Text{
-		DE: "Verarbeitung von Gesundheitsdaten in eingereichten Rechnungen, nur zur Prüfung und Erstattung.",
-		EN: "Processing of health data in submitted invoices, only for review and reimbursement."}},
-	{ID: PurposeMarketing, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
-		DE: "E-Mail-Benachrichtigungen und andere Werbung.",
-		EN: "Email alerts and other marketing."}},
+// CorePurposes are the consents the privacy module itself asks for; the modules
+// declare theirs (the module list gathers them).
+func CorePurposes() []privacy.Purpose {
+	return []privacy.Purpose{
+		{ID: PurposeMarketing, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+			DE: "E-Mail-Benachrichtigungen und andere Werbung.",
+			EN: "Email alerts and other marketing."}},
+	}
 }
 
-func purpose(id string) (Purpose, bool) {
-	for _, p := range Purposes {
+func (s *Service) purpose(id string) (privacy.Purpose, bool) {
+	for _, p := range s.Purposes {
 		if p.ID == id {
 			return p, true
 		}
 	}
-	return Purpose{}, false
-}
-
-// Withdrawer is implemented by modules that keep data resting only on a consent;
-// they delete it when the consent is withdrawn and return how much they deleted.
-type Withdrawer interface {
-	OnWithdraw(ctx context.Context, s privacy.Subject, purpose string) (int, error)
+	return privacy.Purpose{}, false
 }
 
 // ConsentView is a purpose with the person's current answer.
 type ConsentView struct {
-	Purpose
+	privacy.Purpose
 	privacydb.Consent
 }
 
@@ -64,7 +48,11 @@ func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb
 	if err != nil {
 		return nil, nil, err
 	}
-	if acc, err := s.Accounts.Account(ctx, p.AccountID, s.Now()); err == nil {
+	acc, err := s.People.Person(ctx, p.AccountID)
+	if err != nil && !errors.Is(err, privacy.ErrUnknownPerson) {
+		return nil, nil, err
+	}
+	if err == nil {
 		var accepted []privacydb.Consent
 		if acc.TermsVersion != "" {
 			accepted = append(accepted, privacydb.Consent{Purpose: "terms-of-use", Granted: true, TextVersion: acc.TermsVersion, GrantedAt: acc.TermsAcceptedAt})
@@ -83,7 +71,7 @@ func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb
 
 // Grant records a consent to the current text version of a purpose.
 func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, version string) (privacydb.Consent, error) {
-	pu, ok := purpose(purposeID)
+	pu, ok := s.purpose(purposeID)
 	if !ok {
 		return privacydb.Consent{}, problem.New(http.StatusNotFound, CodeUnknownPurpose)
 	}
@@ -115,7 +103,7 @@ func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, vers
 // Withdraw withdraws a consent for the future (Art. 7(3)) and has every module
 // delete the data that rested only on it.
 func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID string) (privacydb.Consent, int, error) {
-	pu, ok := purpose(purposeID)
+	pu, ok := s.purpose(purposeID)
 	if !ok {
 		return privacydb.Consent{}, 0, problem.New(http.StatusNotFound, CodeUnknownPurpose)
 	}
@@ -139,17 +127,17 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID st
 	// behind a consent that already reads as withdrawn.
 	deleted := 0
 	sub := privacy.Subject{AccountID: p.AccountID}
-	if acc, err := s.Accounts.Account(ctx, p.AccountID, now); err == nil {
+	if acc, err := s.People.Person(ctx, p.AccountID); err == nil {
 		sub.Email = acc.Email
+	} else if !errors.Is(err, privacy.ErrUnknownPerson) {
+		return privacydb.Consent{}, 0, err
 	}
-	for _, m := range s.Modules {
-		if w, ok := m.(Withdrawer); ok {
-			n, err := w.OnWithdraw(ctx, sub, pu.ID)
-			if err != nil {
-				return privacydb.Consent{}, deleted, err
-			}
-			deleted += n
+	for _, w := range s.Withdrawers {
+		n, err := w.OnWithdraw(ctx, sub, pu.ID)
+		if err != nil {
+			return privacydb.Consent{}, deleted, err
 		}
+		deleted += n
 	}
 	c.Granted, c.WithdrawnAt = false, &now
 	if err := s.Store.SetConsent(ctx, p.AccountID, *c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {

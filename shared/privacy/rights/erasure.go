@@ -58,8 +58,10 @@ func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, erro
 		return err
 	}
 	if !slices.Contains(j.Done, stepDeactivate) {
-		if err := s.Deactivator.Deactivate(ctx, sub); err != nil {
-			return j, fmt.Errorf("erasure %s: deactivate: %w", j.AccountID, err)
+		for _, d := range s.Deactivators {
+			if err := d.Deactivate(ctx, sub); err != nil {
+				return j, fmt.Errorf("erasure %s: deactivate: %w", j.AccountID, err)
+			}
 		}
 		j.Done = append(j.Done, stepDeactivate)
 		if err := save(); err != nil {

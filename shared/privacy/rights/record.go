@@ -17,7 +17,7 @@ type Record struct {
 	Kinds      []privacy.Kind `json:"kinds"`
 	// ApplicationLogs says what the functions' logs hold and how long.
 	ApplicationLogs privacy.Kind      `json:"applicationLogs"`
-	Purposes        []Purpose         `json:"consentPurposes"`
+	Purposes        []privacy.Purpose `json:"consentPurposes"`
 	Parameters      map[string]string `json:"parametersInForce"`
 	Region          string            `json:"region"`
 }
@@ -28,7 +28,7 @@ func (s *Service) Record(region string) Record {
 	for k, v := range s.Params {
 		params[k] = v
 	}
-	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), ApplicationLogs: logging.Declaration(), Purposes: Purposes, Parameters: params, Region: region}
+	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), ApplicationLogs: logging.Declaration(), Purposes: s.Purposes, Parameters: params, Region: region}
 }
 
 // HTML renders the record as a readable table in German or English.

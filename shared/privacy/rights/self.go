@@ -102,7 +102,7 @@ func (m SelfModule) Erase(ctx context.Context, s privacy.Subject) error {
 // Sweep implements privacy.Module: erasure jobs, audit entries and receipts past
 // their retention. None of them is held data: a hold keeps the person's data, not
 // the records about the privacy process.
-func (m SelfModule) Sweep(ctx context.Context, now time.Time, _ func(string) bool) (map[string]int, error) {
+func (m SelfModule) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	return m.Store.SweepExpired(ctx, now)
 }
 

@@ -6,6 +6,7 @@ package rights
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,27 +23,26 @@ import (
 	"kontor/shared/problem"
 )
 
-// Accounts resolves an account id to the account (email, language, status).
-type Accounts interface {
-	Account(ctx context.Context, id string, now time.Time) (identity.Account, error)
-}
-
-// Deactivator ends a person's sessions and sign-in, the first step of an erasure.
-type Deactivator interface {
-	Deactivate(ctx context.Context, s privacy.Subject) error
-}
-
 // Mailer queues mail.
 type Mailer interface {
 	Deliver(ctx context.Context, m mail.Message) error
 }
 
-// Service carries out the rights. Functions fill the fields their routes need.
+// Service carries out the rights over every module of the module list. Functions
+// fill the fields their routes need (privacywire checks at start-up).
 type Service struct {
-	Store       *privacydb.Store
-	Modules     []privacy.Module
-	Accounts    Accounts
-	Deactivator Deactivator
+	Store *privacydb.Store
+	// Modules are every module, in the module list's order; the privacy module's
+	// own data last.
+	Modules []privacy.Module
+	// Purposes are every consent purpose of the module list.
+	Purposes []privacy.Purpose
+	// People answers who an account is (the identity module).
+	People privacy.Resolver
+	// Deactivators end sign-in, the first step of every erasure.
+	Deactivators []privacy.Deactivator
+	// Withdrawers delete what rested on a consent when it is withdrawn.
+	Withdrawers []privacy.Withdrawer
 	Mail        Mailer
 	Now         func() time.Time
 	Log         *slog.Logger
@@ -58,15 +58,15 @@ const (
 	CodeHeld           = problem.CodeHoldExists
 )
 
-func (s *Service) subject(ctx context.Context, accountID string) (privacy.Subject, identity.Account, error) {
-	acc, err := s.Accounts.Account(ctx, accountID, s.Now())
-	if errors.Is(err, identity.ErrNotFound) {
-		return privacy.Subject{AccountID: accountID}, identity.Account{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+func (s *Service) subject(ctx context.Context, accountID string) (privacy.Subject, privacy.Person, error) {
+	acc, err := s.People.Person(ctx, accountID)
+	if errors.Is(err, privacy.ErrUnknownPerson) {
+		return privacy.Subject{AccountID: accountID}, privacy.Person{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	if err != nil {
-		return privacy.Subject{}, identity.Account{}, fmt.Errorf("load account: %w", err)
+		return privacy.Subject{}, privacy.Person{}, fmt.Errorf("load account: %w", err)
 	}
-	return privacy.Subject{AccountID: acc.ID, Email: acc.Email}, acc, nil
+	return privacy.Subject{AccountID: acc.AccountID, Email: acc.Email}, acc, nil
 }
 
 // Kinds returns every declared kind, module by module.
@@ -180,6 +180,9 @@ func empty(v any) bool {
 		return x == ""
 	case map[string]any:
 		return len(x) == 0
+	case json.RawMessage:
+		t := strings.TrimSpace(string(x))
+		return t == "" || t == "null" || t == "[]" || t == "{}" || t == `""`
 	}
 	return false
 }
@@ -204,7 +207,7 @@ func checkReason(r string) error {
 }
 
 // notify mails the person in their language.
-func (s *Service) notify(ctx context.Context, acc identity.Account, subjectDE, subjectEN, textDE, textEN string) error {
+func (s *Service) notify(ctx context.Context, acc privacy.Person, subjectDE, subjectEN, textDE, textEN string) error {
 	subj, text := subjectEN, textEN
 	if acc.Language == "de" {
 		subj, text = subjectDE, textDE
@@ -273,23 +276,20 @@ func (s *Service) Holds(ctx context.Context) ([]privacydb.Hold, error) {
 	return hs, err
 }
 
-// held reports whether a subject's data must stay: under a legal hold, or
-// restricted by the person (Art. 18(1)(b), (c): kept instead of erased).
-func (s *Service) heldSet(ctx context.Context) (map[string]bool, error) {
-	out := map[string]bool{}
+// heldSet lists the persons whose data must stay: under a legal hold, or restricted
+// by the person (Art. 18(1)(b), (c): kept instead of erased).
+func (s *Service) heldSet(ctx context.Context) ([]string, error) {
 	hs, err := s.Store.Holds(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var out []string
 	for _, h := range hs {
-		out[h.AccountID] = true
+		out = append(out, h.AccountID)
 	}
 	rs, err := s.Store.Restricted(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rs {
-		out[r] = true
-	}
-	return out, nil
+	return append(out, rs...), nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 )
 
@@ -13,20 +14,14 @@ import (
 // receipt with counts per kind (no personal data) is stored and returned.
 func (s *Service) Sweep(ctx context.Context) (privacydb.Receipt, error) {
 	now := s.Now()
-	held, err := s.heldSet(ctx)
+	ids, err := s.heldSet(ctx)
 	if err != nil {
 		return privacydb.Receipt{}, err
 	}
+	held := privacy.NewHeld(ids...)
 	rec := privacydb.Receipt{At: now, Counts: map[string]int{}}
-	isHeld := func(id string) bool {
-		if held[id] {
-			rec.Skipped++
-			return true
-		}
-		return false
-	}
 	for _, m := range s.Modules {
-		counts, err := m.Sweep(ctx, now, isHeld)
+		counts, err := m.Sweep(ctx, now, held)
 		if err != nil {
 			return rec, fmt.Errorf("sweep %s: %w", m.Name(), err)
 		}
@@ -34,6 +29,7 @@ func (s *Service) Sweep(ctx context.Context) (privacydb.Receipt, error) {
 			rec.Counts[k] += v
 		}
 	}
+	rec.Skipped = held.Skipped()
 	if rec.Resumed, err = s.ResumeJobs(ctx); err != nil {
 		return rec, err
 	}

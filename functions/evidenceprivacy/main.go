@@ -1,0 +1,14 @@
+// Command evidenceprivacy carries out export, erasure and the retention sweep on the
+// evidence module's data for the privacy core, which invokes it: no other function
+// outside the module reaches its tables.
+package main
+
+import (
+	"kontor/shared/evidence/evidencewire"
+	"kontor/shared/logging"
+	"kontor/shared/serve"
+)
+
+func main() {
+	serve.Privacy(logging.New("evidenceprivacy"), evidencewire.Privacy)
+}

@@ -1,0 +1,14 @@
+// Command limitsprivacy carries out export, erasure and the retention sweep on the
+// limits module's data for the privacy core, which invokes it: no other function
+// outside the module reaches its tables.
+package main
+
+import (
+	"kontor/shared/logging"
+	"kontor/shared/ratelimit/limitswire"
+	"kontor/shared/serve"
+)
+
+func main() {
+	serve.Privacy(logging.New("limitsprivacy"), limitswire.Privacy)
+}
