@@ -14,10 +14,10 @@ import (
 // services every module uses, each with the actions it needs. Anything else of
 // another module is reached only through that module's privacy function.
 var sharedServices = map[string][]string{
-	"RequestLogTable": {"dynamodb:PutItem"},                                        // request capture
-	"LimitTable":      {"dynamodb:GetItem", "dynamodb:UpdateItem"},                 // abuse limits
-	"MailOutboxTable": {"dynamodb:PutItem"},                                        // queueing mail
-	"EvidenceTable":   {"dynamodb:PutItem", "dynamodb:Query"},                      // sign-in evidence, the admin's read
+	"RequestLogTable": {"dynamodb:PutItem"},                                       // request capture
+	"LimitTable":      {"dynamodb:GetItem", "dynamodb:UpdateItem"},                // abuse limits
+	"MailOutboxTable": {"dynamodb:PutItem"},                                       // queueing mail
+	"EvidenceTable":   {"dynamodb:PutItem", "dynamodb:Query"},                     // sign-in evidence, the admin's read
 	"PrivacyTable":    {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, // consent gates, audit entries
 }
 
