@@ -110,8 +110,8 @@ func TestExportIsCompleteAndCarriesTheRegistry(t *testing.T) {
 func TestConsentCanBeGrantedListedAndWithdrawn(t *testing.T) {
 	c, _ := signUp(t, "consent")
 	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2019-01"}), http.StatusBadRequest, "validation_failed")
-	want(t, c.do(http.MethodPut, "/v1/me/consents/astrology", map[string]any{"textVersion": "2026-01"}), http.StatusNotFound, rights.CodeUnknownPurpose)
-	want(t, c.do(http.MethodDelete, "/v1/me/consents/health-data", nil), http.StatusConflict, rights.CodeNotGranted)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/astrology", map[string]any{"textVersion": "2026-01"}), http.StatusNotFound, rights.CodeUnknownPurpose.ID)
+	want(t, c.do(http.MethodDelete, "/v1/me/consents/health-data", nil), http.StatusConflict, rights.CodeConsentNotGranted.ID)
 	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
 	r := c.do(http.MethodDelete, "/v1/me/consents/health-data", nil)
 	want(t, r, http.StatusOK)
@@ -269,7 +269,7 @@ func TestLegalHoldKeepsDataUntilLifted(t *testing.T) {
 	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": ""}), http.StatusBadRequest, "validation_failed")
 	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": "01a00000-0000-7000-8000-000000000000", "reason": "court order 4 O 12/26"}), http.StatusNotFound, "not_found")
 	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "court order 4 O 12/26"}), http.StatusCreated)
-	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "again"}), http.StatusConflict, rights.CodeHeld)
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "again"}), http.StatusConflict, rights.CodeHoldExists.ID)
 	if m := mailTo(t, email, "data is being kept"); !strings.Contains(m.Text, "court order 4 O 12/26") {
 		t.Fatalf("hold mail %q", m.Text)
 	}

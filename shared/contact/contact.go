@@ -88,7 +88,7 @@ type Input struct {
 func (s *Store) Submit(ctx context.Context, in Input, accountID string) (Request, error) {
 	var fe []problem.FieldError
 	email, code := identity.NormalizeEmail(in.Email)
-	if code != "" {
+	if !code.IsZero() {
 		fe = append(fe, problem.FieldError{Field: "email", Code: code})
 	}
 	check := func(field, v string, max int) {
@@ -97,7 +97,7 @@ func (s *Store) Submit(ctx context.Context, in Input, accountID string) (Request
 			fe = append(fe, problem.FieldError{Field: field, Code: problem.FieldInvalidValue})
 		case utf8.RuneCountInString(v) > max:
 			fe = append(fe, problem.FieldError{Field: field, Code: problem.FieldTooLong})
-		case field != "message" && field != "appLog" && identity.CheckName(v) != "":
+		case field != "message" && field != "appLog" && !identity.CheckName(v).IsZero():
 			fe = append(fe, problem.FieldError{Field: field, Code: problem.FieldControlChars})
 		}
 	}
@@ -216,7 +216,7 @@ func (s *Store) Resolve(ctx context.Context, id, by string, retainYears int, rea
 	if retainYears > 0 && strings.TrimSpace(reason) == "" {
 		return Request{}, problem.Invalid(problem.FieldError{Field: "retainReason", Code: problem.FieldRequired})
 	}
-	if utf8.RuneCountInString(reason) > MaxShort || identity.CheckName(reason) != "" {
+	if utf8.RuneCountInString(reason) > MaxShort || !identity.CheckName(reason).IsZero() {
 		return Request{}, problem.Invalid(problem.FieldError{Field: "retainReason", Code: problem.FieldInvalidValue})
 	}
 	r, err := s.Get(ctx, id)

@@ -83,7 +83,7 @@ func TestBadBodiesGetProblemResponses(t *testing.T) {
 	cases := []struct {
 		name, ctype, body string
 		status            int
-		code              string
+		code              problem.Code
 	}{
 		{"unknown field", "application/json", `{"name":"a","admin":true}`, 400, problem.CodeInvalidJSON},
 		{"trailing data", "application/json", `{"name":"a"}{"name":"b"}`, 400, problem.CodeInvalidJSON},
@@ -109,8 +109,8 @@ func TestBadBodiesGetProblemResponses(t *testing.T) {
 			if resp.StatusCode != c.status {
 				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, c.status, resp.Body)
 			}
-			if b := decodeProblem(t, resp); b.Code != c.code {
-				t.Fatalf("code %q, want %q", b.Code, c.code)
+			if b := decodeProblem(t, resp); b.Code != c.code.ID {
+				t.Fatalf("code %q, want %q", b.Code, c.code.ID)
 			}
 		})
 	}
@@ -160,7 +160,7 @@ func TestCSRFIsRequiredOnStateChangingRequests(t *testing.T) {
 			if resp.StatusCode != c.want {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.want, resp.Body)
 			}
-			if c.want == 403 && decodeProblem(t, resp).Code != problem.CodeCSRF {
+			if c.want == 403 && decodeProblem(t, resp).Code != problem.CodeCSRF.ID {
 				t.Fatalf("wrong code: %s", resp.Body)
 			}
 		})
@@ -177,15 +177,15 @@ func TestAccessRules(t *testing.T) {
 		name string
 		ev   events.APIGatewayV2HTTPRequest
 		want int
-		code string
+		code problem.Code
 	}{
 		{"no session", event("GET", "/me"), 401, problem.CodeUnauthenticated},
 		{"anonymous context", signedIn(event("GET", "/me"), access.Principal{}), 401, problem.CodeUnauthenticated},
-		{"member", signedIn(event("GET", "/me"), member), 200, ""},
+		{"member", signedIn(event("GET", "/me"), member), 200, problem.Code{}},
 		// Promise: HKC-2 — nothing but the password change works until it is done.
 		{"temporary password blocks other routes", signedIn(event("GET", "/me"), pending), 403, problem.CodePasswordChangeRequired},
 		{"member on admin route", signedIn(event("GET", "/admin"), member), 403, problem.CodeForbidden},
-		{"admin on admin route", signedIn(event("GET", "/admin"), admin), 200, ""},
+		{"admin on admin route", signedIn(event("GET", "/admin"), admin), 200, problem.Code{}},
 		{"unknown route", event("GET", "/nope"), 404, problem.CodeNotFound},
 		{"panic", event("GET", "/panic"), 500, problem.CodeInternal},
 		{"internal error", event("GET", "/internal"), 500, problem.CodeInternal},
@@ -199,9 +199,9 @@ func TestAccessRules(t *testing.T) {
 			if resp.StatusCode != c.want {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.want, resp.Body)
 			}
-			if c.code != "" {
+			if !c.code.IsZero() {
 				b := decodeProblem(t, resp)
-				if b.Code != c.code || strings.Contains(b.Detail, "boom") || strings.Contains(b.Detail, "db down") {
+				if b.Code != c.code.ID || strings.Contains(b.Detail, "boom") || strings.Contains(b.Detail, "db down") {
 					t.Fatalf("problem %+v", b)
 				}
 			}
@@ -317,7 +317,7 @@ func TestLimitsAnswer429WithRetryAfterPerClientAndPerAccount(t *testing.T) {
 		}
 	}
 	resp, _ := rt.Handle(context.Background(), from("192.0.2.1"))
-	if resp.StatusCode != 429 || resp.Headers["Retry-After"] != "90" || decodeProblem(t, resp).Code != problem.CodeTooManyAttempts {
+	if resp.StatusCode != 429 || resp.Headers["Retry-After"] != "90" || decodeProblem(t, resp).Code != problem.CodeTooManyAttempts.ID {
 		t.Fatalf("over the limit: %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
 	}
 	if resp, _ := rt.Handle(context.Background(), from("192.0.2.2")); resp.StatusCode != 204 {
@@ -373,7 +373,7 @@ func TestOutagesAre503WithRetryAfter(t *testing.T) {
 		}(),
 	} {
 		resp, _ := rt.Handle(context.Background(), ev)
-		if resp.StatusCode != 503 || resp.Headers["Retry-After"] == "" || decodeProblem(t, resp).Code != problem.CodeUnavailable {
+		if resp.StatusCode != 503 || resp.Headers["Retry-After"] == "" || decodeProblem(t, resp).Code != problem.CodeUnavailable.ID {
 			t.Fatalf("%s: %d %v %s", ev.RouteKey, resp.StatusCode, resp.Headers, resp.Body)
 		}
 	}

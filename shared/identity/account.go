@@ -93,7 +93,7 @@ func (a Account) Profile() Profile {
 
 // NormalizeEmail validates an email address and returns its stored form (trimmed,
 // lower-cased), or a field error code.
-func NormalizeEmail(s string) (string, string) {
+func NormalizeEmail(s string) (string, problem.Code) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
@@ -111,26 +111,26 @@ func NormalizeEmail(s string) (string, string) {
 	if !ok || local == "" || !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.ContainsAny(s, " <>\"") {
 		return "", problem.FieldInvalidEmail
 	}
-	return strings.ToLower(s), ""
+	return strings.ToLower(s), problem.Code{}
 }
 
 // CheckName validates an optional personal name; "" is allowed (it clears the field).
-func CheckName(s string) string {
+func CheckName(s string) problem.Code {
 	switch {
 	case utf8.RuneCountInString(s) > MaxNameLen:
 		return problem.FieldTooLong
 	case hasControl(s):
 		return problem.FieldControlChars
 	}
-	return ""
+	return problem.Code{}
 }
 
 // CheckLanguage validates a language preference.
-func CheckLanguage(s string) string {
+func CheckLanguage(s string) problem.Code {
 	if !httpapi.SupportedLang(s) {
 		return problem.FieldInvalidValue
 	}
-	return ""
+	return problem.Code{}
 }
 
 func hasControl(s string) bool {
@@ -145,8 +145,8 @@ func hasControl(s string) bool {
 // fields collects field errors in order and turns them into one problem.
 type fields []problem.FieldError
 
-func (f *fields) check(field, code string) {
-	if code != "" {
+func (f *fields) check(field string, code problem.Code) {
+	if !code.IsZero() {
 		*f = append(*f, problem.FieldError{Field: field, Code: code})
 	}
 }

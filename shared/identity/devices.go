@@ -76,7 +76,7 @@ func (s *Service) AddDevice(ctx context.Context, p access.Principal, name string
 		return Device{}, "", err
 	}
 	if len(existing) >= MaxDevices {
-		return Device{}, "", problem.New(http.StatusConflict, problem.CodeTooManyDevices)
+		return Device{}, "", problem.New(http.StatusConflict, CodeTooManyDevices)
 	}
 	now := s.Now()
 	secret := ids.NewToken()

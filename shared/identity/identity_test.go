@@ -18,8 +18,11 @@ import (
 )
 
 func TestNormalizeEmail(t *testing.T) {
-	cases := []struct{ in, want, code string }{
-		{"  Anna.Berg@Example.ORG ", "anna.berg@example.org", ""},
+	cases := []struct {
+		in, want string
+		code     problem.Code
+	}{
+		{"  Anna.Berg@Example.ORG ", "anna.berg@example.org", problem.Code{}},
 		{"", "", problem.FieldRequired},
 		{"no-at-sign", "", problem.FieldInvalidEmail},
 		{"Anna <anna@example.org>", "", problem.FieldInvalidEmail},
@@ -37,12 +40,15 @@ func TestNormalizeEmail(t *testing.T) {
 }
 
 func TestPasswordPolicy(t *testing.T) {
-	cases := []struct{ pw, email, code string }{
-		{"correct horse battery", "anna@example.org", ""},
+	cases := []struct {
+		pw, email string
+		code      problem.Code
+	}{
+		{"correct horse battery", "anna@example.org", problem.Code{}},
 		{"short", "anna@example.org", problem.FieldTooShort},
 		{strings.Repeat("x", MaxPasswordLen+1), "anna@example.org", problem.FieldTooLong},
-		{"Anna@Example.org", "anna@example.org", problem.FieldPasswordEmail},
-		{"anna.bergmann", "anna.bergmann@example.org", problem.FieldPasswordEmail},
+		{"Anna@Example.org", "anna@example.org", FieldPasswordEmail},
+		{"anna.bergmann", "anna.bergmann@example.org", FieldPasswordEmail},
 		{"ein langes \xff passwort", "", problem.FieldInvalidValue},
 	}
 	for _, c := range cases {
@@ -82,7 +88,7 @@ func TestTemporaryPasswordsAreIndividualAndPassThePolicy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen[p] || CheckPassword(p, "x@example.org") != "" || strings.ContainsAny(p, "0O1lI") {
+		if seen[p] || !CheckPassword(p, "x@example.org").IsZero() || strings.ContainsAny(p, "0O1lI") {
 			t.Fatalf("bad temporary password %q", p)
 		}
 		seen[p] = true

@@ -35,7 +35,7 @@ const (
 
 // CheckPassword applies the password policy; email is the account's address, which
 // must not be used as the password.
-func CheckPassword(pw, email string) string {
+func CheckPassword(pw, email string) problem.Code {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
@@ -45,11 +45,11 @@ func CheckPassword(pw, email string) string {
 	case n > MaxPasswordLen:
 		return problem.FieldTooLong
 	case email != "" && strings.EqualFold(strings.TrimSpace(pw), email):
-		return problem.FieldPasswordEmail
+		return FieldPasswordEmail
 	case email != "" && strings.EqualFold(strings.TrimSpace(pw), strings.SplitN(email, "@", 2)[0]) && n < 2*MinPasswordLen:
-		return problem.FieldPasswordEmail
+		return FieldPasswordEmail
 	}
-	return ""
+	return problem.Code{}
 }
 
 // HashPassword returns an argon2id hash in PHC string form.

@@ -159,11 +159,11 @@ func (s *Service) send(ctx context.Context, to, lang, kind string, d mailData) e
 // useToken validates a raw token from a link and returns the live token of kind.
 func (s *Service) useToken(ctx context.Context, raw, kind string) (Token, error) {
 	if !ids.PlausibleToken(raw) {
-		return Token{}, problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+		return Token{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	t, err := s.Store.Token(ctx, ids.Digest(raw), s.Now())
 	if errors.Is(err, ErrNotFound) || (err == nil && t.Kind != kind) {
-		return Token{}, problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+		return Token{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	if err != nil {
 		return Token{}, fmt.Errorf("load token: %w", err)
@@ -182,7 +182,7 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 	now := s.Now()
 	acc, err := s.Store.Account(ctx, t.AccountID, now)
 	if errors.Is(err, ErrNotFound) {
-		return Account{}, problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("load account: %w", err)
@@ -203,7 +203,7 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 	}
 	if err := s.Store.SetPasswordWithToken(ctx, t, hash, now); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return Account{}, problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+			return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 		}
 		return Account{}, fmt.Errorf("set password: %w", err)
 	}
@@ -266,7 +266,7 @@ func (s *Service) Invite(ctx context.Context, by access.Principal, in InviteInpu
 	}
 	if err := s.Store.CreateAccount(ctx, acc, nil, now); err != nil {
 		if errors.Is(err, ErrEmailTaken) {
-			return Account{}, problem.New(http.StatusConflict, problem.CodeEmailTaken)
+			return Account{}, problem.New(http.StatusConflict, CodeEmailTaken)
 		}
 		return Account{}, fmt.Errorf("invite: %w", err)
 	}
@@ -446,7 +446,7 @@ func (s *Service) ChangePassword(ctx context.Context, p access.Principal, curren
 		return LoginResult{}, err
 	}
 	if len(current) > 4*MaxPasswordLen || !VerifyPassword(current, acc.PasswordHash) {
-		return LoginResult{}, problem.New(http.StatusBadRequest, problem.CodeCurrentPasswordWrong)
+		return LoginResult{}, problem.New(http.StatusBadRequest, CodeCurrentPasswordWrong)
 	}
 	if current == next {
 		return LoginResult{}, problem.Invalid(problem.FieldError{Field: "newPassword", Code: problem.FieldInvalidValue})
@@ -515,7 +515,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in Prof
 		f.check("language", CheckLanguage(*in.Language))
 	}
 	if in.Email != nil {
-		var code string
+		var code problem.Code
 		newEmail, code = NormalizeEmail(*in.Email)
 		f.check("email", code)
 	}
@@ -573,7 +573,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string) error {
 	now := s.Now()
 	acc, err := s.Store.Account(ctx, t.AccountID, now)
 	if errors.Is(err, ErrNotFound) {
-		return problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+		return problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	if err != nil {
 		return fmt.Errorf("confirm email: load account: %w", err)
@@ -581,9 +581,9 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string) error {
 	if err := s.Store.ChangeEmailWithToken(ctx, t, acc.Email, now); err != nil {
 		switch {
 		case errors.Is(err, ErrEmailTaken):
-			return problem.New(http.StatusConflict, problem.CodeEmailTaken)
+			return problem.New(http.StatusConflict, CodeEmailTaken)
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict):
-			return problem.New(http.StatusBadRequest, problem.CodeTokenInvalid)
+			return problem.New(http.StatusBadRequest, CodeTokenInvalid)
 		}
 		return fmt.Errorf("confirm email: %w", err)
 	}

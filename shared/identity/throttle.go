@@ -86,7 +86,7 @@ func (t throttle) fail(ctx context.Context, s *Service, now time.Time) error {
 		}
 	}
 	s.Log.InfoContext(ctx, "login failed")
-	return problem.New(http.StatusUnauthorized, problem.CodeInvalidCredentials)
+	return problem.New(http.StatusUnauthorized, CodeInvalidCredentials)
 }
 
 // FailureKeys returns the counter keys that concern an email address at now (the

@@ -142,7 +142,7 @@ type ClaimInput struct {
 func (c *Claims) Create(ctx context.Context, p access.Principal, in ClaimInput) (Claim, error) {
 	now := c.Now()
 	var fe []problem.FieldError
-	bad := func(f, code string) { fe = append(fe, problem.FieldError{Field: f, Code: code}) }
+	bad := func(f string, code problem.Code) { fe = append(fe, problem.FieldError{Field: f, Code: code}) }
 	if in.TreatmentDate == "" {
 		bad("treatmentDate", problem.FieldRequired)
 	} else if !validDate(in.TreatmentDate, now, true) {
@@ -292,10 +292,10 @@ func (c *Claims) AddInvoice(ctx context.Context, p access.Principal, claimID, co
 		return Invoice{}, upload.URL{}, err
 	}
 	if cl.Status != StatusSubmitted {
-		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, problem.CodeClaimClosed)
+		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, CodeClaimClosed)
 	}
 	if len(cl.Invoices) >= MaxInvoices {
-		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, problem.CodeTooManyInvoices)
+		return Invoice{}, upload.URL{}, problem.New(http.StatusConflict, CodeTooManyInvoices)
 	}
 	now := c.Now()
 	inv := Invoice{ID: ids.NewV7(now), ContentType: contentType, Size: size, Status: InvoicePending, CreatedAt: now}
@@ -318,13 +318,13 @@ func invoiceProblem(err error) error {
 	}
 	switch r {
 	case upload.TooLarge:
-		return problem.New(http.StatusRequestEntityTooLarge, problem.CodeInvoiceTooLarge)
+		return problem.New(http.StatusRequestEntityTooLarge, CodeInvoiceTooLarge)
 	case upload.NotEncrypted:
-		return problem.New(http.StatusBadRequest, problem.CodeInvoiceNotEncrypted)
+		return problem.New(http.StatusBadRequest, CodeInvoiceNotEncrypted)
 	case upload.Missing:
-		return problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
+		return problem.New(http.StatusConflict, CodeInvoiceNotUploaded)
 	case upload.TypeNotAllowed:
-		return problem.New(http.StatusUnsupportedMediaType, problem.CodeInvoiceType)
+		return problem.New(http.StatusUnsupportedMediaType, CodeInvoiceType)
 	}
 	return problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
 }
@@ -488,14 +488,14 @@ func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID str
 	}
 	allowed := map[string][]string{StatusSubmitted: {StatusInReview, StatusRejected}, StatusInReview: {StatusReimbursed, StatusRejected}}
 	if !oneOf(in.Status, allowed[cl.Status]) {
-		return Claim{}, problem.New(http.StatusConflict, problem.CodeInvalidTransition)
+		return Claim{}, problem.New(http.StatusConflict, CodeInvalidTransition)
 	}
 	if in.Status == StatusReimbursed {
 		if in.ReimbursedCents <= 0 || in.ReimbursedCents > cl.Amount.Cents {
 			return Claim{}, problem.Invalid(problem.FieldError{Field: "reimbursedCents", Code: problem.FieldInvalidValue})
 		}
 		if stored(cl) == 0 {
-			return Claim{}, problem.New(http.StatusConflict, problem.CodeInvoiceNotUploaded)
+			return Claim{}, problem.New(http.StatusConflict, CodeInvoiceNotUploaded)
 		}
 		cl.Reimbursed = &Money{Cents: in.ReimbursedCents, Currency: cl.Amount.Currency}
 	}

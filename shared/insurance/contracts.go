@@ -172,7 +172,7 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 
 func rowContract(get func(string) string, now time.Time) (Contract, []problem.FieldError) {
 	var fe []problem.FieldError
-	bad := func(field, code string) { fe = append(fe, problem.FieldError{Field: field, Code: code}) }
+	bad := func(field string, code problem.Code) { fe = append(fe, problem.FieldError{Field: field, Code: code}) }
 	need := func(field string) string {
 		v := get(field)
 		switch {
@@ -180,7 +180,7 @@ func rowContract(get func(string) string, now time.Time) (Contract, []problem.Fi
 			bad(field, problem.FieldRequired)
 		case utf8.RuneCountInString(v) > 200:
 			bad(field, problem.FieldTooLong)
-		case identity.CheckName(v) != "":
+		case !identity.CheckName(v).IsZero():
 			bad(field, problem.FieldControlChars)
 		}
 		return v
@@ -208,7 +208,7 @@ func rowContract(get func(string) string, now time.Time) (Contract, []problem.Fi
 	}
 	if e := get("email"); e != "" {
 		n, code := identity.NormalizeEmail(e)
-		if code != "" {
+		if !code.IsZero() {
 			bad("email", code)
 		}
 		c.Holder.Email = n

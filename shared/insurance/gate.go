@@ -56,9 +56,9 @@ func (g Gate) Require(ctx context.Context, accountID string, purposes ...string)
 			continue
 		}
 		if p == PurposeHealth {
-			return problem.New(http.StatusForbidden, problem.CodeHealthConsentRequired)
+			return problem.New(http.StatusForbidden, CodeHealthConsentRequired)
 		}
-		return problem.New(http.StatusForbidden, problem.CodeProcessingConsentRequired)
+		return problem.New(http.StatusForbidden, CodeProcessingConsentRequired)
 	}
 	return nil
 }

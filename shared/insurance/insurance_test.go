@@ -56,7 +56,7 @@ func TestParseImportReportsEachRejectedRow(t *testing.T) {
 func problemCodes(fe []problem.FieldError) string {
 	var b strings.Builder
 	for _, e := range fe {
-		b.WriteString(e.Field + ":" + e.Code + " ")
+		b.WriteString(e.Field + ":" + e.Code.ID + " ")
 	}
 	return b.String()
 }
@@ -118,24 +118,24 @@ func (c consents) IsRestricted(context.Context, string) (bool, error)           
 
 // Promise: H4U-3 — the processing consent comes first; H4U-7 — then the health-data consent.
 func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {
-	code := func(cs consents) string {
+	code := func(cs consents) problem.Code {
 		err := Gate{Consents: cs}.Require(context.Background(), "a1", PurposeProcessing, PurposeHealth)
 		if err == nil {
-			return ""
+			return problem.Code{}
 		}
 		p, _ := problem.As(err)
 		return p.Code
 	}
-	if c := code(nil); c != problem.CodeProcessingConsentRequired {
+	if c := code(nil); c != CodeProcessingConsentRequired {
 		t.Fatalf("no consents: %s", c)
 	}
-	if c := code(consents{{Purpose: PurposeHealth, Granted: true}}); c != problem.CodeProcessingConsentRequired {
+	if c := code(consents{{Purpose: PurposeHealth, Granted: true}}); c != CodeProcessingConsentRequired {
 		t.Fatalf("health only: %s", c)
 	}
-	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: false}}); c != problem.CodeHealthConsentRequired {
+	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: false}}); c != CodeHealthConsentRequired {
 		t.Fatalf("health withdrawn: %s", c)
 	}
-	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: true}}); c != "" {
+	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: true}}); !c.IsZero() {
 		t.Fatalf("both granted: %s", c)
 	}
 }

@@ -143,11 +143,11 @@ type RegisterInput struct {
 // gets the same answer, and repeated mismatches for a contract number are throttled.
 func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registration, error) {
 	var fe []problem.FieldError
-	bad := func(f, c string) { fe = append(fe, problem.FieldError{Field: f, Code: c}) }
+	bad := func(f string, c problem.Code) { fe = append(fe, problem.FieldError{Field: f, Code: c}) }
 	for _, f := range []struct{ name, value string }{{"firstName", in.FirstName}, {"lastName", in.LastName}} {
 		if strings.TrimSpace(f.value) == "" {
 			bad(f.name, problem.FieldRequired)
-		} else if c := identity.CheckName(f.value); c != "" {
+		} else if c := identity.CheckName(f.value); !c.IsZero() {
 			bad(f.name, c)
 		}
 	}
@@ -158,7 +158,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 		bad("birthdate", problem.FieldInvalidValue)
 	}
 	email, code := identity.NormalizeEmail(in.Email)
-	if code != "" {
+	if !code.IsZero() {
 		bad("email", code)
 	}
 	phone := strings.TrimSpace(in.Phone)
@@ -179,7 +179,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 	if in.Language == "" {
 		in.Language = "de"
 	}
-	if c := identity.CheckLanguage(in.Language); c != "" {
+	if c := identity.CheckLanguage(in.Language); !c.IsZero() {
 		bad("language", c)
 	}
 	switch {
@@ -209,7 +209,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 			return Registration{}, err
 		}
 		g.Log.InfoContext(ctx, "registration not matched")
-		return Registration{}, problem.New(http.StatusUnprocessableEntity, problem.CodeContractMismatch)
+		return Registration{}, problem.New(http.StatusUnprocessableEntity, CodeContractMismatch)
 	}
 	reg := Registration{
 		ID: ids.NewV7(now), CustomerNumber: c.Holder.CustomerNumber, ContractNumber: c.Number, Email: email, Phone: phone,
@@ -247,7 +247,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
 		if err != nil {
 			g.Log.ErrorContext(ctx, "eid provider unavailable", slog.String("fault", fault.Describe(err)))
-			return Registration{}, problem.New(http.StatusBadGateway, problem.CodeEIDUnavailable)
+			return Registration{}, problem.New(http.StatusBadGateway, CodeEIDUnavailable)
 		}
 		reg.RedirectURL = url
 	}
@@ -345,7 +345,7 @@ func (s *Store) Registration(ctx context.Context, id string, now time.Time) (Reg
 // MaxCodeAttempts. Repeating a successful activation is harmless.
 func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 	now := g.Now()
-	invalid := problem.New(http.StatusBadRequest, problem.CodeActivationInvalid)
+	invalid := problem.New(http.StatusBadRequest, CodeActivationInvalid)
 	reg, err := g.Store.Registration(ctx, id, now)
 	if errors.Is(err, errNotFound) {
 		return invalid
@@ -370,7 +370,7 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 		}
 	case ByEID:
 		if reg.EIDResult == "" {
-			return problem.New(http.StatusConflict, problem.CodeEIDPending)
+			return problem.New(http.StatusConflict, CodeEIDPending)
 		}
 		if reg.EIDResult != EIDVerified {
 			return invalid

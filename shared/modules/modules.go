@@ -18,6 +18,7 @@ import (
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/protocol"
 	"kontor/shared/privacy/rights"
+	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog"
 )
@@ -42,6 +43,9 @@ type Module struct {
 	Deactivates bool
 	// Resolves tells that the module knows accounts (privacy.Resolver).
 	Resolves bool
+	// Problems are the module's own problem codes (the shared ones are
+	// problem.Codes()).
+	Problems []problem.Code
 }
 
 // Core is the name of the privacy module, which the privacy core keeps in process.
@@ -51,14 +55,14 @@ const Core = "privacy"
 // module that ends sign-in first.
 func List() []Module {
 	return []Module{
-		{Name: "identity", Kinds: identity.PrivacyKinds, Function: "IdentityPrivacyFunction", Deactivates: true, Resolves: true},
+		{Name: "identity", Kinds: identity.PrivacyKinds, Function: "IdentityPrivacyFunction", Deactivates: true, Resolves: true, Problems: identity.Problems()},
 		{Name: "mail", Kinds: mail.PrivacyKinds, Function: "MailPrivacyFunction"},
 		{Name: "evidence", Kinds: evidence.Module{}.Kinds, Function: "EvidencePrivacyFunction"},
 		{Name: "contact", Kinds: contact.Module{}.Kinds, Function: "ContactPrivacyFunction"},
 		{Name: "requestlog", Kinds: requestlog.Module{}.Kinds},
-		{Name: "insurance", Kinds: insurance.Kinds, Function: "InsurancePrivacyFunction", Purposes: insurance.Purposes(), Withdraws: true},
+		{Name: "insurance", Kinds: insurance.Kinds, Function: "InsurancePrivacyFunction", Purposes: insurance.Purposes(), Withdraws: true, Problems: insurance.Problems()},
 		{Name: "limits", Kinds: ratelimit.Module{}.Kinds, Function: "LimitsPrivacyFunction"},
-		{Name: Core, Kinds: rights.SelfModule{}.Kinds, Purposes: rights.CorePurposes()},
+		{Name: Core, Kinds: rights.SelfModule{}.Kinds, Purposes: rights.CorePurposes(), Problems: rights.Problems()},
 	}
 }
 
@@ -71,6 +75,15 @@ func Kinds() []privacy.Kind {
 	var out []privacy.Kind
 	for _, m := range List() {
 		out = append(out, m.Kinds()...)
+	}
+	return out
+}
+
+// Problems returns every problem code: the shared ones, then module by module.
+func Problems() []problem.Code {
+	out := problem.Codes()
+	for _, m := range List() {
+		out = append(out, m.Problems...)
 	}
 	return out
 }

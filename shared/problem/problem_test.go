@@ -7,10 +7,9 @@ import (
 )
 
 func TestEveryCodeHasGermanAndEnglishText(t *testing.T) {
-	for _, c := range Codes() {
-		de, en := Message(c, "de"), Message(c, "en")
-		if de == "" || en == "" || de == en || de == c || en == c {
-			t.Errorf("code %s: de=%q en=%q", c, de, en)
+	for _, c := range append(Codes(), FieldCodes()...) {
+		if c.ID == "" || c.DE == "" || c.EN == "" || c.DE == c.EN {
+			t.Errorf("code %s: de=%q en=%q", c.ID, c.DE, c.EN)
 		}
 	}
 }
@@ -18,7 +17,7 @@ func TestEveryCodeHasGermanAndEnglishText(t *testing.T) {
 func TestRenderCarriesCodeStatusAndFieldMessages(t *testing.T) {
 	p := Invalid(FieldError{Field: "email", Code: FieldInvalidEmail})
 	b := p.Render("de", "req-1")
-	if b.Status != 400 || b.Code != CodeValidation || b.Type != "urn:kontor:problem:validation_failed" || b.Title != "Bad Request" {
+	if b.Status != 400 || b.Code != CodeValidation.ID || b.Type != "urn:kontor:problem:validation_failed" || b.Title != "Bad Request" {
 		t.Fatalf("unexpected body %+v", b)
 	}
 	if len(b.Errors) != 1 || b.Errors[0].Message != "Dies ist keine gültige E-Mail-Adresse." {

@@ -30,7 +30,7 @@ type Import struct {
 func (h Import) Upload(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	mt, _, err := mime.ParseMediaType(r.Header("content-type"))
 	if err != nil || mt != "text/csv" {
-		return httpapi.Response{}, problem.New(http.StatusUnsupportedMediaType, problem.CodeCSVExpected)
+		return httpapi.Response{}, problem.New(http.StatusUnsupportedMediaType, insurance.CodeCSVExpected)
 	}
 	body, err := r.Body()
 	if err != nil {

@@ -91,7 +91,7 @@ func (h Registration) Callback(ctx context.Context, r *httpapi.Request) (httpapi
 		return httpapi.Response{}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
 	}
 	if !insurance.Verify(h.Secret, r.Header(insurance.SignatureHeader), body, h.Now()) {
-		return httpapi.Response{}, problem.New(http.StatusUnauthorized, problem.CodeEIDSignature)
+		return httpapi.Response{}, problem.New(http.StatusUnauthorized, insurance.CodeEIDSignature)
 	}
 	var cb insurance.Callback
 	if err := r.DecodeJSON(&cb, maxBody); err != nil {

@@ -118,7 +118,7 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID st
 		}
 	}
 	if c == nil {
-		return privacydb.Consent{}, 0, problem.New(http.StatusConflict, CodeNotGranted)
+		return privacydb.Consent{}, 0, problem.New(http.StatusConflict, CodeConsentNotGranted)
 	}
 	now := s.Now()
 	// The data resting on the consent goes first, then the consent is marked
@@ -178,7 +178,7 @@ func (s *Service) Object(ctx context.Context, p access.Principal, scope string) 
 			return err
 		}
 		_, _, err := s.Withdraw(ctx, p, PurposeMarketing)
-		if p, ok := problem.As(err); ok && p.Code == CodeNotGranted {
+		if p, ok := problem.As(err); ok && p.Code == CodeConsentNotGranted {
 			return nil
 		}
 		return err

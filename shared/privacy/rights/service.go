@@ -51,13 +51,6 @@ type Service struct {
 	Params map[string]string
 }
 
-// Problem codes of the privacy module.
-const (
-	CodeUnknownPurpose = problem.CodeUnknownPurpose
-	CodeNotGranted     = problem.CodeConsentNotGranted
-	CodeHeld           = problem.CodeHoldExists
-)
-
 func (s *Service) subject(ctx context.Context, accountID string) (privacy.Subject, privacy.Person, error) {
 	acc, err := s.People.Person(ctx, accountID)
 	if errors.Is(err, privacy.ErrUnknownPerson) {
@@ -231,7 +224,7 @@ func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, account
 	h := privacydb.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: s.Now()}
 	if err := s.Store.PlaceHold(ctx, h); err != nil {
 		if errors.Is(err, privacydb.ErrConflict) {
-			return privacydb.Hold{}, problem.New(http.StatusConflict, CodeHeld)
+			return privacydb.Hold{}, problem.New(http.StatusConflict, CodeHoldExists)
 		}
 		return privacydb.Hold{}, err
 	}
