@@ -73,7 +73,8 @@ func attack(url string, header http.Header, clients int, d time.Duration) (Laten
 		t.Method, t.URL, t.Header = http.MethodGet, url, header.Clone()
 		return nil
 	}
-	a := vegeta.NewAttacker(vegeta.Workers(uint64(clients)), vegeta.MaxWorkers(uint64(clients)), vegeta.KeepAlive(true),
+	workers := uint64(max(clients, 1)) // #nosec G115 -- at least 1, a flag's small count
+	a := vegeta.NewAttacker(vegeta.Workers(workers), vegeta.MaxWorkers(workers), vegeta.KeepAlive(true),
 		vegeta.Timeout(30*time.Second), vegeta.Redirects(vegeta.NoFollow))
 	var ds []time.Duration
 	errs := 0
@@ -114,7 +115,7 @@ func signIn(ctx context.Context, s *local.Stack) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	csrf := cookie(resp, httpapi.CSRFCookie)
 	body, _ := json.Marshal(map[string]string{"email": identitywire.LocalAdminEmail, "password": identitywire.LocalAdminPassword})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.APIURL+"/v1/sessions", bytes.NewReader(body))
@@ -125,7 +126,7 @@ func signIn(ctx context.Context, s *local.Stack) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	session := cookie(resp, httpapi.SessionCookie)
 	if resp.StatusCode != http.StatusCreated || session == "" {
 		return "", fmt.Errorf("sign-in: status %d", resp.StatusCode)

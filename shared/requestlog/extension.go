@@ -73,7 +73,7 @@ func (e *extensionAPI) register(name string) error {
 		return fmt.Errorf("register extension: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("register extension: status %d", resp.StatusCode)
 	}

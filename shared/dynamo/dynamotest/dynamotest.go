@@ -33,7 +33,7 @@ func Moto(t testing.TB) *dynamodb.Client {
 	if bin == "" {
 		bin = filepath.Join(root(), ".venv", "bin", "moto_server")
 	}
-	if _, err := os.Stat(bin); err != nil {
+	if _, err := os.Stat(bin); err != nil { // #nosec G703 -- the developer's own moto_server path (MOTO_SERVER), test tooling
 		t.Skipf("moto server not installed (%v); `make test` installs it", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -42,7 +42,7 @@ func Moto(t testing.TB) *dynamodb.Client {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	_ = ln.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port)) // #nosec G204 -- the developer's moto_server, no shell
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port)) // #nosec G204 G702 -- the developer's moto_server (MOTO_SERVER), no shell
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

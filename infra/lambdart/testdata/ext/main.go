@@ -38,7 +38,7 @@ func register(name string, events []string) (string, int) {
 	if err != nil {
 		return "", 0
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.Header.Get("Lambda-Extension-Identifier"), resp.StatusCode
 }
 
@@ -76,7 +76,7 @@ func main() {
 				RequestID string `json:"requestId"`
 			}
 			_ = json.NewDecoder(resp.Body).Decode(&ev)
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			fmt.Println("extension event", ev.EventType, ev.RequestID)
 			time.Sleep(ms("EXT_HOLD_MS"))
 			fmt.Println("extension done", ev.RequestID)
