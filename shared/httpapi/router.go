@@ -42,6 +42,8 @@ type Route struct {
 	Access  Access
 	Role    string
 	Limits  []ratelimit.Rule
+	// Gate, when set, is the consent and restriction check of the route.
+	Gate *Gate
 }
 
 // Limiter counts one event of a rule for a value and says how long to wait when the
@@ -56,6 +58,7 @@ type Router struct {
 	log     *slog.Logger
 	capture Capture
 	limiter Limiter
+	ledger  Ledger
 }
 
 // HandlerReserve is the part of the function's time the router keeps for itself: a
@@ -103,6 +106,9 @@ func (rt *Router) Check() error {
 	for key, r := range rt.routes {
 		if r.Handler == nil {
 			return fmt.Errorf("route %s has no handler", key)
+		}
+		if r.Gate != nil && (rt.ledger == nil || r.Access == Public || r.Access == Callback) {
+			return fmt.Errorf("route %s has a gate but no ledger or no session to check it for", key)
 		}
 		for _, l := range r.Limits {
 			switch {
@@ -156,6 +162,11 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	}
 	if err := rt.limit(hctx, req, route); err != nil {
 		return rt.failure(ctx, req, err), nil
+	}
+	if route.Gate != nil {
+		if err := rt.pass(hctx, req, route.Gate); err != nil {
+			return rt.failure(ctx, req, err), nil
+		}
 	}
 	out, herr := route.Handler(hctx, req)
 	if herr != nil {

@@ -396,3 +396,67 @@ func TestHandlerDeadlineLeavesTimeToAnswer(t *testing.T) {
 		t.Fatalf("handler had %v of 10s", left)
 	}
 }
+
+type ledger struct {
+	granted    map[string]bool
+	restricted bool
+}
+
+func (l *ledger) Standing(context.Context, string) (map[string]bool, bool, error) {
+	return l.granted, l.restricted, nil
+}
+
+func TestGateAnswersTheFirstMissingConsentAndStopsWritesWhileRestricted(t *testing.T) {
+	first := problem.Define("first_consent_required", "Erste fehlt.", "First missing.")
+	second := problem.Define("second_consent_required", "Zweite fehlt.", "Second missing.")
+	g := &Gate{Consents: []Consent{{Purpose: "one", Missing: first}, {Purpose: "two", Missing: second}}, WritesStopWhenRestricted: true}
+	ok := func(context.Context, *Request) (Response, error) { return NoContent(), nil }
+	l := &ledger{}
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /mine":  {Handler: ok, Access: Signed, Gate: g},
+		"POST /mine": {Handler: ok, Access: Signed, Gate: g},
+	}).WithLedger(l)
+	if err := rt.Check(); err != nil {
+		t.Fatal(err)
+	}
+	const token = "Zm9vYmFyYmF6"
+	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}, CSRFDigest: ids.Digest(token)}
+	call := func(method string) (int, string) {
+		ev := signedIn(event(method, "/mine"), member)
+		if method == "POST" {
+			ev = withCSRF(ev, token)
+		}
+		resp, _ := rt.Handle(context.Background(), ev)
+		if resp.StatusCode == 204 {
+			return 204, ""
+		}
+		return resp.StatusCode, decodeProblem(t, resp).Code
+	}
+	for _, c := range []struct {
+		granted    map[string]bool
+		restricted bool
+		method     string
+		status     int
+		code       string
+	}{
+		{nil, false, "GET", 403, first.ID},
+		{map[string]bool{"two": true}, false, "GET", 403, first.ID},
+		{map[string]bool{"one": true}, false, "GET", 403, second.ID},
+		{map[string]bool{"one": true, "two": true}, false, "GET", 204, ""},
+		{map[string]bool{"one": true, "two": true}, false, "POST", 204, ""},
+		{map[string]bool{"one": true, "two": true}, true, "GET", 204, ""},
+		{map[string]bool{"one": true, "two": true}, true, "POST", 403, problem.CodeProcessingRestricted.ID},
+	} {
+		l.granted, l.restricted = c.granted, c.restricted
+		if status, code := call(c.method); status != c.status || code != c.code {
+			t.Fatalf("%v restricted=%v %s: %d %s, want %d %s", c.granted, c.restricted, c.method, status, code, c.status, c.code)
+		}
+	}
+	// A gate needs a ledger and a session to check it for.
+	if err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{"GET /mine": {Handler: ok, Access: Signed, Gate: g}}).Check(); err == nil {
+		t.Fatal("a gated route without a ledger passed the check")
+	}
+	if err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{"GET /open": {Handler: ok, Gate: g}}).WithLedger(l).Check(); err == nil {
+		t.Fatal("a gated public route passed the check")
+	}
+}

@@ -125,11 +125,11 @@ type Claims struct {
 	Store   *Store
 	Objects Objects
 	Audit   Auditor
-	// Gate tells whether the owner restricted processing (Art. 18): a restricted
-	// claim is stored but not decided on.
-	Gate Gate
-	Now  func() time.Time
-	Log  *slog.Logger
+	// Restrictions tells whether the owner restricted processing (Art. 18): a
+	// restricted claim is stored but not decided on.
+	Restrictions Restrictions
+	Now          func() time.Time
+	Log          *slog.Logger
 }
 
 // ClaimInput is what a customer submits.
@@ -480,7 +480,7 @@ func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID str
 	if cl.Version != in.Version {
 		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
 	}
-	if restricted, err := c.Gate.Restricted(ctx, cl.AccountID); err != nil || restricted {
+	if restricted, err := c.Restrictions.IsRestricted(ctx, cl.AccountID); err != nil || restricted {
 		if err != nil {
 			return Claim{}, err
 		}

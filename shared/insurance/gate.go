@@ -2,11 +2,9 @@ package insurance
 
 import (
 	"context"
-	"net/http"
 
+	"kontor/shared/httpapi"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
-	"kontor/shared/problem"
 )
 
 // Consent purposes the portal's routes depend on.
@@ -27,54 +25,24 @@ func Purposes() []privacy.Purpose {
 	}
 }
 
-// ConsentReader reads a person's current consents and flags (the privacy module's
-// ledger).
-type ConsentReader interface {
-	Consents(ctx context.Context, accountID string) ([]privacydb.Consent, error)
+// PortalGate is the gate of every customer route: the processing consent asked at
+// first sign-in (H4U-3).
+var PortalGate = &httpapi.Gate{Consents: []httpapi.Consent{{Purpose: PurposeProcessing, Missing: CodeProcessingConsentRequired}}}
+
+// ClaimsGate is the gate of the claim routes: the processing consent first, then
+// the explicit health-data consent (H4U-7); while processing is restricted (Art. 18)
+// claims are only stored and shown, nothing is added.
+var ClaimsGate = &httpapi.Gate{
+	Consents: []httpapi.Consent{
+		{Purpose: PurposeProcessing, Missing: CodeProcessingConsentRequired},
+		{Purpose: PurposeHealth, Missing: CodeHealthConsentRequired},
+	},
+	WritesStopWhenRestricted: true,
+}
+
+// Restrictions tells whether a person restricted the processing of their data
+// (Art. 18): it is then only stored, neither added to nor decided on (the privacy
+// module's ledger).
+type Restrictions interface {
 	IsRestricted(ctx context.Context, accountID string) (bool, error)
-}
-
-// Gate answers 403 with a code the app acts on (it asks for the consent) when a
-// route's consents are not granted.
-type Gate struct{ Consents ConsentReader }
-
-// Require checks that every purpose is granted, in order: the processing consent
-// first (asked at first sign-in), then the health-data consent.
-func (g Gate) Require(ctx context.Context, accountID string, purposes ...string) error {
-	cs, err := g.Consents.Consents(ctx, accountID)
-	if err != nil {
-		return err
-	}
-	granted := map[string]bool{}
-	for _, c := range cs {
-		if c.Granted {
-			granted[c.Purpose] = true
-		}
-	}
-	for _, p := range purposes {
-		if granted[p] {
-			continue
-		}
-		if p == PurposeHealth {
-			return problem.New(http.StatusForbidden, CodeHealthConsentRequired)
-		}
-		return problem.New(http.StatusForbidden, CodeProcessingConsentRequired)
-	}
-	return nil
-}
-
-// Restricted reports whether the person restricted the processing of their data
-// (Art. 18): it is then only stored, neither added to nor decided on.
-func (g Gate) Restricted(ctx context.Context, accountID string) (bool, error) {
-	return g.Consents.IsRestricted(ctx, accountID)
-}
-
-// Unrestricted answers 403 processing_restricted while the person's processing is
-// restricted.
-func (g Gate) Unrestricted(ctx context.Context, accountID string) error {
-	r, err := g.Restricted(ctx, accountID)
-	if err == nil && r {
-		return problem.New(http.StatusForbidden, problem.CodeProcessingRestricted)
-	}
-	return err
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/access"
-	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 )
 
@@ -108,35 +107,6 @@ func TestActivationCodesAreRandomAndForgiving(t *testing.T) {
 	}
 	if normalizeCode(" abcd-efgh jkLM ") != "ABCDEFGHJKLM" {
 		t.Fatal("codes are compared without case, dashes and spaces")
-	}
-}
-
-type consents []privacydb.Consent
-
-func (c consents) Consents(context.Context, string) ([]privacydb.Consent, error) { return c, nil }
-func (c consents) IsRestricted(context.Context, string) (bool, error)            { return false, nil }
-
-// Promise: H4U-3 — the processing consent comes first; H4U-7 — then the health-data consent.
-func TestGateAsksForTheProcessingConsentFirst(t *testing.T) {
-	code := func(cs consents) problem.Code {
-		err := Gate{Consents: cs}.Require(context.Background(), "a1", PurposeProcessing, PurposeHealth)
-		if err == nil {
-			return problem.Code{}
-		}
-		p, _ := problem.As(err)
-		return p.Code
-	}
-	if c := code(nil); c != CodeProcessingConsentRequired {
-		t.Fatalf("no consents: %s", c)
-	}
-	if c := code(consents{{Purpose: PurposeHealth, Granted: true}}); c != CodeProcessingConsentRequired {
-		t.Fatalf("health only: %s", c)
-	}
-	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: false}}); c != CodeHealthConsentRequired {
-		t.Fatalf("health withdrawn: %s", c)
-	}
-	if c := code(consents{{Purpose: PurposeProcessing, Granted: true}, {Purpose: PurposeHealth, Granted: true}}); !c.IsZero() {
-		t.Fatalf("both granted: %s", c)
 	}
 }
 

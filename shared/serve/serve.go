@@ -16,6 +16,7 @@ import (
 	"kontor/shared/fault"
 	"kontor/shared/httpapi"
 	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/protocol"
 	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog"
@@ -27,6 +28,9 @@ func Router(log *slog.Logger, feature string, routes map[string]httpapi.Route) *
 	rt := httpapi.NewRouter(log, routes).WithCapture(requestlog.MustCapture(log, feature))
 	if rt.NeedsLimiter() {
 		rt.WithLimiter(env.Must(log, func(ctx context.Context) (*ratelimit.Limiter, error) { return ratelimit.FromEnv(ctx) }))
+	}
+	if rt.NeedsLedger() {
+		rt.WithLedger(env.Must(log, privacydb.FromEnv))
 	}
 	if err := rt.Check(); err != nil {
 		log.Error("init failed", slog.String("error", err.Error()))

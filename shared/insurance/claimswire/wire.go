@@ -38,13 +38,13 @@ func build(ctx context.Context) (parts, error) {
 
 func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, parts, error) {
 	p, err := build(ctx)
-	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Gate: p.Gate, Now: now, Log: log}, p, err
+	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Restrictions: p.Privacy, Now: now, Log: log}, p, err
 }
 
 // Claims builds the claims function's handlers.
 func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) {
-	c, p, err := claims(ctx, log)
-	return insuranceapi.Claims{Claims: c, Gate: p.Gate}, err
+	c, _, err := claims(ctx, log)
+	return insuranceapi.Claims{Claims: c}, err
 }
 
 // Review builds the claim review function's handlers.

@@ -12,22 +12,10 @@ import (
 )
 
 // Claims serves the customer's claims and invoices. Every route needs both the
-// processing consent (H4U-3) and the health-data consent (H4U-7).
+// processing consent (H4U-3) and the health-data consent (H4U-7) — the route's
+// gate, insurance.ClaimsGate.
 type Claims struct {
 	Claims *insurance.Claims
-	Gate   insurance.Gate
-}
-
-func (h Claims) gate(ctx context.Context, r *httpapi.Request) error {
-	if err := h.Gate.Require(ctx, r.Principal.AccountID, insurance.PurposeProcessing, insurance.PurposeHealth); err != nil {
-		return err
-	}
-	// While processing is restricted (Art. 18) the data is only stored and shown:
-	// nothing is added.
-	if r.StateChanging() {
-		return h.Gate.Unrestricted(ctx, r.Principal.AccountID)
-	}
-	return nil
 }
 
 type createBody struct {
@@ -39,9 +27,6 @@ type createBody struct {
 
 // Create serves POST /v1/me/claims.
 func (h Claims) Create(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	var b createBody
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
@@ -67,9 +52,6 @@ func page(r *httpapi.Request) (insurance.Page, error) {
 
 // Mine serves GET /v1/me/claims.
 func (h Claims) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	pg, err := page(r)
 	if err != nil {
 		return httpapi.Response{}, err
@@ -83,9 +65,6 @@ func (h Claims) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Response,
 
 // One serves GET /v1/me/claims/{id}: only the owner's (404 otherwise).
 func (h Claims) One(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	cl, err := h.Claims.Own(ctx, r.Principal, r.Event.PathParameters["id"])
 	if err != nil {
 		return httpapi.Response{}, err
@@ -106,9 +85,6 @@ type NewInvoice struct {
 
 // AddInvoice serves POST /v1/me/claims/{id}/invoices.
 func (h Claims) AddInvoice(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	var b invoiceBody
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
@@ -122,9 +98,6 @@ func (h Claims) AddInvoice(ctx context.Context, r *httpapi.Request) (httpapi.Res
 
 // Complete serves POST /v1/me/claims/{id}/invoices/{invoiceId}/complete.
 func (h Claims) Complete(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	inv, err := h.Claims.Complete(ctx, r.Principal, r.Event.PathParameters["id"], r.Event.PathParameters["invoiceId"])
 	if err != nil {
 		return httpapi.Response{}, err
@@ -134,9 +107,6 @@ func (h Claims) Complete(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 
 // Download serves GET /v1/me/claims/{id}/invoices/{invoiceId}/download.
 func (h Claims) Download(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.gate(ctx, r); err != nil {
-		return httpapi.Response{}, err
-	}
 	d, err := h.Claims.OwnDownload(ctx, r.Principal, r.Event.PathParameters["id"], r.Event.PathParameters["invoiceId"])
 	if err != nil {
 		return httpapi.Response{}, err
@@ -147,12 +117,12 @@ func (h Claims) Download(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 // Routes are served by the claims function.
 func (h Claims) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ClaimCreate}},
-		"GET /v1/me/claims":                                     {Handler: h.Mine, Access: httpapi.Signed},
-		"GET /v1/me/claims/{id}":                                {Handler: h.One, Access: httpapi.Signed},
-		"POST /v1/me/claims/{id}/invoices":                      {Handler: h.AddInvoice, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.Upload}},
-		"POST /v1/me/claims/{id}/invoices/{invoiceId}/complete": {Handler: h.Complete, Access: httpapi.Signed},
-		"GET /v1/me/claims/{id}/invoices/{invoiceId}/download":  {Handler: h.Download, Access: httpapi.Signed},
+		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed, Gate: insurance.ClaimsGate, Limits: []ratelimit.Rule{ratelimit.ClaimCreate}},
+		"GET /v1/me/claims":                                     {Handler: h.Mine, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
+		"GET /v1/me/claims/{id}":                                {Handler: h.One, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
+		"POST /v1/me/claims/{id}/invoices":                      {Handler: h.AddInvoice, Access: httpapi.Signed, Gate: insurance.ClaimsGate, Limits: []ratelimit.Rule{ratelimit.Upload}},
+		"POST /v1/me/claims/{id}/invoices/{invoiceId}/complete": {Handler: h.Complete, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
+		"GET /v1/me/claims/{id}/invoices/{invoiceId}/download":  {Handler: h.Download, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
 	}
 }
 

@@ -55,10 +55,10 @@ func (h Import) Routes() map[string]httpapi.Route {
 	}
 }
 
-// Contracts serves the customer's own contracts.
+// Contracts serves the customer's own contracts; the processing consent comes first
+// (the route's gate, insurance.PortalGate).
 type Contracts struct {
 	Store *insurance.Store
-	Gate  insurance.Gate
 	Now   func() time.Time
 }
 
@@ -70,9 +70,6 @@ type ContractList struct {
 // Mine serves GET /v1/me/contracts (H4U-2): the contracts of the customer linked to
 // the signed-in account, nobody else's; the processing consent comes first (H4U-3).
 func (h Contracts) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Gate.Require(ctx, r.Principal.AccountID, insurance.PurposeProcessing); err != nil {
-		return httpapi.Response{}, err
-	}
 	now := h.Now()
 	link, ok, err := h.Store.LinkOf(ctx, r.Principal.AccountID, now)
 	if err != nil {
@@ -90,6 +87,6 @@ func (h Contracts) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 // Routes are served by the contracts function.
 func (h Contracts) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"GET /v1/me/contracts": {Handler: h.Mine, Access: httpapi.Signed},
+		"GET /v1/me/contracts": {Handler: h.Mine, Access: httpapi.Signed, Gate: insurance.PortalGate},
 	}
 }

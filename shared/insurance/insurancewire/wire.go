@@ -23,7 +23,6 @@ func now() time.Time { return time.Now().UTC() }
 type Parts struct {
 	Store   *insurance.Store
 	Privacy *privacydb.Store
-	Gate    insurance.Gate
 }
 
 // Need says which parts a function uses; each reads its own environment variables.
@@ -50,7 +49,6 @@ func Build(ctx context.Context, need Need) (Parts, error) {
 	}
 	if need&Ledger != 0 {
 		p.Privacy = &privacydb.Store{DB: db, Table: r.String("PRIVACY_TABLE")}
-		p.Gate = insurance.Gate{Consents: p.Privacy}
 	}
 	return p, r.Err()
 }
@@ -63,8 +61,8 @@ func Import(ctx context.Context) (insuranceapi.Import, error) {
 
 // Contracts builds the contracts function's handlers.
 func Contracts(ctx context.Context) (insuranceapi.Contracts, error) {
-	p, err := Build(ctx, Table|Ledger)
-	return insuranceapi.Contracts{Store: p.Store, Gate: p.Gate, Now: now}, err
+	p, err := Build(ctx, Table)
+	return insuranceapi.Contracts{Store: p.Store, Now: now}, err
 }
 
 // MinSecretBytes is the least length of the eID callback secret.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"kontor/shared/env"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -264,6 +266,23 @@ func (st *Store) Flags(ctx context.Context, accountID string) ([]Flag, error) {
 	return out, st.query(ctx, subjectPrefix+accountID, "FLAG#", &out)
 }
 
+// Standing returns the consents the subject has given and whether they restricted
+// processing: what a route's gate checks (httpapi.Ledger).
+func (st *Store) Standing(ctx context.Context, accountID string) (map[string]bool, bool, error) {
+	cs, err := st.Consents(ctx, accountID)
+	if err != nil {
+		return nil, false, err
+	}
+	granted := map[string]bool{}
+	for _, c := range cs {
+		if c.Granted {
+			granted[c.Purpose] = true
+		}
+	}
+	restricted, err := st.IsRestricted(ctx, accountID)
+	return granted, restricted, err
+}
+
 // IsRestricted reports whether the subject restricted the processing of their
 // data (Art. 18).
 func (st *Store) IsRestricted(ctx context.Context, accountID string) (bool, error) {
@@ -431,4 +450,15 @@ func (st *Store) SweepExpired(ctx context.Context, now time.Time) (map[string]in
 // Record implements the identity module's Auditor on the audit log.
 func (st *Store) Record(ctx context.Context, action, actor, subject, reason string) error {
 	return st.Audit(ctx, AuditEntry{At: time.Now().UTC(), Action: action, Actor: actor, Subject: subject, Reason: reason})
+}
+
+// FromEnv returns the store on PRIVACY_TABLE.
+func FromEnv(ctx context.Context) (*Store, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var r env.Reader
+	st := &Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("PRIVACY_TABLE")}
+	return st, r.Err()
 }
