@@ -79,6 +79,7 @@ type stackFigures struct {
 	Capture     []bench.CaptureResult   `json:"capture"`
 	Load        []bench.LoadResult      `json:"load"`
 	GetItem     bench.GetItemResult     `json:"getItem"`
+	Protocol    []bench.ProtocolResult  `json:"protocol"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -104,6 +105,9 @@ func stackBench(root string, records, reqs, clients int, loadFor, captureFor tim
 	}
 	if f.GetItem, err = bench.RunGetItem(ctx, s, 2000, clients, 5*time.Second); err != nil {
 		return nil, fmt.Errorf("GetItem: %w", err)
+	}
+	if f.Protocol, err = bench.RunProtocol(ctx, s, 60); err != nil {
+		return nil, fmt.Errorf("privacy protocol: %w", err)
 	}
 	return f, nil
 }
@@ -148,6 +152,30 @@ func (f *stackFigures) print(out io.Writer) {
 	fmt.Fprintf(w, "  emulator GetItem, SDK loops\t%d\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t\n", f.Load[0].Clients, g.Concurrent.Requests, g.Concurrent.Errors, g.Concurrent.PerSec,
 		bench.Ms(g.Concurrent.P50), bench.Ms(g.Concurrent.P95), bench.Ms(g.Concurrent.P99))
 	_ = w.Flush()
+	f.printProtocol(out)
+}
+
+// printProtocol prints what reaching each module through its privacy function
+// costs next to serving the same request in process, and what that adds to one
+// export, erasure and sweep (the core visits the modules one after another).
+func (f *stackFigures) printProtocol(out io.Writer) {
+	if len(f.Protocol) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\nPrivacy protocol: one request per module, in process vs through the module's privacy function (local Lambda runtime, warm; %d each, alternating):\n", f.Protocol[0].InProcess.Requests)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  module	op	in process p50 ms	invoked p50 ms	invoked p95 ms	extra p50 ms	")
+	total := map[string]time.Duration{}
+	count := map[string]int{}
+	for _, r := range f.Protocol {
+		fmt.Fprintf(w, "  %s\t%s\t%.2f\t%.2f\t%.2f\t%+.2f\t\n", r.Module, r.Op, bench.Ms(r.InProcess.P50), bench.Ms(r.Invoked.P50), bench.Ms(r.Invoked.P95), bench.Ms(r.Extra()))
+		total[r.Op] += r.Extra()
+		count[r.Op]++
+	}
+	_ = w.Flush()
+	for _, op := range bench.ProtocolOps {
+		fmt.Fprintf(out, "  one %s visits %d modules' functions in turn: %+.2f ms in all at the median\n", op, count[op], bench.Ms(total[op]))
+	}
 }
 
 func fail(err error) {
