@@ -48,6 +48,14 @@ prepare-checks:
 build:
 	go run ./infra/cmd/kontor-local build -out .aws-sam/build
 
+# `sam build` (every function has CodeUri "." and BuildMethod: makefile) runs
+# build-<LogicalId> with ARTIFACTS_DIR: the function's package is
+# functions/<logical id without "Function", lower case>, built with the flags of
+# make build (infra/local/build.go); a test holds the two to the same bytes.
+LAMBDA_GOFLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+build-%Function:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo '$*' | tr '[:upper:]' '[:lower:]')
+
 validate: setup
 	$(VENV)/bin/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
 	$(VENV)/bin/cfn-lint template.yaml

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"kontor/infra/template"
 )
@@ -44,7 +43,7 @@ func BuildFunctions(ctx context.Context, root string, tpl *template.Template, ou
 	args = append(args, "-o", tmp+string(os.PathSeparator))
 	byDir := map[string][]string{}
 	for _, f := range tpl.Functions {
-		pkg := "./" + strings.TrimPrefix(filepath.ToSlash(f.CodeURI), "./")
+		pkg := "./" + f.Package
 		if len(byDir[pkg]) == 0 {
 			args = append(args, pkg)
 		}

@@ -14,7 +14,7 @@ import (
 
 // BuildForDeploy produces what `sam build` would: linux/arm64 bootstrap binaries in
 // outDir/<LogicalId>/ and outDir/template.yaml, the template with each function's
-// CodeUri pointing at its folder and the go1.x build metadata removed, so that
+// CodeUri pointing at its folder and the makefile build metadata removed, so that
 // `sam deploy` picks the artifacts up.
 func BuildForDeploy(ctx context.Context, root, outDir string) error {
 	src := filepath.Join(root, "template.yaml")

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -40,8 +41,12 @@ type Parameter struct {
 
 // Function is an AWS::Serverless::Function.
 type Function struct {
-	LogicalID  string
-	CodeURI    string
+	LogicalID string
+	CodeURI   string
+	// Package is the function's Go main package, relative to the project root: the
+	// CodeUri, or with CodeUri "." (one Makefile at the root builds every function,
+	// BuildMethod: makefile) functions/<logical id without "Function", lower case>.
+	Package    string
 	Timeout    int // seconds
 	MemorySize int // MB
 	// Env holds the merged Globals and function variables, unresolved.
@@ -51,6 +56,16 @@ type Function struct {
 	// DeadLetterQueue is the logical id of the queue that receives an asynchronous
 	// event the function failed to process (DeadLetterQueue.TargetArn); "" for none.
 	DeadLetterQueue string
+}
+
+// PackageOf returns a function's Go main package: its CodeUri, or by convention
+// functions/<logical id without "Function", lower case> when CodeUri is the root
+// (the Makefile's build-%Function rule builds that package).
+func PackageOf(logicalID, codeURI string) string {
+	if c := strings.Trim(filepath.ToSlash(codeURI), "/"); c != "" && c != "." {
+		return strings.TrimPrefix(c, "./")
+	}
+	return "functions/" + strings.ToLower(strings.TrimSuffix(logicalID, "Function"))
 }
 
 // Route is an HttpApi event of a function.
@@ -152,6 +167,7 @@ func Parse(b []byte) (*Template, error) {
 		case "AWS::Serverless::Function":
 			f := Function{LogicalID: id, CodeURI: str(get(props, "CodeUri")), Env: map[string]*yaml.Node{},
 				Timeout: intOr(get(props, "Timeout"), globalTimeout), MemorySize: intOr(get(props, "MemorySize"), globalMemory)}
+			f.Package = PackageOf(id, f.CodeURI)
 			mergeEnv(f.Env, globalEnv)
 			mergeEnv(f.Env, get(props, "Environment", "Variables"))
 			f.DeadLetterQueue = getAttResource(get(props, "DeadLetterQueue", "TargetArn"), "Arn")

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,6 +25,10 @@ func TestRealTemplateParses(t *testing.T) {
 	for _, f := range tpl.Functions {
 		if f.CodeURI == "" || f.Timeout == 0 || f.MemorySize == 0 {
 			t.Errorf("function %s incomplete: %+v", f.LogicalID, f)
+		}
+		// The Makefile's build-%Function rule (sam build) builds this package.
+		if _, err := os.Stat(filepath.Join("..", "..", f.Package, "main.go")); err != nil {
+			t.Errorf("function %s: no main package at %s: %v", f.LogicalID, f.Package, err)
 		}
 		for _, r := range f.Routes {
 			if routes[r.Key()] {
