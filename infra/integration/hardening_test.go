@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"kontor/shared/httpapi"
 	"kontor/shared/insurance"
 	"kontor/shared/ratelimit"
 )
@@ -359,4 +360,23 @@ func invited(t *testing.T, role string) *client {
 	login(t, c, email, temp)
 	want(t, c.do(http.MethodPut, "/v1/me/password", map[string]any{"currentPassword": temp, "newPassword": goodPassword}), http.StatusOK)
 	return c
+}
+
+// The site's security headers reach the browser on every response through the
+// gateway: the record of processing as a page (no framing, no script, its inline
+// style allowed by hash), a JSON answer and a problem.
+func TestResponsesCarryTheSiteSecurityHeaders(t *testing.T) {
+	c := newClient(t)
+	page := c.do(http.MethodGet, "/v1/privacy/processing?format=html", nil)
+	want(t, page, http.StatusOK)
+	if got, wantCSP := page.Header.Get("Content-Security-Policy"), httpapi.PageCSP(string(page.Body)); got != wantCSP || !strings.Contains(got, "style-src 'sha256-") {
+		t.Fatalf("page policy %q, want %q", got, wantCSP)
+	}
+	for _, r := range []response{page, c.do(http.MethodGet, "/v1/privacy/processing", nil), c.do(http.MethodGet, "/v1/me", nil)} {
+		csp := r.Header.Get("Content-Security-Policy")
+		if r.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src") ||
+			strings.Contains(csp, "unsafe-inline") || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("status %d: headers %v", r.Status, r.Header)
+		}
+	}
 }

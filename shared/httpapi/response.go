@@ -21,9 +21,11 @@ type Response struct {
 	RawType string
 }
 
-// HTML returns a response with an HTML page.
+// HTML returns a response with an HTML page, under the page's own
+// Content-Security-Policy (PageCSP).
 func HTML(status int, page string) Response {
-	return Response{Status: status, Raw: page, RawType: "text/html; charset=utf-8"}
+	return Response{Status: status, Raw: page, RawType: "text/html; charset=utf-8",
+		Headers: map[string]string{"Content-Security-Policy": PageCSP(page)}}
 }
 
 // JSON returns a response with status and a JSON body.
@@ -40,12 +42,10 @@ func (r Response) WithCookies(c ...string) Response {
 
 func baseHeaders(contentType, lang string) map[string]string {
 	h := map[string]string{
-		"Cache-Control":             "no-store",
-		"X-Content-Type-Options":    "nosniff",
-		"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-		"Referrer-Policy":           "no-referrer",
-		"Content-Language":          lang,
+		"Cache-Control":    "no-store",
+		"Content-Language": lang,
 	}
+	securityHeaders(h)
 	if contentType != "" {
 		h["Content-Type"] = contentType
 	}

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -458,5 +460,39 @@ func TestGateAnswersTheFirstMissingConsentAndStopsWritesWhileRestricted(t *testi
 	}
 	if err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{"GET /open": {Handler: ok, Gate: g}}).WithLedger(l).Check(); err == nil {
 		t.Fatal("a gated public route passed the check")
+	}
+}
+
+// Every response carries the site's security headers; a page's policy allows
+// exactly its own inline styles by hash and never a script.
+func TestEveryResponseCarriesTheSecurityHeaders(t *testing.T) {
+	const style = "body{margin:0}"
+	page := "<!doctype html><html><head><style>" + style + "</style></head><body><script>alert(1)</script></body></html>"
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /page": {Handler: func(context.Context, *Request) (Response, error) { return HTML(http.StatusOK, page), nil }},
+		"GET /json": {Handler: func(context.Context, *Request) (Response, error) {
+			return JSON(http.StatusOK, map[string]int{"n": 1}), nil
+		}},
+		"GET /fail": {Handler: func(context.Context, *Request) (Response, error) {
+			return Response{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+		}},
+	})
+	sum := sha256.Sum256([]byte(style))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	for _, path := range []string{"/page", "/json", "/fail"} {
+		resp, _ := rt.Handle(context.Background(), event("GET", path))
+		h := resp.Headers
+		for k, v := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cross-Origin-Opener-Policy": "same-origin"} {
+			if h[k] != v {
+				t.Errorf("%s: %s is %q, want %q", path, k, h[k], v)
+			}
+		}
+		csp := h["Content-Security-Policy"]
+		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+		}
+		if (path == "/page") != strings.Contains(csp, "style-src "+hash) {
+			t.Errorf("%s: Content-Security-Policy %q, style hash %s", path, csp, hash)
+		}
 	}
 }
