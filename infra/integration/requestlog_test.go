@@ -198,3 +198,27 @@ func TestLoginEvidenceIsAdminOnlyAndAudited(t *testing.T) {
 	want(t, admin.do(http.MethodGet, "/v1/admin/request-logs?day="+time.Now().UTC().Format("2006-01-02"), nil), http.StatusNotFound, "not_found")
 	want(t, admin.do(http.MethodGet, "/v1/admin/stats?from=2026-01-01&to=2025-01-01", nil), http.StatusBadRequest, "validation_failed")
 }
+
+// A page with a mailed link's token in its address must not leave the token in the
+// request log through the next request's Referer: the raw record keeps the referring
+// origin only, and every response asks the browser to send no referrer at all.
+func TestRawLogKeepsOnlyTheReferringOrigin(t *testing.T) {
+	const ip = "127.0.0.16"
+	c := newClientFrom(t, ip)
+	r := c.raw(http.MethodGet, "/v1/privacy/processing", "", nil, map[string]string{"Referer": "https://portal.example/password/reset?token=Zm9vYmFyYmF6cXV4"})
+	want(t, r, http.StatusOK)
+	if r.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("Referrer-Policy %q", r.Header.Get("Referrer-Policy"))
+	}
+	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(stack.Name("RequestLogTable")), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := toJSON(t, out.Items)
+	if rawWithIP(t, ip) != 1 || !strings.Contains(all, "https://portal.example/") {
+		t.Fatalf("the request's raw record with its referring origin is missing: %d records of %s", rawWithIP(t, ip), ip)
+	}
+	if strings.Contains(all, "Zm9vYmFyYmF6cXV4") || strings.Contains(all, "password/reset") {
+		t.Fatal("the referrer's path or token reached the request log")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,7 +27,7 @@ func (c Capturer) Capture(ctx context.Context, ev events.APIGatewayV2HTTPRequest
 	// write into a day that is already closed.
 	raw := Raw{
 		At: time.Now().UTC(), IP: ev.RequestContext.HTTP.SourceIP, Method: ev.RequestContext.HTTP.Method, Route: ev.RouteKey,
-		Status: status, UA: ev.RequestContext.HTTP.UserAgent, Referrer: ev.Headers["referer"],
+		Status: status, UA: ev.RequestContext.HTTP.UserAgent, Referrer: ReferrerOrigin(ev.Headers["referer"]),
 		ID: ev.RequestContext.RequestID, Feature: c.Feature,
 	}
 	if public && raw.Method == http.MethodGet {
@@ -33,6 +35,18 @@ func (c Capturer) Capture(ctx context.Context, ev events.APIGatewayV2HTTPRequest
 	}
 	c.Writer.Write(ctx, raw)
 	return nil
+}
+
+// ReferrerOrigin returns what of a Referer header is kept: the referring origin
+// ("https://search.example/", as a browser sends it under Referrer-Policy: origin),
+// never the path or query, which may carry a mailed link's token or a search term;
+// "" for anything that is not an absolute http(s) URL.
+func ReferrerOrigin(ref string) string {
+	u, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + "/"
 }
 
 // WriteTimeout bounds one record's write. It no longer delays any response; it

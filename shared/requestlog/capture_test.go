@@ -239,3 +239,21 @@ func toN(v types.AttributeValue) int64 {
 	i, _ := strconv.ParseInt(n.Value, 10, 64)
 	return i
 }
+
+// Only the referring origin is kept: a mailed link's token in a path or query, a
+// search term, credentials in the URL never reach the raw log.
+func TestOnlyTheReferrersOriginIsKept(t *testing.T) {
+	for ref, want := range map[string]string{
+		"https://portal.example/v1/password/reset?token=s3cret": "https://portal.example/",
+		"https://search.example/?q=kontor":                     "https://search.example/",
+		"http://a.example:8080/x#frag":                         "http://a.example:8080/",
+		"https://user:pw@a.example/":                           "",
+		"android-app://com.example/":                           "",
+		"/relative/path?token=x":                               "",
+		"":                                                     "",
+	} {
+		if got := ReferrerOrigin(ref); got != want {
+			t.Errorf("%q: kept %q, want %q", ref, got, want)
+		}
+	}
+}

@@ -23,7 +23,7 @@ func (Module) Kinds() []privacy.Kind {
 	return []privacy.Kind{
 		{ID: "requestlog.raw", Module: "requestlog", Table: "RequestLogTable",
 			Category: privacy.Text{DE: "Server-Protokoll (ohne Bezug zu einem Zugang)", EN: "Server log (not linked to any account)"},
-			Fields:   []string{"ip", "at", "method", "route", "status", "userAgent", "referrer"},
+			Fields:   []string{"ip", "at", "method", "route", "status", "userAgent", "referrerOrigin"},
 			Purpose: privacy.Text{DE: "Auslieferung, Bedienbarkeit, Sicherheit und Verwaltung; anonyme Statistik. Nie mit anderen Daten zusammengeführt.",
 				EN: "Delivery, usability, security and administration; anonymous statistics. Never joined with other data."},
 			LegalBasis: privacy.LegitimateInterest, Recipients: operator, Source: auto,
