@@ -2,13 +2,11 @@
 package main
 
 import (
-	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := identitywire.MustService("accounts", identitywire.Accounts|identitywire.Mail|identitywire.Terms)
-	h := identityapi.Handlers{Svc: svc}
-	serve.HTTP(log, "accounts", h.AccountRoutes())
+	routes, log := identitywire.Must("accounts", identitywire.AccountRoutes)
+	serve.HTTP(log, "accounts", routes)
 }

@@ -5,12 +5,10 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"kontor/shared/identity"
 	"kontor/shared/identity/identitywire"
 )
 
 func main() {
-	svc, log := identitywire.MustService("authorizer", identitywire.Sessions)
-	a := &identity.Authorizer{Sessions: svc.Sessions, Idle: svc.Timeouts.Idle, Now: svc.Now, Log: log}
+	a, _ := identitywire.Must("authorizer", identitywire.Authorizer)
 	lambda.Start(a.Handle)
 }

@@ -2,13 +2,11 @@
 package main
 
 import (
-	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := identitywire.MustService("devices", identitywire.Accounts)
-	h := identityapi.Handlers{Svc: svc}
-	serve.HTTP(log, "devices", h.DeviceRoutes())
+	routes, log := identitywire.Must("devices", identitywire.DeviceRoutes)
+	serve.HTTP(log, "devices", routes)
 }

@@ -2,13 +2,11 @@
 package main
 
 import (
-	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := identitywire.MustService("me", identitywire.Accounts|identitywire.Mail)
-	h := identityapi.Handlers{Svc: svc}
-	serve.HTTP(log, "me", h.MeRoutes())
+	routes, log := identitywire.Must("me", identitywire.MeRoutes)
+	serve.HTTP(log, "me", routes)
 }

@@ -2,13 +2,11 @@
 package main
 
 import (
-	"kontor/shared/identity/identityapi"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := identitywire.MustService("members", identitywire.Accounts|identitywire.Mail|identitywire.Audit)
-	h := identityapi.Handlers{Svc: svc}
-	serve.HTTP(log, "members", h.MemberRoutes())
+	routes, log := identitywire.Must("members", identitywire.MemberRoutes)
+	serve.HTTP(log, "members", routes)
 }

@@ -6,15 +6,9 @@ package evidence
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
+	"kontor/shared/dynamo"
 	"kontor/shared/privacy"
 )
 
@@ -30,17 +24,9 @@ type Record struct {
 	TTL       int64     `dynamodbav:"ttl" json:"-"`
 }
 
-// DB is the part of the DynamoDB client the evidence log uses.
-type DB interface {
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
-
 // Log is the evidence table.
 type Log struct {
-	DB        DB
+	DB        dynamo.DB
 	Table     string
 	Retention time.Duration
 }
@@ -50,56 +36,43 @@ const DefaultRetention = 180 * 24 * time.Hour
 
 // Add records an event of an account from a client address.
 func (l *Log) Add(ctx context.Context, accountID, event, ip string, at time.Time) error {
-	item, err := attributevalue.MarshalMap(Record{AccountID: accountID, Event: event, IP: ip, At: at.UTC(), TTL: at.Add(l.Retention).Unix()})
-	if err != nil {
-		return fmt.Errorf("marshal evidence: %w", err)
+	rec := Record{AccountID: accountID, Event: event, IP: ip, At: at.UTC(), TTL: at.Add(l.Retention).Unix()}
+	return l.table().Put(ctx, recordKey(accountID, at, event), rec, time.Time{}, dynamo.Cond{})
+}
+
+// recordKey is a record's key: the account's partition, sorted by time.
+func recordKey(accountID string, at time.Time, event string) dynamo.Item {
+	return dynamo.Key("ACCOUNT#"+accountID, at.UTC().Format(time.RFC3339Nano)+"#"+event)
+}
+
+func (l *Log) table() dynamo.Table { return dynamo.Table{DB: l.DB, Name: l.Table} }
+
+// decoded is fn on the record an item holds.
+func decoded(fn func(Record) error) func(dynamo.Item) error {
+	return func(it dynamo.Item) error {
+		var r Record
+		if err := dynamo.Unmarshal(it, &r); err != nil {
+			return err
+		}
+		return fn(r)
 	}
-	item["pk"] = &types.AttributeValueMemberS{Value: "ACCOUNT#" + accountID}
-	item["sk"] = &types.AttributeValueMemberS{Value: at.UTC().Format(time.RFC3339Nano) + "#" + event}
-	if _, err := l.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.Table), Item: item}); err != nil {
-		return fmt.Errorf("put evidence: %w", err)
-	}
-	return nil
 }
 
 // For returns an account's live evidence records, oldest first.
 func (l *Log) For(ctx context.Context, accountID string, now time.Time) ([]Record, error) {
 	out := []Record{}
-	var start map[string]types.AttributeValue
-	for {
-		res, err := l.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(l.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + accountID}},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("query evidence: %w", err)
-		}
-		var recs []Record
-		if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			if r.TTL > now.Unix() {
-				out = append(out, r)
-			}
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		start = res.LastEvaluatedKey
+	err := l.table().Query(ctx, "ACCOUNT#"+accountID, "", now, decoded(func(r Record) error {
+		out = append(out, r)
+		return nil
+	}))
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func (l *Log) del(ctx context.Context, r Record) error {
-	_, err := l.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(l.Table), Key: map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + r.AccountID},
-		"sk": &types.AttributeValueMemberS{Value: r.At.UTC().Format(time.RFC3339Nano) + "#" + r.Event},
-	}})
-	if err != nil {
-		return fmt.Errorf("delete evidence: %w", err)
-	}
-	return nil
+	return l.table().Delete(ctx, recordKey(r.AccountID, r.At, r.Event))
 }
 
 // Module implements privacy.Module for the evidence log.
@@ -149,33 +122,15 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // Sweep implements privacy.Module: evidence past its retention, except held.
 func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	var start map[string]types.AttributeValue
-	for {
-		res, err := m.Log.DB.Scan(ctx, &dynamodb.ScanInput{
-			TableName: aws.String(m.Log.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			FilterExpression:          aws.String("#ttl <= :now"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)}},
-		})
-		if err != nil {
-			return counts, fmt.Errorf("scan evidence: %w", err)
+	err := m.Log.table().Scan(ctx, dynamo.ExpiredAt(now), decoded(func(r Record) error {
+		if held.Keep(r.AccountID) {
+			return nil
 		}
-		var recs []Record
-		if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-			return counts, err
+		if err := m.Log.del(ctx, r); err != nil {
+			return err
 		}
-		for _, r := range recs {
-			if held.Keep(r.AccountID) {
-				continue
-			}
-			if err := m.Log.del(ctx, r); err != nil {
-				return counts, err
-			}
-			counts["evidence.events"]++
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return counts, nil
-		}
-		start = res.LastEvaluatedKey
-	}
+		counts["evidence.events"]++
+		return nil
+	}))
+	return counts, err
 }

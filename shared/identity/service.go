@@ -13,8 +13,8 @@ import (
 	"kontor/shared/problem"
 )
 
-// Service carries out the identity use cases. Functions fill only the fields their
-// routes need.
+// Service carries out the identity use cases. A function's builder (identitywire)
+// fills exactly the fields its routes need.
 type Service struct {
 	Store    Store
 	Sessions SessionStore

@@ -6,28 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-)
 
-// DB is the part of the DynamoDB client the dispatcher uses.
-type DB interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
+	"kontor/shared/dynamo"
+)
 
 // Dispatcher sends queued messages: each new one as the outbox table's stream reports
 // it, and on a schedule whatever is still queued after a failed send.
 type Dispatcher struct {
-	DB     DB
+	DB     dynamo.DB
 	Table  string
 	Sender Sender
 	Now    func() time.Time
@@ -98,8 +90,7 @@ func (d *Dispatcher) HandleSchedule(ctx context.Context, _ json.RawMessage) (Rep
 
 func (d *Dispatcher) load(ctx context.Context, pk string) (item, bool, error) {
 	out, err := d.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(d.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}},
+		TableName: aws.String(d.Table), ConsistentRead: aws.Bool(true), Key: dynamo.Key(pk, ""),
 	})
 	if err != nil {
 		return item{}, false, fmt.Errorf("load queued mail: %w", err)
@@ -133,7 +124,7 @@ func (d *Dispatcher) attempt(ctx context.Context, it item, rep *Report) error {
 }
 
 func (d *Dispatcher) remove(ctx context.Context, id string) error {
-	_, err := d.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.Table), Key: key(id)})
+	_, err := d.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.Table), Key: mailKey(id)})
 	if err != nil {
 		return fmt.Errorf("remove mail %s: %w", id, err)
 	}
@@ -148,17 +139,13 @@ func backoff(attempts int) time.Duration {
 func (d *Dispatcher) postpone(ctx context.Context, id string, attempts int) error {
 	next := d.Now().Add(backoff(attempts)).Unix()
 	_, err := d.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(d.Table),
-		Key:                 key(id),
-		UpdateExpression:    aws.String("SET attempts = :a, nextAttempt = :n"),
-		ConditionExpression: aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":a": &types.AttributeValueMemberN{Value: strconv.Itoa(attempts)},
-			":n": &types.AttributeValueMemberN{Value: strconv.FormatInt(next, 10)},
-		},
+		TableName:                 aws.String(d.Table),
+		Key:                       mailKey(id),
+		UpdateExpression:          aws.String("SET attempts = :a, nextAttempt = :n"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: dynamo.Item{":a": dynamo.N(int64(attempts)), ":n": dynamo.N(next)},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return nil // sent and removed meanwhile
 	}
 	if err != nil {
@@ -172,30 +159,14 @@ func (d *Dispatcher) postpone(ctx context.Context, id string, attempts int) erro
 func (d *Dispatcher) Sweep(ctx context.Context) (Report, error) {
 	var rep Report
 	now := d.Now().Unix()
-	var start map[string]types.AttributeValue
-	for {
-		out, err := d.DB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(d.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			return rep, fmt.Errorf("scan outbox: %w", err)
+	err := eachQueued(ctx, dynamo.Table{DB: d.DB, Name: d.Table}, dynamo.Cond{}, func(it item) error {
+		if it.NextAttempt > now && now < it.TTL {
+			rep.Deferred++
+			return nil
 		}
-		var items []item
-		if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-			return rep, fmt.Errorf("unmarshal outbox: %w", err)
-		}
-		for _, it := range items {
-			if it.NextAttempt > now && now < it.TTL {
-				rep.Deferred++
-				continue
-			}
-			if err := d.attempt(ctx, it, &rep); err != nil {
-				return rep, err
-			}
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return rep, nil
-		}
-		start = out.LastEvaluatedKey
-	}
+		return d.attempt(ctx, it, &rep)
+	})
+	return rep, err
 }
 
 // errorClass names the kind of a send error without its text, which may quote the

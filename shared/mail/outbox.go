@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/ratelimit"
 )
 
@@ -27,17 +26,12 @@ const MaxAttempts = 8
 // do not send it at the same time.
 const StreamGrace = 2 * time.Minute
 
-// PutDB is the part of the DynamoDB client that enqueueing needs.
-type PutDB interface {
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-}
-
 // Outbox queues messages in the outbox table. It does not send: the table's stream
 // hands each new message to the dispatcher function, which alone may use SES. So a
 // request never waits for the mail service, and no request function holds a right
 // to send mail.
 type Outbox struct {
-	DB    PutDB
+	DB    dynamo.DB
 	Table string
 	Now   func() time.Time
 	// Limiter bounds unsolicited mail per recipient; required for such mail.
@@ -68,8 +62,21 @@ func (it item) message() Message {
 	return Message{ID: it.ID, To: it.To, Subject: it.Subject, Text: it.Text}
 }
 
-func key(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "MAIL#" + id}}
+// prefixMail begins the key of every queued message.
+const prefixMail = "MAIL#"
+
+func mailKey(id string) dynamo.Item { return dynamo.Key(prefixMail+id, "") }
+
+// eachQueued calls fn with every queued message that matches filter (all of them
+// when it is empty), page by page.
+func eachQueued(ctx context.Context, outbox dynamo.Table, filter dynamo.Cond, fn func(item) error) error {
+	return outbox.Scan(ctx, filter, func(raw dynamo.Item) error {
+		var it item
+		if err := dynamo.Unmarshal(raw, &it); err != nil {
+			return fmt.Errorf("unmarshal outbox: %w", err)
+		}
+		return fn(it)
+	})
 }
 
 // Deliver queues m for sending. Queueing the same message id twice is harmless.
@@ -92,7 +99,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 	}
 	now := o.Now()
 	av, err := attributevalue.MarshalMap(item{
-		PK: "MAIL#" + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
+		PK: prefixMail + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
 		NextAttempt: now.Add(StreamGrace).Unix(), CreatedAt: now.Unix(), TTL: now.Add(Retention).Unix(),
 	})
 	if err != nil {
@@ -103,8 +110,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 		Item:                av,
 		ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return nil
 	}
 	if err != nil {

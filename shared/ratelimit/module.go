@@ -10,23 +10,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/privacy"
 )
-
-// ModuleDB is the part of the DynamoDB client the privacy side of the limits uses.
-type ModuleDB interface {
-	DB
-	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
 
 // Module implements privacy.Module for the limits table: counters of a person's
 // account and address can be found (the deployment holds the hashing secret), so
 // they are exported and erased like any other data; the sweep deletes counters past
 // their lifetime (DynamoDB's TTL is only the backstop).
 type Module struct {
-	DB    ModuleDB
+	DB    dynamo.DB
 	Table string
 }
 
@@ -97,9 +90,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	views := []CounterView{}
-	pending := make([]map[string]types.AttributeValue, 0, len(keys))
+	pending := make([]dynamo.Item, 0, len(keys))
 	for k := range keys {
-		pending = append(pending, map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: k}})
+		pending = append(pending, dynamo.Key(k, ""))
 	}
 	for len(pending) > 0 {
 		batch := pending[:min(len(pending), 100)]
@@ -109,9 +102,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 			return nil, fmt.Errorf("export limit counters: %w", err)
 		}
 		for _, it := range out.Responses[m.Table] {
-			pk, _ := it["pk"].(*types.AttributeValueMemberS)
-			if c := itemCount(it, now); pk != nil && c > 0 {
-				v := keys[pk.Value]
+			pk := dynamo.String(it, dynamo.PK)
+			if c := itemCount(it, now); pk != "" && c > 0 {
+				v := keys[pk]
 				v.Count = c
 				views = append(views, v)
 			}
@@ -130,8 +123,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return err
 	}
 	for k := range keys {
-		_, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table),
-			Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: k}}})
+		_, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Key(k, "")})
 		if err != nil {
 			return fmt.Errorf("erase limit counter: %w", err)
 		}
@@ -144,27 +136,25 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // could need).
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	var start map[string]types.AttributeValue
-	for {
-		out, err := m.DB.Scan(ctx, &dynamodb.ScanInput{
-			TableName: aws.String(m.Table), ExclusiveStartKey: start,
-			FilterExpression:          aws.String("#ttl <= :now"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)}},
-			ProjectionExpression:      aws.String("pk"),
-		})
+	// An eventually consistent scan of the keys alone is enough: a counter it misses
+	// is swept the next time.
+	expired := dynamo.ExpiredAt(now)
+	p := dynamodb.NewScanPaginator(m.DB, &dynamodb.ScanInput{
+		TableName: aws.String(m.Table), FilterExpression: aws.String(expired.Expr),
+		ExpressionAttributeNames: expired.Names, ExpressionAttributeValues: expired.Values,
+		ProjectionExpression: aws.String(dynamo.PK),
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
 		if err != nil {
 			return counts, fmt.Errorf("sweep limit counters: %w", err)
 		}
 		for _, it := range out.Items {
-			if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: map[string]types.AttributeValue{"pk": it["pk"]}}); err != nil {
+			if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Item{dynamo.PK: it[dynamo.PK]}}); err != nil {
 				return counts, fmt.Errorf("sweep limit counter: %w", err)
 			}
 			counts[KindCounters]++
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return counts, nil
-		}
-		start = out.LastEvaluatedKey
 	}
+	return counts, nil
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/dynamo"
 )
 
 // Scope says whose actions a rule counts.
@@ -52,15 +54,9 @@ func (r Rule) String() string {
 	return fmt.Sprintf("%d per %s per %s", r.Max, r.Scope, r.Window)
 }
 
-// DB is the part of the DynamoDB client the limiter uses.
-type DB interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-}
-
 // Limiter counts events in the limits table.
 type Limiter struct {
-	DB    DB
+	DB    dynamo.DB
 	Table string
 	Now   func() time.Time
 
@@ -103,20 +99,19 @@ func (l *Limiter) Take(ctx context.Context, rule Rule, value string) (time.Durat
 	}
 	_, err = l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(l.Table),
-		Key:                 map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: base + strconv.FormatInt(w.index, 10)}},
+		Key:                 dynamo.Key(base+strconv.FormatInt(w.index, 10), ""),
 		UpdateExpression:    aws.String("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)"),
 		ConditionExpression: aws.String("attribute_not_exists(#n) OR #n < :allowed"),
 		ExpressionAttributeNames: map[string]string{
 			"#n": "n", "#ttl": "ttl",
 		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one":     &types.AttributeValueMemberN{Value: "1"},
-			":allowed": &types.AttributeValueMemberN{Value: strconv.Itoa(allowed)},
-			":ttl":     &types.AttributeValueMemberN{Value: strconv.FormatInt(w.end.Add(rule.Window).Unix(), 10)},
+		ExpressionAttributeValues: dynamo.Item{
+			":one":     dynamo.N(1),
+			":allowed": dynamo.N(int64(allowed)),
+			":ttl":     dynamo.N(w.end.Add(rule.Window).Unix()),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return w.retryAfter(rule, prev, allowed), nil
 	}
 	if err != nil {
@@ -158,7 +153,7 @@ func (w windowAt) retryAfter(rule Rule, prev, current int) time.Duration {
 func (l *Limiter) count(ctx context.Context, pk string, now time.Time) (int, error) {
 	out, err := l.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(l.Table),
-		Key:       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}},
+		Key:       dynamo.Key(pk, ""),
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rate limit: read counter: %w", err)
@@ -167,14 +162,9 @@ func (l *Limiter) count(ctx context.Context, pk string, now time.Time) (int, err
 }
 
 // itemCount reads a counter item; one past its lifetime counts nothing.
-func itemCount(it map[string]types.AttributeValue, now time.Time) int {
-	if it == nil {
+func itemCount(it dynamo.Item, now time.Time) int {
+	if it == nil || dynamo.Expired(it, now) {
 		return 0
-	}
-	if t, ok := it["ttl"].(*types.AttributeValueMemberN); ok {
-		if exp, err := strconv.ParseInt(t.Value, 10, 64); err == nil && exp <= now.Unix() {
-			return 0
-		}
 	}
 	n, ok := it["n"].(*types.AttributeValueMemberN)
 	if !ok {
@@ -202,9 +192,9 @@ func Pseudonym(secret []byte, kind, value string) string {
 
 // storedSecret reads the hashing secret; nil when none was made yet (so nothing was
 // ever counted).
-func storedSecret(ctx context.Context, db DB, table string) ([]byte, error) {
+func storedSecret(ctx context.Context, db dynamo.DB, table string) ([]byte, error) {
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: keySecret}}})
+		Key: dynamo.Key(keySecret, "")})
 	if err != nil {
 		return nil, fmt.Errorf("rate limit secret: %w", err)
 	}
@@ -228,9 +218,9 @@ func (l *Limiter) hashSecret(ctx context.Context) ([]byte, error) {
 	}
 	out, err := l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(l.Table),
-		Key:                       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: keySecret}},
+		Key:                       dynamo.Key(keySecret, ""),
 		UpdateExpression:          aws.String("SET secret = if_not_exists(secret, :s)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberB{Value: fresh}},
+		ExpressionAttributeValues: dynamo.Item{":s": &types.AttributeValueMemberB{Value: fresh}},
 		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if err != nil {

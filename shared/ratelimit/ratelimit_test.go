@@ -10,14 +10,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/dynamo"
 )
 
 // memDB keeps counters in memory and applies the limiter's two update shapes
 // atomically, as DynamoDB does: the conditional counter increment and the secret's
 // if_not_exists.
 type memDB struct {
-	mu    sync.Mutex
-	items map[string]map[string]types.AttributeValue
+	dynamo.DB // calls the limiter does not make
+	mu        sync.Mutex
+	items     map[string]map[string]types.AttributeValue
 }
 
 func newMemDB() *memDB { return &memDB{items: map[string]map[string]types.AttributeValue{}} }

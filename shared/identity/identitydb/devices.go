@@ -2,15 +2,14 @@ package identitydb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/identity"
 )
 
@@ -19,8 +18,8 @@ var _ identity.DeviceStore = (*Store)(nil)
 // Device credentials live in the account's partition: pk ACCOUNT#<id>, sk DEVICE#<id>.
 const prefixDevice = "DEVICE#"
 
-func deviceKey(accountID, deviceID string) map[string]types.AttributeValue {
-	return key(prefixAccount+accountID, prefixDevice+deviceID)
+func deviceKey(accountID, deviceID string) dynamo.Item {
+	return dynamo.Key(prefixAccount+accountID, prefixDevice+deviceID)
 }
 
 // PutDevice implements identity.DeviceStore.
@@ -35,8 +34,7 @@ func (st *Store) PutDevice(ctx context.Context, d identity.Device) error {
 	// The id is fresh and random: a failed condition means the SDK retried a put
 	// whose answer was lost, and the device is stored.
 	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !dynamo.ConditionFailed(err) {
 		return fmt.Errorf("put device: %w", err)
 	}
 	return nil
@@ -55,18 +53,19 @@ func (st *Store) Device(ctx context.Context, accountID, deviceID string) (identi
 	return d, nil
 }
 
-// Devices implements identity.DeviceStore.
+// Devices implements identity.DeviceStore. Device credentials have no lifetime:
+// every one in the partition is listed.
 func (st *Store) Devices(ctx context.Context, accountID string) ([]identity.Device, error) {
 	var out []identity.Device
-	var start map[string]types.AttributeValue
-	for {
-		res, err := st.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(st.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :d)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": s(prefixAccount + accountID), ":d": s(prefixDevice),
-			},
-		})
+	p := dynamodb.NewQueryPaginator(st.DB, &dynamodb.QueryInput{
+		TableName: aws.String(st.Table), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :d)"),
+		ExpressionAttributeValues: dynamo.Item{
+			":pk": dynamo.S(prefixAccount + accountID), ":d": dynamo.S(prefixDevice),
+		},
+	})
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list devices: %w", err)
 		}
@@ -75,11 +74,8 @@ func (st *Store) Devices(ctx context.Context, accountID string) ([]identity.Devi
 			return nil, err
 		}
 		out = append(out, ds...)
-		if len(res.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		start = res.LastEvaluatedKey
 	}
+	return out, nil
 }
 
 // DeleteDevice implements identity.DeviceStore.
@@ -96,10 +92,9 @@ func (st *Store) TouchDevice(ctx context.Context, accountID, deviceID string, at
 		TableName: aws.String(st.Table), Key: deviceKey(accountID, deviceID),
 		UpdateExpression:          aws.String("SET lastUsedAt = :t"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": ts(at)},
+		ExpressionAttributeValues: dynamo.Item{":t": ts(at)},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return identity.ErrNotFound
 	}
 	if err != nil {

@@ -2,22 +2,21 @@ package identitydb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/identity"
 )
 
 // Sessions implements identity.SessionStore on the session table (key pk = session
 // id; GSI byAccount on accountId; TTL at the absolute expiry).
 type Sessions struct {
-	DB    DB
+	DB    dynamo.DB
 	Table string
 }
 
@@ -30,9 +29,7 @@ type sessionItem struct {
 	TTL int64 `dynamodbav:"ttl"`
 }
 
-func sessionKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s(id)}
-}
+func sessionKey(id string) dynamo.Item { return dynamo.Key(id, "") }
 
 // PutSession implements identity.SessionStore.
 func (ss *Sessions) PutSession(ctx context.Context, sess identity.Session) error {
@@ -43,8 +40,7 @@ func (ss *Sessions) PutSession(ctx context.Context, sess identity.Session) error
 	_, err = ss.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(ss.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
 	// The id is the digest of a fresh random token: a failed condition means the SDK
 	// retried a put whose answer was lost, and the session is stored.
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !dynamo.ConditionFailed(err) {
 		return fmt.Errorf("put session: %w", err)
 	}
 	return nil
@@ -72,10 +68,9 @@ func (ss *Sessions) Touch(ctx context.Context, id string, lastSeen, idleExpires 
 		TableName: aws.String(ss.Table), Key: sessionKey(id),
 		UpdateExpression:          aws.String("SET lastSeenAt = :seen, idleExpiresAt = :idle"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": ts(lastSeen), ":idle": ts(idleExpires)},
+		ExpressionAttributeValues: dynamo.Item{":seen": ts(lastSeen), ":idle": ts(idleExpires)},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return identity.ErrNotFound
 	}
 	if err != nil {
@@ -94,29 +89,17 @@ func (ss *Sessions) DeleteSession(ctx context.Context, id string) error {
 
 // DeleteSessionsOf implements identity.SessionStore.
 func (ss *Sessions) DeleteSessionsOf(ctx context.Context, accountID string) error {
-	var start map[string]types.AttributeValue
-	for {
-		out, err := ss.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(ss.Table), IndexName: aws.String(ByAccountIndex),
-			KeyConditionExpression:    aws.String("accountId = :a"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":a": s(accountID)},
-			ExclusiveStartKey:         start,
-		})
-		if err != nil {
-			return fmt.Errorf("list sessions: %w", err)
+	return ss.EachOf(ctx, accountID, func(id string) error { return ss.DeleteSession(ctx, id) })
+}
+
+// EachOf calls fn with the id of every session of an account, page by page through
+// the byAccount index.
+func (ss *Sessions) EachOf(ctx context.Context, accountID string, fn func(id string) error) error {
+	t := dynamo.Table{DB: ss.DB, Name: ss.Table}
+	return t.QueryIndex(ctx, ByAccountIndex, "accountId", accountID, func(it dynamo.Item) error {
+		if id := dynamo.String(it, dynamo.PK); id != "" {
+			return fn(id)
 		}
-		for _, item := range out.Items {
-			pk, ok := item["pk"].(*types.AttributeValueMemberS)
-			if !ok {
-				continue
-			}
-			if err := ss.DeleteSession(ctx, pk.Value); err != nil {
-				return err
-			}
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		start = out.LastEvaluatedKey
-	}
+		return nil
+	})
 }

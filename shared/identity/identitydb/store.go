@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -18,23 +17,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/identity"
 )
 
-// DB is the part of the DynamoDB client the store uses.
-type DB interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-}
-
 // Store implements identity.Store on the identity table.
 type Store struct {
-	DB    DB
+	DB    dynamo.DB
 	Table string
 
 	mu        sync.Mutex
@@ -55,24 +44,13 @@ const (
 	keyClient     = "CONFIG#client-key"
 )
 
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: pk},
-		"sk": &types.AttributeValueMemberS{Value: sk},
-	}
-}
+func accountKey(id string) dynamo.Item  { return dynamo.Key(prefixAccount+id, "ACCOUNT") }
+func claimKey(email string) dynamo.Item { return dynamo.Key(prefixEmail+email, "EMAIL") }
+func tokenKey(d string) dynamo.Item     { return dynamo.Key(prefixToken+d, "TOKEN") }
+func failureKey(k string) dynamo.Item   { return dynamo.Key(prefixFailure+k, "FAILURE") }
+func configKey() dynamo.Item            { return dynamo.Key(keyClient, "CONFIG") }
 
-func accountKey(id string) map[string]types.AttributeValue  { return key(prefixAccount+id, "ACCOUNT") }
-func claimKey(email string) map[string]types.AttributeValue { return key(prefixEmail+email, "EMAIL") }
-func tokenKey(d string) map[string]types.AttributeValue     { return key(prefixToken+d, "TOKEN") }
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-func n(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-}
-func ts(t time.Time) types.AttributeValue {
-	return &types.AttributeValueMemberS{Value: t.UTC().Format(time.RFC3339Nano)}
-}
+func ts(t time.Time) types.AttributeValue { return dynamo.S(t.UTC().Format(time.RFC3339Nano)) }
 
 // accountItem is an account as stored: the account plus keys and TTL.
 type accountItem struct {
@@ -122,7 +100,7 @@ func (st *Store) CreateAccount(ctx context.Context, a identity.Account, tok *ide
 			TableName: aws.String(st.Table), Item: claim,
 			ConditionExpression:       aws.String(claimFree),
 			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+			ExpressionAttributeValues: dynamo.Item{":now": dynamo.N(now.Unix())},
 		}},
 		{Put: &types.Put{TableName: aws.String(st.Table), Item: acc, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	}
@@ -153,7 +131,7 @@ func failed(err error, i int) bool {
 	return aws.ToString(tce.CancellationReasons[i].Code) == "ConditionalCheckFailed"
 }
 
-func marshalToken(t identity.Token) (map[string]types.AttributeValue, error) {
+func marshalToken(t identity.Token) (dynamo.Item, error) {
 	item, err := attributevalue.MarshalMap(tokenItem{PK: prefixToken + t.Digest, SK: "TOKEN", Token: t, TTL: t.ExpiresAt.Unix()})
 	if err != nil {
 		return nil, fmt.Errorf("marshal token: %w", err)
@@ -161,7 +139,7 @@ func marshalToken(t identity.Token) (map[string]types.AttributeValue, error) {
 	return item, nil
 }
 
-func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, out any) (bool, error) {
+func (st *Store) get(ctx context.Context, k dynamo.Item, out any) (bool, error) {
 	res, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: k, ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return false, err
@@ -236,7 +214,7 @@ func (st *Store) consumeToken(t identity.Token, now time.Time) types.TransactWri
 		TableName: aws.String(st.Table), Key: tokenKey(t.Digest),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND #ttl > :now"),
 		ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+		ExpressionAttributeValues: dynamo.Item{":now": dynamo.N(now.Unix())},
 	}}
 }
 
@@ -253,14 +231,14 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 			UpdateExpression:          aws.String("SET passwordHash = :h, #status = :active, mustChangePassword = :f, passwordChangedAt = :now REMOVE #ttl"),
 			ConditionExpression:       aws.String("attribute_exists(pk)"),
 			ExpressionAttributeNames:  map[string]string{"#status": "status", "#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":h": s(hash), ":active": s(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now)},
+			ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash), ":active": dynamo.S(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now)},
 		}},
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: claimKey(acc.Email),
 			UpdateExpression:          aws.String("REMOVE #ttl"),
 			ConditionExpression:       aws.String("accountId = :id"),
 			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(t.AccountID)},
+			ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(t.AccountID)},
 		}},
 	}})
 	switch {
@@ -286,18 +264,18 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 			TableName: aws.String(st.Table), Item: claim,
 			ConditionExpression:       aws.String(claimFree),
 			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+			ExpressionAttributeValues: dynamo.Item{":now": dynamo.N(now.Unix())},
 		}},
 		{Delete: &types.Delete{
 			TableName: aws.String(st.Table), Key: claimKey(oldEmail),
 			ConditionExpression:       aws.String("accountId = :id"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(t.AccountID)},
+			ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(t.AccountID)},
 		}},
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
 			UpdateExpression:          aws.String("SET email = :new REMOVE pendingEmail"),
 			ConditionExpression:       aws.String("email = :old"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":new": s(t.NewEmail), ":old": s(oldEmail)},
+			ExpressionAttributeValues: dynamo.Item{":new": dynamo.S(t.NewEmail), ":old": dynamo.S(oldEmail)},
 		}},
 	}})
 	switch {
@@ -321,12 +299,11 @@ func (st *Store) SetPassword(ctx context.Context, id, oldHash, newHash string, n
 		// The new hash passes too: a retry of this very update after its answer was
 		// lost (hashes are salted, so nobody else writes the same one).
 		ConditionExpression: aws.String("passwordHash = :old OR passwordHash = :new"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":new": s(newHash), ":old": s(oldHash), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now),
+		ExpressionAttributeValues: dynamo.Item{
+			":new": dynamo.S(newHash), ":old": dynamo.S(oldHash), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return identity.ErrConflict
 	}
 	if err != nil {
@@ -341,7 +318,7 @@ func (st *Store) RecordLogin(ctx context.Context, id string, now time.Time) erro
 		TableName: aws.String(st.Table), Key: accountKey(id),
 		UpdateExpression:          aws.String("SET lastLoginAt = :now, firstLoginAt = if_not_exists(firstLoginAt, :now)"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": ts(now)},
+		ExpressionAttributeValues: dynamo.Item{":now": ts(now)},
 	})
 	if err != nil {
 		return fmt.Errorf("record login: %w", err)
@@ -352,7 +329,7 @@ func (st *Store) RecordLogin(ctx context.Context, id string, now time.Time) erro
 // UpdateProfile implements identity.Store. An empty name removes the attribute.
 func (st *Store) UpdateProfile(ctx context.Context, id string, c identity.ProfileChanges, now time.Time) (identity.Account, error) {
 	var set, remove []string
-	vals := map[string]types.AttributeValue{}
+	vals := dynamo.Item{}
 	names := map[string]string{}
 	field := func(name string, v *string) {
 		if v == nil {
@@ -365,7 +342,7 @@ func (st *Store) UpdateProfile(ctx context.Context, id string, c identity.Profil
 			return
 		}
 		set = append(set, "#"+name+" = :"+name)
-		vals[":"+name] = s(*v)
+		vals[":"+name] = dynamo.S(*v)
 	}
 	field("firstName", c.FirstName)
 	field("lastName", c.LastName)
@@ -392,8 +369,7 @@ func (st *Store) UpdateProfile(ctx context.Context, id string, c identity.Profil
 		in.ExpressionAttributeValues = vals
 	}
 	out, err := st.DB.UpdateItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return identity.Account{}, identity.ErrNotFound
 	}
 	if err != nil {
@@ -419,9 +395,9 @@ func join(parts []string) string {
 
 // Failures implements identity.Store.
 func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (map[string]int, error) {
-	ks := make([]map[string]types.AttributeValue, 0, len(keys))
+	ks := make([]dynamo.Item, 0, len(keys))
 	for _, k := range keys {
-		ks = append(ks, key(prefixFailure+k, "FAILURE"))
+		ks = append(ks, failureKey(k))
 	}
 	out := map[string]int{}
 	req := map[string]types.KeysAndAttributes{st.Table: {Keys: ks, ConsistentRead: aws.Bool(true)}}
@@ -451,10 +427,10 @@ func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (ma
 // AddFailure implements identity.Store.
 func (st *Store) AddFailure(ctx context.Context, k string, expires time.Time) error {
 	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(st.Table), Key: key(prefixFailure+k, "FAILURE"),
+		TableName: aws.String(st.Table), Key: failureKey(k),
 		UpdateExpression:          aws.String("ADD #count :one SET #ttl = :ttl"),
 		ExpressionAttributeNames:  map[string]string{"#count": "count", "#ttl": "ttl"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1), ":ttl": n(expires.Unix())},
+		ExpressionAttributeValues: dynamo.Item{":one": dynamo.N(1), ":ttl": dynamo.N(expires.Unix())},
 	})
 	if err != nil {
 		return fmt.Errorf("add failure: %w", err)
@@ -473,7 +449,7 @@ func (st *Store) ClientKey(ctx context.Context) ([]byte, error) {
 	var it struct {
 		Secret []byte `dynamodbav:"secret"`
 	}
-	ok, err := st.get(ctx, key(keyClient, "CONFIG"), &it)
+	ok, err := st.get(ctx, configKey(), &it)
 	if err != nil {
 		return nil, fmt.Errorf("get client key: %w", err)
 	}
@@ -482,13 +458,12 @@ func (st *Store) ClientKey(ctx context.Context) ([]byte, error) {
 		if _, err := rand.Read(secret); err != nil {
 			return nil, fmt.Errorf("client key: %w", err)
 		}
-		item := key(keyClient, "CONFIG")
+		item := configKey()
 		item["secret"] = &types.AttributeValueMemberB{Value: secret}
 		_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-		var ccf *types.ConditionalCheckFailedException
 		switch {
-		case errors.As(err, &ccf):
-			if _, err := st.get(ctx, key(keyClient, "CONFIG"), &it); err != nil {
+		case dynamo.ConditionFailed(err):
+			if _, err := st.get(ctx, configKey(), &it); err != nil {
 				return nil, fmt.Errorf("get client key: %w", err)
 			}
 		case err != nil:

@@ -11,25 +11,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitydb"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/protocol"
 )
 
-// DB is the part of the DynamoDB client the module uses.
-type DB interface {
-	identitydb.DB
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
-
 // Module implements privacy.Module for identity.
 type Module struct {
-	DB       DB
+	DB       dynamo.DB
 	Identity string // identity table
 	Sessions string // session table
 	// Accounts gives proven people an account (protocol.Provisioner); nil where the
@@ -41,6 +34,7 @@ func (m *Module) store() *identitydb.Store { return &identitydb.Store{DB: m.DB, 
 func (m *Module) sessions() *identitydb.Sessions {
 	return &identitydb.Sessions{DB: m.DB, Table: m.Sessions}
 }
+func (m *Module) table(name string) dynamo.Table { return dynamo.Table{DB: m.DB, Name: name} }
 
 // Name implements privacy.Module.
 func (m *Module) Name() string { return "identity" }
@@ -161,25 +155,8 @@ func (m *Module) Export(ctx context.Context, s privacy.Subject) (map[string]any,
 
 func (m *Module) sessionsOf(ctx context.Context, accountID string) ([]identity.Session, error) {
 	var ids []string
-	var start map[string]types.AttributeValue
-	for {
-		out, err := m.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(m.Sessions), IndexName: aws.String(identitydb.ByAccountIndex), ExclusiveStartKey: start,
-			KeyConditionExpression:    aws.String("accountId = :a"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: accountID}},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("list sessions: %w", err)
-		}
-		for _, it := range out.Items {
-			if pk, ok := it["pk"].(*types.AttributeValueMemberS); ok {
-				ids = append(ids, pk.Value)
-			}
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		start = out.LastEvaluatedKey
+	if err := m.sessions().EachOf(ctx, accountID, func(id string) error { ids = append(ids, id); return nil }); err != nil {
+		return nil, err
 	}
 	var res []identity.Session
 	for _, id := range ids {
@@ -195,52 +172,24 @@ func (m *Module) sessionsOf(ctx context.Context, accountID string) ([]identity.S
 	return res, nil
 }
 
-// scan walks a table with an optional filter and calls fn for each item.
-func (m *Module) scan(ctx context.Context, table, filter string, vals map[string]types.AttributeValue, names map[string]string, fn func(map[string]types.AttributeValue) error) error {
-	var start map[string]types.AttributeValue
-	for {
-		in := &dynamodb.ScanInput{TableName: aws.String(table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true)}
-		if filter != "" {
-			in.FilterExpression, in.ExpressionAttributeValues = aws.String(filter), vals
-			if len(names) > 0 {
-				in.ExpressionAttributeNames = names
-			}
-		}
-		out, err := m.DB.Scan(ctx, in)
-		if err != nil {
-			return fmt.Errorf("scan %s: %w", table, err)
-		}
-		for _, it := range out.Items {
-			if err := fn(it); err != nil {
-				return err
-			}
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		start = out.LastEvaluatedKey
-	}
-}
-
 func (m *Module) tokensOf(ctx context.Context, accountID string) ([]identity.Token, error) {
 	var out []identity.Token
-	err := m.scan(ctx, m.Identity, "begins_with(pk, :p) AND accountId = :a",
-		map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "TOKEN#"}, ":a": &types.AttributeValueMemberS{Value: accountID}}, nil,
-		func(it map[string]types.AttributeValue) error {
-			var t identity.Token
-			if err := attributevalue.UnmarshalMap(it, &t); err != nil {
-				return err
-			}
-			out = append(out, t)
-			return nil
-		})
+	mine := dynamo.Cond{Expr: "begins_with(pk, :p) AND accountId = :a", Values: dynamo.Item{":p": dynamo.S("TOKEN#"), ":a": dynamo.S(accountID)}}
+	err := m.table(m.Identity).Scan(ctx, mine, func(it dynamo.Item) error {
+		var t identity.Token
+		if err := dynamo.Unmarshal(it, &t); err != nil {
+			return err
+		}
+		out = append(out, t)
+		return nil
+	})
 	return out, err
 }
 
-func (m *Module) deleteKey(ctx context.Context, table string, it map[string]types.AttributeValue) error {
-	k := map[string]types.AttributeValue{"pk": it["pk"]}
-	if sk, ok := it["sk"]; ok && table == m.Identity {
-		k["sk"] = sk
+func (m *Module) deleteKey(ctx context.Context, table string, it dynamo.Item) error {
+	k := dynamo.Item{dynamo.PK: it[dynamo.PK]}
+	if sk, ok := it[dynamo.SK]; ok && table == m.Identity {
+		k[dynamo.SK] = sk
 	}
 	if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: k}); err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)
@@ -252,17 +201,13 @@ func (m *Module) deleteKey(ctx context.Context, table string, it map[string]type
 // taken even while a legal hold keeps the data.
 func (m *Module) Deactivate(ctx context.Context, s privacy.Subject) error {
 	_, err := m.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(m.Identity),
-		Key: map[string]types.AttributeValue{
-			"pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + s.AccountID}, "sk": &types.AttributeValueMemberS{Value: "ACCOUNT"},
-		},
+		TableName: aws.String(m.Identity), Key: dynamo.Key("ACCOUNT#"+s.AccountID, "ACCOUNT"),
 		UpdateExpression:          aws.String("SET #status = :d"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: identity.StatusDeactivated}},
+		ExpressionAttributeValues: dynamo.Item{":d": dynamo.S(identity.StatusDeactivated)},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !dynamo.ConditionFailed(err) {
 		return fmt.Errorf("deactivate: %w", err)
 	}
 	return m.sessions().DeleteSessionsOf(ctx, s.AccountID)
@@ -288,29 +233,21 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return err
 	}
 	for _, t := range tokens {
-		if err := m.deleteKey(ctx, m.Identity, map[string]types.AttributeValue{
-			"pk": &types.AttributeValueMemberS{Value: "TOKEN#" + t.Digest}, "sk": &types.AttributeValueMemberS{Value: "TOKEN"},
-		}); err != nil {
+		if err := m.deleteKey(ctx, m.Identity, dynamo.Key("TOKEN#"+t.Digest, "TOKEN")); err != nil {
 			return err
 		}
 	}
 	if s.Email != "" {
 		_, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-			TableName: aws.String(m.Identity),
-			Key: map[string]types.AttributeValue{
-				"pk": &types.AttributeValueMemberS{Value: "EMAIL#" + s.Email}, "sk": &types.AttributeValueMemberS{Value: "EMAIL"},
-			},
+			TableName: aws.String(m.Identity), Key: dynamo.Key("EMAIL#"+s.Email, "EMAIL"),
 			ConditionExpression:       aws.String("accountId = :a"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: s.AccountID}},
+			ExpressionAttributeValues: dynamo.Item{":a": dynamo.S(s.AccountID)},
 		})
-		var ccf *types.ConditionalCheckFailedException
-		if err != nil && !errors.As(err, &ccf) {
+		if err != nil && !dynamo.ConditionFailed(err) {
 			return fmt.Errorf("delete email claim: %w", err)
 		}
 	}
-	return m.deleteKey(ctx, m.Identity, map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + s.AccountID}, "sk": &types.AttributeValueMemberS{Value: "ACCOUNT"},
-	})
+	return m.deleteKey(ctx, m.Identity, dynamo.Key("ACCOUNT#"+s.AccountID, "ACCOUNT"))
 }
 
 // kindOf maps an identity-table key prefix to the privacy kind it holds.
@@ -331,19 +268,16 @@ func kindOf(pk string) string {
 // and sessions past their idle or absolute timeout. Items of held subjects stay.
 func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	nowN := &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())}
-	err := m.scan(ctx, m.Identity, "#ttl <= :now", map[string]types.AttributeValue{":now": nowN}, map[string]string{"#ttl": "ttl"},
-		func(it map[string]types.AttributeValue) error {
-			pk := it["pk"].(*types.AttributeValueMemberS).Value
+	err := m.table(m.Identity).Scan(ctx, dynamo.ExpiredAt(now),
+		func(it dynamo.Item) error {
+			pk := dynamo.String(it, dynamo.PK)
 			kind := kindOf(pk)
 			if kind == "" {
 				return nil
 			}
-			owner := ""
+			owner := dynamo.String(it, "accountId")
 			if strings.HasPrefix(pk, "ACCOUNT#") {
 				owner = strings.TrimPrefix(pk, "ACCOUNT#")
-			} else if a, ok := it["accountId"].(*types.AttributeValueMemberS); ok {
-				owner = a.Value
 			}
 			if owner != "" && held.Keep(owner) {
 				return nil
@@ -354,9 +288,9 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (
 	if err != nil {
 		return counts, err
 	}
-	err = m.scan(ctx, m.Sessions, "", nil, nil, func(it map[string]types.AttributeValue) error {
+	err = m.table(m.Sessions).Scan(ctx, dynamo.Cond{}, func(it dynamo.Item) error {
 		var s identity.Session
-		if err := attributevalue.UnmarshalMap(it, &s); err != nil {
+		if err := dynamo.Unmarshal(it, &s); err != nil {
 			return err
 		}
 		if s.Live(now) || held.Keep(s.AccountID) {
