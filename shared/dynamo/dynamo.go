@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,6 +60,16 @@ func N(v int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
+// Redacted returns what of a partition key may appear in an error, and so in a
+// log: its prefix up to the first '#' ("EMAIL#…"), never the account id, address
+// or token after it (function logs hold no personal data).
+func Redacted(pk string) string {
+	if i := strings.IndexByte(pk, '#'); i >= 0 {
+		return pk[:i+1] + "…"
+	}
+	return "…"
+}
+
 // Key is an item's key: pk alone, or pk and sk.
 func Key(pk, sk string) Item {
 	k := Item{PK: S(pk)}
@@ -102,7 +113,7 @@ type Table struct {
 func Marshal(key Item, v any, expires time.Time) (Item, error) {
 	it, err := attributevalue.MarshalMap(v)
 	if err != nil {
-		return nil, fmt.Errorf("marshal %s: %w", String(key, PK), err)
+		return nil, fmt.Errorf("marshal %s: %w", Redacted(String(key, PK)), err)
 	}
 	for k, a := range key {
 		it[k] = a
@@ -142,7 +153,7 @@ func (t Table) Put(ctx context.Context, key Item, v any, expires time.Time, cond
 		return ErrConflict
 	}
 	if err != nil {
-		return fmt.Errorf("put %s: %w", String(key, PK), err)
+		return fmt.Errorf("put %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
 	}
 	return nil
 }
@@ -152,13 +163,13 @@ func (t Table) Put(ctx context.Context, key Item, v any, expires time.Time, cond
 func (t Table) Get(ctx context.Context, key Item, out any, now time.Time) error {
 	res, err := t.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(t.Name), Key: key, ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return fmt.Errorf("get %s: %w", String(key, PK), err)
+		return fmt.Errorf("get %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
 	}
 	if res.Item == nil || Expired(res.Item, now) {
 		return ErrNotFound
 	}
 	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
-		return fmt.Errorf("unmarshal %s: %w", String(key, PK), err)
+		return fmt.Errorf("unmarshal %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
 	}
 	return nil
 }
@@ -166,7 +177,7 @@ func (t Table) Get(ctx context.Context, key Item, out any, now time.Time) error 
 // Delete deletes key; deleting a missing item is not an error.
 func (t Table) Delete(ctx context.Context, key Item) error {
 	if _, err := t.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(t.Name), Key: key}); err != nil {
-		return fmt.Errorf("delete %s: %w", String(key, PK), err)
+		return fmt.Errorf("delete %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
 	}
 	return nil
 }
@@ -178,7 +189,7 @@ func (t Table) DeleteExisting(ctx context.Context, key Item) error {
 		return ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("delete %s: %w", String(key, PK), err)
+		return fmt.Errorf("delete %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
 	}
 	return nil
 }

@@ -105,3 +105,13 @@ func TestTableAgainstTheEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Errors name a key's kind, never the address, account id or token in it: they
+// reach the function logs.
+func TestErrorsNameNoKeyValue(t *testing.T) {
+	for pk, want := range map[string]string{"EMAIL#a@example.org": "EMAIL#…", "ACCOUNT#0190": "ACCOUNT#…", "secret": "…", "": "…"} {
+		if got := dynamo.Redacted(pk); got != want {
+			t.Errorf("%q: %q, want %q", pk, got, want)
+		}
+	}
+}

@@ -35,7 +35,7 @@ func (t Table) Query(ctx context.Context, pk, prefix string, now time.Time, fn f
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("query %s: %w", pk, err)
+			return fmt.Errorf("query %s in %s: %w", Redacted(pk), t.Name, err)
 		}
 		for _, it := range page.Items {
 			if Expired(it, now) {
@@ -129,7 +129,7 @@ func (t Table) QueryPage(ctx context.Context, pk, prefix string, pg Page, newest
 	}
 	res, err := t.DB.Query(ctx, in)
 	if err != nil {
-		return "", fmt.Errorf("query %s: %w", pk, err)
+		return "", fmt.Errorf("query %s in %s: %w", Redacted(pk), t.Name, err)
 	}
 	for _, it := range res.Items {
 		if Expired(it, now) {
