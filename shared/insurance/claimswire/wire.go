@@ -10,6 +10,7 @@ import (
 	"kontor/shared/env"
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/insurance/insuranceprivacy"
 	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/privacy"
 	"kontor/shared/upload/s3store"
@@ -38,7 +39,7 @@ func build(ctx context.Context) (parts, error) {
 
 func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, parts, error) {
 	p, err := build(ctx)
-	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Restrictions: p.Privacy, Now: now, Log: log}, p, err
+	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Now: now, Log: log}, p, err
 }
 
 // Claims builds the claims function's handlers.
@@ -49,8 +50,8 @@ func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) 
 
 // Review builds the claim review function's handlers.
 func Review(ctx context.Context, log *slog.Logger) (insuranceapi.Review, error) {
-	c, _, err := claims(ctx, log)
-	return insuranceapi.Review{Claims: c}, err
+	c, p, err := claims(ctx, log)
+	return insuranceapi.Review{Review: &insurance.Review{Claims: c, Store: p.Store, Audit: p.Privacy, Restrictions: p.Privacy}}, err
 }
 
 // Privacy builds the module's privacy function: the insurance data as a
@@ -66,7 +67,8 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	var r env.Reader
-	m := insurance.Module{Store: p.Store, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN")), Now: now,
+	objects := s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))
+	m := insuranceprivacy.Module{Store: p.Store, Claims: &insurance.Claims{Store: p.Store, Objects: objects, Now: now},
 		ContractRetentionYears: r.Count("CONTRACT_RETENTION_YEARS", 10),
 		ClaimRetention:         r.Days("CLAIM_RETENTION_DAYS", 90*24*time.Hour)}
 	return []privacy.Module{m}, r.Err()

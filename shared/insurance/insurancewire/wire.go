@@ -14,6 +14,7 @@ import (
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/insurance/insurancedb"
 	"kontor/shared/privacy/privacydb"
 )
 
@@ -21,7 +22,7 @@ func now() time.Time { return time.Now().UTC() }
 
 // Parts are what the module's functions are built from.
 type Parts struct {
-	Store   *insurance.Store
+	Store   *insurancedb.Store
 	Privacy *privacydb.Store
 }
 
@@ -45,7 +46,7 @@ func Build(ctx context.Context, need Need) (Parts, error) {
 	var r env.Reader
 	var p Parts
 	if need&Table != 0 {
-		p.Store = &insurance.Store{DB: db, Table: r.String("INSURANCE_TABLE")}
+		p.Store = &insurancedb.Store{DB: db, Table: r.String("INSURANCE_TABLE")}
 	}
 	if need&Ledger != 0 {
 		p.Privacy = &privacydb.Store{DB: db, Table: r.String("PRIVACY_TABLE")}
