@@ -4,11 +4,15 @@
 package main
 
 import (
+	"context"
+
 	"kontor/shared/insurance/claimswire"
 	"kontor/shared/logging"
+	"kontor/shared/privacy"
 	"kontor/shared/serve"
 )
 
 func main() {
-	serve.Privacy(logging.New("insuranceprivacy"), claimswire.Privacy)
+	log := logging.New("insuranceprivacy")
+	serve.Privacy(log, func(ctx context.Context) ([]privacy.Module, error) { return claimswire.Privacy(ctx, log) })
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -24,12 +26,14 @@ import (
 // privacyBuilders are the modules' privacy parts as their privacy functions build
 // them (functions/*privacy/main.go), for the in-process side of RunProtocol.
 var privacyBuilders = map[string]func(context.Context) ([]privacy.Module, error){
-	"identity":  identitywire.Privacy,
-	"mail":      mailwire.Privacy,
-	"evidence":  evidencewire.Privacy,
-	"contact":   contactwire.Privacy,
-	"insurance": claimswire.Privacy,
-	"limits":    limitswire.Privacy,
+	"identity": identitywire.Privacy,
+	"mail":     mailwire.Privacy,
+	"evidence": evidencewire.Privacy,
+	"contact":  contactwire.Privacy,
+	"insurance": func(ctx context.Context) ([]privacy.Module, error) {
+		return claimswire.Privacy(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	},
+	"limits": limitswire.Privacy,
 }
 
 // ProtocolOps are the operations the privacy core sends every module on an export,

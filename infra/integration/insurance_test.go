@@ -25,6 +25,7 @@ import (
 
 	"kontor/shared/ids"
 	"kontor/shared/insurance"
+	"kontor/shared/insurance/insurancedb"
 	uploads "kontor/shared/upload"
 )
 
@@ -160,7 +161,7 @@ func TestContractImportValidatesRowsAndReportsRejects(t *testing.T) {
 	if rep := importCSV(t, staff, importHeader+p.csv()); rep.Imported != 2 || len(rep.Rejected) != 0 {
 		t.Fatalf("re-import %+v", rep)
 	}
-	cs, err := (&insurance.Store{DB: db(), Table: stack.Name("InsuranceTable")}).CustomerContracts(context.Background(), p.Customer, time.Now())
+	cs, err := (&insurancedb.Store{DB: db(), Table: stack.Name("InsuranceTable")}).CustomerContracts(context.Background(), p.Customer, time.Now())
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("customer contracts %d %v", len(cs), err)
 	}

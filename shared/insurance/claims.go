@@ -3,15 +3,11 @@ package insurance
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/access"
 	"kontor/shared/ids"
@@ -120,16 +116,59 @@ type Auditor interface {
 	Record(ctx context.Context, action, actor, subject, reason string) error
 }
 
-// Claims carries out the claim use cases.
+// ClaimStore keeps claims with their entries in the owner's list and in the
+// review queue.
+type ClaimStore interface {
+	// LinkOf returns the customer an account is linked to.
+	LinkOf(ctx context.Context, accountID string, now time.Time) (Link, bool, error)
+	// Contract returns one contract record, or ErrNotFound.
+	Contract(ctx context.Context, number string, now time.Time) (Contract, error)
+	// Claim returns one claim, or ErrNotFound.
+	Claim(ctx context.Context, id string, now time.Time) (Claim, error)
+	// CreateClaim writes a new claim with its entries in the owner's list and the
+	// review queue: all of them or none.
+	CreateClaim(ctx context.Context, cl Claim) error
+	// UpdateClaim writes cl if the stored claim still has version prev;
+	// ErrConflict otherwise.
+	UpdateClaim(ctx context.Context, cl Claim, prev int) error
+	// ClaimPage calls fn with the ids of one page of an account's claims, newest
+	// first, and returns the cursor of the next page ("" at the end); ErrBadCursor
+	// for a cursor it did not hand out.
+	ClaimPage(ctx context.Context, accountID string, pg Page, now time.Time, fn func(claimID string) error) (string, error)
+	// ClaimsOf calls fn with the id of every claim of an account.
+	ClaimsOf(ctx context.Context, accountID string, now time.Time, fn func(claimID string) error) error
+	// DeleteClaim deletes a claim with its entries in the owner's list and the
+	// review queue, together.
+	DeleteClaim(ctx context.Context, cl Claim) error
+}
+
+// Claims carries out the customer's claim use cases.
 type Claims struct {
-	Store   *Store
+	Store   ClaimStore
 	Objects Objects
-	Audit   Auditor
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// ReviewStore keeps the queue of claims awaiting a staff decision.
+type ReviewStore interface {
+	// ReviewPage calls fn with the ids of one page of the queue, oldest first, and
+	// returns the cursor of the next page ("" at the end); ErrBadCursor for a
+	// cursor it did not hand out.
+	ReviewPage(ctx context.Context, pg Page, now time.Time, fn func(claimID string) error) (string, error)
+	// Unqueue removes a claim from the queue.
+	Unqueue(ctx context.Context, cl Claim) error
+}
+
+// Review carries out the staff's side of claims: the queue, decisions and audited
+// invoice downloads.
+type Review struct {
+	Claims *Claims
+	Store  ReviewStore
+	Audit  Auditor
 	// Restrictions tells whether the owner restricted processing (Art. 18): a
 	// restricted claim is stored but not decided on.
 	Restrictions Restrictions
-	Now          func() time.Time
-	Log          *slog.Logger
 }
 
 // ClaimInput is what a customer submits.
@@ -173,24 +212,12 @@ func (c *Claims) Create(ctx context.Context, p access.Principal, in ClaimInput) 
 	}
 	// The claim and its entries in the owner's list and the review queue are
 	// written together: a write cut off half way leaves none of them.
-	err := c.Store.createAll(ctx,
-		write{pk: "CLAIM#" + cl.ID, sk: "CLAIM", v: cl},
-		write{pk: "ACCOUNT#" + p.AccountID, sk: "CLAIM#" + cl.ID, v: claimRef{ID: cl.ID}},
-		write{pk: "REVIEW", sk: reviewKey(cl), v: claimRef{ID: cl.ID}})
-	if err != nil {
+	if err := c.Store.CreateClaim(ctx, cl); err != nil {
 		return Claim{}, err
 	}
 	c.Log.InfoContext(ctx, "claim submitted", slog.String("claimId", cl.ID), slog.String("accountId", p.AccountID))
 	return cl, nil
 }
-
-type claimRef struct {
-	ID string `dynamodbav:"claimId"`
-}
-
-// reviewKey is a claim's sort key in the review queue: its id, a UUIDv7, so the
-// queue is in submission order.
-func reviewKey(cl Claim) string { return cl.ID }
 
 // ownContract returns the contract if it belongs to the customer linked to the
 // account; anything else is not found.
@@ -204,7 +231,7 @@ func (c *Claims) ownContract(ctx context.Context, accountID, number string, now 
 		return Contract{}, nf
 	}
 	con, err := c.Store.Contract(ctx, number, now)
-	if errors.Is(err, errNotFound) || (err == nil && con.Holder.CustomerNumber != link.CustomerNumber) {
+	if errors.Is(err, ErrNotFound) || (err == nil && con.Holder.CustomerNumber != link.CustomerNumber) {
 		return Contract{}, nf
 	}
 	return con, err
@@ -216,9 +243,8 @@ func (c *Claims) claim(ctx context.Context, id, owner string) (Claim, error) {
 	if !ids.ValidV7(id) {
 		return Claim{}, nf
 	}
-	var cl Claim
-	err := c.Store.get(ctx, "CLAIM#"+id, "CLAIM", &cl, c.Now())
-	if errors.Is(err, errNotFound) || (err == nil && owner != "" && cl.AccountID != owner) {
+	cl, err := c.Store.Claim(ctx, id, c.Now())
+	if errors.Is(err, ErrNotFound) || (err == nil && owner != "" && cl.AccountID != owner) {
 		return Claim{}, nf
 	}
 	if cl.Invoices == nil {
@@ -235,19 +261,15 @@ func (c *Claims) Own(ctx context.Context, p access.Principal, id string) (Claim,
 // Mine lists one page of the customer's claims, newest first.
 func (c *Claims) Mine(ctx context.Context, accountID string, pg Page) ([]Claim, string, error) {
 	out := []Claim{}
-	next, err := c.Store.page(ctx, "ACCOUNT#"+accountID, "CLAIM#", pg, true, c.Now(), func(it map[string]types.AttributeValue) error {
-		return c.collect(ctx, it, accountID, &out)
+	next, err := c.Store.ClaimPage(ctx, accountID, pg, c.Now(), func(id string) error {
+		return c.collect(ctx, id, accountID, &out)
 	})
-	return out, next, err
+	return out, next, pageProblem(err)
 }
 
-// collect loads the claim an index item points to, skipping one gone meanwhile.
-func (c *Claims) collect(ctx context.Context, it map[string]types.AttributeValue, owner string, out *[]Claim) error {
-	var ref claimRef
-	if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
-		return err
-	}
-	cl, err := c.claim(ctx, ref.ID, owner)
+// collect loads the claim an index entry points to, skipping one gone meanwhile.
+func (c *Claims) collect(ctx context.Context, id, owner string, out *[]Claim) error {
+	cl, err := c.claim(ctx, id, owner)
 	if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
 		return nil
 	}
@@ -258,11 +280,11 @@ func (c *Claims) collect(ctx context.Context, it map[string]types.AttributeValue
 	return nil
 }
 
-// all returns every claim of an account (privacy operations).
-func (c *Claims) all(ctx context.Context, accountID string) ([]Claim, error) {
+// All returns every claim of an account (privacy operations).
+func (c *Claims) All(ctx context.Context, accountID string) ([]Claim, error) {
 	out := []Claim{}
-	err := c.Store.query(ctx, "ACCOUNT#"+accountID, "CLAIM#", c.Now(), func(it map[string]types.AttributeValue) error {
-		return c.collect(ctx, it, accountID, &out)
+	err := c.Store.ClaimsOf(ctx, accountID, c.Now(), func(id string) error {
+		return c.collect(ctx, id, accountID, &out)
 	})
 	return out, err
 }
@@ -271,9 +293,8 @@ func (c *Claims) all(ctx context.Context, accountID string) ([]Claim, error) {
 func (c *Claims) save(ctx context.Context, cl Claim) (Claim, error) {
 	prev := cl.Version
 	cl.Version++
-	err := c.Store.putNamed(ctx, "CLAIM#"+cl.ID, "CLAIM", cl, time.Time{}, "#v = :v",
-		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(prev)}}, map[string]string{"#v": "version"})
-	if errors.Is(err, errConflict) {
+	err := c.Store.UpdateClaim(ctx, cl, prev)
+	if errors.Is(err, ErrConflict) {
 		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
 	}
 	return cl, err
@@ -390,17 +411,17 @@ func (c *Claims) download(ctx context.Context, cl Claim, invoiceID string) (Down
 		return Download{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	inv := cl.Invoices[i]
-	url, err := presignInvoice(ctx, c.Objects, cl, inv, DownloadURLTTL)
+	url, err := c.InvoiceLink(ctx, cl, inv, DownloadURLTTL)
 	if err != nil {
 		return Download{}, err
 	}
 	return Download{URL: url, ExpiresAt: c.Now().Add(DownloadURLTTL)}, nil
 }
 
-// presignInvoice returns a download link to one stored invoice, valid for ttl: the
+// InvoiceLink returns a download link to one stored invoice, valid for ttl: the
 // checked object, served with the type detected at upload.
-func presignInvoice(ctx context.Context, o Objects, cl Claim, inv Invoice, ttl time.Duration) (string, error) {
-	return o.PresignGet(ctx, invoiceTarget(cl, inv.ID).Stored, "invoice-"+inv.ID+upload.Extension(inv.ContentType), inv.ContentType, ttl)
+func (c *Claims) InvoiceLink(ctx context.Context, cl Claim, inv Invoice, ttl time.Duration) (string, error) {
+	return c.Objects.PresignGet(ctx, invoiceTarget(cl, inv.ID).Stored, "invoice-"+inv.ID+upload.Extension(inv.ContentType), inv.ContentType, ttl)
 }
 
 // OwnDownload is the owner's link to an invoice of their claim.
@@ -413,32 +434,34 @@ func (c *Claims) OwnDownload(ctx context.Context, p access.Principal, claimID, i
 }
 
 // StaffDownload is a staff member's link to an invoice; every one is audited.
-func (c *Claims) StaffDownload(ctx context.Context, staff access.Principal, claimID, invoiceID string) (Download, error) {
-	cl, err := c.claim(ctx, claimID, "")
+func (r *Review) StaffDownload(ctx context.Context, staff access.Principal, claimID, invoiceID string) (Download, error) {
+	cl, err := r.Claims.claim(ctx, claimID, "")
 	if err != nil {
 		return Download{}, err
 	}
-	d, err := c.download(ctx, cl, invoiceID)
+	d, err := r.Claims.download(ctx, cl, invoiceID)
 	if err != nil {
 		return Download{}, err
 	}
-	if err := c.Audit.Record(ctx, "insurance.invoice.download", staff.AccountID, cl.AccountID, "claim "+cl.ID+" invoice "+invoiceID); err != nil {
+	if err := r.Audit.Record(ctx, "insurance.invoice.download", staff.AccountID, cl.AccountID, "claim "+cl.ID+" invoice "+invoiceID); err != nil {
 		return Download{}, err
 	}
 	return d, nil
 }
 
 // ForStaff returns any claim.
-func (c *Claims) ForStaff(ctx context.Context, id string) (Claim, error) { return c.claim(ctx, id, "") }
+func (r *Review) ForStaff(ctx context.Context, id string) (Claim, error) {
+	return r.Claims.claim(ctx, id, "")
+}
 
 // Queue lists one page of the claims awaiting a decision (submitted or in
 // review), oldest first.
-func (c *Claims) Queue(ctx context.Context, pg Page) ([]Claim, string, error) {
+func (r *Review) Queue(ctx context.Context, pg Page) ([]Claim, string, error) {
 	out := []Claim{}
-	next, err := c.Store.page(ctx, "REVIEW", "", pg, false, c.Now(), func(it map[string]types.AttributeValue) error {
-		return c.collect(ctx, it, "", &out)
+	next, err := r.Store.ReviewPage(ctx, pg, r.Claims.Now(), func(id string) error {
+		return r.Claims.collect(ctx, id, "", &out)
 	})
-	return out, next, err
+	return out, next, pageProblem(err)
 }
 
 // DecisionInput is a staff member's decision on a claim.
@@ -453,7 +476,7 @@ type DecisionInput struct {
 // submitted claim may also be rejected at once). Only a person with the staff role
 // decides, and the decision names them (H4U-10): there is no other path that
 // changes a claim's status.
-func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID string, in DecisionInput) (Claim, error) {
+func (r *Review) Decide(ctx context.Context, staff access.Principal, claimID string, in DecisionInput) (Claim, error) {
 	if !staff.HasRole(access.RoleStaff) || staff.AccountID == "" {
 		return Claim{}, problem.New(http.StatusForbidden, problem.CodeForbidden)
 	}
@@ -473,6 +496,7 @@ func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID str
 	if len(fe) > 0 {
 		return Claim{}, problem.Invalid(fe...)
 	}
+	c := r.Claims
 	cl, err := c.claim(ctx, claimID, "")
 	if err != nil {
 		return Claim{}, err
@@ -480,7 +504,7 @@ func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID str
 	if cl.Version != in.Version {
 		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
 	}
-	if restricted, err := c.Restrictions.IsRestricted(ctx, cl.AccountID); err != nil || restricted {
+	if restricted, err := r.Restrictions.IsRestricted(ctx, cl.AccountID); err != nil || restricted {
 		if err != nil {
 			return Claim{}, err
 		}
@@ -510,7 +534,7 @@ func (c *Claims) Decide(ctx context.Context, staff access.Principal, claimID str
 		return Claim{}, err
 	}
 	if cl.DecidedAt != nil {
-		if err := c.Store.del(ctx, "REVIEW", reviewKey(cl)); err != nil {
+		if err := r.Store.Unqueue(ctx, cl); err != nil {
 			return Claim{}, err
 		}
 	}
@@ -528,19 +552,49 @@ func stored(cl Claim) int {
 	return n
 }
 
-// removeClaim deletes a claim's objects (stored ones, and whatever is in its
-// staging area, even bytes sent to an upload URL after its invoice was refused),
-// then its items. Repeating it is harmless.
-func (s *Store) removeClaim(ctx context.Context, objects Objects, cl Claim) error {
+// Remove deletes a claim's objects (stored ones, and whatever is in its staging
+// area, even bytes sent to an upload URL after its invoice was refused), then the
+// claim. Repeating it is harmless.
+func (c *Claims) Remove(ctx context.Context, cl Claim) error {
 	for _, inv := range cl.Invoices {
-		if err := upload.Remove(ctx, objects, invoiceTarget(cl, inv.ID)); err != nil {
+		if err := upload.Remove(ctx, c.Objects, invoiceTarget(cl, inv.ID)); err != nil {
 			return err
 		}
 	}
-	if _, err := objects.DeleteUnder(ctx, stagingPrefix(cl.ID), time.Time{}); err != nil {
+	if _, err := c.Objects.DeleteUnder(ctx, stagingPrefix(cl.ID), time.Time{}); err != nil {
 		return err
 	}
 	// The claim goes with its index entries at once: a removal cut off half way
 	// leaves the claim reachable from the owner's list, so a repeat finds it.
-	return s.delAll(ctx, key("REVIEW", reviewKey(cl)), key("ACCOUNT#"+cl.AccountID, "CLAIM#"+cl.ID), key("CLAIM#"+cl.ID, "CLAIM"))
+	return c.Store.DeleteClaim(ctx, cl)
+}
+
+// DropStaleUploads removes the invoices of a claim whose upload was not completed
+// within PendingUploadTTL, with whatever was sent for them, and says how many.
+func (c *Claims) DropStaleUploads(ctx context.Context, cl Claim, now time.Time) (int, error) {
+	kept := cl.Invoices[:0]
+	dropped := 0
+	for _, inv := range cl.Invoices {
+		if inv.Status == InvoicePending && now.Sub(inv.CreatedAt) > PendingUploadTTL {
+			if err := upload.Remove(ctx, c.Objects, invoiceTarget(cl, inv.ID)); err != nil {
+				return 0, err
+			}
+			dropped++
+			continue
+		}
+		kept = append(kept, inv)
+	}
+	if dropped == 0 {
+		return 0, nil
+	}
+	cl.Invoices = kept
+	_, err := c.save(ctx, cl)
+	return dropped, err
+}
+
+// SweepStaging deletes whatever stays in the staging area past the longest an
+// upload may wait for its check: sent to a URL after its invoice was refused, or
+// never completed. It says how many objects went.
+func (c *Claims) SweepStaging(ctx context.Context, now time.Time) (int, error) {
+	return c.Objects.DeleteUnder(ctx, StagingArea, now.Add(-PendingUploadTTL))
 }

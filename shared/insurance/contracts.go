@@ -2,7 +2,6 @@ package insurance
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,12 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/identity"
 	"kontor/shared/problem"
@@ -274,100 +269,6 @@ func money(s, cur string) (Money, bool) {
 		f, _ = strconv.ParseInt(frac, 10, 64)
 	}
 	return Money{Cents: w*100 + f, Currency: cur}, true
-}
-
-// ImportWorkers is how many contracts are written at once: a full import (5000
-// rows, three requests each) then takes seconds, not the function's timeout.
-const ImportWorkers = 16
-
-// SaveContracts stores imported contracts, replacing earlier imports of the same
-// numbers (an import is idempotent, so a cut-off import is simply repeated), and
-// indexes them by customer. A contract that moves to another customer is removed
-// from the old customer's index. The first error stops the import.
-func (s *Store) SaveContracts(ctx context.Context, cs []Contract, now time.Time) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	work := make(chan Contract)
-	var wg sync.WaitGroup
-	for range min(ImportWorkers, len(cs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range work {
-				if err := s.saveContract(ctx, c, now); err != nil {
-					cancel(err)
-				}
-			}
-		}()
-	}
-	for _, c := range cs {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- c
-	}
-	close(work)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return ctx.Err()
-}
-
-func (s *Store) saveContract(ctx context.Context, c Contract, now time.Time) error {
-	var old Contract
-	err := s.get(ctx, "CONTRACT#"+c.Number, "CONTRACT", &old, now)
-	if err != nil && !errors.Is(err, errNotFound) {
-		return err
-	}
-	if err == nil && old.Holder.CustomerNumber != c.Holder.CustomerNumber {
-		if err := s.del(ctx, "CUSTOMER#"+old.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
-			return err
-		}
-	}
-	if err := s.put(ctx, "CONTRACT#"+c.Number, "CONTRACT", c, time.Time{}, "", nil); err != nil {
-		return err
-	}
-	return s.put(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number, struct {
-		Number string `dynamodbav:"number"`
-	}{c.Number}, time.Time{}, "", nil)
-}
-
-// Contract returns one contract record.
-func (s *Store) Contract(ctx context.Context, number string, now time.Time) (Contract, error) {
-	var c Contract
-	return c, s.get(ctx, "CONTRACT#"+strings.ToUpper(number), "CONTRACT", &c, now)
-}
-
-// CustomerContracts returns every contract of a customer.
-func (s *Store) CustomerContracts(ctx context.Context, customer string, now time.Time) ([]Contract, error) {
-	out := []Contract{}
-	err := s.query(ctx, "CUSTOMER#"+customer, "CONTRACT#", now, func(it map[string]types.AttributeValue) error {
-		var ref struct {
-			Number string `dynamodbav:"number"`
-		}
-		if err := attributevalue.UnmarshalMap(it, &ref); err != nil {
-			return err
-		}
-		c, err := s.Contract(ctx, ref.Number, now)
-		if errors.Is(err, errNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	return out, err
-}
-
-// deleteContract removes a contract record and its customer index entry.
-func (s *Store) deleteContract(ctx context.Context, c Contract) error {
-	if err := s.del(ctx, "CUSTOMER#"+c.Holder.CustomerNumber, "CONTRACT#"+c.Number); err != nil {
-		return err
-	}
-	return s.del(ctx, "CONTRACT#"+c.Number, "CONTRACT")
 }
 
 // The validators below are plain loops rather than package-level regular

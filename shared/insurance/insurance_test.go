@@ -2,18 +2,10 @@ package insurance
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/access"
 	"kontor/shared/problem"
@@ -113,7 +105,7 @@ func TestActivationCodesAreRandomAndForgiving(t *testing.T) {
 // Promise: H4U-10 — only a person with the staff role decides; the check does not
 // depend on the router having run.
 func TestOnlyStaffDecide(t *testing.T) {
-	c := &Claims{Now: func() time.Time { return now }}
+	c := &Review{Claims: &Claims{Now: func() time.Time { return now }}}
 	for _, p := range []access.Principal{{}, {AccountID: "a1", Roles: []string{access.RoleMember}}, {Roles: []string{access.RoleStaff}}} {
 		_, err := c.Decide(context.Background(), p, "x", DecisionInput{Status: StatusRejected, Note: "n", Version: 1})
 		if pr, ok := problem.As(err); !ok || pr.Status != http.StatusForbidden {
@@ -142,112 +134,6 @@ func TestFieldValidators(t *testing.T) {
 		if validPostalCode(s) != want {
 			t.Errorf("validPostalCode(%q) != %v", s, want)
 		}
-	}
-}
-
-// memDB is a tiny in-memory table for the store's unit tests.
-type memDB struct {
-	mu    sync.Mutex
-	items map[string]map[string]types.AttributeValue
-	fail  string // a pk whose PutItem fails
-	calls atomic.Int64
-}
-
-func (m *memDB) k(key map[string]types.AttributeValue) string {
-	return key["pk"].(*types.AttributeValueMemberS).Value + "|" + key["sk"].(*types.AttributeValueMemberS).Value
-}
-
-func (m *memDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	m.calls.Add(1)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return &dynamodb.GetItemOutput{Item: m.items[m.k(in.Key)]}, nil
-}
-
-func (m *memDB) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	m.calls.Add(1)
-	if in.Item["pk"].(*types.AttributeValueMemberS).Value == m.fail {
-		return nil, errors.New("throttled")
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[m.k(in.Item)] = in.Item
-	return &dynamodb.PutItemOutput{}, nil
-}
-
-func (m *memDB) DeleteItem(_ context.Context, in *dynamodb.DeleteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
-	m.calls.Add(1)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, m.k(in.Key))
-	return &dynamodb.DeleteItemOutput{}, nil
-}
-
-func (m *memDB) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	return nil, errors.New("not used")
-}
-
-// TransactWriteItems applies puts all or none, with their conditions
-// (attribute_not_exists only), as DynamoDB does.
-func (m *memDB) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	m.calls.Add(1)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	reasons := make([]types.CancellationReason, len(in.TransactItems))
-	failed := false
-	for i, ti := range in.TransactItems {
-		reasons[i].Code = aws.String("None")
-		if ti.Put != nil && aws.ToString(ti.Put.ConditionExpression) == "attribute_not_exists(pk)" && m.items[m.k(ti.Put.Item)] != nil {
-			reasons[i].Code, failed = aws.String("ConditionalCheckFailed"), true
-		}
-	}
-	if failed {
-		return nil, &types.TransactionCanceledException{CancellationReasons: reasons}
-	}
-	for _, ti := range in.TransactItems {
-		if ti.Put != nil {
-			m.items[m.k(ti.Put.Item)] = ti.Put.Item
-		}
-	}
-	return &dynamodb.TransactWriteItemsOutput{}, nil
-}
-
-func (m *memDB) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
-	return nil, errors.New("not used")
-}
-
-func contracts(n int) []Contract {
-	out := make([]Contract, n)
-	for i := range out {
-		out[i] = Contract{Number: fmt.Sprintf("KV-%04d", i), Holder: Holder{CustomerNumber: fmt.Sprintf("C-%04d", i%7)}}
-	}
-	return out
-}
-
-func TestSaveContractsWritesEveryRowAndStopsAtTheFirstError(t *testing.T) {
-	db := &memDB{items: map[string]map[string]types.AttributeValue{}}
-	s := &Store{DB: db, Table: "t"}
-	if err := s.SaveContracts(context.Background(), contracts(500), now); err != nil {
-		t.Fatal(err)
-	}
-	if len(db.items) != 1000 {
-		t.Fatalf("%d items, want a record and an index entry per contract", len(db.items))
-	}
-	// Moving a contract to another customer removes the old index entry.
-	moved := Contract{Number: "KV-0001", Holder: Holder{CustomerNumber: "C-9999"}}
-	if err := s.SaveContracts(context.Background(), []Contract{moved}, now); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := db.items["CUSTOMER#C-0001|CONTRACT#KV-0001"]; ok || len(db.items) != 1000 {
-		t.Fatalf("old index entry kept (%d items)", len(db.items))
-	}
-	failing := &memDB{items: map[string]map[string]types.AttributeValue{}, fail: "CONTRACT#KV-0003"}
-	err := (&Store{DB: failing, Table: "t"}).SaveContracts(context.Background(), contracts(5000), now)
-	if err == nil || !strings.Contains(err.Error(), "throttled") {
-		t.Fatalf("error %v", err)
-	}
-	if failing.calls.Load() >= 3*5000 {
-		t.Fatalf("the import went on after the error (%d calls)", failing.calls.Load())
 	}
 }
 
@@ -288,26 +174,5 @@ func TestEIDIdentityMatchesOnlyTheHolder(t *testing.T) {
 	accented := Holder{FirstName: "Zoë", LastName: "Čapek", Birthdate: "1980-01-02"}
 	if !(EIDIdentity{GivenNames: "ZOE", FamilyNames: "CAPEK", DateOfBirth: "1980-01-02"}).Matches(accented) {
 		t.Error("accents are not folded")
-	}
-}
-
-// A creation whose answer was lost and whose retry then fails its condition (the
-// items are there: the first attempt wrote them) succeeds, and writes nothing twice.
-func TestCreateAllRetriedAfterALostAnswerSucceeds(t *testing.T) {
-	db := &memDB{items: map[string]map[string]types.AttributeValue{}}
-	s := &Store{DB: db, Table: "t"}
-	ws := []write{{pk: "CLAIM#c1", sk: "CLAIM", v: claimRef{ID: "c1"}}, {pk: "REVIEW", sk: "c1", v: claimRef{ID: "c1"}}}
-	if err := s.createAll(context.Background(), ws...); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.createAll(context.Background(), ws...); err != nil {
-		t.Fatalf("the retried creation failed: %v", err)
-	}
-	if len(db.items) != 2 {
-		t.Fatalf("%d items", len(db.items))
-	}
-	// An update that is not a creation still reports the conflict.
-	if err := s.putAll(context.Background(), write{pk: "CLAIM#c1", sk: "CLAIM", v: claimRef{ID: "c1"}, cond: "attribute_not_exists(pk)"}); !errors.Is(err, errConflict) {
-		t.Fatalf("putAll over an existing item: %v", err)
 	}
 }

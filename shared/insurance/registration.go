@@ -13,9 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"kontor/shared/fault"
 	"kontor/shared/identity"
 	"kontor/shared/ids"
@@ -119,9 +116,49 @@ type EIDProvider interface {
 	Start(ctx context.Context, pseudonym, callbackURL string) (string, error)
 }
 
+// RegistrationStore keeps registrations, their activation letters and eID
+// references, the counters of failed matches, and the links of activated accounts.
+type RegistrationStore interface {
+	// Contract returns one contract record, or ErrNotFound.
+	Contract(ctx context.Context, number string, now time.Time) (Contract, error)
+	// MatchFailures returns how often matching against a contract number failed in
+	// the window that starts at window (0 when never).
+	MatchFailures(ctx context.Context, number string, window, now time.Time) (int, error)
+	// AddMatchFailure counts one more failed match in that window; the counter
+	// lives until expires.
+	AddMatchFailure(ctx context.Context, number string, window, expires, now time.Time) error
+	// CreateLetterRegistration writes a new registration together with its
+	// activation letter, queued for printing until letterExpires.
+	CreateLetterRegistration(ctx context.Context, reg Registration, l Letter, letterExpires time.Time) error
+	// CreateEIDRegistration writes a new registration together with the reference
+	// from its pseudonym.
+	CreateEIDRegistration(ctx context.Context, reg Registration) error
+	// Registration returns a registration that has not expired, or ErrNotFound.
+	Registration(ctx context.Context, id string, now time.Time) (Registration, error)
+	// SaveAttempts writes reg if the stored one still counts prev wrong codes;
+	// ErrConflict otherwise.
+	SaveAttempts(ctx context.Context, reg Registration, prev int) error
+	// SaveEIDResult writes reg if the stored one has no eID result yet;
+	// ErrConflict otherwise.
+	SaveEIDResult(ctx context.Context, reg Registration) error
+	// EIDRegistration returns the id of the registration a pseudonym was given
+	// for, or ErrNotFound.
+	EIDRegistration(ctx context.Context, pseudonym string, now time.Time) (string, error)
+	// SaveLink links an account to a customer, both ways.
+	SaveLink(ctx context.Context, l Link) error
+	// EndRegistration deletes an activated registration and its eID reference.
+	EndRegistration(ctx context.Context, reg Registration) error
+	// LetterPage reads one page of the print queue, oldest first, and returns the
+	// cursor of the next page ("" at the end); ErrBadCursor for a cursor it did
+	// not hand out.
+	LetterPage(ctx context.Context, pg Page, now time.Time) ([]Letter, string, error)
+	// DeleteLetter deletes a letter; ErrNotFound when there is none.
+	DeleteLetter(ctx context.Context, id string) error
+}
+
 // Registrar carries out registration and activation.
 type Registrar struct {
-	Store       *Store
+	Store       RegistrationStore
 	Accounts    Provisioner
 	EID         EIDProvider
 	Now         func() time.Time
@@ -201,7 +238,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 		return Registration{}, err
 	}
 	c, err := g.Store.Contract(ctx, number, now)
-	if err != nil && !errors.Is(err, errNotFound) {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Registration{}, err
 	}
 	if err != nil || !sameName(c.Holder.FirstName, in.FirstName) || !sameName(c.Holder.LastName, in.LastName) || c.Holder.Birthdate != in.Birthdate {
@@ -227,21 +264,15 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 			Address: c.Holder.Address, Code: code, Language: in.Language, CreatedAt: now, ExpiresAt: reg.ExpiresAt}
 		l.Text = letterText(l.Language, l.Name, code, reg.ExpiresAt)
 		reg.LetterID = l.ID
-		// The registration and its letter are written together; the queue's sort key
-		// is the letter's id, a UUIDv7: oldest first.
-		if err := g.Store.createAll(ctx,
-			write{pk: "REG#" + reg.ID, sk: "REG", v: reg, expires: reg.ExpiresAt},
-			write{pk: "LETTERS", sk: l.ID, v: l, expires: now.Add(LetterTTL)}); err != nil {
+		// The registration and its letter are written together; the letters are
+		// queued in the order of their ids, UUIDv7s: oldest first.
+		if err := g.Store.CreateLetterRegistration(ctx, reg, l, now.Add(LetterTTL)); err != nil {
 			return Registration{}, err
 		}
 	case ByEID:
 		reg.ExpiresAt = now.Add(EIDActivationTTL)
 		reg.Pseudonym = ids.NewToken()
-		if err := g.Store.createAll(ctx,
-			write{pk: "REG#" + reg.ID, sk: "REG", v: reg, expires: reg.ExpiresAt},
-			write{pk: "EID#" + reg.Pseudonym, sk: "EID", v: struct {
-				RegistrationID string `dynamodbav:"registrationId"`
-			}{reg.ID}, expires: reg.ExpiresAt}); err != nil {
+		if err := g.Store.CreateEIDRegistration(ctx, reg); err != nil {
 			return Registration{}, err
 		}
 		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
@@ -260,20 +291,12 @@ func sameName(a, b string) bool {
 	return norm(a) == norm(b)
 }
 
-type failures struct {
-	Count int `dynamodbav:"count"`
-}
-
 func (g *Registrar) checkFailures(ctx context.Context, number string, now time.Time) error {
-	var f failures
-	err := g.Store.get(ctx, "MATCH#"+number, window(now), &f, now)
-	if errors.Is(err, errNotFound) {
-		return nil
-	}
+	n, err := g.Store.MatchFailures(ctx, number, window(now), now)
 	if err != nil {
 		return err
 	}
-	if f.Count >= MaxMatchFailures {
+	if n >= MaxMatchFailures {
 		p := problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
 		p.RetryAfterSeconds = int(time.Until(now.Truncate(matchFailureWindow).Add(matchFailureWindow)).Seconds()) + 1
 		return p
@@ -281,25 +304,11 @@ func (g *Registrar) checkFailures(ctx context.Context, number string, now time.T
 	return nil
 }
 
-func window(now time.Time) string { return now.UTC().Truncate(matchFailureWindow).Format(time.RFC3339) }
+// window is the start of the window of failed matches that now falls in.
+func window(now time.Time) time.Time { return now.UTC().Truncate(matchFailureWindow) }
 
 func (g *Registrar) countFailure(ctx context.Context, number string, now time.Time) error {
-	for range 5 {
-		var f failures
-		err := g.Store.get(ctx, "MATCH#"+number, window(now), &f, now)
-		if err != nil && !errors.Is(err, errNotFound) {
-			return err
-		}
-		cond, vals, names := "attribute_not_exists(pk)", map[string]types.AttributeValue(nil), map[string]string(nil)
-		if err == nil {
-			cond, vals, names = "#c = :c", map[string]types.AttributeValue{":c": &types.AttributeValueMemberN{Value: fmt.Sprint(f.Count)}}, map[string]string{"#c": "count"}
-		}
-		err = g.Store.putNamed(ctx, "MATCH#"+number, window(now), failures{Count: f.Count + 1}, now.Truncate(matchFailureWindow).Add(2*matchFailureWindow), cond, vals, names)
-		if !errors.Is(err, errConflict) {
-			return err
-		}
-	}
-	return nil
+	return g.Store.AddMatchFailure(ctx, number, window(now), now.Truncate(matchFailureWindow).Add(2*matchFailureWindow), now)
 }
 
 // activationCode is 12 characters from an alphabet without look-alikes, grouped in
@@ -329,13 +338,13 @@ func normalizeCode(c string) string {
 	}, c)
 }
 
-// Registration returns a registration that has not expired.
-func (s *Store) Registration(ctx context.Context, id string, now time.Time) (Registration, error) {
-	var r Registration
+// registration returns a registration that has not expired; ErrNotFound for an id
+// no registration can have.
+func (g *Registrar) registration(ctx context.Context, id string, now time.Time) (Registration, error) {
 	if !ids.ValidV7(id) {
-		return r, errNotFound
+		return Registration{}, ErrNotFound
 	}
-	return r, s.get(ctx, "REG#"+id, "REG", &r, now)
+	return g.Store.Registration(ctx, id, now)
 }
 
 // Activate completes a registration: with the code from the letter, or after the
@@ -346,8 +355,8 @@ func (s *Store) Registration(ctx context.Context, id string, now time.Time) (Reg
 func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 	now := g.Now()
 	invalid := problem.New(http.StatusBadRequest, CodeActivationInvalid)
-	reg, err := g.Store.Registration(ctx, id, now)
-	if errors.Is(err, errNotFound) {
+	reg, err := g.registration(ctx, id, now)
+	if errors.Is(err, ErrNotFound) {
 		return invalid
 	}
 	if err != nil {
@@ -361,9 +370,8 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 		if subtle.ConstantTimeCompare([]byte(ids.Digest(normalizeCode(code))), []byte(reg.CodeDigest)) != 1 {
 			next := reg
 			next.Attempts++
-			err := g.Store.putNamed(ctx, "REG#"+reg.ID, "REG", next, reg.ExpiresAt, "#a = :a",
-				map[string]types.AttributeValue{":a": &types.AttributeValueMemberN{Value: fmt.Sprint(reg.Attempts)}}, map[string]string{"#a": "attempts"})
-			if err != nil && !errors.Is(err, errConflict) {
+			err := g.Store.SaveAttempts(ctx, next, reg.Attempts)
+			if err != nil && !errors.Is(err, ErrConflict) {
 				return err
 			}
 			return invalid
@@ -381,18 +389,10 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 		return err
 	}
 	link := Link{AccountID: accountID, CustomerNumber: reg.CustomerNumber, Phone: reg.Phone, Method: reg.Method, LinkedAt: now}
-	if err := g.Store.put(ctx, "ACCOUNT#"+accountID, "CUSTOMER", link, time.Time{}, "", nil); err != nil {
+	if err := g.Store.SaveLink(ctx, link); err != nil {
 		return err
 	}
-	if err := g.Store.put(ctx, "CUSTOMER#"+reg.CustomerNumber, "ACCOUNT#"+accountID, link, time.Time{}, "", nil); err != nil {
-		return err
-	}
-	if reg.Pseudonym != "" {
-		if err := g.Store.del(ctx, "EID#"+reg.Pseudonym, "EID"); err != nil {
-			return err
-		}
-	}
-	if err := g.Store.del(ctx, "REG#"+reg.ID, "REG"); err != nil {
+	if err := g.Store.EndRegistration(ctx, reg); err != nil {
 		return err
 	}
 	g.Log.InfoContext(ctx, "registration activated", slog.String("registrationId", reg.ID), slog.String("accountId", accountID), slog.String("activation", reg.Method))
@@ -413,17 +413,15 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string, id 
 	if !ids.PlausibleToken(pseudonym) {
 		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	var ref struct {
-		RegistrationID string `dynamodbav:"registrationId"`
-	}
-	if err := g.Store.get(ctx, "EID#"+pseudonym, "EID", &ref, now); err != nil {
-		if errors.Is(err, errNotFound) {
+	regID, err := g.Store.EIDRegistration(ctx, pseudonym, now)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
 			return problem.New(http.StatusNotFound, problem.CodeNotFound)
 		}
 		return err
 	}
-	reg, err := g.Store.Registration(ctx, ref.RegistrationID, now)
-	if errors.Is(err, errNotFound) {
+	reg, err := g.registration(ctx, regID, now)
+	if errors.Is(err, ErrNotFound) {
 		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	if err != nil {
@@ -432,7 +430,7 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string, id 
 	outcome := EIDFailed
 	if result == EIDVerified {
 		c, err := g.Store.Contract(ctx, reg.ContractNumber, now)
-		if err != nil && !errors.Is(err, errNotFound) {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 		switch {
@@ -452,8 +450,8 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string, id 
 		return problem.New(http.StatusConflict, problem.CodeConflict)
 	}
 	reg.EIDResult, reg.EIDAt = outcome, &now
-	err = g.Store.put(ctx, "REG#"+reg.ID, "REG", reg, reg.ExpiresAt, "attribute_not_exists(eidResult)", nil)
-	if errors.Is(err, errConflict) {
+	err = g.Store.SaveEIDResult(ctx, reg)
+	if errors.Is(err, ErrConflict) {
 		return problem.New(http.StatusConflict, problem.CodeConflict)
 	}
 	if err == nil {
@@ -462,43 +460,21 @@ func (g *Registrar) EIDResult(ctx context.Context, pseudonym, result string, id 
 	return err
 }
 
-// LetterPage lists one page of the print queue, oldest first.
-func (s *Store) LetterPage(ctx context.Context, pg Page, now time.Time) ([]Letter, string, error) {
-	out := []Letter{}
-	next, err := s.page(ctx, "LETTERS", "", pg, false, now, func(it map[string]types.AttributeValue) error {
-		return appendLetter(it, &out)
-	})
-	return out, next, err
-}
-
-func appendLetter(it map[string]types.AttributeValue, out *[]Letter) error {
-	var l Letter
-	if err := attributevalue.UnmarshalMap(it, &l); err != nil {
-		return err
-	}
-	*out = append(*out, l)
-	return nil
+// Letters lists one page of the print queue, oldest first.
+func (g *Registrar) Letters(ctx context.Context, pg Page) ([]Letter, string, error) {
+	ls, next, err := g.Store.LetterPage(ctx, pg, g.Now())
+	return ls, next, pageProblem(err)
 }
 
 // LetterPrinted removes a printed letter: its code then exists only on paper and
 // as a digest. An unknown id is not found.
-func (s *Store) LetterPrinted(ctx context.Context, id string) error {
+func (g *Registrar) LetterPrinted(ctx context.Context, id string) error {
 	if !ids.ValidV7(id) {
 		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	err := s.delExisting(ctx, "LETTERS", id)
-	if errors.Is(err, errNotFound) {
+	err := g.Store.DeleteLetter(ctx, id)
+	if errors.Is(err, ErrNotFound) {
 		return problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	return err
-}
-
-// LinkOf returns the customer an account is linked to.
-func (s *Store) LinkOf(ctx context.Context, accountID string, now time.Time) (Link, bool, error) {
-	var l Link
-	err := s.get(ctx, "ACCOUNT#"+accountID, "CUSTOMER", &l, now)
-	if errors.Is(err, errNotFound) {
-		return l, false, nil
-	}
-	return l, err == nil, err
 }

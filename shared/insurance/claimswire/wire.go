@@ -1,5 +1,7 @@
-// Package claimswire builds the insurance functions that reach the invoice bucket:
-// claims, review and the module's privacy function.
+// Package claimswire builds the insurance functions that reach the invoice bucket
+// (claims, review and the module's privacy function) from their environment. As in
+// insurancewire, each builder returns exactly what its function uses and fails at
+// start-up when one of its environment variables is missing.
 package claimswire
 
 import (
@@ -7,67 +9,78 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"kontor/shared/env"
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/insurance/insurancedb"
+	"kontor/shared/insurance/insuranceprivacy"
 	"kontor/shared/insurance/insurancewire"
 	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
 	"kontor/shared/upload/s3store"
 )
 
 func now() time.Time { return time.Now().UTC() }
 
-type parts struct {
-	insurancewire.Parts
-	Objects *s3store.Bucket
+// claims is the claim use cases on the module's table (INSURANCE_TABLE) and the
+// invoice bucket (INVOICE_BUCKET, encrypted with INVOICE_KEY_ARN), and that table.
+func claims(cfg aws.Config, db *dynamodb.Client, r *env.Reader, log *slog.Logger) (*insurance.Claims, *insurancedb.Store) {
+	st := insurancewire.Table(db, r)
+	return &insurance.Claims{Store: st, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN")), Now: now, Log: log}, st
 }
 
-func build(ctx context.Context) (parts, error) {
-	p, err := insurancewire.Build(ctx, insurancewire.Table|insurancewire.Ledger)
-	if err != nil {
-		return parts{}, err
-	}
+// Claims builds the claims function's handlers: INSURANCE_TABLE, INVOICE_BUCKET and
+// INVOICE_KEY_ARN. The routes' consent gates read the privacy ledger through the
+// router.
+func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
-		return parts{}, err
+		return insuranceapi.Claims{}, err
 	}
 	var r env.Reader
-	out := parts{Parts: p, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN"))}
-	return out, r.Err()
+	c, _ := claims(cfg, dynamodb.NewFromConfig(cfg), &r, log)
+	if err := r.Err(); err != nil {
+		return insuranceapi.Claims{}, err
+	}
+	return insuranceapi.Claims{Claims: c}, nil
 }
 
-func claims(ctx context.Context, log *slog.Logger) (*insurance.Claims, parts, error) {
-	p, err := build(ctx)
-	return &insurance.Claims{Store: p.Store, Objects: p.Objects, Audit: p.Privacy, Restrictions: p.Privacy, Now: now, Log: log}, p, err
-}
-
-// Claims builds the claims function's handlers.
-func Claims(ctx context.Context, log *slog.Logger) (insuranceapi.Claims, error) {
-	c, _, err := claims(ctx, log)
-	return insuranceapi.Claims{Claims: c}, err
-}
-
-// Review builds the claim review function's handlers.
+// Review builds the claim review function's handlers: what Claims reads, and
+// PRIVACY_TABLE for the audit log and the restrictions of processing.
 func Review(ctx context.Context, log *slog.Logger) (insuranceapi.Review, error) {
-	c, _, err := claims(ctx, log)
-	return insuranceapi.Review{Claims: c}, err
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return insuranceapi.Review{}, err
+	}
+	db := dynamodb.NewFromConfig(cfg)
+	var r env.Reader
+	c, st := claims(cfg, db, &r, log)
+	ledger := &privacydb.Store{DB: db, Table: r.String("PRIVACY_TABLE")}
+	if err := r.Err(); err != nil {
+		return insuranceapi.Review{}, err
+	}
+	return insuranceapi.Review{Review: &insurance.Review{Claims: c, Store: st, Audit: ledger, Restrictions: ledger}}, nil
 }
 
 // Privacy builds the module's privacy function: the insurance data as a
-// privacy.Module on the module's table and bucket. The persons whose data a sweep
+// privacy.Module on the module's table and bucket (what Claims reads), with
+// CONTRACT_RETENTION_YEARS and CLAIM_RETENTION_DAYS. The persons whose data a sweep
 // keeps (held or restricted) come with each sweep request from the privacy core.
-func Privacy(ctx context.Context) ([]privacy.Module, error) {
-	p, err := insurancewire.Build(ctx, insurancewire.Table)
-	if err != nil {
-		return nil, err
-	}
+func Privacy(ctx context.Context, log *slog.Logger) ([]privacy.Module, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var r env.Reader
-	m := insurance.Module{Store: p.Store, Objects: s3store.New(cfg, r.String("INVOICE_BUCKET"), r.String("INVOICE_KEY_ARN")), Now: now,
+	c, st := claims(cfg, dynamodb.NewFromConfig(cfg), &r, log)
+	m := insuranceprivacy.Module{Store: st, Claims: c,
 		ContractRetentionYears: r.Count("CONTRACT_RETENTION_YEARS", 10),
 		ClaimRetention:         r.Days("CLAIM_RETENTION_DAYS", 90*24*time.Hour)}
-	return []privacy.Module{m}, r.Err()
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return []privacy.Module{m}, nil
 }

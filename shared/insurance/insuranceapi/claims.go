@@ -128,7 +128,7 @@ func (h Claims) Routes() map[string]httpapi.Route {
 
 // Review serves the staff's review of claims.
 type Review struct {
-	Claims *insurance.Claims
+	Review *insurance.Review
 }
 
 // Queue serves GET /v1/staff/claims: claims awaiting a decision.
@@ -137,7 +137,7 @@ func (h Review) Queue(ctx context.Context, r *httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	cs, next, err := h.Claims.Queue(ctx, pg)
+	cs, next, err := h.Review.Queue(ctx, pg)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -146,7 +146,7 @@ func (h Review) Queue(ctx context.Context, r *httpapi.Request) (httpapi.Response
 
 // One serves GET /v1/staff/claims/{id}.
 func (h Review) One(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	cl, err := h.Claims.ForStaff(ctx, r.Event.PathParameters["id"])
+	cl, err := h.Review.ForStaff(ctx, r.Event.PathParameters["id"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -166,7 +166,7 @@ func (h Review) Decide(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	cl, err := h.Claims.Decide(ctx, r.Principal, r.Event.PathParameters["id"], insurance.DecisionInput{Status: b.Status, ReimbursedCents: b.ReimbursedCents, Note: b.Note, Version: b.Version})
+	cl, err := h.Review.Decide(ctx, r.Principal, r.Event.PathParameters["id"], insurance.DecisionInput{Status: b.Status, ReimbursedCents: b.ReimbursedCents, Note: b.Note, Version: b.Version})
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -175,7 +175,7 @@ func (h Review) Decide(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 
 // Download serves GET /v1/staff/claims/{id}/invoices/{invoiceId}/download; audited.
 func (h Review) Download(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	d, err := h.Claims.StaffDownload(ctx, r.Principal, r.Event.PathParameters["id"], r.Event.PathParameters["invoiceId"])
+	d, err := h.Review.StaffDownload(ctx, r.Principal, r.Event.PathParameters["id"], r.Event.PathParameters["invoiceId"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}

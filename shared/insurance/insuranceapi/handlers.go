@@ -18,9 +18,14 @@ import (
 
 const maxBody = 32 << 10
 
+// ContractImporter stores imported contracts (insurancedb.Store).
+type ContractImporter interface {
+	SaveContracts(ctx context.Context, cs []insurance.Contract, now time.Time) error
+}
+
 // Import serves the staff's contract import.
 type Import struct {
-	Store *insurance.Store
+	Store ContractImporter
 	Now   func() time.Time
 }
 
@@ -55,10 +60,18 @@ func (h Import) Routes() map[string]httpapi.Route {
 	}
 }
 
+// ContractReader reads a customer's contracts (insurancedb.Store).
+type ContractReader interface {
+	// LinkOf returns the customer an account is linked to.
+	LinkOf(ctx context.Context, accountID string, now time.Time) (insurance.Link, bool, error)
+	// CustomerContracts returns every contract of a customer.
+	CustomerContracts(ctx context.Context, customer string, now time.Time) ([]insurance.Contract, error)
+}
+
 // Contracts serves the customer's own contracts; the processing consent comes first
 // (the route's gate, insurance.PortalGate).
 type Contracts struct {
-	Store *insurance.Store
+	Store ContractReader
 	Now   func() time.Time
 }
 

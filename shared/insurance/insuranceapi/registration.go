@@ -115,7 +115,7 @@ func (h Registration) Letters(ctx context.Context, r *httpapi.Request) (httpapi.
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	ls, next, err := h.Registrar.Store.LetterPage(ctx, pg, h.Now())
+	ls, next, err := h.Registrar.Letters(ctx, pg)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -124,7 +124,7 @@ func (h Registration) Letters(ctx context.Context, r *httpapi.Request) (httpapi.
 
 // Printed serves DELETE /v1/staff/activation-letters/{id}: the letter was printed.
 func (h Registration) Printed(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Registrar.Store.LetterPrinted(ctx, r.Event.PathParameters["id"]); err != nil {
+	if err := h.Registrar.LetterPrinted(ctx, r.Event.PathParameters["id"]); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.NoContent(), nil

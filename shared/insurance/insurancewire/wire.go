@@ -1,5 +1,9 @@
-// Package insurancewire builds the insurance module's parts from a function's
-// environment, so each function's main.go stays wiring only.
+// Package insurancewire builds the insurance functions that do not reach the invoice
+// bucket from their environment, so each function's main.go stays wiring only. There
+// is one builder per function; it returns exactly what that function's routes use,
+// reads the environment variables of those parts, and fails at start-up when one is
+// missing: a route added without its part does not compile, and one whose variable
+// is missing never starts.
 package insurancewire
 
 import (
@@ -10,67 +14,59 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/env"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
-	"kontor/shared/privacy/privacydb"
+	"kontor/shared/insurance/insurancedb"
 )
 
 func now() time.Time { return time.Now().UTC() }
 
-// Parts are what the module's functions are built from.
-type Parts struct {
-	Store   *insurance.Store
-	Privacy *privacydb.Store
+// Table is the module's table, INSURANCE_TABLE, on db.
+func Table(db dynamo.DB, r *env.Reader) *insurancedb.Store {
+	return &insurancedb.Store{DB: db, Table: r.String("INSURANCE_TABLE")}
 }
 
-// Need says which parts a function uses; each reads its own environment variables.
-type Need uint8
-
-// Parts of the module.
-const (
-	Table  Need = 1 << iota // INSURANCE_TABLE
-	Bucket                  // INVOICE_BUCKET, INVOICE_KEY_ARN
-	Ledger                  // PRIVACY_TABLE: consents (read), audit log, holds
-)
-
-// Build returns the parts named by need.
-func Build(ctx context.Context, need Need) (Parts, error) {
+// table is the module's table on a client of its own.
+func table(ctx context.Context) (*insurancedb.Store, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
-		return Parts{}, err
+		return nil, err
 	}
-	db := dynamodb.NewFromConfig(cfg)
 	var r env.Reader
-	var p Parts
-	if need&Table != 0 {
-		p.Store = &insurance.Store{DB: db, Table: r.String("INSURANCE_TABLE")}
-	}
-	if need&Ledger != 0 {
-		p.Privacy = &privacydb.Store{DB: db, Table: r.String("PRIVACY_TABLE")}
-	}
-	return p, r.Err()
+	st := Table(dynamodb.NewFromConfig(cfg), &r)
+	return st, r.Err()
 }
 
-// Import builds the contract import function's handlers.
+// Import builds the contract import function's handlers: INSURANCE_TABLE.
 func Import(ctx context.Context) (insuranceapi.Import, error) {
-	p, err := Build(ctx, Table)
-	return insuranceapi.Import{Store: p.Store, Now: now}, err
+	st, err := table(ctx)
+	if err != nil {
+		return insuranceapi.Import{}, err
+	}
+	return insuranceapi.Import{Store: st, Now: now}, nil
 }
 
-// Contracts builds the contracts function's handlers.
+// Contracts builds the contracts function's handlers: INSURANCE_TABLE.
 func Contracts(ctx context.Context) (insuranceapi.Contracts, error) {
-	p, err := Build(ctx, Table)
-	return insuranceapi.Contracts{Store: p.Store, Now: now}, err
+	st, err := table(ctx)
+	if err != nil {
+		return insuranceapi.Contracts{}, err
+	}
+	return insuranceapi.Contracts{Store: st, Now: now}, nil
 }
 
 // MinSecretBytes is the least length of the eID callback secret.
 const MinSecretBytes = 32
 
-// Registration builds the registration function's handlers.
+// Registration builds the registration function's handlers: INSURANCE_TABLE, the
+// identity module's privacy function that provisions accounts
+// (IDENTITY_PRIVACY_FUNCTION), APP_BASE_URL, TERMS_VERSION, PRIVACY_VERSION,
+// EID_PROVIDER_URL and EID_CALLBACK_SECRET.
 func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registration, error) {
-	p, err := Build(ctx, Table)
+	st, err := table(ctx)
 	if err != nil {
 		return insuranceapi.Registration{}, err
 	}
@@ -88,7 +84,7 @@ func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registrat
 	if len(secret) < MinSecretBytes {
 		return insuranceapi.Registration{}, fmt.Errorf("EID_CALLBACK_SECRET must have at least %d characters", MinSecretBytes)
 	}
-	g := &insurance.Registrar{Store: p.Store, Accounts: people, EID: provider, Now: now, Log: log,
+	g := &insurance.Registrar{Store: st, Accounts: people, EID: provider, Now: now, Log: log,
 		CallbackURL: base + "/v1/insurance/eid/callback", TermsVersion: terms, PrivacyVersion: notice}
 	return insuranceapi.Registration{Registrar: g, Secret: []byte(secret), Now: now}, nil
 }

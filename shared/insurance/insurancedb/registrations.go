@@ -1,0 +1,154 @@
+package insurancedb
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"kontor/shared/dynamo"
+	"kontor/shared/insurance"
+)
+
+// eidRef is the reference from a pseudonym to its registration.
+type eidRef struct {
+	RegistrationID string `dynamodbav:"registrationId"`
+}
+
+// CreateLetterRegistration writes a new registration (living until it expires)
+// together with its activation letter, queued for printing until letterExpires.
+func (s *Store) CreateLetterRegistration(ctx context.Context, reg insurance.Registration, l insurance.Letter, letterExpires time.Time) error {
+	return domainErr(s.table().Create(ctx,
+		dynamo.Write{Key: registrationKey(reg.ID), V: reg, Expires: reg.ExpiresAt},
+		dynamo.Write{Key: letterKey(l.ID), V: l, Expires: letterExpires}))
+}
+
+// CreateEIDRegistration writes a new registration together with the reference from
+// its pseudonym, both living until the registration expires.
+func (s *Store) CreateEIDRegistration(ctx context.Context, reg insurance.Registration) error {
+	return domainErr(s.table().Create(ctx,
+		dynamo.Write{Key: registrationKey(reg.ID), V: reg, Expires: reg.ExpiresAt},
+		dynamo.Write{Key: eidKey(reg.Pseudonym), V: eidRef{reg.ID}, Expires: reg.ExpiresAt}))
+}
+
+// Registration returns a registration that has not expired, or
+// insurance.ErrNotFound.
+func (s *Store) Registration(ctx context.Context, id string, now time.Time) (insurance.Registration, error) {
+	var r insurance.Registration
+	err := s.get(ctx, registrationKey(id), &r, now)
+	return r, err
+}
+
+// SaveAttempts writes reg if the stored registration still counts prev wrong
+// codes; insurance.ErrConflict otherwise.
+func (s *Store) SaveAttempts(ctx context.Context, reg insurance.Registration, prev int) error {
+	return s.put(ctx, registrationKey(reg.ID), reg, reg.ExpiresAt, dynamo.Cond{
+		Expr: "#a = :a", Values: dynamo.Item{":a": dynamo.N(int64(prev))}, Names: map[string]string{"#a": "attempts"}})
+}
+
+// SaveEIDResult writes reg if the stored registration has no eID result yet;
+// insurance.ErrConflict otherwise.
+func (s *Store) SaveEIDResult(ctx context.Context, reg insurance.Registration) error {
+	return s.put(ctx, registrationKey(reg.ID), reg, reg.ExpiresAt, dynamo.Cond{Expr: "attribute_not_exists(eidResult)"})
+}
+
+// EIDRegistration returns the id of the registration a pseudonym was given for, or
+// insurance.ErrNotFound.
+func (s *Store) EIDRegistration(ctx context.Context, pseudonym string, now time.Time) (string, error) {
+	var ref eidRef
+	err := s.get(ctx, eidKey(pseudonym), &ref, now)
+	return ref.RegistrationID, err
+}
+
+// EndRegistration deletes an activated registration and its eID reference; its
+// letter stays in the print queue until printed.
+func (s *Store) EndRegistration(ctx context.Context, reg insurance.Registration) error {
+	return s.deleteRegistration(ctx, reg, false)
+}
+
+// DeleteRegistration deletes a registration with its eID reference and its letter.
+func (s *Store) DeleteRegistration(ctx context.Context, reg insurance.Registration) error {
+	return s.deleteRegistration(ctx, reg, true)
+}
+
+func (s *Store) deleteRegistration(ctx context.Context, reg insurance.Registration, letter bool) error {
+	t := s.table()
+	if reg.Pseudonym != "" {
+		if err := t.Delete(ctx, eidKey(reg.Pseudonym)); err != nil {
+			return err
+		}
+	}
+	if letter && reg.LetterID != "" {
+		if err := t.Delete(ctx, letterKey(reg.LetterID)); err != nil {
+			return err
+		}
+	}
+	return t.Delete(ctx, registrationKey(reg.ID))
+}
+
+// Registrations calls fn with every registration that has not expired (privacy
+// operations; it reads the whole table).
+func (s *Store) Registrations(ctx context.Context, now time.Time, fn func(insurance.Registration) error) error {
+	each := decoded(fn)
+	return s.table().Scan(ctx, withSortKey(regSK), func(it dynamo.Item) error {
+		if dynamo.Expired(it, now) {
+			return nil
+		}
+		return each(it)
+	})
+}
+
+// LetterPage reads one page of the print queue, oldest first, and returns the
+// cursor of the next page.
+func (s *Store) LetterPage(ctx context.Context, pg insurance.Page, now time.Time) ([]insurance.Letter, string, error) {
+	out := []insurance.Letter{}
+	next, err := page(ctx, s, lettersPK, "", pg, false, now, func(l insurance.Letter) error {
+		out = append(out, l)
+		return nil
+	})
+	return out, next, err
+}
+
+// DeleteLetter deletes a letter from the print queue; insurance.ErrNotFound when
+// there is none.
+func (s *Store) DeleteLetter(ctx context.Context, id string) error {
+	return domainErr(s.table().DeleteExisting(ctx, letterKey(id)))
+}
+
+// failures counts failed matches against a contract number in one window.
+type failures struct {
+	Count int `dynamodbav:"count"`
+}
+
+// MatchFailures returns how often matching against a contract number failed in the
+// window that starts at window: 0 when never.
+func (s *Store) MatchFailures(ctx context.Context, number string, window, now time.Time) (int, error) {
+	var f failures
+	err := s.get(ctx, matchKey(number, window), &f, now)
+	if errors.Is(err, insurance.ErrNotFound) {
+		return 0, nil
+	}
+	return f.Count, err
+}
+
+// AddMatchFailure counts one more failed match against a contract number in the
+// window that starts at window; the counter lives until expires. Concurrent
+// counts are retried a few times, then given up.
+func (s *Store) AddMatchFailure(ctx context.Context, number string, window, expires, now time.Time) error {
+	key := matchKey(number, window)
+	for range 5 {
+		var f failures
+		err := s.get(ctx, key, &f, now)
+		if err != nil && !errors.Is(err, insurance.ErrNotFound) {
+			return err
+		}
+		cond := dynamo.NotExists
+		if err == nil {
+			cond = dynamo.Cond{Expr: "#c = :c", Values: dynamo.Item{":c": dynamo.N(int64(f.Count))}, Names: map[string]string{"#c": "count"}}
+		}
+		err = s.put(ctx, key, failures{Count: f.Count + 1}, expires, cond)
+		if !errors.Is(err, insurance.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
