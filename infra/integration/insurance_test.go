@@ -1069,3 +1069,27 @@ func TestRestrictionStopsClaimProcessing(t *testing.T) {
 	want(t, c.do(http.MethodDelete, "/v1/me/restriction", nil), http.StatusOK)
 	want(t, staff.do(http.MethodPost, "/v1/staff/claims/"+cl.ID+"/decision", map[string]any{"status": "in_review", "version": cur.Version}), http.StatusOK)
 }
+
+// A contract file whose header names a column twice is refused as a whole, naming
+// the column (which of the two values would be the holder's name?), and nothing of it
+// is stored; so is a file with a column the import does not know.
+func TestContractImportRefusesAmbiguousFiles(t *testing.T) {
+	staff := staffClient(t)
+	p := newPolicyholder("Zweimal")
+	twice := strings.TrimSuffix(importHeader, "\n") + ",lastName\n" + strings.ReplaceAll(p.csv(), "\n", ",Fremd\n")
+	r := staff.raw(http.MethodPost, "/v1/staff/contract-imports", "text/csv; charset=utf-8", []byte(twice), nil)
+	want(t, r, http.StatusBadRequest, "validation_failed")
+	if body := string(r.Body); !strings.Contains(body, `"header.lastName"`) || !strings.Contains(body, `"duplicate"`) {
+		t.Fatalf("the duplicate column is not named: %s", body)
+	}
+	unknown := strings.TrimSuffix(importHeader, "\n") + ",emial\n" + strings.ReplaceAll(p.csv(), "\n", ",x@example.org\n")
+	r = staff.raw(http.MethodPost, "/v1/staff/contract-imports", "text/csv; charset=utf-8", []byte(unknown), nil)
+	want(t, r, http.StatusBadRequest, "validation_failed")
+	if !strings.Contains(string(r.Body), `"header.emial"`) {
+		t.Fatalf("the unknown column is not named: %s", r.Body)
+	}
+	cs, err := (&insurancedb.Store{DB: db(), Table: stack.Name("InsuranceTable")}).CustomerContracts(context.Background(), p.Customer, time.Now())
+	if err != nil || len(cs) != 0 {
+		t.Fatalf("a refused file stored contracts: %v %+v", err, cs)
+	}
+}

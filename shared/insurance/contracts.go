@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,39 @@ var (
 	PaymentIntervals = []string{"monthly", "quarterly", "half-yearly", "yearly"}
 )
 
+// importHeader maps each column of an import's header to its index. A file whose
+// header is ambiguous is refused as a whole, each column named: a column given twice
+// (which of the two holds the value?), a column the import does not know (a
+// misspelt optional column would be dropped silently), an empty column name, and a
+// required column missing.
+func importHeader(header []string) (map[string]int, []problem.FieldError) {
+	col := map[string]int{}
+	var bad []problem.FieldError
+	known := map[string]bool{}
+	for _, c := range ImportColumns {
+		known[c] = true
+	}
+	for i, h := range header {
+		name := strings.TrimSpace(h)
+		switch _, twice := col[name]; {
+		case name == "":
+			bad = append(bad, problem.FieldError{Field: "header." + strconv.Itoa(i+1), Code: problem.FieldRequired})
+		case twice:
+			bad = append(bad, problem.FieldError{Field: "header." + name, Code: problem.FieldDuplicate})
+		case !known[name]:
+			bad = append(bad, problem.FieldError{Field: "header." + name, Code: problem.FieldInvalidValue})
+		default:
+			col[name] = i
+		}
+	}
+	for _, c := range ImportColumns {
+		if _, ok := col[c]; !ok && !optionalColumns[c] && !slices.ContainsFunc(bad, func(f problem.FieldError) bool { return f.Field == "header."+c }) {
+			bad = append(bad, problem.FieldError{Field: "header." + c, Code: problem.FieldRequired})
+		}
+	}
+	return col, bad
+}
+
 // ImportColumns is the header an import file must have, in any order.
 var ImportColumns = []string{"contractNumber", "customerNumber", "firstName", "lastName", "birthdate", "street", "postalCode", "city",
 	"email", "phone", "kind", "insuranceNumber", "premium", "currency", "paymentInterval", "startsOn", "endsOn", "contributionsPaid"}
@@ -109,18 +143,9 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 	if err != nil {
 		return nil, rep, problem.Invalid(problem.FieldError{Field: "header", Code: problem.FieldRequired})
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
-	}
-	var missing []problem.FieldError
-	for _, c := range ImportColumns {
-		if _, ok := col[c]; !ok && !optionalColumns[c] {
-			missing = append(missing, problem.FieldError{Field: "header." + c, Code: problem.FieldRequired})
-		}
-	}
-	if len(missing) > 0 {
-		return nil, rep, problem.Invalid(missing...)
+	col, bad := importHeader(header)
+	if len(bad) > 0 {
+		return nil, rep, problem.Invalid(bad...)
 	}
 	seen := map[string]bool{}
 	var out []Contract
@@ -144,6 +169,13 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 		rep.Rows++
 		if rep.Rows > MaxImportRows {
 			return nil, ImportReport{Rejected: []RowError{}}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
+		}
+		if len(rec) > len(header) {
+			// A row with more fields than the header: which value belongs to which
+			// column is a guess, so the row is refused, not read. (A shorter row lacks
+			// its last values, which the row's checks name.)
+			rep.Rejected = append(rep.Rejected, RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
+			continue
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {

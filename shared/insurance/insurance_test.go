@@ -176,3 +176,28 @@ func TestEIDIdentityMatchesOnlyTheHolder(t *testing.T) {
 		t.Error("accents are not folded")
 	}
 }
+
+// An import whose shape is ambiguous is refused as a whole, naming each column: a
+// column given twice, an unknown (perhaps misspelt) column, an empty column name;
+// a row with more fields than the header is refused, not guessed; a shorter one is
+// refused for the values it lacks.
+func TestParseImportRefusesAmbiguousShapes(t *testing.T) {
+	head := "contractNumber;customerNumber;firstName;lastName;birthdate;street;postalCode;city;kind;insuranceNumber;premium;currency;paymentInterval;startsOn;contributionsPaid"
+	row := "KV-1000;C-1002;Otto;Ost;1970-01-01;Weg 2;06108;Halle;dental;H2;1.00;EUR;yearly;2020-01-01;0"
+	for name, c := range map[string]struct{ header, field, code string }{
+		"twice":   {head + ";lastName", "header.lastName", "duplicate"},
+		"unknown": {head + ";emial", "header.emial", "invalid_value"},
+		"empty":   {head + "; ", "header.16", "required"},
+	} {
+		_, _, err := ParseImport([]byte(c.header+"\n"+row+";x\n"), now)
+		p, ok := problem.As(err)
+		if !ok || p.Status != http.StatusBadRequest || !strings.Contains(problemCodes(p.Fields), c.field+":"+c.code) {
+			t.Errorf("%s: %v %+v", name, err, p)
+		}
+	}
+	cs, rep, err := ParseImport([]byte(head+"\n"+row+"\n"+row+";extra\n"+strings.TrimSuffix(row, ";0")+"\n"), now)
+	if err != nil || len(cs) != 1 || len(rep.Rejected) != 2 || rep.Rejected[0].Line != 3 || rep.Rejected[1].Line != 4 ||
+		problemCodes(rep.Rejected[0].Errors) != "row:invalid_value " || !strings.Contains(problemCodes(rep.Rejected[1].Errors), "contributionsPaid:required") {
+		t.Fatalf("rows with the wrong number of fields: %v %+v %+v", err, cs, rep)
+	}
+}
