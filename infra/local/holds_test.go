@@ -111,7 +111,7 @@ func emulatorHolds(t *testing.T, tplPath string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := createResources(ctx, cfg, tpl, &s.resolver); err != nil {
+	if err := createResources(ctx, cfg, tpl, &s.resolver, Secrets(tpl)); err != nil {
 		t.Fatal(err)
 	}
 	c := &clients{db: dynamodb.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sqs: sqs.NewFromConfig(cfg)}

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -21,8 +24,11 @@ import (
 // verifies every sender domain the functions send mail from (moto, like SES, rejects
 // mail from an unverified identity: moto/ses/models.py _is_verified_address accepts
 // an address or its domain).
-func createResources(ctx context.Context, cfg aws.Config, tpl *template.Template, r *template.Resolver) error {
+func createResources(ctx context.Context, cfg aws.Config, tpl *template.Template, r *template.Resolver, secrets map[string]string) error {
 	if err := createKeys(ctx, cfg, tpl, r); err != nil {
+		return err
+	}
+	if err := createSecrets(ctx, cfg, tpl, r, secrets); err != nil {
 		return err
 	}
 	if err := createBuckets(ctx, cfg, tpl, *r); err != nil {
@@ -233,4 +239,25 @@ func convert(v any, dst any) error {
 		return err
 	}
 	return json.Unmarshal(b, dst)
+}
+
+// createSecrets stores each secret a parameter of type AWS::SSM::Parameter::Name
+// names as a SecureString under the parameter's value, as an operator does before
+// deploying (README).
+func createSecrets(ctx context.Context, cfg aws.Config, tpl *template.Template, r *template.Resolver, secrets map[string]string) error {
+	c := ssm.NewFromConfig(cfg)
+	for param, value := range secrets {
+		name, ok := r.Parameters[param]
+		if !ok {
+			name = tpl.Parameters[param].Default
+		}
+		if name == "" {
+			return fmt.Errorf("parameter %s names no SSM parameter", param)
+		}
+		if _, err := c.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(name), Value: aws.String(value),
+			Type: ssmtypes.ParameterTypeSecureString, Overwrite: aws.Bool(true)}); err != nil {
+			return fmt.Errorf("secret %s: %w", name, err)
+		}
+	}
+	return nil
 }

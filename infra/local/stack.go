@@ -71,6 +71,7 @@ type Stack struct {
 	Region      string
 
 	tpl      *template.Template
+	secrets  map[string]string // SecureString values by parameter (Secrets)
 	resolver template.Resolver
 	root     string
 	logs     io.Writer
@@ -111,7 +112,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("api listen %s: %w", o.APIAddr, err)
 	}
 	s.APIURL = "http://" + apiLn.Addr().String()
-	params, plugged, err := plugStandIns(tpl, s.APIURL, o.Parameters, o.StandIns)
+	s.secrets = Secrets(tpl)
+	params, plugged, err := plugStandIns(tpl, s.APIURL, o.Parameters, s.secrets, o.StandIns)
 	if err != nil {
 		_ = apiLn.Close()
 		return nil, err
@@ -128,7 +130,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		_ = apiLn.Close()
 		return nil, err
 	}
-	if err := createResources(ctx, cfg, tpl, &s.resolver); err != nil {
+	if err := createResources(ctx, cfg, tpl, &s.resolver, s.secrets); err != nil {
 		_ = apiLn.Close()
 		return nil, err
 	}

@@ -42,6 +42,10 @@ type Socket struct {
 	// without default, else the template's default. It is an error to read a
 	// parameter the template does not declare, or one that a stand-in sets.
 	Param func(name string) (string, error)
+	// Secret returns the value of the SecureString a parameter of type
+	// AWS::SSM::Parameter::Name names: the stack creates each such secret with a
+	// random value per run (Secrets), as an operator creates it before deploying.
+	Secret func(parameter string) (string, error)
 }
 
 // Plugged is what a stand-in contributes to the stack.
@@ -100,6 +104,22 @@ func Parameters(tpl *template.Template, overrides map[string]string) map[string]
 	return params
 }
 
+// SSMParameterName is the template parameter type that names an SSM parameter; the
+// local stack creates each as a SecureString with a random value.
+const SSMParameterName = "AWS::SSM::Parameter::Name"
+
+// Secrets returns a random value for every parameter of type SSMParameterName, by
+// parameter name: what the stack stores under the parameter's value.
+func Secrets(tpl *template.Template) map[string]string {
+	out := map[string]string{}
+	for name, p := range tpl.Parameters {
+		if p.Type == SSMParameterName {
+			out[name] = randomSecret()
+		}
+	}
+	return out
+}
+
 func randomSecret() string {
 	b := make([]byte, 36)
 	_, _ = rand.Read(b)
@@ -109,7 +129,7 @@ func randomSecret() string {
 // plugStandIns plugs every stand-in into a stack whose API is at apiURL and returns
 // the run's parameter values (Parameters plus the stand-ins' own) and the plugged
 // stand-ins, in the order given.
-func plugStandIns(tpl *template.Template, apiURL string, overrides map[string]string, standIns []StandIn) (map[string]string, []pluggedStandIn, error) {
+func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[string]string, standIns []StandIn) (map[string]string, []pluggedStandIn, error) {
 	params := Parameters(tpl, overrides)
 	param := func(name string) (string, error) {
 		if v, ok := params[name]; ok {
@@ -138,6 +158,11 @@ func plugStandIns(tpl *template.Template, apiURL string, overrides map[string]st
 		sock := Socket{APIURL: apiURL, BasePath: base, BaseURL: apiURL + base, Param: func(p string) (string, error) {
 			reads[p] = append(reads[p], name)
 			return param(p)
+		}, Secret: func(p string) (string, error) {
+			if v, ok := secrets[p]; ok {
+				return v, nil
+			}
+			return "", fmt.Errorf("template parameter %s is not of type %s", p, SSMParameterName)
 		}}
 		pl, err := si.Plug(sock)
 		if err != nil {

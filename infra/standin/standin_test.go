@@ -28,6 +28,11 @@ func TestEveryStandInFitsTheTemplate(t *testing.T) {
 				return "", fmt.Errorf("template has no parameter %s", name)
 			}
 			return "a value of at least thirty-two characters", nil
+		}, Secret: func(name string) (string, error) {
+			if p, ok := tpl.Parameters[name]; !ok || p.Type != local.SSMParameterName {
+				return "", fmt.Errorf("template has no parameter %s naming a SecureString", name)
+			}
+			return "a secret of at least thirty-two characters", nil
 		}})
 		if err != nil {
 			t.Fatalf("%s: %v", si.Name(), err)

@@ -55,7 +55,7 @@ func invokes(t *testing.T, r Resolver, tpl *Template, id string) []string {
 // than found at start-up.
 func TestPrivacyCoreReachesEveryModule(t *testing.T) {
 	tpl := loadReal(t)
-	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{"EidCallbackSecret": strings.Repeat("s", 32)},
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{},
 		Physical: map[string]string{"InsuranceKey": "k-insurance", "LogsKey": "k-logs"}}
 	byEnv := map[string]modules.Module{}
 	var all, withdraws []string

@@ -15,8 +15,8 @@
 //	     ?result=verified|failed&givenNames=…&familyNames=…&dateOfBirth=YYYY-MM-DD
 //	     (query or form fields)
 //
-// It points EidProviderUrl at its sessions and signs callbacks with the run's
-// EidCallbackSecret.
+// It points EidProviderUrl at its sessions and signs callbacks with the run's eID
+// callback secret, the SecureString that EidCallbackSecretName names.
 package eid
 
 import (
@@ -39,7 +39,7 @@ import (
 // The template parameters the stand-in sets and reads.
 const (
 	ProviderURLParameter    = "EidProviderUrl"
-	CallbackSecretParameter = "EidCallbackSecret" // #nosec G101 -- the name of a template parameter, not its value
+	CallbackSecretParameter = "EidCallbackSecretName" // #nosec G101 -- the name of a template parameter, not its value
 )
 
 // session is one identification the stand-in provider was asked for.
@@ -70,9 +70,10 @@ func New() *Provider { return &Provider{} }
 func (*Provider) Name() string { return "eid" }
 
 // Plug implements local.StandIn: the portal's EidProviderUrl becomes the stand-in's
-// sessions, and callbacks are signed with the run's EidCallbackSecret.
+// sessions, and callbacks are signed with the run's eID callback secret (the
+// SecureString EidCallbackSecretName names).
 func (e *Provider) Plug(s local.Socket) (local.Plugged, error) {
-	secret, err := s.Param(CallbackSecretParameter)
+	secret, err := s.Secret(CallbackSecretParameter)
 	if err != nil {
 		return local.Plugged{}, err
 	}

@@ -23,12 +23,14 @@ func plugged(t *testing.T, secret string) (*httptest.Server, local.Plugged) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	e := New()
-	pl, err := e.Plug(local.Socket{APIURL: srv.URL, BasePath: "/_local/eid", BaseURL: srv.URL + "/_local/eid", Param: func(name string) (string, error) {
-		if name != CallbackSecretParameter {
-			return "", errors.New("unexpected read of " + name)
-		}
-		return secret, nil
-	}})
+	pl, err := e.Plug(local.Socket{APIURL: srv.URL, BasePath: "/_local/eid", BaseURL: srv.URL + "/_local/eid",
+		Param: func(name string) (string, error) { return "", errors.New("unexpected read of " + name) },
+		Secret: func(name string) (string, error) {
+			if name != CallbackSecretParameter {
+				return "", errors.New("unexpected read of " + name)
+			}
+			return secret, nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

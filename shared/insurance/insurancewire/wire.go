@@ -20,6 +20,7 @@ import (
 	"kontor/shared/insurance"
 	"kontor/shared/insurance/insuranceapi"
 	"kontor/shared/insurance/insurancedb"
+	"kontor/shared/secrets"
 )
 
 func now() time.Time { return time.Now().UTC() }
@@ -61,10 +62,20 @@ func Contracts(ctx context.Context) (insuranceapi.Contracts, error) {
 // MinSecretBytes is the least length of the eID callback secret.
 const MinSecretBytes = 32
 
+// readSecret reads a SecureString at cold start (secrets.FromConfig); tests replace it.
+var readSecret = func(ctx context.Context, name string) ([]byte, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return secrets.FromConfig(ctx, cfg, name, MinSecretBytes)
+}
+
 // Registration builds the registration function's handlers: INSURANCE_TABLE, the
 // identity module's privacy function that provisions accounts
 // (IDENTITY_PRIVACY_FUNCTION), APP_BASE_URL, TERMS_VERSION, PRIVACY_VERSION,
-// EID_PROVIDER_URL and EID_CALLBACK_SECRET.
+// EID_PROVIDER_URL, and EID_CALLBACK_SECRET_PARAMETER, the SSM SecureString that
+// holds the secret the eID provider signs its callbacks with.
 func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registration, error) {
 	st, err := table(ctx)
 	if err != nil {
@@ -76,15 +87,16 @@ func Registration(ctx context.Context, log *slog.Logger) (insuranceapi.Registrat
 	}
 	var r env.Reader
 	base, terms, notice := r.String("APP_BASE_URL"), r.String("TERMS_VERSION"), r.String("PRIVACY_VERSION")
-	secret := r.String("EID_CALLBACK_SECRET")
+	secretName := r.String("EID_CALLBACK_SECRET_PARAMETER")
 	provider := insurance.HTTPProvider{URL: r.String("EID_PROVIDER_URL")}
 	if err := r.Err(); err != nil {
 		return insuranceapi.Registration{}, err
 	}
-	if len(secret) < MinSecretBytes {
-		return insuranceapi.Registration{}, fmt.Errorf("EID_CALLBACK_SECRET must have at least %d characters", MinSecretBytes)
+	secret, err := readSecret(ctx, secretName)
+	if err != nil {
+		return insuranceapi.Registration{}, fmt.Errorf("EID_CALLBACK_SECRET_PARAMETER: %w", err)
 	}
 	g := &insurance.Registrar{Store: st, Accounts: people, EID: provider, Now: now, Log: log,
 		CallbackURL: base + "/v1/insurance/eid/callback", TermsVersion: terms, PrivacyVersion: notice}
-	return insuranceapi.Registration{Registrar: g, Secret: []byte(secret), Now: now}, nil
+	return insuranceapi.Registration{Registrar: g, Secret: secret, Now: now}, nil
 }
