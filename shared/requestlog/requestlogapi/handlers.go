@@ -16,11 +16,12 @@ import (
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogdb"
 )
 
 // Handlers serves the routes.
 type Handlers struct {
-	Agg      *requestlog.Aggregator
+	Agg      *requestlogdb.Aggregator
 	Evidence *evidence.Log
 	Audit    *privacydb.Store
 	Now      func() time.Time
