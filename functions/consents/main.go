@@ -2,15 +2,13 @@
 package main
 
 import (
-	"os"
-
-	"kontor/shared/privacy/privacyapi"
+	"kontor/shared/logging"
 	"kontor/shared/privacy/privacywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := privacywire.MustService("consents", privacywire.Store|privacywire.Accounts|privacywire.Withdraw)
-	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
+	log := logging.New("consents")
+	h := privacywire.Must(log, privacywire.Consents)
 	serve.HTTP(log, "consents", h.ConsentRoutes())
 }

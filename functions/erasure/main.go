@@ -2,15 +2,13 @@
 package main
 
 import (
-	"os"
-
-	"kontor/shared/privacy/privacyapi"
+	"kontor/shared/logging"
 	"kontor/shared/privacy/privacywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := privacywire.MustService("erasure", privacywire.Store|privacywire.Accounts|privacywire.Modules)
-	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
+	log := logging.New("erasure")
+	h := privacywire.Must(log, privacywire.Erasure)
 	serve.HTTP(log, "erasure", h.ErasureRoutes())
 }

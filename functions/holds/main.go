@@ -2,15 +2,13 @@
 package main
 
 import (
-	"os"
-
-	"kontor/shared/privacy/privacyapi"
+	"kontor/shared/logging"
 	"kontor/shared/privacy/privacywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := privacywire.MustService("holds", privacywire.Store|privacywire.Accounts|privacywire.Mail)
-	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
+	log := logging.New("holds")
+	h := privacywire.Must(log, privacywire.Holds)
 	serve.HTTP(log, "holds", h.HoldRoutes())
 }

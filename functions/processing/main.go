@@ -2,15 +2,13 @@
 package main
 
 import (
-	"os"
-
-	"kontor/shared/privacy/privacyapi"
+	"kontor/shared/logging"
 	"kontor/shared/privacy/privacywire"
 	"kontor/shared/serve"
 )
 
 func main() {
-	svc, log := privacywire.MustService("processing", 0)
-	h := privacyapi.Handlers{Svc: svc, Region: os.Getenv("AWS_REGION")}
+	log := logging.New("processing")
+	h := privacywire.Must(log, privacywire.Processing)
 	serve.HTTP(log, "processing", h.ProcessingRoutes())
 }

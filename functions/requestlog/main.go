@@ -11,9 +11,10 @@ import (
 
 	"kontor/shared/logging"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogwire"
 )
 
 func main() {
-	agg := requestlog.MustAggregator(logging.New("requestlog"))
+	agg := requestlogwire.MustAggregator(logging.New("requestlog"))
 	lambda.Start(func(ctx context.Context, _ json.RawMessage) (requestlog.Report, error) { return agg.Run(ctx) })
 }

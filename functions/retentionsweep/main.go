@@ -9,11 +9,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"kontor/shared/privacy/privacydb"
+	"kontor/shared/logging"
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacywire"
 )
 
 func main() {
-	svc, _ := privacywire.MustService("retention", privacywire.Store|privacywire.Modules)
-	lambda.Start(func(ctx context.Context, _ json.RawMessage) (privacydb.Receipt, error) { return svc.Sweep(ctx) })
+	svc := privacywire.Must(logging.New("retention"), privacywire.Retention)
+	lambda.Start(func(ctx context.Context, _ json.RawMessage) (privacy.Receipt, error) { return svc.Sweep(ctx) })
 }

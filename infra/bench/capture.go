@@ -15,7 +15,7 @@ import (
 	"kontor/infra/lambdart"
 	"kontor/infra/local"
 	"kontor/infra/template"
-	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogwire"
 )
 
 // CaptureFunction is the function the capture's cost is measured on: its route is
@@ -68,7 +68,7 @@ func RunCapture(ctx context.Context, s *local.Stack, reqs, clients int, d time.D
 	rts := make([]*lambdart.Runtime, len(CaptureVariants))
 	for i, v := range CaptureVariants {
 		rts[i] = lambdart.New(lambdart.Function{Name: CaptureFunction, Binary: filepath.Join(s.BuildDir(), CaptureFunction, "bootstrap"),
-			Env: append(append([]string(nil), base...), requestlog.BenchCaptureVariable+"="+v.Setting), Timeout: time.Duration(fn.Timeout) * time.Second,
+			Env: append(append([]string(nil), base...), requestlogwire.BenchCaptureVariable+"="+v.Setting), Timeout: time.Duration(fn.Timeout) * time.Second,
 			MemoryMB: fn.MemorySize, Region: local.Region})
 	}
 	defer func() {

@@ -19,8 +19,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/infra/local"
+	"kontor/shared/dynamo"
 	"kontor/shared/ids"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogdb"
 )
 
 // AggregationResult holds the hourly aggregation's figures of one run.
@@ -67,8 +69,8 @@ func RunAggregation(ctx context.Context, s *local.Stack, n int) (AggregationResu
 	res.BatchWritePerSec = float64(n) / time.Since(start).Seconds()
 	cpu1 := cpu()
 
-	counted := &countingDB{AggDB: db, ops: map[string]*OpCalls{}}
-	agg := &requestlog.Aggregator{DB: counted, Table: table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return time.Now().UTC() },
+	counted := &countingDB{DB: db, ops: map[string]*OpCalls{}}
+	agg := &requestlogdb.Aggregator{DB: counted, Table: table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return time.Now().UTC() },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	start = time.Now()
 	rep, err := agg.Run(ctx)
@@ -127,7 +129,7 @@ func seed(ctx context.Context, db *dynamodb.Client, table string, n int) error {
 		if i%3 == 0 {
 			raw.Resource = "/v1/listings/" + strconv.Itoa(i%50)
 		}
-		item, err := requestlog.Item(raw, i%requestlog.Shards, 24*time.Hour)
+		item, err := requestlogdb.Item(raw, i%requestlogdb.Shards, 24*time.Hour)
 		if err != nil {
 			return err
 		}
@@ -155,7 +157,7 @@ func seed(ctx context.Context, db *dynamodb.Client, table string, n int) error {
 
 // countingDB counts the aggregator's calls by operation.
 type countingDB struct {
-	requestlog.AggDB
+	dynamo.DB
 	mu  sync.Mutex
 	ops map[string]*OpCalls
 }
@@ -175,27 +177,27 @@ func (c *countingDB) note(op string, items int, t0 time.Time) {
 
 func (c *countingDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	defer c.note("PutItem", 1, time.Now())
-	return c.AggDB.PutItem(ctx, in, o...)
+	return c.DB.PutItem(ctx, in, o...)
 }
 
 func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	defer c.note("GetItem", 1, time.Now())
-	return c.AggDB.GetItem(ctx, in, o...)
+	return c.DB.GetItem(ctx, in, o...)
 }
 
 func (c *countingDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
 	defer c.note("DeleteItem", 1, time.Now())
-	return c.AggDB.DeleteItem(ctx, in, o...)
+	return c.DB.DeleteItem(ctx, in, o...)
 }
 
 func (c *countingDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
 	defer c.note("UpdateItem", 1, time.Now())
-	return c.AggDB.UpdateItem(ctx, in, o...)
+	return c.DB.UpdateItem(ctx, in, o...)
 }
 
 func (c *countingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	t0 := time.Now()
-	out, err := c.AggDB.Query(ctx, in, o...)
+	out, err := c.DB.Query(ctx, in, o...)
 	n := 0
 	if out != nil {
 		n = len(out.Items)
@@ -210,7 +212,7 @@ func (c *countingDB) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWrite
 		n += len(reqs)
 	}
 	defer c.note("BatchWriteItem", n, time.Now())
-	return c.AggDB.BatchWriteItem(ctx, in, o...)
+	return c.DB.BatchWriteItem(ctx, in, o...)
 }
 
 // emulatorCPU returns a function that reads the CPU time the emulator listening at

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"kontor/shared/contact"
+	"kontor/shared/contact/contactdb"
 )
 
 // staffClient invites a staff member through the API, signs in with the mailed
@@ -17,8 +17,8 @@ func staffClient(t *testing.T) *client {
 	return invited(t, "staff")
 }
 
-func contactStore() *contact.Store {
-	return &contact.Store{DB: db(), Table: stack.Name("ContactTable"), Now: func() time.Time { return time.Now().UTC() }}
+func contactStore() *contactdb.Store {
+	return &contactdb.Store{DB: db(), Table: stack.Name("ContactTable")}
 }
 
 // Promise: CP-3 — a valid email is required, everything else is voluntary and consent-based; deleted automatically once resolved.

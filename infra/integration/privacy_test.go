@@ -116,8 +116,8 @@ func TestConsentCanBeGrantedListedAndWithdrawn(t *testing.T) {
 	r := c.do(http.MethodDelete, "/v1/me/consents/health-data", nil)
 	want(t, r, http.StatusOK)
 	var list struct {
-		Current []privacydb.Consent      `json:"current"`
-		History []privacydb.ConsentEvent `json:"history"`
+		Current []privacy.ConsentState `json:"current"`
+		History []privacy.ConsentEvent `json:"history"`
 	}
 	r = c.do(http.MethodGet, "/v1/me/consents", nil)
 	want(t, r, http.StatusOK)
@@ -142,7 +142,8 @@ func TestObjectionToMarketingWithdrawsTheMarketingConsent(t *testing.T) {
 		t.Fatalf("objections %v", d.Objections)
 	}
 	p := profile(t, c)
-	svc := &rights.Service{Store: privacyStore()}
+	st := privacyStore()
+	svc := &rights.Service{Ledger: st, Flags: st}
 	if ok, err := svc.MarketingAllowed(context.Background(), p.ID); err != nil || ok {
 		t.Fatalf("marketing still allowed: %v %v", ok, err)
 	}
@@ -220,9 +221,11 @@ func TestErasureDeletesEverythingAndFreesTheAddress(t *testing.T) {
 // module privacy functions.
 func sweepService(t *testing.T, now time.Time) *rights.Service {
 	t.Helper()
-	svc := &rights.Service{Store: privacyStore(), Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	privacywire.Assemble(svc, lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
-		func(m modules.Module) string { return stack.Name(m.Function) }, privacywire.Modules)
+	st := privacyStore()
+	svc := &rights.Service{Ledger: st, Flags: st, LegalHolds: st, Jobs: st, AuditLog: st, Receipts: st, Purposes: modules.Purposes(),
+		Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	privacywire.EveryModule(svc, st, lambdainvoke.Client{Config: awsCfg, Endpoint: stack.APIURL},
+		func(m modules.Module) string { return stack.Name(m.Function) })
 	return svc
 }
 
@@ -287,7 +290,7 @@ func TestLegalHoldKeepsDataUntilLifted(t *testing.T) {
 	if acc, err := identityStore().Account(context.Background(), p.ID, time.Now()); err != nil || acc.Status != identity.StatusDeactivated {
 		t.Fatalf("held account not kept deactivated: %+v %v", acc, err)
 	}
-	var list struct{ Holds []privacydb.Hold }
+	var list struct{ Holds []privacy.Hold }
 	r = admin.do(http.MethodGet, "/v1/admin/holds", nil)
 	want(t, r, http.StatusOK)
 	r.json(t, &list)

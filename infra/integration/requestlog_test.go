@@ -12,6 +12,7 @@ import (
 
 	"kontor/shared/ids"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogdb"
 )
 
 type statsDoc struct {
@@ -120,7 +121,7 @@ func TestRequestsAreAggregatedAndRawRecordsDeleted(t *testing.T) {
 // no identifier outlives its day.
 func TestSkippedRunIsCaughtUpAndDailySaltIsDeleted(t *testing.T) {
 	now := time.Now().UTC()
-	rec := &requestlog.Recorder{DB: db(), Table: stack.Name("RequestLogTable"), Retention: 24 * time.Hour}
+	rec := &requestlogdb.Recorder{DB: db(), Table: stack.Name("RequestLogTable"), Retention: 24 * time.Hour}
 	for i, at := range []time.Time{now.AddDate(0, 0, -3), now.AddDate(0, 0, -2), now.AddDate(0, 0, -2)} {
 		raw := requestlog.Raw{At: at, IP: "127.0.0.21", Method: "GET", Route: "GET /v1/privacy/processing", Resource: "/v1/privacy/processing",
 			Status: 200, UA: "Old/1", ID: ids.NewV7(at) + string(rune('a'+i)), Feature: "processing"}

@@ -14,6 +14,7 @@ import (
 
 	"kontor/shared/ids"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogdb"
 )
 
 // createScratchTable makes a pk/sk table for an in-process test of one module.
@@ -53,13 +54,13 @@ func TestKeepingModesDeleteRawRecordsAfterTheirRetention(t *testing.T) {
 			table := createScratchTable(t, "scratch-requestlog")
 			start := time.Now().UTC()
 			clock := start
-			agg := &requestlog.Aggregator{DB: db(), Table: table, Mode: tc.mode, Now: func() time.Time { return clock },
+			agg := &requestlogdb.Aggregator{DB: db(), Table: table, Mode: tc.mode, Now: func() time.Time { return clock },
 				Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			keep, err := requestlog.Retention(tc.mode)
 			if err != nil || keep != tc.keep {
 				t.Fatalf("retention %v %v", keep, err)
 			}
-			rec := &requestlog.Recorder{DB: db(), Table: table, Retention: keep}
+			rec := &requestlogdb.Recorder{DB: db(), Table: table, Retention: keep}
 			for i := range 5 {
 				if err := rec.Record(context.Background(), requestlog.Raw{At: start, IP: "203.0.113.7", Method: "GET", Route: "GET /v1/me",
 					Status: 200, ID: "r" + string(rune('a'+i)), Feature: "me"}); err != nil {

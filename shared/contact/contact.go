@@ -6,19 +6,15 @@ package contact
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"kontor/shared/identity"
 	"kontor/shared/ids"
+	"kontor/shared/privacy"
 	"kontor/shared/problem"
 )
 
@@ -47,6 +43,23 @@ const (
 	StatusResolved = "resolved"
 )
 
+// Of reports whether r belongs to the subject: sent from their account or from
+// their address.
+func (r Request) Of(s privacy.Subject) bool {
+	return (s.AccountID != "" && r.AccountID == s.AccountID) || (s.Email != "" && r.Email == s.Email)
+}
+
+// Retained reports whether a legal retention duty keeps r at now.
+func (r Request) Retained(now time.Time) bool {
+	return r.RetainUntil != nil && r.RetainUntil.After(now)
+}
+
+// Finished reports whether r is resolved and no retention duty keeps it at now:
+// the retention sweep deletes it.
+func (r Request) Finished(now time.Time) bool {
+	return r.Status == StatusResolved && !r.Retained(now)
+}
+
 // Limits.
 const (
 	MaxMessage = 5000
@@ -56,24 +69,29 @@ const (
 	ConsentVersion = "2026-01"
 )
 
-// DB is the part of the DynamoDB client the store uses.
-type DB interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+// ErrNotFound is a request the store does not hold.
+var ErrNotFound = errors.New("contact: no such request")
+
+// Store keeps contact requests and the list of open ones.
+type Store interface {
+	// Create stores a new request and lists it as open.
+	Create(ctx context.Context, r Request) error
+	// Get returns a request, or ErrNotFound.
+	Get(ctx context.Context, id string) (Request, error)
+	// OpenIDs lists the ids of the open requests, oldest first.
+	OpenIDs(ctx context.Context) ([]string, error)
+	// Resolved stores a resolved request and takes it off the open list.
+	Resolved(ctx context.Context, r Request) error
+	// Each calls fn for every stored request.
+	Each(ctx context.Context, fn func(Request) error) error
+	// Remove deletes a request, and its entry in the open list.
+	Remove(ctx context.Context, r Request) error
 }
 
-// Store keeps requests under REQ#<id> and an index of open ones under OPEN.
-type Store struct {
-	DB    DB
-	Table string
+// Service takes contact requests and their handling by staff.
+type Service struct {
+	Store Store
 	Now   func() time.Time
-}
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}}
 }
 
 // Input is what a sender submits.
@@ -85,7 +103,7 @@ type Input struct {
 
 // Submit validates and stores a request; accountID is "" for a request without an
 // account. Bad input changes nothing.
-func (s *Store) Submit(ctx context.Context, in Input, accountID string) (Request, error) {
+func (s *Service) Submit(ctx context.Context, in Input, accountID string) (Request, error) {
 	var fe []problem.FieldError
 	email, code := identity.NormalizeEmail(in.Email)
 	if !code.IsZero() {
@@ -126,90 +144,48 @@ func (s *Store) Submit(ctx context.Context, in Input, accountID string) (Request
 	if voluntary {
 		r.ConsentVersion, r.ConsentAt = in.ConsentVersion, &now
 	}
-	if err := s.put(ctx, r); err != nil {
-		return Request{}, err
-	}
-	if err := s.index(ctx, r); err != nil {
+	if err := s.Store.Create(ctx, r); err != nil {
 		return Request{}, err
 	}
 	return r, nil
 }
 
-func (s *Store) put(ctx context.Context, r Request) error {
-	item, err := attributevalue.MarshalMap(r)
-	if err != nil {
-		return fmt.Errorf("marshal contact request: %w", err)
-	}
-	item["pk"], item["sk"] = &types.AttributeValueMemberS{Value: "REQ#" + r.ID}, &types.AttributeValueMemberS{Value: "REQ"}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
-		return fmt.Errorf("put contact request: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) index(ctx context.Context, r Request) error {
-	item := key("OPEN", r.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+r.ID)
-	item["id"] = &types.AttributeValueMemberS{Value: r.ID}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
-		return fmt.Errorf("index contact request: %w", err)
-	}
-	return nil
-}
-
 // Get returns a request, or a 404 problem.
-func (s *Store) Get(ctx context.Context, id string) (Request, error) {
+func (s *Service) Get(ctx context.Context, id string) (Request, error) {
 	if !ids.ValidV7(id) {
 		return Request{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key("REQ#"+id, "REQ"), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return Request{}, fmt.Errorf("get contact request: %w", err)
-	}
-	if out.Item == nil {
+	r, err := s.Store.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
 		return Request{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	var r Request
-	return r, attributevalue.UnmarshalMap(out.Item, &r)
+	return r, err
 }
 
 // Open lists open requests, oldest first.
-func (s *Store) Open(ctx context.Context) ([]Request, error) {
-	out := []Request{}
-	var start map[string]types.AttributeValue
-	for {
-		res, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(s.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "OPEN"}},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("list open requests: %w", err)
-		}
-		for _, it := range res.Items {
-			id, _ := it["id"].(*types.AttributeValueMemberS)
-			if id == nil {
-				continue
-			}
-			r, err := s.Get(ctx, id.Value)
-			if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		start = res.LastEvaluatedKey
+func (s *Service) Open(ctx context.Context) ([]Request, error) {
+	open, err := s.Store.OpenIDs(ctx)
+	if err != nil {
+		return nil, err
 	}
+	out := []Request{}
+	for _, id := range open {
+		r, err := s.Get(ctx, id)
+		if p, ok := problem.As(err); ok && p.Status == http.StatusNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Resolve marks a request resolved by a staff member. retainYears > 0 keeps it that
 // long for a legal retention duty (with a reason); otherwise the next retention
 // sweep deletes it.
-func (s *Store) Resolve(ctx context.Context, id, by string, retainYears int, reason string) (Request, error) {
+func (s *Service) Resolve(ctx context.Context, id, by string, retainYears int, reason string) (Request, error) {
 	if retainYears < 0 || retainYears > 10 {
 		return Request{}, problem.Invalid(problem.FieldError{Field: "retainYears", Code: problem.FieldInvalidValue})
 	}
@@ -232,48 +208,8 @@ func (s *Store) Resolve(ctx context.Context, id, by string, retainYears int, rea
 		until := now.AddDate(retainYears, 0, 0)
 		r.RetainUntil, r.RetainReason = &until, strings.TrimSpace(reason)
 	}
-	if err := s.put(ctx, r); err != nil {
+	if err := s.Store.Resolved(ctx, r); err != nil {
 		return Request{}, err
 	}
-	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key("OPEN", r.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+r.ID)}); err != nil {
-		return Request{}, fmt.Errorf("unindex contact request: %w", err)
-	}
 	return r, nil
-}
-
-// each walks every stored request.
-func (s *Store) each(ctx context.Context, fn func(Request) error) error {
-	var start map[string]types.AttributeValue
-	for {
-		res, err := s.DB.Scan(ctx, &dynamodb.ScanInput{
-			TableName: aws.String(s.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			FilterExpression:          aws.String("sk = :req"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":req": &types.AttributeValueMemberS{Value: "REQ"}},
-		})
-		if err != nil {
-			return fmt.Errorf("scan contact requests: %w", err)
-		}
-		var rs []Request
-		if err := attributevalue.UnmarshalListOfMaps(res.Items, &rs); err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		start = res.LastEvaluatedKey
-	}
-}
-
-func (s *Store) remove(ctx context.Context, r Request) error {
-	for _, k := range []map[string]types.AttributeValue{key("REQ#"+r.ID, "REQ"), key("OPEN", r.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+r.ID)} {
-		if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: k}); err != nil {
-			return fmt.Errorf("delete contact request: %w", err)
-		}
-	}
-	return nil
 }

@@ -69,11 +69,12 @@ const WriteDelay = time.Millisecond
 // response has gone back to the caller, and SIGTERM at shutdown flushes whatever is
 // still in flight.
 type Writer struct {
-	Recorder *Recorder
+	Recorder Recorder
 	Log      *slog.Logger
 	// Timeout bounds each write; zero means WriteTimeout.
 	Timeout time.Duration
-	// Delay is how long each write waits before it starts (MustCapture: WriteDelay).
+	// Delay is how long each write waits before it starts (requestlogwire.MustCapture:
+	// WriteDelay).
 	Delay time.Duration
 
 	mu      sync.Mutex

@@ -19,13 +19,13 @@ import (
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/protocol"
 	"kontor/shared/ratelimit"
-	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogwire"
 )
 
 // Router builds the function's router over routes (feature names it in the request
 // log) and checks it; it exits the process when configuration is missing.
 func Router(log *slog.Logger, feature string, routes map[string]httpapi.Route) *httpapi.Router {
-	rt := httpapi.NewRouter(log, routes).WithCapture(requestlog.MustCapture(log, feature))
+	rt := httpapi.NewRouter(log, routes).WithCapture(requestlogwire.MustCapture(log, feature))
 	if rt.NeedsLimiter() {
 		rt.WithLimiter(env.Must(log, func(ctx context.Context) (*ratelimit.Limiter, error) { return ratelimit.FromEnv(ctx) }))
 	}

@@ -18,7 +18,7 @@ const maxBody = 96 << 10
 
 // Handlers serves the routes.
 type Handlers struct {
-	Store *contact.Store
+	Svc *contact.Service
 	// People tells the signed-in sender's address (the identity module).
 	People privacy.Resolver
 }
@@ -44,7 +44,7 @@ func (h Handlers) Submit(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	req, err := h.Store.Submit(ctx, contact.Input{Email: b.Email, Name: b.Name, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, "")
+	req, err := h.Svc.Submit(ctx, contact.Input{Email: b.Email, Name: b.Name, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, "")
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -72,7 +72,7 @@ func (h Handlers) SubmitSigned(ctx context.Context, r *httpapi.Request) (httpapi
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	req, err := h.Store.Submit(ctx, contact.Input{Email: acc.Email, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, acc.AccountID)
+	req, err := h.Svc.Submit(ctx, contact.Input{Email: acc.Email, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, acc.AccountID)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -86,7 +86,7 @@ type List struct {
 
 // Open serves GET /v1/staff/contact-requests.
 func (h Handlers) Open(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
-	rs, err := h.Store.Open(ctx)
+	rs, err := h.Svc.Open(ctx)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -104,7 +104,7 @@ func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Resp
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	req, err := h.Store.Resolve(ctx, r.Event.PathParameters["id"], r.Principal.AccountID, b.RetainYears, b.RetainReason)
+	req, err := h.Svc.Resolve(ctx, r.Event.PathParameters["id"], r.Principal.AccountID, b.RetainYears, b.RetainReason)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -6,14 +6,24 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"kontor/shared/contact"
 	"kontor/shared/contact/contactapi"
+	"kontor/shared/contact/contactdb"
+	"kontor/shared/contact/contactprivacy"
 	"kontor/shared/env"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/privacy"
 )
+
+func now() time.Time { return time.Now().UTC() }
+
+// store is the contact table (CONTACT_TABLE).
+func store(cfg aws.Config, r *env.Reader) *contactdb.Store {
+	return &contactdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("CONTACT_TABLE")}
+}
 
 // Privacy builds the contact module's privacy function on CONTACT_TABLE.
 func Privacy(ctx context.Context) ([]privacy.Module, error) {
@@ -22,8 +32,7 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	var r env.Reader
-	st := &contact.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("CONTACT_TABLE"), Now: func() time.Time { return time.Now().UTC() }}
-	return []privacy.Module{contact.Module{Store: st}}, r.Err()
+	return []privacy.Module{contactprivacy.Module{Store: store(cfg, &r), Now: now}}, r.Err()
 }
 
 // Handlers builds the contact function's handlers: the contact table, and the
@@ -38,6 +47,5 @@ func Handlers(ctx context.Context) (contactapi.Handlers, error) {
 		return contactapi.Handlers{}, err
 	}
 	var r env.Reader
-	st := &contact.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("CONTACT_TABLE"), Now: func() time.Time { return time.Now().UTC() }}
-	return contactapi.Handlers{Store: st, People: people}, r.Err()
+	return contactapi.Handlers{Svc: &contact.Service{Store: store(cfg, &r), Now: now}, People: people}, r.Err()
 }

@@ -8,7 +8,6 @@ import (
 
 	"kontor/shared/httpapi"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/rights"
 )
 
@@ -33,9 +32,9 @@ func (h Handlers) Export(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 
 // ConsentList is the answer of GET /v1/me/consents.
 type ConsentList struct {
-	Purposes []privacy.Purpose        `json:"purposes"`
-	Current  []privacydb.Consent      `json:"current"`
-	History  []privacydb.ConsentEvent `json:"history"`
+	Purposes []privacy.Purpose      `json:"purposes"`
+	Current  []privacy.ConsentState `json:"current"`
+	History  []privacy.ConsentEvent `json:"history"`
 }
 
 // Consents serves GET /v1/me/consents.
@@ -67,7 +66,7 @@ func (h Handlers) Grant(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 // Withdrawal is the answer to a withdrawal: the consent and how many stored items
 // that rested only on it were deleted.
 type Withdrawal struct {
-	privacydb.Consent
+	privacy.ConsentState
 	DeletedItems int `json:"deletedItems"`
 }
 
@@ -77,7 +76,7 @@ func (h Handlers) Withdraw(ctx context.Context, r *httpapi.Request) (httpapi.Res
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, Withdrawal{Consent: c, DeletedItems: n}), nil
+	return httpapi.JSON(http.StatusOK, Withdrawal{ConsentState: c, DeletedItems: n}), nil
 }
 
 // Restriction is the state of the restriction of processing.
@@ -157,7 +156,7 @@ func (h Handlers) Erase(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 
 // HoldList is the answer of GET /v1/admin/holds.
 type HoldList struct {
-	Holds []privacydb.Hold `json:"holds"`
+	Holds []privacy.Hold `json:"holds"`
 }
 
 // ListHolds serves GET /v1/admin/holds.

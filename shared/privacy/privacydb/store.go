@@ -1,102 +1,25 @@
 // Package privacydb stores the privacy module's own records in the privacy table:
 // the consent ledger, restriction and objection flags, legal holds, erasure jobs,
-// the admin audit log and the sweeper's receipts.
+// the admin audit log and the sweeper's receipts. Their TTL is DynamoDB's backstop
+// only: reads return what is stored, and SweepExpired deletes what is past it.
 package privacydb
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"time"
 
-	"kontor/shared/env"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/dynamo"
+	"kontor/shared/env"
+	"kontor/shared/privacy"
 )
-
-// DB is the part of the DynamoDB client the store uses.
-type DB interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
-
-// ErrNotFound is returned for a missing record.
-var ErrNotFound = errors.New("privacydb: not found")
-
-// ErrConflict is returned when a conditional write lost a race.
-var ErrConflict = errors.New("privacydb: changed concurrently")
 
 // Store is the privacy table.
 type Store struct {
-	DB    DB
+	DB    dynamo.DB
 	Table string
-}
-
-// Consent is the current state of one consent of a subject.
-type Consent struct {
-	Purpose     string     `dynamodbav:"purpose" json:"purpose"`
-	Granted     bool       `dynamodbav:"granted" json:"granted"`
-	TextVersion string     `dynamodbav:"textVersion" json:"textVersion"`
-	GrantedAt   *time.Time `dynamodbav:"grantedAt,omitempty" json:"grantedAt,omitempty"`
-	WithdrawnAt *time.Time `dynamodbav:"withdrawnAt,omitempty" json:"withdrawnAt,omitempty"`
-}
-
-// ConsentEvent is one entry of the consent history.
-type ConsentEvent struct {
-	Purpose     string    `dynamodbav:"purpose" json:"purpose"`
-	Action      string    `dynamodbav:"action" json:"action"` // granted | withdrawn
-	TextVersion string    `dynamodbav:"textVersion" json:"textVersion"`
-	At          time.Time `dynamodbav:"at" json:"at"`
-}
-
-// Flag is a restriction (Art. 18) or an objection (Art. 21).
-type Flag struct {
-	Kind  string    `dynamodbav:"kind" json:"kind"` // restriction | objection-marketing | objection-all
-	Since time.Time `dynamodbav:"since" json:"since"`
-}
-
-// Hold is a legal hold on a subject's data.
-type Hold struct {
-	AccountID string    `dynamodbav:"accountId" json:"accountId"`
-	Reason    string    `dynamodbav:"reason" json:"reason"`
-	PlacedBy  string    `dynamodbav:"placedBy" json:"placedBy"`
-	PlacedAt  time.Time `dynamodbav:"placedAt" json:"placedAt"`
-}
-
-// Job is an erasure job; Done lists the modules already erased.
-type Job struct {
-	AccountID   string    `dynamodbav:"accountId" json:"accountId"`
-	Email       string    `dynamodbav:"email,omitempty" json:"-"`
-	Reason      string    `dynamodbav:"reason" json:"reason"` // deactivation | objection
-	Status      string    `dynamodbav:"status" json:"status"` // running | held | done
-	Done        []string  `dynamodbav:"done,stringset,omitempty" json:"done"`
-	RequestedAt time.Time `dynamodbav:"requestedAt" json:"requestedAt"`
-	UpdatedAt   time.Time `dynamodbav:"updatedAt" json:"updatedAt"`
-	Version     int64     `dynamodbav:"version" json:"-"`
-}
-
-// AuditEntry records an admin action: ids and reasons only.
-type AuditEntry struct {
-	At      time.Time `dynamodbav:"at" json:"at"`
-	Action  string    `dynamodbav:"action" json:"action"`
-	Actor   string    `dynamodbav:"actor" json:"actor"`
-	Subject string    `dynamodbav:"subject" json:"subject"`
-	Reason  string    `dynamodbav:"reason,omitempty" json:"reason,omitempty"`
-}
-
-// Receipt is what one sweep did: counts per kind, no personal data.
-type Receipt struct {
-	At      time.Time      `dynamodbav:"at" json:"at"`
-	Counts  map[string]int `dynamodbav:"counts" json:"counts"`
-	Resumed int            `dynamodbav:"resumed" json:"resumedErasures"`
-	Skipped int            `dynamodbav:"skippedHeld" json:"skippedHeld"`
 }
 
 // Key layout.
@@ -106,129 +29,71 @@ const (
 	jobsPK        = "ERASURE"
 	auditPrefix   = "AUDIT#"
 	receiptPrefix = "RECEIPT#"
+	restrictedPK  = "RESTRICTED"
 )
 
-// Retention of what the privacy table keeps about the privacy module itself.
-const (
-	JobRetention     = 90 * 24 * time.Hour      // proof that an erasure happened (account id only)
-	AuditRetention   = 3 * 365 * 24 * time.Hour // admin actions
-	ReceiptRetention = 90 * 24 * time.Hour
-)
+func (st *Store) table() dynamo.Table { return dynamo.Table{DB: st.DB, Name: st.Table} }
 
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}}
+// put writes v under pk and sk; a failed condition is privacy.ErrConflict.
+func (st *Store) put(ctx context.Context, pk, sk string, v any, ttl time.Time, cond dynamo.Cond) error {
+	err := st.table().Put(ctx, dynamo.Key(pk, sk), v, ttl, cond)
+	if errors.Is(err, dynamo.ErrConflict) {
+		return privacy.ErrConflict
+	}
+	return err
 }
 
-func (st *Store) put(ctx context.Context, pk, sk string, v any, ttl time.Time, cond *string, vals ...map[string]types.AttributeValue) error {
-	item, err := attributevalue.MarshalMap(v)
-	if err != nil {
-		return fmt.Errorf("marshal %s: %w", sk, err)
-	}
-	item["pk"] = &types.AttributeValueMemberS{Value: pk}
-	item["sk"] = &types.AttributeValueMemberS{Value: sk}
-	if !ttl.IsZero() {
-		item["ttl"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(ttl.Unix(), 10)}
-	}
-	in := &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: cond}
-	if len(vals) > 0 {
-		in.ExpressionAttributeValues = vals[0]
-	}
-	_, err = st.DB.PutItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return ErrConflict
-	}
-	if err != nil {
-		return fmt.Errorf("put %s: %w", sk, err)
-	}
-	return nil
-}
-
+// get reads pk and sk into out, whatever its TTL; privacy.ErrNotFound when absent.
 func (st *Store) get(ctx context.Context, pk, sk string, out any) error {
-	res, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return fmt.Errorf("get %s: %w", sk, err)
+	err := st.table().Get(ctx, dynamo.Key(pk, sk), out, dynamo.IgnoreTTL)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return privacy.ErrNotFound
 	}
-	if res.Item == nil {
-		return ErrNotFound
-	}
-	return attributevalue.UnmarshalMap(res.Item, out)
+	return err
 }
 
 func (st *Store) del(ctx context.Context, pk, sk string) error {
-	if _, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: key(pk, sk)}); err != nil {
-		return fmt.Errorf("delete %s: %w", sk, err)
-	}
-	return nil
+	return st.table().Delete(ctx, dynamo.Key(pk, sk))
 }
 
-// query returns every item of partition pk whose sort key starts with prefix.
+// query returns every item of partition pk whose sort key starts with prefix,
+// whatever its TTL.
 func (st *Store) query(ctx context.Context, pk, prefix string, out any) error {
-	var items []map[string]types.AttributeValue
-	var start map[string]types.AttributeValue
-	for {
-		in := &dynamodb.QueryInput{
-			TableName: aws.String(st.Table), ConsistentRead: aws.Bool(true), ExclusiveStartKey: start,
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		}
-		if prefix != "" {
-			in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :p)")
-			in.ExpressionAttributeValues[":p"] = &types.AttributeValueMemberS{Value: prefix}
-		}
-		res, err := st.DB.Query(ctx, in)
-		if err != nil {
-			return fmt.Errorf("query %s: %w", pk, err)
-		}
-		items = append(items, res.Items...)
-		if len(res.LastEvaluatedKey) == 0 {
-			break
-		}
-		start = res.LastEvaluatedKey
-	}
-	return attributevalue.UnmarshalListOfMaps(items, out)
+	return st.table().QueryAll(ctx, pk, prefix, dynamo.IgnoreTTL, out)
 }
 
 // SetConsent stores the current state of a consent and appends the event to the history.
 // The history entry is written first: a change cut off half way leaves an entry
 // for a change that a retry then completes, never a change without its entry.
-func (st *Store) SetConsent(ctx context.Context, accountID string, c Consent, ev ConsentEvent) error {
-	if err := st.put(ctx, subjectPrefix+accountID, "CONSENTLOG#"+ev.At.UTC().Format(time.RFC3339Nano)+"#"+ev.Purpose, ev, time.Time{}, nil); err != nil {
+func (st *Store) SetConsent(ctx context.Context, accountID string, c privacy.ConsentState, ev privacy.ConsentEvent) error {
+	if err := st.put(ctx, subjectPrefix+accountID, "CONSENTLOG#"+ev.At.UTC().Format(time.RFC3339Nano)+"#"+ev.Purpose, ev, time.Time{}, dynamo.Cond{}); err != nil {
 		return err
 	}
-	return st.put(ctx, subjectPrefix+accountID, "CONSENT#"+c.Purpose, c, time.Time{}, nil)
+	return st.put(ctx, subjectPrefix+accountID, "CONSENT#"+c.Purpose, c, time.Time{}, dynamo.Cond{})
 }
 
 // Consents returns the subject's current consents.
-func (st *Store) Consents(ctx context.Context, accountID string) ([]Consent, error) {
-	var out []Consent
+func (st *Store) Consents(ctx context.Context, accountID string) ([]privacy.ConsentState, error) {
+	var out []privacy.ConsentState
 	return out, st.query(ctx, subjectPrefix+accountID, "CONSENT#", &out)
 }
 
 // ConsentHistory returns the subject's consent events, oldest first.
-func (st *Store) ConsentHistory(ctx context.Context, accountID string) ([]ConsentEvent, error) {
-	var out []ConsentEvent
+func (st *Store) ConsentHistory(ctx context.Context, accountID string) ([]privacy.ConsentEvent, error) {
+	var out []privacy.ConsentEvent
 	return out, st.query(ctx, subjectPrefix+accountID, "CONSENTLOG#", &out)
 }
 
-// Flag kinds.
-const (
-	FlagRestriction     = "restriction"
-	FlagObjectMarketing = "objection-marketing"
-	FlagObjectAll       = "objection-all"
-	restrictedPK        = "RESTRICTED"
-)
-
 // SetFlag sets a restriction or objection flag; setting it again keeps the first
 // date. Restricted subjects are also listed in one partition for the sweep.
-func (st *Store) SetFlag(ctx context.Context, accountID string, f Flag) error {
-	if f.Kind == FlagRestriction {
-		if err := st.put(ctx, restrictedPK, accountID, map[string]string{"accountId": accountID}, time.Time{}, nil); err != nil {
+func (st *Store) SetFlag(ctx context.Context, accountID string, f privacy.Flag) error {
+	if f.Kind == privacy.FlagRestriction {
+		if err := st.put(ctx, restrictedPK, accountID, map[string]string{"accountId": accountID}, time.Time{}, dynamo.Cond{}); err != nil {
 			return err
 		}
 	}
-	err := st.put(ctx, subjectPrefix+accountID, "FLAG#"+f.Kind, f, time.Time{}, aws.String("attribute_not_exists(pk)"))
-	if errors.Is(err, ErrConflict) {
+	err := st.put(ctx, subjectPrefix+accountID, "FLAG#"+f.Kind, f, time.Time{}, dynamo.NotExists)
+	if errors.Is(err, privacy.ErrConflict) {
 		return nil
 	}
 	return err
@@ -239,7 +104,7 @@ func (st *Store) ClearFlag(ctx context.Context, accountID, kind string) error {
 	if err := st.del(ctx, subjectPrefix+accountID, "FLAG#"+kind); err != nil {
 		return err
 	}
-	if kind == FlagRestriction {
+	if kind == privacy.FlagRestriction {
 		return st.del(ctx, restrictedPK, accountID)
 	}
 	return nil
@@ -261,8 +126,8 @@ func (st *Store) Restricted(ctx context.Context) ([]string, error) {
 }
 
 // Flags returns the subject's flags.
-func (st *Store) Flags(ctx context.Context, accountID string) ([]Flag, error) {
-	var out []Flag
+func (st *Store) Flags(ctx context.Context, accountID string) ([]privacy.Flag, error) {
+	var out []privacy.Flag
 	return out, st.query(ctx, subjectPrefix+accountID, "FLAG#", &out)
 }
 
@@ -291,7 +156,7 @@ func (st *Store) IsRestricted(ctx context.Context, accountID string) (bool, erro
 		return false, err
 	}
 	for _, f := range flags {
-		if f.Kind == FlagRestriction {
+		if f.Kind == privacy.FlagRestriction {
 			return true, nil
 		}
 	}
@@ -314,88 +179,89 @@ func (st *Store) DeleteSubject(ctx context.Context, accountID string) error {
 	return st.del(ctx, restrictedPK, accountID)
 }
 
-// PlaceHold stores a hold; ErrConflict if the subject is held already.
-func (st *Store) PlaceHold(ctx context.Context, h Hold) error {
-	return st.put(ctx, holdsPK, h.AccountID, h, time.Time{}, aws.String("attribute_not_exists(pk)"))
+// PlaceHold stores a hold; privacy.ErrConflict if the subject is held already.
+func (st *Store) PlaceHold(ctx context.Context, h privacy.Hold) error {
+	return st.put(ctx, holdsPK, h.AccountID, h, time.Time{}, dynamo.NotExists)
 }
 
-// LiftHold removes a hold; ErrNotFound if there was none.
+// LiftHold removes a hold; privacy.ErrNotFound if there was none.
 func (st *Store) LiftHold(ctx context.Context, accountID string) error {
-	var h Hold
+	var h privacy.Hold
 	if err := st.get(ctx, holdsPK, accountID, &h); err != nil {
 		return err
 	}
 	return st.del(ctx, holdsPK, accountID)
 }
 
-// Hold returns the subject's hold, or ErrNotFound.
-func (st *Store) Hold(ctx context.Context, accountID string) (Hold, error) {
-	var h Hold
+// Hold returns the subject's hold, or privacy.ErrNotFound.
+func (st *Store) Hold(ctx context.Context, accountID string) (privacy.Hold, error) {
+	var h privacy.Hold
 	return h, st.get(ctx, holdsPK, accountID, &h)
 }
 
 // Holds lists every active hold.
-func (st *Store) Holds(ctx context.Context) ([]Hold, error) {
-	var out []Hold
+func (st *Store) Holds(ctx context.Context) ([]privacy.Hold, error) {
+	var out []privacy.Hold
 	return out, st.query(ctx, holdsPK, "", &out)
 }
 
 // PutJob creates an erasure job unless one exists, and returns the job in force.
-func (st *Store) PutJob(ctx context.Context, j Job) (Job, error) {
-	err := st.put(ctx, jobsPK, j.AccountID, j, j.RequestedAt.Add(JobRetention), aws.String("attribute_not_exists(pk)"))
-	if errors.Is(err, ErrConflict) {
+func (st *Store) PutJob(ctx context.Context, j privacy.ErasureJob) (privacy.ErasureJob, error) {
+	err := st.put(ctx, jobsPK, j.AccountID, j, j.RequestedAt.Add(privacy.JobRetention), dynamo.NotExists)
+	if errors.Is(err, privacy.ErrConflict) {
 		return st.Job(ctx, j.AccountID)
 	}
 	return j, err
 }
 
-// Job returns an erasure job, or ErrNotFound.
-func (st *Store) Job(ctx context.Context, accountID string) (Job, error) {
-	var j Job
+// Job returns an erasure job, or privacy.ErrNotFound.
+func (st *Store) Job(ctx context.Context, accountID string) (privacy.ErasureJob, error) {
+	var j privacy.ErasureJob
 	return j, st.get(ctx, jobsPK, accountID, &j)
 }
 
-// SaveJob records progress if nobody else did meanwhile (ErrConflict otherwise).
-func (st *Store) SaveJob(ctx context.Context, j Job) (Job, error) {
+// SaveJob records progress if nobody else did meanwhile (privacy.ErrConflict
+// otherwise).
+func (st *Store) SaveJob(ctx context.Context, j privacy.ErasureJob) (privacy.ErasureJob, error) {
 	prev := j.Version
 	j.Version++
-	err := st.put(ctx, jobsPK, j.AccountID, j, j.RequestedAt.Add(JobRetention), aws.String("version = :v"),
-		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(prev, 10)}})
+	err := st.put(ctx, jobsPK, j.AccountID, j, j.RequestedAt.Add(privacy.JobRetention),
+		dynamo.Cond{Expr: "version = :v", Values: dynamo.Item{":v": dynamo.N(prev)}})
 	return j, err
 }
 
 // Jobs lists erasure jobs.
-func (st *Store) Jobs(ctx context.Context) ([]Job, error) {
-	var out []Job
+func (st *Store) Jobs(ctx context.Context) ([]privacy.ErasureJob, error) {
+	var out []privacy.ErasureJob
 	return out, st.query(ctx, jobsPK, "", &out)
 }
 
 // Audit appends an admin action to the audit log.
-func (st *Store) Audit(ctx context.Context, e AuditEntry) error {
-	return st.put(ctx, auditPrefix+e.At.UTC().Format("2006-01"), e.At.UTC().Format(time.RFC3339Nano)+"#"+e.Subject, e, e.At.Add(AuditRetention), nil)
+func (st *Store) Audit(ctx context.Context, e privacy.AuditEntry) error {
+	return st.put(ctx, auditPrefix+e.At.UTC().Format("2006-01"), e.At.UTC().Format(time.RFC3339Nano)+"#"+e.Subject, e, e.At.Add(privacy.AuditRetention), dynamo.Cond{})
 }
 
 // AuditLog returns the audit entries of a month (yyyy-mm).
-func (st *Store) AuditLog(ctx context.Context, month string) ([]AuditEntry, error) {
-	var out []AuditEntry
+func (st *Store) AuditLog(ctx context.Context, month string) ([]privacy.AuditEntry, error) {
+	var out []privacy.AuditEntry
 	return out, st.query(ctx, auditPrefix+month, "", &out)
 }
 
 // PutReceipt stores a sweep receipt.
-func (st *Store) PutReceipt(ctx context.Context, r Receipt) error {
-	return st.put(ctx, receiptPrefix+r.At.UTC().Format("2006-01-02"), r.At.UTC().Format(time.RFC3339Nano), r, r.At.Add(ReceiptRetention), nil)
+func (st *Store) PutReceipt(ctx context.Context, r privacy.Receipt) error {
+	return st.put(ctx, receiptPrefix+r.At.UTC().Format("2006-01-02"), r.At.UTC().Format(time.RFC3339Nano), r, r.At.Add(privacy.ReceiptRetention), dynamo.Cond{})
 }
 
 // Receipts returns the receipts of a day (yyyy-mm-dd).
-func (st *Store) Receipts(ctx context.Context, day string) ([]Receipt, error) {
-	var out []Receipt
+func (st *Store) Receipts(ctx context.Context, day string) ([]privacy.Receipt, error) {
+	var out []privacy.Receipt
 	return out, st.query(ctx, receiptPrefix+day, "", &out)
 }
 
 // AuditFor returns the audit entries that name a subject, over the audit retention.
-func (st *Store) AuditFor(ctx context.Context, accountID string, now time.Time) ([]AuditEntry, error) {
-	out := []AuditEntry{}
-	first := now.UTC().AddDate(0, 0, -int(AuditRetention.Hours()/24))
+func (st *Store) AuditFor(ctx context.Context, accountID string, now time.Time) ([]privacy.AuditEntry, error) {
+	out := []privacy.AuditEntry{}
+	first := now.UTC().AddDate(0, 0, -int(privacy.AuditRetention.Hours()/24))
 	for m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC); !m.Before(time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, -1, 0) {
 		entries, err := st.AuditLog(ctx, m.Format("2006-01"))
 		if err != nil {
@@ -414,42 +280,24 @@ func (st *Store) AuditFor(ctx context.Context, accountID string, now time.Time) 
 // audit entries, receipts) and counts them by kind.
 func (st *Store) SweepExpired(ctx context.Context, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
-	var start map[string]types.AttributeValue
-	for {
-		out, err := st.DB.Scan(ctx, &dynamodb.ScanInput{
-			TableName: aws.String(st.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			FilterExpression:          aws.String("#ttl <= :now"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)}},
-		})
-		if err != nil {
-			return counts, fmt.Errorf("scan privacy table: %w", err)
+	err := st.table().Scan(ctx, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+		pk, sk := dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK)
+		switch {
+		case pk == jobsPK:
+			counts["privacy.erasure"]++
+		case len(pk) > len(auditPrefix) && pk[:len(auditPrefix)] == auditPrefix:
+			counts["privacy.audit"]++
+		default:
+			counts["privacy.receipts"]++
 		}
-		for _, it := range out.Items {
-			pk := it["pk"].(*types.AttributeValueMemberS).Value
-			sk := it["sk"].(*types.AttributeValueMemberS).Value
-			switch {
-			case pk == jobsPK:
-				counts["privacy.erasure"]++
-			case len(pk) > len(auditPrefix) && pk[:len(auditPrefix)] == auditPrefix:
-				counts["privacy.audit"]++
-			default:
-				counts["privacy.receipts"]++
-			}
-			if err := st.del(ctx, pk, sk); err != nil {
-				return counts, err
-			}
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return counts, nil
-		}
-		start = out.LastEvaluatedKey
-	}
+		return st.del(ctx, pk, sk)
+	})
+	return counts, err
 }
 
 // Record implements the identity module's Auditor on the audit log.
 func (st *Store) Record(ctx context.Context, action, actor, subject, reason string) error {
-	return st.Audit(ctx, AuditEntry{At: time.Now().UTC(), Action: action, Actor: actor, Subject: subject, Reason: reason})
+	return st.Audit(ctx, privacy.AuditEntry{At: time.Now().UTC(), Action: action, Actor: actor, Subject: subject, Reason: reason})
 }
 
 // FromEnv returns the store on PRIVACY_TABLE.

@@ -8,7 +8,6 @@ import (
 
 	"kontor/shared/access"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 )
 
@@ -37,14 +36,14 @@ func (s *Service) purpose(id string) (privacy.Purpose, bool) {
 // ConsentView is a purpose with the person's current answer.
 type ConsentView struct {
 	privacy.Purpose
-	privacydb.Consent
+	privacy.ConsentState
 }
 
 // Consents lists the person's consents and their history. The acceptance of the
 // terms of use and the privacy notice at registration (HKC-1) leads the list; it is
 // part of the contract and is not withdrawn here but by closing the account.
-func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb.Consent, []privacydb.ConsentEvent, error) {
-	cur, err := s.Store.Consents(ctx, p.AccountID)
+func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacy.ConsentState, []privacy.ConsentEvent, error) {
+	cur, err := s.Ledger.Consents(ctx, p.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,16 +52,16 @@ func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb
 		return nil, nil, err
 	}
 	if err == nil {
-		var accepted []privacydb.Consent
+		var accepted []privacy.ConsentState
 		if acc.TermsVersion != "" {
-			accepted = append(accepted, privacydb.Consent{Purpose: "terms-of-use", Granted: true, TextVersion: acc.TermsVersion, GrantedAt: acc.TermsAcceptedAt})
+			accepted = append(accepted, privacy.ConsentState{Purpose: "terms-of-use", Granted: true, TextVersion: acc.TermsVersion, GrantedAt: acc.TermsAcceptedAt})
 		}
 		if acc.PrivacyVersion != "" {
-			accepted = append(accepted, privacydb.Consent{Purpose: "privacy-notice", Granted: true, TextVersion: acc.PrivacyVersion, GrantedAt: acc.PrivacyAcceptedAt})
+			accepted = append(accepted, privacy.ConsentState{Purpose: "privacy-notice", Granted: true, TextVersion: acc.PrivacyVersion, GrantedAt: acc.PrivacyAcceptedAt})
 		}
 		cur = append(accepted, cur...)
 	}
-	hist, err := s.Store.ConsentHistory(ctx, p.AccountID)
+	hist, err := s.Ledger.ConsentHistory(ctx, p.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -70,31 +69,31 @@ func (s *Service) Consents(ctx context.Context, p access.Principal) ([]privacydb
 }
 
 // Grant records a consent to the current text version of a purpose.
-func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, version string) (privacydb.Consent, error) {
+func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, version string) (privacy.ConsentState, error) {
 	pu, ok := s.purpose(purposeID)
 	if !ok {
-		return privacydb.Consent{}, problem.New(http.StatusNotFound, CodeUnknownPurpose)
+		return privacy.ConsentState{}, problem.New(http.StatusNotFound, CodeUnknownPurpose)
 	}
 	if version != pu.Version {
-		return privacydb.Consent{}, problem.Invalid(problem.FieldError{Field: "textVersion", Code: problem.FieldOutdated})
+		return privacy.ConsentState{}, problem.Invalid(problem.FieldError{Field: "textVersion", Code: problem.FieldOutdated})
 	}
 	// While processing is restricted (Art. 18) nothing beyond storage happens, and
 	// marketing would be more: lift the restriction first. Consents to processing
 	// the person starts themselves (claims) may be given; the modules still refuse
 	// that processing until the restriction ends.
 	if pu.ID == PurposeMarketing {
-		restricted, err := s.Store.IsRestricted(ctx, p.AccountID)
+		restricted, err := s.Flags.IsRestricted(ctx, p.AccountID)
 		if err != nil {
-			return privacydb.Consent{}, err
+			return privacy.ConsentState{}, err
 		}
 		if restricted {
-			return privacydb.Consent{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
+			return privacy.ConsentState{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
 		}
 	}
 	now := s.Now()
-	c := privacydb.Consent{Purpose: pu.ID, Granted: true, TextVersion: version, GrantedAt: &now}
-	if err := s.Store.SetConsent(ctx, p.AccountID, c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "granted", TextVersion: version, At: now}); err != nil {
-		return privacydb.Consent{}, err
+	c := privacy.ConsentState{Purpose: pu.ID, Granted: true, TextVersion: version, GrantedAt: &now}
+	if err := s.Ledger.SetConsent(ctx, p.AccountID, c, privacy.ConsentEvent{Purpose: pu.ID, Action: "granted", TextVersion: version, At: now}); err != nil {
+		return privacy.ConsentState{}, err
 	}
 	s.Log.InfoContext(ctx, "consent granted", slog.String("accountId", p.AccountID), slog.String("purpose", pu.ID))
 	return c, nil
@@ -102,23 +101,23 @@ func (s *Service) Grant(ctx context.Context, p access.Principal, purposeID, vers
 
 // Withdraw withdraws a consent for the future (Art. 7(3)) and has every module
 // delete the data that rested only on it.
-func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID string) (privacydb.Consent, int, error) {
+func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID string) (privacy.ConsentState, int, error) {
 	pu, ok := s.purpose(purposeID)
 	if !ok {
-		return privacydb.Consent{}, 0, problem.New(http.StatusNotFound, CodeUnknownPurpose)
+		return privacy.ConsentState{}, 0, problem.New(http.StatusNotFound, CodeUnknownPurpose)
 	}
-	cur, err := s.Store.Consents(ctx, p.AccountID)
+	cur, err := s.Ledger.Consents(ctx, p.AccountID)
 	if err != nil {
-		return privacydb.Consent{}, 0, err
+		return privacy.ConsentState{}, 0, err
 	}
-	var c *privacydb.Consent
+	var c *privacy.ConsentState
 	for i := range cur {
 		if cur[i].Purpose == pu.ID && cur[i].Granted {
 			c = &cur[i]
 		}
 	}
 	if c == nil {
-		return privacydb.Consent{}, 0, problem.New(http.StatusConflict, CodeConsentNotGranted)
+		return privacy.ConsentState{}, 0, problem.New(http.StatusConflict, CodeConsentNotGranted)
 	}
 	now := s.Now()
 	// The data resting on the consent goes first, then the consent is marked
@@ -130,18 +129,18 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID st
 	if acc, err := s.People.Person(ctx, p.AccountID); err == nil {
 		sub.Email = acc.Email
 	} else if !errors.Is(err, privacy.ErrUnknownPerson) {
-		return privacydb.Consent{}, 0, err
+		return privacy.ConsentState{}, 0, err
 	}
 	for _, w := range s.Withdrawers {
 		n, err := w.OnWithdraw(ctx, sub, pu.ID)
 		if err != nil {
-			return privacydb.Consent{}, deleted, err
+			return privacy.ConsentState{}, deleted, err
 		}
 		deleted += n
 	}
 	c.Granted, c.WithdrawnAt = false, &now
-	if err := s.Store.SetConsent(ctx, p.AccountID, *c, privacydb.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {
-		return privacydb.Consent{}, deleted, err
+	if err := s.Ledger.SetConsent(ctx, p.AccountID, *c, privacy.ConsentEvent{Purpose: pu.ID, Action: "withdrawn", TextVersion: c.TextVersion, At: now}); err != nil {
+		return privacy.ConsentState{}, deleted, err
 	}
 	s.Log.InfoContext(ctx, "consent withdrawn", slog.String("accountId", p.AccountID), slog.String("purpose", pu.ID), slog.Int("deleted", deleted))
 	return *c, deleted, nil
@@ -152,14 +151,14 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, purposeID st
 // check the flag.
 func (s *Service) Restrict(ctx context.Context, p access.Principal, on bool) error {
 	if !on {
-		return s.Store.ClearFlag(ctx, p.AccountID, privacydb.FlagRestriction)
+		return s.Flags.ClearFlag(ctx, p.AccountID, privacy.FlagRestriction)
 	}
-	return s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagRestriction, Since: s.Now()})
+	return s.Flags.SetFlag(ctx, p.AccountID, privacy.Flag{Kind: privacy.FlagRestriction, Since: s.Now()})
 }
 
 // Restricted reports whether a person's processing is restricted.
 func (s *Service) Restricted(ctx context.Context, accountID string) (bool, error) {
-	return s.Store.IsRestricted(ctx, accountID)
+	return s.Flags.IsRestricted(ctx, accountID)
 }
 
 // Objection scopes.
@@ -174,7 +173,7 @@ const (
 func (s *Service) Object(ctx context.Context, p access.Principal, scope string) error {
 	switch scope {
 	case ObjectMarketing:
-		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectMarketing, Since: s.Now()}); err != nil {
+		if err := s.Flags.SetFlag(ctx, p.AccountID, privacy.Flag{Kind: privacy.FlagObjectMarketing, Since: s.Now()}); err != nil {
 			return err
 		}
 		_, _, err := s.Withdraw(ctx, p, PurposeMarketing)
@@ -183,7 +182,7 @@ func (s *Service) Object(ctx context.Context, p access.Principal, scope string) 
 		}
 		return err
 	case ObjectAll:
-		if err := s.Store.SetFlag(ctx, p.AccountID, privacydb.Flag{Kind: privacydb.FlagObjectAll, Since: s.Now()}); err != nil {
+		if err := s.Flags.SetFlag(ctx, p.AccountID, privacy.Flag{Kind: privacy.FlagObjectAll, Since: s.Now()}); err != nil {
 			return err
 		}
 		_, err := s.Erase(ctx, p, "objection")
@@ -195,16 +194,16 @@ func (s *Service) Object(ctx context.Context, p access.Principal, scope string) 
 // MarketingAllowed reports whether marketing may reach a person: consent granted
 // and no objection. Modules that send alerts ask this.
 func (s *Service) MarketingAllowed(ctx context.Context, accountID string) (bool, error) {
-	flags, err := s.Store.Flags(ctx, accountID)
+	flags, err := s.Flags.Flags(ctx, accountID)
 	if err != nil {
 		return false, err
 	}
 	for _, f := range flags {
-		if f.Kind == privacydb.FlagObjectMarketing || f.Kind == privacydb.FlagObjectAll || f.Kind == privacydb.FlagRestriction {
+		if f.Kind == privacy.FlagObjectMarketing || f.Kind == privacy.FlagObjectAll || f.Kind == privacy.FlagRestriction {
 			return false, nil
 		}
 	}
-	cur, err := s.Store.Consents(ctx, accountID)
+	cur, err := s.Ledger.Consents(ctx, accountID)
 	if err != nil {
 		return false, err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"kontor/shared/access"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 )
 
 // Erasure job states.
@@ -31,22 +30,22 @@ const StaleAfter = 2 * time.Minute
 // HGK-16). It runs as a job that records each finished module, so a run killed half
 // way is resumed by the sweep, and asking twice is harmless. Under a legal hold the
 // account is deactivated at once and the data kept until the hold is lifted.
-func (s *Service) Erase(ctx context.Context, p access.Principal, reason string) (privacydb.Job, error) {
+func (s *Service) Erase(ctx context.Context, p access.Principal, reason string) (privacy.ErasureJob, error) {
 	sub, _, err := s.subject(ctx, p.AccountID)
 	if err != nil {
-		return privacydb.Job{}, err
+		return privacy.ErasureJob{}, err
 	}
 	now := s.Now()
-	j, err := s.Store.PutJob(ctx, privacydb.Job{AccountID: sub.AccountID, Email: sub.Email, Reason: reason, Status: JobRunning, RequestedAt: now, UpdatedAt: now})
+	j, err := s.Jobs.PutJob(ctx, privacy.ErasureJob{AccountID: sub.AccountID, Email: sub.Email, Reason: reason, Status: JobRunning, RequestedAt: now, UpdatedAt: now})
 	if err != nil {
-		return privacydb.Job{}, fmt.Errorf("create erasure job: %w", err)
+		return privacy.ErasureJob{}, fmt.Errorf("create erasure job: %w", err)
 	}
 	s.Log.InfoContext(ctx, "erasure requested", slog.String("accountId", sub.AccountID), slog.String("reason", reason))
 	return s.run(ctx, j)
 }
 
 // run carries a job forward from where it stands.
-func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, error) {
+func (s *Service) run(ctx context.Context, j privacy.ErasureJob) (privacy.ErasureJob, error) {
 	if j.Status == JobDone {
 		return j, nil
 	}
@@ -54,7 +53,7 @@ func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, erro
 	save := func() error {
 		j.UpdatedAt = s.Now()
 		var err error
-		j, err = s.Store.SaveJob(ctx, j)
+		j, err = s.Jobs.SaveJob(ctx, j)
 		return err
 	}
 	if !slices.Contains(j.Done, stepDeactivate) {
@@ -68,7 +67,7 @@ func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, erro
 			return j, err
 		}
 	}
-	if _, err := s.Store.Hold(ctx, j.AccountID); err == nil {
+	if _, err := s.LegalHolds.Hold(ctx, j.AccountID); err == nil {
 		if j.Status != JobHeld {
 			j.Status = JobHeld
 			if err := save(); err != nil {
@@ -77,7 +76,7 @@ func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, erro
 		}
 		s.Log.InfoContext(ctx, "erasure waits for legal hold", slog.String("accountId", j.AccountID))
 		return j, nil
-	} else if !errors.Is(err, privacydb.ErrNotFound) {
+	} else if !errors.Is(err, privacy.ErrNotFound) {
 		return j, err
 	}
 	j.Status = JobRunning
@@ -106,7 +105,7 @@ func (s *Service) run(ctx context.Context, j privacydb.Job) (privacydb.Job, erro
 // ResumeJobs finishes erasures whose runner stopped (no progress for StaleAfter) and
 // held ones whose hold was lifted. It returns how many it carried on.
 func (s *Service) ResumeJobs(ctx context.Context) (int, error) {
-	jobs, err := s.Store.Jobs(ctx)
+	jobs, err := s.Jobs.Jobs(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -118,7 +117,7 @@ func (s *Service) ResumeJobs(ctx context.Context) (int, error) {
 		}
 		before := j.Status
 		j, err := s.run(ctx, j)
-		if errors.Is(err, privacydb.ErrConflict) {
+		if errors.Is(err, privacy.ErrConflict) {
 			continue // someone else carries it
 		}
 		if err != nil {

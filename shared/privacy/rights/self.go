@@ -6,12 +6,11 @@ import (
 	"time"
 
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 )
 
 // SelfModule is the privacy module's own data as a privacy.Module: the consent
 // ledger, restriction and objection flags, legal holds and erasure jobs.
-type SelfModule struct{ Store *privacydb.Store }
+type SelfModule struct{ Store SelfStore }
 
 var fromPortal = privacy.Text{DE: "Vom Portal erfasst, auf Ihre Erklärung hin.", EN: "Recorded by the portal on your statement."}
 
@@ -82,12 +81,12 @@ func (m SelfModule) Export(ctx context.Context, s privacy.Subject) (map[string]a
 	out["privacy.audit"] = audit
 	if h, err := m.Store.Hold(ctx, s.AccountID); err == nil {
 		out["privacy.holds"] = h
-	} else if !errors.Is(err, privacydb.ErrNotFound) {
+	} else if !errors.Is(err, privacy.ErrNotFound) {
 		return nil, err
 	}
 	if j, err := m.Store.Job(ctx, s.AccountID); err == nil {
 		out["privacy.erasure"] = j
-	} else if !errors.Is(err, privacydb.ErrNotFound) {
+	} else if !errors.Is(err, privacy.ErrNotFound) {
 		return nil, err
 	}
 	return out, nil

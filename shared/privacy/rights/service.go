@@ -19,7 +19,6 @@ import (
 	"kontor/shared/ids"
 	"kontor/shared/mail"
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 )
 
@@ -28,10 +27,17 @@ type Mailer interface {
 	Deliver(ctx context.Context, m mail.Message) error
 }
 
-// Service carries out the rights over every module of the module list. Functions
-// fill the fields their routes need (privacywire checks at start-up).
+// Service carries out the rights over every module of the module list. Each
+// function's builder (privacywire) fills the parts its routes use and fails at
+// start-up when one is missing.
 type Service struct {
-	Store *privacydb.Store
+	// The privacy module's own records.
+	Ledger     ConsentLedger
+	Flags      FlagStore
+	LegalHolds HoldStore
+	Jobs       JobStore
+	AuditLog   AuditLog
+	Receipts   ReceiptStore
 	// Modules are every module, in the module list's order; the privacy module's
 	// own data last.
 	Modules []privacy.Module
@@ -146,20 +152,20 @@ func (s *Service) Export(ctx context.Context, p access.Principal) (Export, error
 			doc.Categories = append(doc.Categories, Category{Kind: k, Data: v})
 		}
 	}
-	flags, err := s.Store.Flags(ctx, sub.AccountID)
+	flags, err := s.Flags.Flags(ctx, sub.AccountID)
 	if err != nil {
 		return Export{}, err
 	}
 	for _, f := range flags {
-		if f.Kind == privacydb.FlagRestriction {
+		if f.Kind == privacy.FlagRestriction {
 			doc.Restricted = true
 		} else {
 			doc.Objections = append(doc.Objections, strings.TrimPrefix(f.Kind, "objection-"))
 		}
 	}
-	if h, err := s.Store.Hold(ctx, sub.AccountID); err == nil {
+	if h, err := s.LegalHolds.Hold(ctx, sub.AccountID); err == nil {
 		doc.LegalHold = &HoldView{Reason: h.Reason, PlacedAt: h.PlacedAt}
-	} else if !errors.Is(err, privacydb.ErrNotFound) {
+	} else if !errors.Is(err, privacy.ErrNotFound) {
 		return Export{}, err
 	}
 	return doc, nil
@@ -182,7 +188,7 @@ func empty(v any) bool {
 
 // audit records an admin action; ids and reasons only.
 func (s *Service) audit(ctx context.Context, action, actor, subject, reason string) error {
-	return s.Store.Audit(ctx, privacydb.AuditEntry{At: s.Now(), Action: action, Actor: actor, Subject: subject, Reason: reason})
+	return s.AuditLog.Audit(ctx, privacy.AuditEntry{At: s.Now(), Action: action, Actor: actor, Subject: subject, Reason: reason})
 }
 
 // checkReason validates a free-text reason (holds): required, bounded, no control characters.
@@ -210,26 +216,26 @@ func (s *Service) notify(ctx context.Context, acc privacy.Person, subjectDE, sub
 
 // PlaceHold keeps a person's data past erasure and sweeps until lifted (HKC-15,
 // AHK-5); the person is told by mail and the action is audited.
-func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, accountID, reason string) (privacydb.Hold, error) {
+func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, accountID, reason string) (privacy.Hold, error) {
 	if err := checkReason(reason); err != nil {
-		return privacydb.Hold{}, err
+		return privacy.Hold{}, err
 	}
 	if !ids.ValidV7(accountID) {
-		return privacydb.Hold{}, problem.Invalid(problem.FieldError{Field: "accountId", Code: problem.FieldInvalidValue})
+		return privacy.Hold{}, problem.Invalid(problem.FieldError{Field: "accountId", Code: problem.FieldInvalidValue})
 	}
 	_, acc, err := s.subject(ctx, accountID)
 	if err != nil {
-		return privacydb.Hold{}, err
+		return privacy.Hold{}, err
 	}
-	h := privacydb.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: s.Now()}
-	if err := s.Store.PlaceHold(ctx, h); err != nil {
-		if errors.Is(err, privacydb.ErrConflict) {
-			return privacydb.Hold{}, problem.New(http.StatusConflict, CodeHoldExists)
+	h := privacy.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: s.Now()}
+	if err := s.LegalHolds.PlaceHold(ctx, h); err != nil {
+		if errors.Is(err, privacy.ErrConflict) {
+			return privacy.Hold{}, problem.New(http.StatusConflict, CodeHoldExists)
 		}
-		return privacydb.Hold{}, err
+		return privacy.Hold{}, err
 	}
 	if err := s.audit(ctx, "hold.placed", admin.AccountID, accountID, h.Reason); err != nil {
-		return privacydb.Hold{}, err
+		return privacy.Hold{}, err
 	}
 	s.Log.InfoContext(ctx, "legal hold placed", slog.String("accountId", accountID), slog.String("by", admin.AccountID))
 	err = s.notify(ctx, acc,
@@ -245,8 +251,8 @@ func (s *Service) LiftHold(ctx context.Context, admin access.Principal, accountI
 	if err := checkReason(reason); err != nil {
 		return err
 	}
-	if err := s.Store.LiftHold(ctx, accountID); err != nil {
-		if errors.Is(err, privacydb.ErrNotFound) {
+	if err := s.LegalHolds.LiftHold(ctx, accountID); err != nil {
+		if errors.Is(err, privacy.ErrNotFound) {
 			return problem.New(http.StatusNotFound, problem.CodeNotFound)
 		}
 		return err
@@ -261,10 +267,10 @@ func (s *Service) LiftHold(ctx context.Context, admin access.Principal, accountI
 }
 
 // Holds lists the active holds.
-func (s *Service) Holds(ctx context.Context) ([]privacydb.Hold, error) {
-	hs, err := s.Store.Holds(ctx)
+func (s *Service) Holds(ctx context.Context) ([]privacy.Hold, error) {
+	hs, err := s.LegalHolds.Holds(ctx)
 	if hs == nil {
-		hs = []privacydb.Hold{}
+		hs = []privacy.Hold{}
 	}
 	return hs, err
 }
@@ -272,7 +278,7 @@ func (s *Service) Holds(ctx context.Context) ([]privacydb.Hold, error) {
 // heldSet lists the persons whose data must stay: under a legal hold, or restricted
 // by the person (Art. 18(1)(b), (c): kept instead of erased).
 func (s *Service) heldSet(ctx context.Context) ([]string, error) {
-	hs, err := s.Store.Holds(ctx)
+	hs, err := s.LegalHolds.Holds(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +286,7 @@ func (s *Service) heldSet(ctx context.Context) ([]string, error) {
 	for _, h := range hs {
 		out = append(out, h.AccountID)
 	}
-	rs, err := s.Store.Restricted(ctx)
+	rs, err := s.Flags.Restricted(ctx)
 	if err != nil {
 		return nil, err
 	}

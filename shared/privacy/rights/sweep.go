@@ -6,20 +6,19 @@ import (
 	"log/slog"
 
 	"kontor/shared/privacy"
-	"kontor/shared/privacy/privacydb"
 )
 
 // Sweep is the retention sweeper's run: every module deletes what is past its
 // retention, skipping held and restricted subjects; stopped erasures are resumed; a
 // receipt with counts per kind (no personal data) is stored and returned.
-func (s *Service) Sweep(ctx context.Context) (privacydb.Receipt, error) {
+func (s *Service) Sweep(ctx context.Context) (privacy.Receipt, error) {
 	now := s.Now()
 	ids, err := s.heldSet(ctx)
 	if err != nil {
-		return privacydb.Receipt{}, err
+		return privacy.Receipt{}, err
 	}
 	held := privacy.NewHeld(ids...)
-	rec := privacydb.Receipt{At: now, Counts: map[string]int{}}
+	rec := privacy.Receipt{At: now, Counts: map[string]int{}}
 	for _, m := range s.Modules {
 		counts, err := m.Sweep(ctx, now, held)
 		if err != nil {
@@ -33,7 +32,7 @@ func (s *Service) Sweep(ctx context.Context) (privacydb.Receipt, error) {
 	if rec.Resumed, err = s.ResumeJobs(ctx); err != nil {
 		return rec, err
 	}
-	if err := s.Store.PutReceipt(ctx, rec); err != nil {
+	if err := s.Receipts.PutReceipt(ctx, rec); err != nil {
 		return rec, err
 	}
 	attrs := []any{slog.Int("resumed", rec.Resumed), slog.Int("skippedHeld", rec.Skipped)}

@@ -12,14 +12,16 @@ import (
 	"kontor/shared/evidence"
 	"kontor/shared/httpapi"
 	"kontor/shared/ids"
+	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/problem"
 	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogdb"
 )
 
 // Handlers serves the routes.
 type Handlers struct {
-	Agg      *requestlog.Aggregator
+	Agg      *requestlogdb.Aggregator
 	Evidence *evidence.Log
 	Audit    *privacydb.Store
 	Now      func() time.Time
@@ -87,7 +89,7 @@ func (h Handlers) GetRawRecords(ctx context.Context, r *httpapi.Request) (httpap
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	if err := h.Audit.Audit(ctx, privacydb.AuditEntry{At: h.Now(), Action: "requestlog.read", Actor: r.Principal.AccountID, Subject: "day:" + requestlog.Day(d)}); err != nil {
+	if err := h.Audit.Audit(ctx, privacy.AuditEntry{At: h.Now(), Action: "requestlog.read", Actor: r.Principal.AccountID, Subject: "day:" + requestlog.Day(d)}); err != nil {
 		return httpapi.Response{}, err
 	}
 	recs, err := h.Agg.RawRecords(ctx, requestlog.Day(d))
@@ -110,7 +112,7 @@ func (h Handlers) GetEvidence(ctx context.Context, r *httpapi.Request) (httpapi.
 	if !ids.ValidV7(id) {
 		return httpapi.Response{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
-	if err := h.Audit.Audit(ctx, privacydb.AuditEntry{At: h.Now(), Action: "evidence.read", Actor: r.Principal.AccountID, Subject: id}); err != nil {
+	if err := h.Audit.Audit(ctx, privacy.AuditEntry{At: h.Now(), Action: "evidence.read", Actor: r.Principal.AccountID, Subject: id}); err != nil {
 		return httpapi.Response{}, err
 	}
 	recs, err := h.Evidence.For(ctx, id, h.Now())

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"kontor/shared/httpapi"
-	"kontor/shared/requestlog"
+	"kontor/shared/requestlog/requestlogwire"
 )
 
 func main() {
@@ -19,5 +19,5 @@ func main() {
 		Handler: func(context.Context, *httpapi.Request) (httpapi.Response, error) {
 			return httpapi.JSON(200, map[string]string{"pong": "yes"}), nil
 		}}}
-	lambda.Start(httpapi.NewRouter(log, routes).WithCapture(requestlog.MustCapture(log, "ping")).Handle)
+	lambda.Start(httpapi.NewRouter(log, routes).WithCapture(requestlogwire.MustCapture(log, "ping")).Handle)
 }

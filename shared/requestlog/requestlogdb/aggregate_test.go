@@ -1,4 +1,4 @@
-package requestlog
+package requestlogdb
 
 import (
 	"context"
@@ -16,6 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"kontor/shared/dynamo"
+	"kontor/shared/dynamo/dynamotest"
+	"kontor/shared/requestlog"
 )
 
 var errCut = errors.New("run cut off")
@@ -24,7 +28,7 @@ var errCut = errors.New("run cut off")
 // write of any shard happens (a run stopped before a write is the run stopped after
 // the one before).
 type cutDB struct {
-	AggDB
+	dynamo.DB
 	at, n int
 	mu    sync.Mutex
 }
@@ -45,28 +49,28 @@ func (c *cutDB) cut(do func() error) error {
 
 func (c *cutDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	out := &dynamodb.PutItemOutput{}
-	return out, c.cut(func() (err error) { out, err = c.AggDB.PutItem(ctx, in, o...); return })
+	return out, c.cut(func() (err error) { out, err = c.DB.PutItem(ctx, in, o...); return })
 }
 
 func (c *cutDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
 	out := &dynamodb.UpdateItemOutput{}
-	return out, c.cut(func() (err error) { out, err = c.AggDB.UpdateItem(ctx, in, o...); return })
+	return out, c.cut(func() (err error) { out, err = c.DB.UpdateItem(ctx, in, o...); return })
 }
 
 func (c *cutDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
 	out := &dynamodb.DeleteItemOutput{}
-	return out, c.cut(func() (err error) { out, err = c.AggDB.DeleteItem(ctx, in, o...); return })
+	return out, c.cut(func() (err error) { out, err = c.DB.DeleteItem(ctx, in, o...); return })
 }
 
 func (c *cutDB) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
 	out := &dynamodb.BatchWriteItemOutput{}
-	return out, c.cut(func() (err error) { out, err = c.AggDB.BatchWriteItem(ctx, in, o...); return })
+	return out, c.cut(func() (err error) { out, err = c.DB.BatchWriteItem(ctx, in, o...); return })
 }
 
 type fixture struct {
 	db    *dynamodb.Client
 	table string
-	recs  []Raw
+	recs  []requestlog.Raw
 }
 
 var (
@@ -78,12 +82,12 @@ var (
 
 // traffic is a day's records: routes, statuses, features, and visits of public
 // resources by a few clients (some twice).
-func traffic(day time.Time, n int) []Raw {
-	var out []Raw
+func traffic(day time.Time, n int) []requestlog.Raw {
+	var out []requestlog.Raw
 	for i := range n {
-		r := Raw{At: day.Add(time.Duration(i) * time.Minute), IP: fmt.Sprintf("203.0.113.%d", i%4), UA: []string{"Firefox/140", "Safari/19"}[i%2],
+		r := requestlog.Raw{At: day.Add(time.Duration(i) * time.Minute), IP: fmt.Sprintf("203.0.113.%d", i%4), UA: []string{"Firefox/140", "Safari/19"}[i%2],
 			Method: "GET", Route: []string{"GET /v1/privacy/processing", "GET /v1/me", "POST /v1/sessions"}[i%3],
-			Status: []int{200, 200, 401, 500, 200}[i%5], ID: fmt.Sprintf("%s-%d", Day(day), i), Feature: []string{"processing", "me", "sessions"}[i%3]}
+			Status: []int{200, 200, 401, 500, 200}[i%5], ID: fmt.Sprintf("%s-%d", requestlog.Day(day), i), Feature: []string{"processing", "me", "sessions"}[i%3]}
 		if i%3 == 0 && r.Status < 400 {
 			r.Resource = "/v1/privacy/processing"
 		}
@@ -94,7 +98,7 @@ func traffic(day time.Time, n int) []Raw {
 
 // store writes records as captures do, in two of the shards (fewer writes per run
 // keep the cut-at-every-write tests short).
-func (f *fixture) store(t *testing.T, recs ...Raw) {
+func (f *fixture) store(t *testing.T, recs ...requestlog.Raw) {
 	t.Helper()
 	for i, r := range recs {
 		item, err := Item(r, 3+i%2, 24*time.Hour)
@@ -108,23 +112,23 @@ func (f *fixture) store(t *testing.T, recs ...Raw) {
 	f.recs = append(f.recs, recs...)
 }
 
-func (f *fixture) agg(db AggDB, now time.Time) *Aggregator {
-	return &Aggregator{DB: db, Table: f.table, Mode: ModeAggregate, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+func (f *fixture) agg(db dynamo.DB, now time.Time) *Aggregator {
+	return &Aggregator{DB: db, Table: f.table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // expected computes a day's statistics from the records themselves.
-func (f *fixture) expected(day string, visitorsOf []Raw) DayStats {
-	ds := DayStats{Day: day, Routes: []RouteCount{}, Features: []NamedCount{}, Visitors: []NamedCount{}}
+func (f *fixture) expected(day string, visitorsOf []requestlog.Raw) requestlog.DayStats {
+	ds := requestlog.DayStats{Day: day, Routes: []requestlog.RouteCount{}, Features: []requestlog.NamedCount{}, Visitors: []requestlog.NamedCount{}}
 	routes, features, visitors := map[string]int64{}, map[string]int64{}, map[string]map[string]bool{}
 	for _, r := range f.recs {
-		if Day(r.At) != day {
+		if requestlog.Day(r.At) != day {
 			continue
 		}
-		routes[r.Route+"#"+StatusClass(r.Status)]++
+		routes[r.Route+"#"+requestlog.StatusClass(r.Status)]++
 		features[r.Feature]++
 	}
 	for _, r := range visitorsOf {
-		if Day(r.At) == day && r.Resource != "" {
+		if requestlog.Day(r.At) == day && r.Resource != "" {
 			if visitors[r.Resource] == nil {
 				visitors[r.Resource] = map[string]bool{}
 			}
@@ -135,10 +139,10 @@ func (f *fixture) expected(day string, visitorsOf []Raw) DayStats {
 		ds.Routes = append(ds.Routes, routeCount(k, v))
 	}
 	for k, v := range features {
-		ds.Features = append(ds.Features, NamedCount{Name: k, Count: v})
+		ds.Features = append(ds.Features, requestlog.NamedCount{Name: k, Count: v})
 	}
 	for k, v := range visitors {
-		ds.Visitors = append(ds.Visitors, NamedCount{Name: k, Count: int64(len(v))})
+		ds.Visitors = append(ds.Visitors, requestlog.NamedCount{Name: k, Count: int64(len(v))})
 	}
 	sort.Slice(ds.Routes, func(i, j int) bool {
 		return ds.Routes[i].Route+ds.Routes[i].StatusClass < ds.Routes[j].Route+ds.Routes[j].StatusClass
@@ -164,19 +168,19 @@ func (f *fixture) left(t *testing.T, prefix string) []string {
 	return keys
 }
 
-func (f *fixture) check(t *testing.T, a *Aggregator, closedVisitors []Raw) {
+func (f *fixture) check(t *testing.T, a *Aggregator, closedVisitors []requestlog.Raw) {
 	t.Helper()
 	days, err := a.Stats(context.Background(), yesterday, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []DayStats{f.expected(Day(yesterday), closedVisitors), f.expected(Day(today), f.recs)}
+	want := []requestlog.DayStats{f.expected(requestlog.Day(yesterday), closedVisitors), f.expected(requestlog.Day(today), f.recs)}
 	want[0].Closed = true
 	if !reflect.DeepEqual(days, want) {
 		t.Fatalf("statistics\n got %+v\nwant %+v", days, want)
 	}
 	for _, k := range f.left(t, "") {
-		for _, prefix := range []string{"RAW#", "SALT#" + Day(yesterday), "PART#" + Day(yesterday)} {
+		for _, prefix := range []string{"RAW#", "SALT#" + requestlog.Day(yesterday), "PART#" + requestlog.Day(yesterday)} {
 			if strings.HasPrefix(k, prefix) {
 				t.Fatalf("left after aggregation: %v", k)
 			}
@@ -190,17 +194,17 @@ func (f *fixture) check(t *testing.T, a *Aggregator, closedVisitors []Raw) {
 // every record counted exactly once, every raw record deleted, the closed day's salt
 // and parts gone.
 func TestAggregationSurvivesACutAtEveryWrite(t *testing.T) {
-	db, _ := motoDB(t)
+	db := dynamotest.Moto(t)
 	ctx := context.Background()
 	newFixture := func() *fixture {
-		f := &fixture{db: db, table: createTable(t, db)}
+		f := &fixture{db: db, table: dynamotest.Table(t, db, false)}
 		f.store(t, traffic(yesterday, 10)...)
 		f.store(t, traffic(today, 5)...)
 		return f
 	}
 	// The number of writes of a whole run.
 	f := newFixture()
-	counter := &cutDB{AggDB: db}
+	counter := &cutDB{DB: db}
 	if _, err := f.agg(counter, runAt).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +216,7 @@ func TestAggregationSurvivesACutAtEveryWrite(t *testing.T) {
 	for at := 1; at < writes; at++ {
 		t.Run(fmt.Sprintf("after-write-%d", at), func(t *testing.T) {
 			f := newFixture()
-			if _, err := f.agg(&cutDB{AggDB: db, at: at}, runAt).Run(ctx); !errors.Is(err, errCut) {
+			if _, err := f.agg(&cutDB{DB: db, at: at}, runAt).Run(ctx); !errors.Is(err, errCut) {
 				t.Fatalf("run not cut: %v", err)
 			}
 			rep, err := f.agg(db, runAt).Run(ctx)
@@ -232,16 +236,16 @@ func TestAggregationSurvivesACutAtEveryWrite(t *testing.T) {
 // to the day's totals exactly once, also when that run is cut off; it creates no salt
 // and no pseudonym for the closed day, and it is deleted like any other.
 func TestLateRecordIsAddedToItsClosedDayOnce(t *testing.T) {
-	db, _ := motoDB(t)
+	db := dynamotest.Moto(t)
 	ctx := context.Background()
 	// The writes of the run that counts the late records (the cut point 0: no cut).
-	setup := func() (*fixture, []Raw) {
-		f := &fixture{db: db, table: createTable(t, db)}
+	setup := func() (*fixture, []requestlog.Raw) {
+		f := &fixture{db: db, table: dynamotest.Table(t, db, false)}
 		f.store(t, traffic(yesterday, 9)...)
 		if _, err := f.agg(db, runAt).Run(ctx); err != nil {
 			t.Fatal(err)
 		}
-		visitors := append([]Raw(nil), f.recs...)
+		visitors := append([]requestlog.Raw(nil), f.recs...)
 		late := traffic(yesterday.Add(23*time.Hour+50*time.Minute), 4)
 		for i := range late {
 			late[i].ID += "-late"
@@ -252,7 +256,7 @@ func TestLateRecordIsAddedToItsClosedDayOnce(t *testing.T) {
 	}
 	later := runAt.Add(time.Hour)
 	f, _ := setup()
-	counter := &cutDB{AggDB: db}
+	counter := &cutDB{DB: db}
 	if _, err := f.agg(counter, later).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +265,7 @@ func TestLateRecordIsAddedToItsClosedDayOnce(t *testing.T) {
 			f, visitors := setup()
 			late := len(f.recs) - len(visitors)
 			if at > 0 {
-				if _, err := f.agg(&cutDB{AggDB: db, at: at}, later).Run(ctx); !errors.Is(err, errCut) {
+				if _, err := f.agg(&cutDB{DB: db, at: at}, later).Run(ctx); !errors.Is(err, errCut) {
 					t.Fatalf("run not cut: %v", err)
 				}
 			}
@@ -273,10 +277,10 @@ func TestLateRecordIsAddedToItsClosedDayOnce(t *testing.T) {
 				t.Fatalf("report %+v", rep)
 			}
 			f.check(t, f.agg(db, later), visitors)
-			if l := f.left(t, "STATE#"+Day(yesterday)); len(l) != 1 {
+			if l := f.left(t, "STATE#"+requestlog.Day(yesterday)); len(l) != 1 {
 				t.Fatalf("day state %v", l)
 			}
-			out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(f.table), Key: stateKey(Day(yesterday)), ConsistentRead: aws.Bool(true)})
+			out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(f.table), Key: stateKey(requestlog.Day(yesterday)), ConsistentRead: aws.Bool(true)})
 			if err != nil || out.Item["open"] != nil || out.Item["late"] != nil {
 				t.Fatalf("day state not cleaned up: %+v %v", out.Item, err)
 			}
@@ -287,22 +291,22 @@ func TestLateRecordIsAddedToItsClosedDayOnce(t *testing.T) {
 // In the keeping modes counted records stay, marked, and are deleted when their
 // retention ends; a switch to the aggregate mode deletes them at the next run.
 func TestKeptRecordsAreCountedOnceAndDeletedWhenTheModeSaysSo(t *testing.T) {
-	db, _ := motoDB(t)
+	db := dynamotest.Moto(t)
 	ctx := context.Background()
-	f := &fixture{db: db, table: createTable(t, db)}
+	f := &fixture{db: db, table: dynamotest.Table(t, db, false)}
 	f.store(t, traffic(today, 6)...)
 	a := f.agg(db, runAt)
-	a.Mode = ModeSecurity
+	a.Mode = requestlog.ModeSecurity
 	for range 2 {
 		if _, err := a.Run(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	days, err := a.Stats(ctx, today, today)
-	if err != nil || !reflect.DeepEqual(days[0], f.expected(Day(today), f.recs)) {
+	if err != nil || !reflect.DeepEqual(days[0], f.expected(requestlog.Day(today), f.recs)) {
 		t.Fatalf("counted %+v %v", days, err)
 	}
-	raw, err := a.RawRecords(ctx, Day(today))
+	raw, err := a.RawRecords(ctx, requestlog.Day(today))
 	if err != nil || len(raw) != 6 || raw[0].IP == "" {
 		t.Fatalf("kept %d %v", len(raw), err)
 	}

@@ -1,94 +1,73 @@
-package requestlog
+package requestlogdb
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/ids"
+	"kontor/shared/requestlog"
 )
-
-// AggDB is the part of the DynamoDB client aggregation and statistics use.
-type AggDB interface {
-	DB
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
-}
 
 // Aggregator turns raw records into daily statistics. Records are counted in
 // batches whose counts are written once (see count), so a run that dies half way never
 // counts a record twice, and the next run catches up whatever a failed or skipped run
 // left.
 type Aggregator struct {
-	DB    AggDB
+	DB    dynamo.DB
 	Table string
 	Mode  string
 	Now   func() time.Time
 	Log   *slog.Logger
 }
 
-// Report counts what one run did; no personal data.
-type Report struct {
-	Counted      int `json:"counted"`
-	Deleted      int `json:"deleted"`
-	DaysClosed   int `json:"daysClosed"`
-	SaltsDeleted int `json:"saltsDeleted"`
-	// Late counts records counted after their day had closed (added to its totals).
-	Late int `json:"late"`
-}
-
-func (r *Report) add(o Report) {
+// add adds a shard's part of a run to the run's report.
+func add(r *requestlog.Report, o requestlog.Report) {
 	r.Counted += o.Counted
 	r.Deleted += o.Deleted
 	r.Late += o.Late
 }
 
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}}
-}
+func (a *Aggregator) table() dynamo.Table { return dynamo.Table{DB: a.DB, Name: a.Table} }
 
-func num(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
+// Keys of the aggregator's items.
+func partKey(day, batch string) dynamo.Item { return dynamo.Key("PART#"+day, batch) }
+func stateKey(day string) dynamo.Item       { return dynamo.Key("STATE#"+day, "STATE") }
+func saltKey(day string) dynamo.Item        { return dynamo.Key("SALT#"+day, "SALT") }
+func totalKey(day, sk string) dynamo.Item   { return dynamo.Key("AGG#"+day, sk) }
 
-// CloseGrace is how long after midnight a day stays open, so a request of the day's
-// last moments is captured before the day's totals are fixed.
-const CloseGrace = 10 * time.Minute
+// exists reports whether an item is stored, whatever its TTL.
+func (a *Aggregator) exists(ctx context.Context, key dynamo.Item) (bool, error) {
+	err := a.table().Get(ctx, key, &struct{}{}, dynamo.IgnoreTTL)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 func dayEnd(day string) time.Time {
 	d, _ := time.Parse("2006-01-02", day)
 	return d.Add(24 * time.Hour)
 }
 
-// StatusClass names an HTTP status by its class ("2xx").
-func StatusClass(status int) string { return strconv.Itoa(status/100) + "xx" }
-
-func (a *Aggregator) keepsRaw() bool { return a.Mode != ModeAggregate && a.Mode != "" }
+func (a *Aggregator) keepsRaw() bool { return requestlog.KeepsRaw(a.Mode) }
 
 // Run aggregates every raw record not yet counted, deletes raw records past the
 // mode's retention, and closes every finished day: its distinct-visitor counts are
 // fixed and its daily salt and visitor pseudonyms deleted.
-func (a *Aggregator) Run(ctx context.Context) (Report, error) {
-	var rep Report
+func (a *Aggregator) Run(ctx context.Context) (requestlog.Report, error) {
+	var rep requestlog.Report
 	now := a.Now().UTC()
-	keep, err := Retention(a.Mode)
+	keep, err := requestlog.Retention(a.Mode)
 	if err != nil {
 		return rep, err
 	}
@@ -100,7 +79,7 @@ func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 	seen := map[string]bool{}
 	for _, base := range []time.Time{now.Add(-keep), now} {
 		for d := 2; d >= 0; d-- {
-			day := Day(base.AddDate(0, 0, -d))
+			day := requestlog.Day(base.AddDate(0, 0, -d))
 			if !seen[day] {
 				seen[day] = true
 				days = append(days, day)
@@ -120,7 +99,7 @@ func (a *Aggregator) Run(ctx context.Context) (Report, error) {
 		if err := a.day(ctx, day, st, now, keep, &rep); err != nil {
 			return rep, err
 		}
-		if now.Sub(dayEnd(day)) >= CloseGrace {
+		if now.Sub(dayEnd(day)) >= requestlog.CloseGrace {
 			closed, err := a.closeDay(ctx, day)
 			if err != nil {
 				return rep, err
@@ -158,7 +137,7 @@ const (
 )
 
 // day counts and finishes the raw records of one day, shardWorkers shards at a time.
-func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.Time, keep time.Duration, rep *Report) error {
+func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.Time, keep time.Duration, rep *requestlog.Report) error {
 	// Records counted by a run that stopped before finishing them.
 	counted := map[string]bool{}
 	for _, id := range st.Open {
@@ -177,17 +156,17 @@ func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.
 	var mu sync.Mutex
 	var firstErr error
 	workers := make(chan struct{}, shardWorkers)
-	for shard := 0; shard < Shards; shard++ {
+	for shard := range Shards {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			workers <- struct{}{}
 			defer func() { <-workers }()
-			var part Report
+			var part requestlog.Report
 			err := a.shard(ctx, d, shard, &part)
 			mu.Lock()
 			defer mu.Unlock()
-			rep.add(part)
+			add(rep, part)
 			if err != nil && firstErr == nil {
 				firstErr = err
 			}
@@ -209,17 +188,18 @@ func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.
 // batchSize is how many raw records one part counts at most.
 const batchSize = 1000
 
-func (a *Aggregator) shard(ctx context.Context, d *dayRun, shard int, rep *Report) error {
-	var start map[string]types.AttributeValue
-	for {
-		out, err := a.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(a.Table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: shardKey(d.day, shard)}},
-			// Counting reads the packed record only (see Item).
-			ProjectionExpression:     aws.String("#r"),
-			ExpressionAttributeNames: map[string]string{"#r": "r"},
-		})
+func (a *Aggregator) shard(ctx context.Context, d *dayRun, shard int, rep *requestlog.Report) error {
+	in := &dynamodb.QueryInput{
+		TableName: aws.String(a.Table), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S(shardKey(d.day, shard))},
+		// Counting reads the packed record only (see Item).
+		ProjectionExpression:     aws.String("#r"),
+		ExpressionAttributeNames: map[string]string{"#r": "r"},
+	}
+	pages := dynamodb.NewQueryPaginator(a.DB, in)
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return fmt.Errorf("read raw records: %w", err)
 		}
@@ -258,17 +238,13 @@ func (a *Aggregator) shard(ctx context.Context, d *dayRun, shard int, rep *Repor
 			}
 			fresh = fresh[n:]
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		if !a.keepsRaw() && unreadable == 0 {
+		if pages.HasMorePages() && !a.keepsRaw() && unreadable == 0 {
 			// Everything read is deleted: read the partition from its start again,
 			// which finds records written meanwhile and spares skipping deleted ones.
-			start = nil
-		} else {
-			start = out.LastEvaluatedKey
+			pages = dynamodb.NewQueryPaginator(a.DB, in)
 		}
 	}
+	return nil
 }
 
 // part is one batch's counts. Keys lists the raw records it counted until they are
@@ -312,12 +288,12 @@ func (p *part) size() int {
 // whole table for every item of a transaction): the part is named open in the day's
 // state, the batch's counts, pseudonyms and record keys are written as one part item,
 // the records are deleted (or marked as processed), and the part is finished.
-func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []stored, rep *Report) error {
+func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []stored, rep *requestlog.Report) error {
 	p := part{Routes: map[string]int64{}, Features: map[string]int64{}, Late: d.closed}
 	visits := map[string]map[string]bool{}
 	for _, s := range recs {
 		r := s.raw
-		p.Routes[r.Route+"#"+StatusClass(r.Status)]++
+		p.Routes[r.Route+"#"+requestlog.StatusClass(r.Status)]++
 		if r.Feature != "" {
 			p.Features[r.Feature]++
 		}
@@ -331,7 +307,7 @@ func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []sto
 			if visits[r.Resource] == nil {
 				visits[r.Resource] = map[string]bool{}
 			}
-			visits[r.Resource][visitor(salt, r.IP, r.UA)] = true
+			visits[r.Resource][requestlog.Visitor(salt, r.IP, r.UA)] = true
 		}
 		p.Keys = append(p.Keys, s.sk)
 	}
@@ -349,17 +325,12 @@ func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []sto
 		return a.count(ctx, d, shard, recs[half:], rep)
 	}
 	batch := ids.NewV7(a.Now())
-	item, err := attributevalue.MarshalMap(p)
-	if err != nil {
-		return err
-	}
-	item["pk"], item["sk"] = &types.AttributeValueMemberS{Value: "PART#" + d.day}, &types.AttributeValueMemberS{Value: batch}
 	// The day's state names the part before it exists, so a run that stops after
 	// writing it finds it without reading every part of the day.
 	if err := a.noteOpen(ctx, d.day, batch, d.closed); err != nil {
 		return err
 	}
-	if _, err := a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: item}); err != nil {
+	if err := a.table().Put(ctx, partKey(d.day, batch), p, time.Time{}, dynamo.Cond{}); err != nil {
 		return fmt.Errorf("store counts: %w", err)
 	}
 	rep.Counted += len(recs)
@@ -373,7 +344,7 @@ func (a *Aggregator) count(ctx context.Context, d *dayRun, shard int, recs []sto
 }
 
 // finish removes counted raw records, or in the modes that keep them, marks them.
-func (a *Aggregator) finish(ctx context.Context, d *dayRun, shard int, recs []stored, rep *Report) error {
+func (a *Aggregator) finish(ctx context.Context, d *dayRun, shard int, recs []stored, rep *requestlog.Report) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -401,7 +372,7 @@ func (a *Aggregator) finish(ctx context.Context, d *dayRun, shard int, recs []st
 func (a *Aggregator) deleteRecords(ctx context.Context, day string, shard int, recs []stored) error {
 	reqs := make([]types.WriteRequest, 0, len(recs))
 	for _, s := range recs {
-		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(shardKey(day, shard), s.sk)}})
+		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: dynamo.Key(shardKey(day, shard), s.sk)}})
 	}
 	if err := a.batchWrite(ctx, reqs); err != nil {
 		return fmt.Errorf("delete raw records: %w", err)
@@ -421,24 +392,17 @@ type dayState struct {
 	Closed bool `dynamodbav:"-"`
 }
 
-func stateKey(day string) map[string]types.AttributeValue { return key("STATE#"+day, "STATE") }
-
 func (a *Aggregator) state(ctx context.Context, day string) (dayState, error) {
 	var st dayState
-	out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: stateKey(day), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return st, fmt.Errorf("get day state: %w", err)
-	}
-	if out.Item != nil {
-		if err := attributevalue.UnmarshalMap(out.Item, &st); err != nil {
-			return st, err
-		}
+	if err := a.table().Get(ctx, stateKey(day), &st, dynamo.IgnoreTTL); err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return st, err
 	}
 	if st.Done {
 		st.Closed = true
 		return st, nil
 	}
-	st.Closed, err = a.isClosed(ctx, day)
+	closed, err := a.isClosed(ctx, day)
+	st.Closed = closed
 	return st, err
 }
 
@@ -453,7 +417,7 @@ func (a *Aggregator) noteOpen(ctx context.Context, day, batch string, late bool)
 	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String(expr),
 		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberSS{Value: []string{batch}}},
+		ExpressionAttributeValues: dynamo.Item{":id": &types.AttributeValueMemberSS{Value: []string{batch}}},
 	})
 	if err != nil {
 		return fmt.Errorf("note counts: %w", err)
@@ -465,12 +429,11 @@ func (a *Aggregator) noteOpen(ctx context.Context, day, batch string, late bool)
 // from the day's open parts.
 func (a *Aggregator) finished(ctx context.Context, day, batch string) error {
 	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(a.Table), Key: key("PART#"+day, batch),
-		UpdateExpression: aws.String("REMOVE #k"), ConditionExpression: aws.String("attribute_exists(pk)"),
+		TableName: aws.String(a.Table), Key: partKey(day, batch),
+		UpdateExpression: aws.String("REMOVE #k"), ConditionExpression: aws.String(dynamo.Exists.Expr),
 		ExpressionAttributeNames: map[string]string{"#k": "keys"},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !dynamo.ConditionFailed(err) {
 		return fmt.Errorf("finish counts: %w", err)
 	}
 	return a.dropFromState(ctx, day, "open", batch)
@@ -483,7 +446,7 @@ func (a *Aggregator) dropFromState(ctx context.Context, day, set string, ids ...
 	_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String("DELETE #s :ids"),
 		ExpressionAttributeNames:  map[string]string{"#s": set},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":ids": &types.AttributeValueMemberSS{Value: ids}},
+		ExpressionAttributeValues: dynamo.Item{":ids": &types.AttributeValueMemberSS{Value: ids}},
 	})
 	if err != nil {
 		return fmt.Errorf("update day state: %w", err)
@@ -494,14 +457,10 @@ func (a *Aggregator) dropFromState(ctx context.Context, day, set string, ids ...
 // part reads one part.
 func (a *Aggregator) part(ctx context.Context, day, batch string) (partItem, bool, error) {
 	var p partItem
-	out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("PART#"+day, batch), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return p, false, fmt.Errorf("get counts: %w", err)
-	}
-	if out.Item == nil {
+	err := a.table().Get(ctx, partKey(day, batch), &p, dynamo.IgnoreTTL)
+	if errors.Is(err, dynamo.ErrNotFound) {
 		return p, false, nil
 	}
-	err = attributevalue.UnmarshalMap(out.Item, &p)
 	return p, err == nil, err
 }
 
@@ -565,14 +524,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// visitor is a day-scoped pseudonym of a client: HMAC of IP and user agent with the
-// day's random salt. Once the salt is deleted, no one can link it to a client.
-func visitor(salt, ip, ua string) string {
-	m := hmac.New(sha256.New, []byte(salt))
-	m.Write([]byte(ip + "|" + ua))
-	return hex.EncodeToString(m.Sum(nil))[:32]
-}
-
 // daySalt returns the day's salt, read or created once per run.
 func (a *Aggregator) daySalt(ctx context.Context, d *dayRun) (string, error) {
 	d.saltMu.Lock()
@@ -588,29 +539,28 @@ func (a *Aggregator) daySalt(ctx context.Context, d *dayRun) (string, error) {
 	return s, nil
 }
 
+// saltItem is the day's salt as stored.
+type saltItem struct {
+	Salt string `dynamodbav:"salt"`
+}
+
 // salt returns the day's salt, creating it once (conditional put).
 func (a *Aggregator) salt(ctx context.Context, day string) (string, error) {
 	get := func() (string, error) {
-		out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("SALT#"+day, "SALT"), ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			return "", fmt.Errorf("get salt: %w", err)
+		var it saltItem
+		err := a.table().Get(ctx, saltKey(day), &it, dynamo.IgnoreTTL)
+		if errors.Is(err, dynamo.ErrNotFound) || (err == nil && it.Salt == "") {
+			return "", errNoItem
 		}
-		if s, ok := out.Item["salt"].(*types.AttributeValueMemberS); ok {
-			return s.Value, nil
-		}
-		return "", errNoItem
+		return it.Salt, err
 	}
 	s, err := get()
 	if !errors.Is(err, errNoItem) {
 		return s, err
 	}
 	dayStart, _ := time.Parse("2006-01-02", day)
-	item := key("SALT#"+day, "SALT")
-	item["salt"] = &types.AttributeValueMemberS{Value: newSalt()}
-	item["ttl"] = num(dayStart.Add(48 * time.Hour).Unix())
-	_, err = a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	err = a.table().Put(ctx, saltKey(day), saltItem{Salt: newSalt()}, dayStart.Add(48*time.Hour), dynamo.NotExists)
+	if err != nil && !errors.Is(err, dynamo.ErrConflict) {
 		return "", fmt.Errorf("create salt: %w", err)
 	}
 	return get()
@@ -624,10 +574,7 @@ type partItem struct {
 
 func (a *Aggregator) dayParts(ctx context.Context, day string) ([]partItem, error) {
 	var items []partItem
-	err := a.queryInto(ctx, &dynamodb.QueryInput{
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "PART#" + day}},
-	}, &items)
+	err := a.table().QueryAll(ctx, "PART#"+day, "", dynamo.IgnoreTTL, &items)
 	return items, err
 }
 
@@ -681,7 +628,7 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 				if err := a.foldLate(ctx, day, p); err != nil {
 					return false, err
 				}
-				if _, err := a.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(a.Table), Key: key("PART#"+day, id)}); err != nil {
+				if err := a.table().Delete(ctx, partKey(day, id)); err != nil {
 					return false, fmt.Errorf("delete late counts: %w", err)
 				}
 			}
@@ -697,20 +644,17 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 	if fresh && len(parts) == 0 {
 		// A day without counts stays open (records of a run that was skipped may
 		// still be written for it); only a salt created for it goes.
-		saltOut, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("SALT#"+day, "SALT"), ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			return false, fmt.Errorf("get salt: %w", err)
-		}
-		if saltOut.Item == nil {
-			return false, nil
+		salted, err := a.exists(ctx, saltKey(day))
+		if err != nil || !salted {
+			return false, err
 		}
 	}
 	if fresh {
 		routes, features, visitors := sum(parts)
 		var puts []types.WriteRequest
 		put := func(sk string, n int64) {
-			item := key("AGG#"+day, sk)
-			item["count"] = num(n)
+			item := totalKey(day, sk)
+			item["count"] = dynamo.N(n)
 			puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
 		for k, v := range routes {
@@ -725,11 +669,11 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 		if err := a.batchWrite(ctx, puts); err != nil {
 			return false, fmt.Errorf("store totals: %w", err)
 		}
-		if _, err := a.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.Table), Item: key("AGG#"+day, "CLOSED")}); err != nil {
+		if err := a.table().Put(ctx, totalKey(day, "CLOSED"), struct{}{}, time.Time{}, dynamo.Cond{}); err != nil {
 			return false, fmt.Errorf("mark day closed: %w", err)
 		}
 	}
-	deletes := []types.WriteRequest{{DeleteRequest: &types.DeleteRequest{Key: key("SALT#"+day, "SALT")}}}
+	deletes := []types.WriteRequest{{DeleteRequest: &types.DeleteRequest{Key: saltKey(day)}}}
 	var folded []string
 	complete := true
 	for _, p := range parts {
@@ -744,7 +688,7 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 			}
 			folded = append(folded, p.SK)
 		}
-		deletes = append(deletes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key("PART#"+day, p.SK)}})
+		deletes = append(deletes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: partKey(day, p.SK)}})
 	}
 	if err := a.batchWrite(ctx, deletes); err != nil {
 		return false, fmt.Errorf("delete day's parts and salt: %w", err)
@@ -756,7 +700,7 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 		if _, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: aws.String(a.Table), Key: stateKey(day), UpdateExpression: aws.String("SET #d = :t"),
 			ExpressionAttributeNames:  map[string]string{"#d": "done"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
+			ExpressionAttributeValues: dynamo.Item{":t": &types.AttributeValueMemberBOOL{Value: true}},
 		}); err != nil {
 			return false, fmt.Errorf("update day state: %w", err)
 		}
@@ -771,16 +715,15 @@ func (a *Aggregator) closeDay(ctx context.Context, day string) (bool, error) {
 func (a *Aggregator) foldLate(ctx context.Context, day string, p partItem) error {
 	add := func(sk string, n int64) error {
 		_, err := a.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: aws.String(a.Table), Key: key("AGG#"+day, sk),
+			TableName: aws.String(a.Table), Key: totalKey(day, sk),
 			UpdateExpression:         aws.String("ADD #c :n, #f :part"),
 			ConditionExpression:      aws.String("attribute_not_exists(#f) OR NOT contains(#f, :id)"),
 			ExpressionAttributeNames: map[string]string{"#c": "count", "#f": "folded"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":n": num(n), ":part": &types.AttributeValueMemberSS{Value: []string{p.SK}}, ":id": &types.AttributeValueMemberS{Value: p.SK},
+			ExpressionAttributeValues: dynamo.Item{
+				":n": dynamo.N(n), ":part": &types.AttributeValueMemberSS{Value: []string{p.SK}}, ":id": dynamo.S(p.SK),
 			},
 		})
-		var ccf *types.ConditionalCheckFailedException
-		if err != nil && !errors.As(err, &ccf) {
+		if err != nil && !dynamo.ConditionFailed(err) {
 			return fmt.Errorf("add late counts: %w", err)
 		}
 		return nil
@@ -799,40 +742,5 @@ func (a *Aggregator) foldLate(ctx context.Context, day string, p partItem) error
 }
 
 func (a *Aggregator) isClosed(ctx context.Context, day string) (bool, error) {
-	out, err := a.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key("AGG#"+day, "CLOSED"), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return false, fmt.Errorf("get day state: %w", err)
-	}
-	return out.Item != nil, nil
-}
-
-// queryInto reads every page of a query on the table into out.
-func (a *Aggregator) queryInto(ctx context.Context, in *dynamodb.QueryInput, out any) error {
-	all, err := a.queryItems(ctx, in)
-	if err != nil {
-		return err
-	}
-	return attributevalue.UnmarshalListOfMaps(all, out)
-}
-
-// queryItems reads every page of a query on the table.
-func (a *Aggregator) queryItems(ctx context.Context, in *dynamodb.QueryInput) ([]map[string]types.AttributeValue, error) {
-	var all []map[string]types.AttributeValue
-	in.TableName, in.ConsistentRead = aws.String(a.Table), aws.Bool(true)
-	for {
-		res, err := a.DB.Query(ctx, in)
-		if err != nil {
-			pk, _ := in.ExpressionAttributeValues[":pk"].(*types.AttributeValueMemberS)
-			name := ""
-			if pk != nil {
-				name, _, _ = strings.Cut(pk.Value, "#")
-			}
-			return nil, fmt.Errorf("query %s: %w", name, err)
-		}
-		all = append(all, res.Items...)
-		if len(res.LastEvaluatedKey) == 0 {
-			return all, nil
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
-	}
+	return a.exists(ctx, totalKey(day, "CLOSED"))
 }

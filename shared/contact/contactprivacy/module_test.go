@@ -1,0 +1,101 @@
+package contactprivacy_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"kontor/shared/contact"
+	"kontor/shared/contact/contactdb"
+	"kontor/shared/contact/contactprivacy"
+	"kontor/shared/dynamo/dynamotest"
+	"kontor/shared/privacy"
+	"kontor/shared/problem"
+)
+
+// Contact requests through their lifecycle against the emulator: submitted,
+// listed while open, resolved once, then exported, erased and swept by the rules
+// of a legal retention duty and a legal hold.
+func TestRequestsFromSubmissionToSweep(t *testing.T) {
+	db := dynamotest.Moto(t)
+	st := &contactdb.Store{DB: db, Table: dynamotest.Table(t, db, false)}
+	ctx := context.Background()
+	now := time.Now().UTC()
+	clock := func() time.Time { return now }
+	svc := &contact.Service{Store: st, Now: clock}
+
+	if _, err := svc.Submit(ctx, contact.Input{Email: "a@example.com", Message: "hi"}, ""); err == nil {
+		t.Fatal("voluntary data without consent accepted")
+	}
+	var rs []contact.Request
+	for i, in := range []contact.Input{
+		{Email: "a@example.com"},
+		{Email: "b@example.com", Message: "m", ConsentVersion: contact.ConsentVersion},
+		{Email: "c@example.com"},
+		{Email: "d@example.com"},
+	} {
+		now = now.Add(time.Second)
+		r, err := svc.Submit(ctx, in, []string{"", "acc-b", "acc-c", ""}[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	open, err := svc.Open(ctx)
+	if err != nil || len(open) != 4 || open[0].ID != rs[0].ID || open[3].ID != rs[3].ID || open[1].ConsentAt == nil {
+		t.Fatalf("open %+v %v", open, err)
+	}
+	// a: resolved; b: resolved and retained; c: resolved, its person held; d: open.
+	if _, err := svc.Resolve(ctx, rs[0].ID, "staff", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Resolve(ctx, rs[0].ID, "staff", 0, ""); !isProblem(err, http.StatusConflict) {
+		t.Fatalf("resolved twice: %v", err)
+	}
+	if _, err := svc.Resolve(ctx, rs[1].ID, "staff", 1, " "); !isProblem(err, http.StatusBadRequest) {
+		t.Fatalf("retention without a reason: %v", err)
+	}
+	if _, err := svc.Resolve(ctx, rs[1].ID, "staff", 1, "§ 257 HGB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Resolve(ctx, rs[2].ID, "staff", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Resolve(ctx, "not-an-id", "staff", 0, ""); !isProblem(err, http.StatusNotFound) {
+		t.Fatalf("unknown id: %v", err)
+	}
+	if open, err := svc.Open(ctx); err != nil || len(open) != 1 || open[0].ID != rs[3].ID {
+		t.Fatalf("open after resolving %+v %v", open, err)
+	}
+
+	m := contactprivacy.Module{Store: st, Now: clock}
+	exp, err := m.Export(ctx, privacy.Subject{AccountID: "acc-b"})
+	if got := exp["contact.requests"].([]contact.Request); err != nil || len(got) != 1 || got[0].Message != "m" {
+		t.Fatalf("export %+v %v", exp, err)
+	}
+	counts, err := m.Sweep(ctx, now, privacy.NewHeld("acc-c"))
+	if err != nil || counts["contact.requests"] != 1 {
+		t.Fatalf("swept %v %v", counts, err)
+	}
+	if _, err := svc.Get(ctx, rs[0].ID); !isProblem(err, http.StatusNotFound) {
+		t.Fatalf("finished request kept: %v", err)
+	}
+	// Erasure keeps the retained request, deletes the open one.
+	if err := m.Erase(ctx, privacy.Subject{AccountID: "acc-b", Email: "d@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, kept := range []bool{false, true, true, false} {
+		if _, err := st.Get(ctx, rs[i].ID); (err == nil) != kept {
+			t.Errorf("request %d: kept %v, want %v", i, err == nil, kept)
+		}
+	}
+	if open, err := svc.Open(ctx); err != nil || len(open) != 0 {
+		t.Fatalf("open after erasure %+v %v", open, err)
+	}
+}
+
+func isProblem(err error, status int) bool {
+	p, ok := problem.As(err)
+	return ok && p.Status == status
+}
