@@ -47,17 +47,12 @@ type CaptureResult struct {
 // done, then clients concurrent callers for d each.
 func RunCapture(ctx context.Context, s *local.Stack, reqs, clients int, d time.Duration) ([]CaptureResult, error) {
 	tpl := s.Template()
-	var fn *template.Function
-	for i := range tpl.Functions {
-		if tpl.Functions[i].LogicalID == CaptureFunction {
-			fn = &tpl.Functions[i]
-		}
-	}
-	if fn == nil {
+	fn, ok := tpl.Function(CaptureFunction)
+	if !ok {
 		return nil, fmt.Errorf("no %s in template.yaml", CaptureFunction)
 	}
 	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: s.Parameters()}
-	env, err := r.Env(*fn)
+	env, err := r.Env(fn)
 	if err != nil {
 		return nil, err
 	}

@@ -123,16 +123,11 @@ func RunProtocol(ctx context.Context, s *local.Stack, n int) ([]ProtocolResult, 
 // inProcess builds a module's privacy parts in this process with the environment
 // its privacy function gets from the template, pointed at the stack's emulator.
 func inProcess(r template.Resolver, tpl *template.Template, logicalID, endpoint string, build func(context.Context) ([]privacy.Module, error)) ([]privacy.Module, error) {
-	var fn *template.Function
-	for i := range tpl.Functions {
-		if tpl.Functions[i].LogicalID == logicalID {
-			fn = &tpl.Functions[i]
-		}
-	}
-	if fn == nil {
+	fn, ok := tpl.Function(logicalID)
+	if !ok {
 		return nil, fmt.Errorf("no %s in template.yaml", logicalID)
 	}
-	env, err := r.Env(*fn)
+	env, err := r.Env(fn)
 	if err != nil {
 		return nil, err
 	}

@@ -78,21 +78,7 @@ func TestModulesMeetOnlyThroughTheirPorts(t *testing.T) {
 			t.Errorf("%s: module %q is not in the module list", f.LogicalID, m)
 			continue
 		}
-		tree, err := r.Tree(get(tpl.Properties(f.LogicalID), "Policies"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var pols []struct {
-			Statement []struct {
-				Action   []string
-				Resource any
-			}
-		}
-		b, _ := json.Marshal(tree)
-		if err := json.Unmarshal(b, &pols); err != nil {
-			t.Fatalf("%s: %v", f.LogicalID, err)
-		}
-		for _, p := range pols {
+		for _, p := range policies(t, r, tpl, f.LogicalID) {
 			for _, st := range p.Statement {
 				rb, _ := json.Marshal(st.Resource)
 				for _, g := range arn.FindAllStringSubmatch(string(rb), -1) {

@@ -13,26 +13,35 @@ import (
 	"kontor/shared/modules"
 )
 
-// invokes returns the functions a function's policy lets it invoke.
-func invokes(t *testing.T, r Resolver, tpl *Template, id string) []string {
+// policy is one inline policy of a function, resolved.
+type policy struct {
+	Statement []struct {
+		Action   []string
+		Resource any
+	}
+}
+
+// policies returns a function's inline policies with every reference resolved.
+func policies(t *testing.T, r Resolver, tpl *Template, id string) []policy {
 	t.Helper()
 	tree, err := r.Tree(get(tpl.Properties(id), "Policies"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pols []struct {
-		Statement []struct {
-			Action   []string
-			Resource any
-		}
-	}
+	var pols []policy
 	b, _ := json.Marshal(tree)
 	if err := json.Unmarshal(b, &pols); err != nil {
 		t.Fatalf("%s: %v", id, err)
 	}
+	return pols
+}
+
+// invokes returns the functions a function's policy lets it invoke.
+func invokes(t *testing.T, r Resolver, tpl *Template, id string) []string {
+	t.Helper()
 	fn := regexp.MustCompile(`function:kontor-([A-Za-z]+Function)`)
 	var out []string
-	for _, p := range pols {
+	for _, p := range policies(t, r, tpl, id) {
 		for _, st := range p.Statement {
 			if !slices.Contains(st.Action, "lambda:InvokeFunction") {
 				continue
