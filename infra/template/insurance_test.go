@@ -2,6 +2,7 @@ package template
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -96,5 +97,83 @@ func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
 	}
 	if v, _ := r.Tree(get(tpl.Properties("InvoiceBucket"), "VersioningConfiguration")); v != nil {
 		t.Fatal("versioning would keep erased invoices as old versions")
+	}
+}
+
+// Promise: H4U-7 — who can read health data: the account administers the insurance
+// key but may not use it; DynamoDB uses it for the insurance table; S3 uses it for
+// invoices only on behalf of the roles of exactly the functions whose own policies
+// grant them that KMS action on the key.
+func TestInsuranceKeyIsUsedOnlyByItsFunctions(t *testing.T) {
+	tpl := loadReal(t)
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{}, Physical: map[string]string{"InsuranceKey": "k-insurance"}}
+	tree, err := r.Tree(get(tpl.Properties("InsuranceKey"), "KeyPolicy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal map[string]any
+			Action    any
+			Condition map[string]map[string]any
+		}
+	}
+	b, _ := json.Marshal(tree)
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	use := regexp.MustCompile(`kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey|CreateGrant)`)
+	viaS3 := map[string]map[string]bool{} // action → roles
+	for _, st := range doc.Statement {
+		ab, _ := json.Marshal(st.Action)
+		if !use.Match(ab) {
+			continue // administration
+		}
+		via, _ := st.Condition["StringEquals"]["kms:ViaService"].(string)
+		switch {
+		case via == "dynamodb.eu-central-1.amazonaws.com":
+		case via == "s3.eu-central-1.amazonaws.com":
+			rb, _ := json.Marshal(st.Condition["ArnLike"]["aws:PrincipalArn"])
+			roles := regexp.MustCompile(`role/kontor-([A-Za-z]+Function)Role-\*`).FindAllStringSubmatch(string(rb), -1)
+			if len(roles) == 0 {
+				t.Errorf("%s: S3 may use the key for any principal: %s", st.Sid, rb)
+			}
+			var actions []string
+			_ = json.Unmarshal(ab, &actions)
+			for _, a := range actions {
+				for _, m := range roles {
+					if viaS3[a] == nil {
+						viaS3[a] = map[string]bool{}
+					}
+					viaS3[a][m[1]] = true
+				}
+			}
+		default:
+			t.Errorf("%s uses the key outside DynamoDB and S3: %s %v", st.Sid, ab, st.Condition)
+		}
+	}
+	if len(viaS3) == 0 {
+		t.Fatal("no function may use the key for invoices")
+	}
+	for _, f := range tpl.Functions {
+		for _, p := range policies(t, r, tpl, f.LogicalID) {
+			for _, st := range p.Statement {
+				if rb, _ := json.Marshal(st.Resource); !strings.Contains(string(rb), ":key/k-insurance") {
+					continue
+				}
+				for _, a := range st.Action {
+					if !viaS3[a][f.LogicalID] {
+						t.Errorf("%s may %s with the insurance key, which its key policy does not allow", f.LogicalID, a)
+					}
+					delete(viaS3[a], f.LogicalID)
+				}
+			}
+		}
+	}
+	for a, fs := range viaS3 {
+		for f := range fs {
+			t.Errorf("the key policy lets %s %s, which its own policy does not ask for", f, a)
+		}
 	}
 }

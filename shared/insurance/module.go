@@ -5,6 +5,13 @@ import "kontor/shared/privacy"
 // Kinds declares the module's personal data.
 func Kinds() []privacy.Kind {
 	staff := privacy.Text{DE: "Die zuständigen Mitarbeitenden des Versicherers; keine Weitergabe an Dritte.", EN: "The insurer's responsible staff; never passed to third parties."}
+	// Who can read health data: staff with the review role, each opening of an invoice
+	// recorded; the data is encrypted with the portal's own key, which only the
+	// functions that store, review and export it may use; whoever administers the
+	// cloud account manages the key but cannot decrypt with it.
+	healthStaff := privacy.Text{
+		DE: "Nur Mitarbeitende des Versicherers mit der Rolle Sachbearbeitung (jedes Öffnen einer Rechnung wird protokolliert); keine Weitergabe an Dritte. Verschlüsselt mit einem eigenen Schlüssel, den nur die Funktionen zum Einreichen, Prüfen und Auskunft-Geben verwenden dürfen; wer das Cloud-Konto verwaltet, verwaltet den Schlüssel, kann damit aber nicht entschlüsseln.",
+		EN: "Only the insurer's staff with the review role (every opening of an invoice is recorded); never passed to third parties. Encrypted with a key of its own that only the functions that submit, review and export it may use; whoever administers the cloud account manages the key but cannot decrypt with it."}
 	return []privacy.Kind{
 		{ID: "insurance.contracts", Module: "insurance", Table: "InsuranceTable",
 			Category:   privacy.Text{DE: "Versicherungsverträge", EN: "Insurance contracts"},
@@ -44,7 +51,7 @@ func Kinds() []privacy.Kind {
 			Retention: privacy.Retention{Parameter: "ClaimRetentionDays", Rule: privacy.Text{
 				DE: "Bis zur Entscheidung und danach die eingestellte Anzahl Tage; gelöscht, wenn Sie Ihren Zugang löschen oder die Einwilligung widerrufen.",
 				EN: "Until decided and then the configured number of days; deleted when you delete your access or withdraw the consent."}},
-			Recipients: staff,
+			Recipients: healthStaff,
 			Source:     privacy.Text{DE: "Von Ihnen über das Portal.", EN: "From you, through the portal."}},
 		{ID: "insurance.invoices", Module: "insurance", Table: "InvoiceBucket",
 			Category:   privacy.Text{DE: "Rechnungen (verschlüsselt gespeichert)", EN: "Invoices (stored encrypted)"},
@@ -53,7 +60,7 @@ func Kinds() []privacy.Kind {
 			LegalBasis: privacy.ExplicitConsent,
 			Retention: privacy.Retention{Parameter: "ClaimRetentionDays", Rule: privacy.Text{
 				DE: "Wie der zugehörige Antrag.", EN: "As the claim they belong to."}},
-			Recipients: staff,
+			Recipients: healthStaff,
 			Source:     privacy.Text{DE: "Von Ihnen über das Portal.", EN: "From you, through the portal."}},
 	}
 }
