@@ -54,6 +54,18 @@ func aggregate(t *testing.T) {
 	}
 }
 
+// rawArrived waits until the raw records of ip number want (the capture writes
+// each record just after its response), at most 10 s, and returns the last count.
+func rawArrived(t *testing.T, ip string, want int) int {
+	t.Helper()
+	n := 0
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if n = rawWithIP(t, ip); n >= want || time.Now().After(end) {
+			return n
+		}
+	}
+}
+
 // rawWithIP counts the raw request records of any day that hold an address.
 func rawWithIP(t *testing.T, ip string) int {
 	t.Helper()
@@ -87,8 +99,14 @@ func TestRequestsAreAggregatedAndRawRecordsDeleted(t *testing.T) {
 	}
 	bad := newClientFrom(t, "127.0.0.14")
 	want(t, bad.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
-	if rawWithIP(t, "127.0.0.11") != 4 {
-		t.Fatalf("raw records not captured: %d", rawWithIP(t, "127.0.0.11"))
+	if n := rawArrived(t, "127.0.0.11", 4); n != 4 {
+		t.Fatalf("raw records not captured: %d", n)
+	}
+	// Every record is in before the aggregation runs.
+	for ip, n := range map[string]int{"127.0.0.12": 1, "127.0.0.13": 2, "127.0.0.14": 1} {
+		if got := rawArrived(t, ip, n); got < n {
+			t.Fatalf("raw records of %s: %d, want %d", ip, got, n)
+		}
 	}
 
 	aggregate(t)
@@ -211,13 +229,14 @@ func TestRawLogKeepsOnlyTheReferringOrigin(t *testing.T) {
 	if r.Header.Get("Referrer-Policy") != "no-referrer" {
 		t.Fatalf("Referrer-Policy %q", r.Header.Get("Referrer-Policy"))
 	}
+	n := rawArrived(t, ip, 1)
 	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(stack.Name("RequestLogTable")), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := toJSON(t, out.Items)
-	if rawWithIP(t, ip) != 1 || !strings.Contains(all, "https://portal.example/") {
-		t.Fatalf("the request's raw record with its referring origin is missing: %d records of %s", rawWithIP(t, ip), ip)
+	if n != 1 || !strings.Contains(all, "https://portal.example/") {
+		t.Fatalf("the request's raw record with its referring origin is missing: %d records of %s", n, ip)
 	}
 	if strings.Contains(all, "Zm9vYmFyYmF6cXV4") || strings.Contains(all, "password/reset") {
 		t.Fatal("the referrer's path or token reached the request log")
