@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -321,13 +322,78 @@ func TestRecordOfProcessingIsPublished(t *testing.T) {
 	want(t, r, http.StatusOK)
 	var rec rights.Record
 	r.json(t, &rec)
-	if len(rec.Kinds) != len(registry.All().Kinds) || rec.Parameters["ContractRetentionYears"] != "10" || rec.Region != "eu-central-1" {
+	if len(rec.Kinds) != len(registry.All().Kinds) || rec.Parameters["ContractRetentionYears"] != "10" || rec.Region != "eu-central-1" || !strings.Contains(rec.Backups.EN, "35 days") {
 		t.Fatalf("record %d kinds, params %v, region %q", len(rec.Kinds), rec.Parameters, rec.Region)
 	}
 	c.lang = "de"
 	r = c.do(http.MethodGet, "/v1/privacy/processing?format=html", nil)
 	want(t, r, http.StatusOK)
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.Body), "Verzeichnis der Verarbeitungstätigkeiten") {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.Body), "Verzeichnis der Verarbeitungstätigkeiten") || !strings.Contains(string(r.Body), "Sicherungen") {
 		t.Fatalf("html record: %s", r.Body[:200])
+	}
+}
+
+// itemsHolding returns the items of a table whose key or account id holds id.
+func itemsHolding(t *testing.T, logicalID, id string) []map[string]types.AttributeValue {
+	t.Helper()
+	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(stack.Name(logicalID)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var its []map[string]types.AttributeValue
+	for _, it := range out.Items {
+		for _, k := range []string{"pk", "accountId"} {
+			if v, ok := it[k].(*types.AttributeValueMemberS); ok && strings.Contains(v.Value, id) {
+				its = append(its, it)
+				break
+			}
+		}
+	}
+	return its
+}
+
+// Promise: HKC-14 — on deactivation the person's data is irrevocably deleted, also
+// after a restore: point-in-time recovery keeps deleted items for 35 days, so a
+// table restored to a point before an erasure holds the person again; the retention
+// function, sent the restore point, erases every person whose erasure finished since.
+func TestErasuresAreReplayedAfterARestore(t *testing.T) {
+	c, email := signUp(t, "restored")
+	p := profile(t, c)
+	restorePoint := time.Now().UTC()
+	before := itemsHolding(t, "IdentityTable", p.ID)
+	if len(before) < 2 {
+		t.Fatalf("the account and its email claim: %d items", len(before))
+	}
+	want(t, c.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
+	if n := itemsOf(t, "IdentityTable", p.ID); n != 0 {
+		t.Fatalf("%d items after the erasure", n)
+	}
+	// The restore: the table as it was at the restore point.
+	for _, it := range before {
+		if _, err := db().PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(stack.Name("IdentityTable")), Item: it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := identityStore().AccountIDByEmail(context.Background(), email, time.Now()); err != nil {
+		t.Fatalf("the restored email claim: %v", err)
+	}
+	out, err := stack.Invoke(context.Background(), "RetentionSweepFunction", []byte(`{"replayErasuresSince":"`+restorePoint.Format(time.RFC3339Nano)+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res rights.SweepResult
+	if err := json.Unmarshal(out, &res); err != nil || res.Replayed == nil || *res.Replayed < 1 {
+		t.Fatalf("replay answered %s (%v)", out, err)
+	}
+	if n := itemsOf(t, "IdentityTable", p.ID); n != 0 {
+		t.Fatalf("%d items of the erased account survive the replay", n)
+	}
+	if _, err := identityStore().AccountIDByEmail(context.Background(), email, time.Now()); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("the email claim survives the replay: %v", err)
+	}
+	// The hourly run is unchanged: a scheduled event sweeps.
+	out, err = stack.Invoke(context.Background(), "RetentionSweepFunction", []byte(`{"detail-type":"Scheduled Event","detail":{}}`))
+	if err != nil || strings.Contains(string(out), "replayed") {
+		t.Fatalf("scheduled run: %s %v", out, err)
 	}
 }

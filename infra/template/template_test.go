@@ -3,8 +3,12 @@ package template
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+
+	"kontor/shared/privacy/rights"
 )
 
 func loadReal(t *testing.T) *Template {
@@ -123,5 +127,24 @@ Resources:
 	}
 	if _, err := (Resolver{T: tpl, Stack: "s"}).Value(&yamlRefMissing); err == nil {
 		t.Fatal("unknown !Ref resolved")
+	}
+}
+
+// The record of processing tells which tables keep deleted items restorable
+// (point-in-time recovery, 35 days) and that erasures are replayed after a restore:
+// exactly the tables the template gives it.
+func TestPointInTimeRecoveryIsWhatTheRecordSays(t *testing.T) {
+	tpl := loadReal(t)
+	var got []string
+	for _, id := range tpl.OfType("AWS::DynamoDB::Table") {
+		if str(get(tpl.Properties(id), "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")) == "true" {
+			got = append(got, id)
+		}
+	}
+	want := append([]string(nil), rights.BackedUpTables...)
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("tables with point-in-time recovery %v, the record of processing says %v", got, want)
 	}
 }

@@ -129,3 +129,47 @@ func (s *Service) ResumeJobs(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// ReplayErasures erases again every person whose erasure finished at or after
+// since: after a table was restored to a point in time (point-in-time recovery keeps
+// deleted items for 35 days), what those erasures deleted is back, and it must be
+// gone again before the portal opens. Finished jobs are kept for
+// privacy.JobRetention (90 days), longer than any restore point. The job no longer
+// holds the address; a restored account tells it again, else modules are asked by
+// account id, and anything filed only by address before an account existed is swept
+// by its own retention.
+// Running erasures are left to ResumeJobs, held ones to their hold. It returns how
+// many persons it erased again.
+func (s *Service) ReplayErasures(ctx context.Context, since time.Time) (int, error) {
+	jobs, err := s.Jobs.Jobs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, j := range jobs {
+		if j.Status != JobDone || j.UpdatedAt.Before(since) {
+			continue
+		}
+		// A restored account tells its address again (its email claim must go too);
+		// without it, the modules are asked by account id.
+		sub := privacy.Subject{AccountID: j.AccountID}
+		if acc, err := s.People.Person(ctx, j.AccountID); err == nil {
+			sub.Email = acc.Email
+		} else if !errors.Is(err, privacy.ErrUnknownPerson) {
+			return n, fmt.Errorf("replay erasure %s: %w", j.AccountID, err)
+		}
+		for _, d := range s.Deactivators {
+			if err := d.Deactivate(ctx, sub); err != nil {
+				return n, fmt.Errorf("replay erasure %s: deactivate: %w", j.AccountID, err)
+			}
+		}
+		for _, m := range s.Modules {
+			if err := m.Erase(ctx, sub); err != nil {
+				return n, fmt.Errorf("replay erasure %s: module %s: %w", j.AccountID, m.Name(), err)
+			}
+		}
+		s.Log.InfoContext(ctx, "erasure replayed", slog.String("accountId", j.AccountID))
+		n++
+	}
+	return n, nil
+}

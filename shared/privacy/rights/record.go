@@ -20,6 +20,18 @@ type Record struct {
 	Purposes        []privacy.Purpose `json:"consentPurposes"`
 	Parameters      map[string]string `json:"parametersInForce"`
 	Region          string            `json:"region"`
+	// Backups says what backups keep after an erasure, and what a restore does.
+	Backups privacy.Text `json:"backups"`
+}
+
+// BackedUpTables are the tables with point-in-time recovery, as Backups describes
+// them (a template test holds the two together).
+var BackedUpTables = []string{"IdentityTable", "PrivacyTable", "EvidenceTable", "ContactTable", "InsuranceTable"}
+
+// Backups is what the record says about point-in-time recovery.
+var Backups = privacy.Text{
+	DE: "Die Tabellen mit Zugängen, Einwilligungen, Anmeldenachweisen, Kontaktanfragen und Versicherungsdaten haben eine Wiederherstellung auf einen Zeitpunkt: Gelöschtes bleibt darin bis zu 35 Tage wiederherstellbar und ist nur für die Wiederherstellung nach einem Fehler da. Wird eine Tabelle wiederhergestellt, werden vor der Wiedereröffnung alle Löschungen seit dem Wiederherstellungszeitpunkt erneut ausgeführt; die Löschaufträge (nur die Zugangskennung) werden dafür 90 Tage aufbewahrt. Sitzungen, ausgehende E-Mails, Rohdaten der Serverprotokolle und Zähler der Missbrauchsgrenzen haben keine solche Sicherung, Rechnungen keine älteren Fassungen.",
+	EN: "The tables holding accounts, consents, sign-in evidence, contact requests and insurance data have point-in-time recovery: deleted data stays restorable there for up to 35 days and serves only to recover from a failure. When a table is restored, every erasure since the restore point is carried out again before the portal reopens; the erasure jobs (the account id only) are kept 90 days for that. Sessions, outgoing mail, raw server log records and abuse-limit counters have no such backup, and invoices no older versions.",
 }
 
 // Record returns the record of processing.
@@ -28,7 +40,7 @@ func (s *Service) Record(region string) Record {
 	for k, v := range s.Params {
 		params[k] = v
 	}
-	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), ApplicationLogs: logging.Declaration(), Purposes: s.Purposes, Parameters: params, Region: region}
+	return Record{Controller: "the operator of this portal", Kinds: s.Kinds(), ApplicationLogs: logging.Declaration(), Purposes: s.Purposes, Parameters: params, Region: region, Backups: Backups}
 }
 
 // HTML renders the record as a readable table in German or English.
@@ -65,6 +77,11 @@ func (r Record) HTML(lang string) string {
 			ret, t(k.Recipients), t(k.Source))
 	}
 	b.WriteString("</tbody></table>")
+	backups := "Backups"
+	if lang == "de" {
+		backups = "Sicherungen"
+	}
+	fmt.Fprintf(&b, "<h2>%s</h2><p>%s</p>", backups, t(r.Backups))
 	keys := make([]string, 0, len(r.Parameters))
 	for k := range r.Parameters {
 		keys = append(keys, k)
