@@ -8,7 +8,7 @@ import (
 
 	"kontor/shared/env"
 	"kontor/shared/insurance/insuranceapi"
-	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/insurance/registrationwire"
 	"kontor/shared/logging"
 	"kontor/shared/serve"
 )
@@ -16,7 +16,7 @@ import (
 func main() {
 	log := logging.New("registration")
 	h := env.Must(log, func(ctx context.Context) (insuranceapi.Registration, error) {
-		return insurancewire.Registration(ctx, log)
+		return registrationwire.Registration(ctx, log)
 	})
 	serve.HTTP(log, "registration", h.Routes())
 }

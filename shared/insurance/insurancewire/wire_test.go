@@ -12,6 +12,7 @@ import (
 
 	"kontor/shared/insurance/claimswire"
 	"kontor/shared/insurance/insurancewire"
+	"kontor/shared/insurance/registrationwire"
 )
 
 // function is one of the module's Lambda functions: its resource in template.yaml,
@@ -22,13 +23,21 @@ type function struct {
 	vars     []string
 }
 
+// fakeSecret stands in for SSM: any named parameter holds a long enough secret.
+func fakeSecret(_ context.Context, name string) ([]byte, error) {
+	if name == "" {
+		return nil, errors.New("no parameter name")
+	}
+	return []byte(strings.Repeat("s", registrationwire.MinSecretBytes)), nil
+}
+
 func functions() []function {
 	log := slog.New(slog.DiscardHandler)
 	bucket := []string{"INSURANCE_TABLE", "INVOICE_BUCKET", "INVOICE_KEY_ARN"}
 	return []function{
 		{"ContractImportFunction", func(ctx context.Context) error { _, err := insurancewire.Import(ctx); return err }, []string{"INSURANCE_TABLE"}},
 		{"ContractsFunction", func(ctx context.Context) error { _, err := insurancewire.Contracts(ctx); return err }, []string{"INSURANCE_TABLE"}},
-		{"RegistrationFunction", func(ctx context.Context) error { _, err := insurancewire.Registration(ctx, log); return err },
+		{"RegistrationFunction", func(ctx context.Context) error { _, err := registrationwire.Build(ctx, log, fakeSecret); return err },
 			[]string{"INSURANCE_TABLE", "IDENTITY_PRIVACY_FUNCTION", "APP_BASE_URL", "TERMS_VERSION", "PRIVACY_VERSION", "EID_PROVIDER_URL", "EID_CALLBACK_SECRET_PARAMETER"}},
 		{"ClaimsFunction", func(ctx context.Context) error { _, err := claimswire.Claims(ctx, log); return err }, bucket},
 		{"ClaimReviewFunction", func(ctx context.Context) error { _, err := claimswire.Review(ctx, log); return err }, append(bucket, "PRIVACY_TABLE")},
@@ -39,12 +48,6 @@ func functions() []function {
 // Each function starts with exactly its own environment, and refuses to start,
 // naming the variable, when one is missing.
 func TestEachFunctionStartsWithItsOwnEnvironment(t *testing.T) {
-	defer insurancewire.ReadSecretsFrom(func(_ context.Context, name string) ([]byte, error) {
-		if name == "" {
-			return nil, errors.New("no parameter name")
-		}
-		return []byte(strings.Repeat("s", insurancewire.MinSecretBytes)), nil
-	})()
 	all := map[string]bool{}
 	for _, f := range functions() {
 		for _, v := range f.vars {
@@ -59,7 +62,7 @@ func TestEachFunctionStartsWithItsOwnEnvironment(t *testing.T) {
 				t.Setenv(v, "")
 			}
 			for _, v := range f.vars {
-				t.Setenv(v, strings.Repeat("x", insurancewire.MinSecretBytes))
+				t.Setenv(v, strings.Repeat("x", registrationwire.MinSecretBytes))
 			}
 			if err := f.build(context.Background()); err != nil {
 				t.Fatalf("with its environment: %v", err)
@@ -69,7 +72,7 @@ func TestEachFunctionStartsWithItsOwnEnvironment(t *testing.T) {
 				if err := f.build(context.Background()); err == nil || !strings.Contains(err.Error(), v) {
 					t.Errorf("without %s: %v", v, err)
 				}
-				t.Setenv(v, strings.Repeat("x", insurancewire.MinSecretBytes))
+				t.Setenv(v, strings.Repeat("x", registrationwire.MinSecretBytes))
 			}
 		})
 	}
