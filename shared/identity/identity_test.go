@@ -208,3 +208,25 @@ func TestAuthorizerResolvesOnlyLiveSessions(t *testing.T) {
 		t.Fatal("store failure let the caller in")
 	}
 }
+
+// A sign-in counts per address and client, per address and per client; a known
+// client is held by its pair counter alone, and its attempts still count.
+func TestKnownClientIsHeldByItsPairCounterAlone(t *testing.T) {
+	k := keys{account: "a", client: "c", suffix: "#0"}
+	caps := func(th throttle) map[string]int {
+		out := map[string]int{}
+		for _, c := range th.counters {
+			out[c.Scope] = c.Cap
+		}
+		return out
+	}
+	if got := caps(k.passwordThrottle(false)); got["pair"] != PairFailureCap || got["address"] != AccountFailureCap || got["client"] != ClientFailureCap || len(got) != 3 {
+		t.Fatalf("unknown client: %v", got)
+	}
+	if got := caps(k.passwordThrottle(true)); got["pair"] != PairFailureCap || got["address"] != 0 || got["client"] != 0 || len(got) != 3 {
+		t.Fatalf("known client: %v", got)
+	}
+	if th := k.passwordThrottle(false); th.counters[0].Key != "pair#a#c#0" {
+		t.Fatalf("pair key %s", th.counters[0].Key)
+	}
+}

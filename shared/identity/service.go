@@ -300,8 +300,10 @@ type LoginResult struct {
 	Account Account
 }
 
-// Login checks the credentials, throttled per account and per client, and starts a
-// new session (AHK-1, AHK-3).
+// Login checks the credentials, throttled per address and client, per client and
+// per address (docs/identity.md, "Sign-in throttling"), and starts a new session
+// (AHK-1, AHK-3). The attempt takes its place in the counters before the password is
+// checked; every refusal looks the same whether or not the address has access.
 func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	email, code := NormalizeEmail(in.Email)
 	var f fields
@@ -315,23 +317,34 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error)
 		return LoginResult{}, err
 	}
 	now := s.Now()
-	th, err := s.throttle(ctx, email, in.ClientIP, now)
+	k, err := s.throttleKeys(ctx, email, in.ClientIP, now)
 	if err != nil {
-		return LoginResult{}, err
-	}
-	if err := th.check(ctx, s, now); err != nil {
 		return LoginResult{}, err
 	}
 	acc, err := s.accountByEmail(ctx, email, now)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return LoginResult{}, err
 	}
-	if errors.Is(err, ErrNotFound) || acc.Status != StatusActive || acc.PasswordHash == "" {
+	usable := err == nil && acc.Status == StatusActive && acc.PasswordHash != ""
+	known := false
+	if usable && k.client != "" {
+		if known, err = s.Store.KnownClient(ctx, acc.ID, k.client, now); err != nil {
+			return LoginResult{}, fmt.Errorf("look up known client: %w", err)
+		}
+	}
+	th := k.passwordThrottle(known)
+	if err := th.reserve(ctx, s, now); err != nil {
+		return LoginResult{}, err
+	}
+	if !usable {
 		burnPasswordCheck(in.Password)
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
 	if !VerifyPassword(in.Password, acc.PasswordHash) {
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
+	}
+	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
+		return LoginResult{}, err
 	}
 	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now)
 }
@@ -417,10 +430,14 @@ func (s *Service) Reset(ctx context.Context, raw, password string) error {
 	return nil
 }
 
-// revokeAll ends every session and device credential of an account.
+// revokeAll ends every session and device credential of an account and forgets the
+// clients it signed in from (they keep no allowance past a new password).
 func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 	if err := s.Sessions.DeleteSessionsOf(ctx, acc.ID); err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	if err := s.Store.ForgetClients(ctx, acc.ID); err != nil {
+		return fmt.Errorf("forget known clients: %w", err)
 	}
 	if err := s.RevokeAllDevices(ctx, acc.ID); err != nil {
 		return fmt.Errorf("revoke devices: %w", err)
