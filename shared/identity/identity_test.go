@@ -50,6 +50,9 @@ func TestPasswordPolicy(t *testing.T) {
 		{"Anna@Example.org", "anna@example.org", FieldPasswordEmail},
 		{"anna.bergmann", "anna.bergmann@example.org", FieldPasswordEmail},
 		{"ein langes \xff passwort", "", problem.FieldInvalidValue},
+		{"1qaz2wsx3edc", "anna@example.org", FieldPasswordCommon},
+		{"LeaveMeAlone", "anna@example.org", FieldPasswordCommon},
+		{" 123456789012 ", "anna@example.org", FieldPasswordCommon},
 	}
 	for _, c := range cases {
 		if got := CheckPassword(c.pw, c.email); got != c.code {
@@ -228,5 +231,35 @@ func TestKnownClientIsHeldByItsPairCounterAlone(t *testing.T) {
 	}
 	if th := k.passwordThrottle(false); th.counters[0].Key != "pair#a#c#0" {
 		t.Fatalf("pair key %s", th.counters[0].Key)
+	}
+}
+
+// The shipped list holds at least the 3,000 most common passwords (ASVS 5.0 6.2.4),
+// lower-case and most common first; the check ignores case.
+func TestCommonPasswordListIsShippedAndComparedIgnoringCase(t *testing.T) {
+	list := commonPasswords()
+	if len(list) < 3000 {
+		t.Fatalf("only %d common passwords", len(list))
+	}
+	for p := range list {
+		if p != strings.ToLower(p) {
+			t.Fatalf("%q is not lower-case", p)
+		}
+	}
+	for _, p := range []string{"123456", "password", "Password", "PASSWORD", "qwerty", "iloveyou"} {
+		if !IsCommonPassword(p) {
+			t.Errorf("%q not found", p)
+		}
+	}
+	if IsCommonPassword("Segelboot am Steg 42") {
+		t.Error("an uncommon password is found")
+	}
+}
+
+func TestIdentityFieldCodesHaveGermanAndEnglishText(t *testing.T) {
+	for _, c := range FieldProblems() {
+		if c.ID == "" || c.DE == "" || c.EN == "" || c.DE == c.EN {
+			t.Errorf("code %s: de=%q en=%q", c.ID, c.DE, c.EN)
+		}
 	}
 }
