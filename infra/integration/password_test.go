@@ -23,13 +23,14 @@ func wantFieldProblem(t *testing.T, r response, field string, code, lang string)
 
 // A common password is refused wherever a password is set — the first one, a reset
 // and a change — whatever its letters' case (ASVS 5.0 6.2.4), and the refusal
-// uses up nothing: the link still works with a better password.
+// uses up nothing: the link still works with a better password. The message is in
+// the caller's language (German without a preference, the account's once signed in).
 func TestCommonPasswordsAreRefusedWhereverAPasswordIsSet(t *testing.T) {
 	common := identity.FieldPasswordCommon.ID
 	c := newClient(t)
 	email := newEmail("common")
 	tok := register(t, c, email)
-	wantFieldProblem(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": "1QAZ2wsx3EDC"}), "password", common, "en")
+	wantFieldProblem(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": "1QAZ2wsx3EDC"}), "password", common, "de")
 	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword}), http.StatusNoContent)
 	login(t, c, email, goodPassword)
 
@@ -40,7 +41,7 @@ func TestCommonPasswordsAreRefusedWhereverAPasswordIsSet(t *testing.T) {
 	other.csrf()
 	want(t, other.do(http.MethodPost, "/v1/password/forgot", map[string]any{"email": email}), http.StatusAccepted)
 	reset := tokenFrom(t, mailTo(t, email, "Reset your password"))
-	wantFieldProblem(t, other.do(http.MethodPost, "/v1/password/reset", map[string]any{"token": reset, "password": "QazWsxEdcRfvTgb"}), "password", common, "en")
+	wantFieldProblem(t, other.do(http.MethodPost, "/v1/password/reset", map[string]any{"token": reset, "password": "QazWsxEdcRfvTgb"}), "password", common, "de")
 	want(t, other.do(http.MethodPost, "/v1/password/reset", map[string]any{"token": reset, "password": "Neuer Leuchtturm 77"}), http.StatusNoContent)
 	login(t, other, email, "Neuer Leuchtturm 77")
 }

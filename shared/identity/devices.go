@@ -170,7 +170,9 @@ func (s *Service) DeviceLogin(ctx context.Context, cred, clientIP, previous stri
 	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
 		return LoginResult{}, err
 	}
-	return s.startSession(ctx, acc, previous, clientIP, now)
+	// A stored credential is not a proof of the person: erasure and the like still
+	// ask for the password (POST /v1/sessions/current/confirm).
+	return s.startSession(ctx, acc, previous, clientIP, now, false)
 }
 
 func equalDigest(a, b string) bool {

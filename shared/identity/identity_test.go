@@ -159,6 +159,21 @@ func (f *sessionFake) Touch(_ context.Context, id string, seen, idle time.Time) 
 	f.touches++
 	return nil
 }
+func (f *sessionFake) update(id string, change func(*Session)) error {
+	s, ok := f.items[id]
+	if !ok {
+		return ErrNotFound
+	}
+	change(&s)
+	f.items[id] = s
+	return nil
+}
+func (f *sessionFake) SetCSRF(_ context.Context, id, digest string) error {
+	return f.update(id, func(s *Session) { s.CSRFDigest = digest })
+}
+func (f *sessionFake) Confirm(_ context.Context, id string, at time.Time) error {
+	return f.update(id, func(s *Session) { s.ConfirmedAt = at })
+}
 func (f *sessionFake) DeleteSession(_ context.Context, id string) error {
 	delete(f.items, id)
 	return nil
@@ -188,7 +203,7 @@ func TestAuthorizerResolvesOnlyLiveSessions(t *testing.T) {
 		}
 		return httpapi.PrincipalFrom(resp.Context)
 	}
-	if p := call(httpapi.SessionCookie + "=" + token); p.AccountID != "acc-1" || !p.HasRole("admin") {
+	if p := call(httpapi.SessionCookie + "=" + token); p.AccountID != "acc-1" || !p.HasRole("admin") || !p.ConfirmedAt.Equal(now) {
 		t.Fatalf("live session not resolved: %+v", p)
 	}
 	for _, c := range [][]string{nil, {httpapi.SessionCookie + "=garbage"}, {httpapi.SessionCookie + "=" + ids.NewToken()}, {"other=" + token}} {
@@ -261,5 +276,29 @@ func TestIdentityFieldCodesHaveGermanAndEnglishText(t *testing.T) {
 		if c.ID == "" || c.DE == "" || c.EN == "" || c.DE == c.EN {
 			t.Errorf("code %s: de=%q en=%q", c.ID, c.DE, c.EN)
 		}
+	}
+}
+
+// Asking for the CSRF token of a session hands back the one presented when it is
+// the session's, and binds a new one only when it is missing or foreign.
+func TestSessionCSRFKeepsTheSessionsTokenAndRecoversALostOne(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	fake := &sessionFake{items: map[string]Session{}}
+	svc := &Service{Sessions: fake, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s, _, csrf := NewSession(Account{ID: "acc-1"}, now, Timeouts{Idle: time.Hour, Absolute: time.Hour})
+	_ = fake.PutSession(context.Background(), s)
+	p := s.Principal()
+	if tok, rotated, err := svc.SessionCSRF(context.Background(), p, csrf); err != nil || rotated || tok != csrf {
+		t.Fatalf("own token: %q %v %v", tok, rotated, err)
+	}
+	for _, presented := range []string{"", ids.NewToken()} {
+		tok, rotated, err := svc.SessionCSRF(context.Background(), p, presented)
+		if err != nil || !rotated || tok == csrf || fake.items[s.ID].CSRFDigest != ids.Digest(tok) {
+			t.Fatalf("presented %q: %q %v %v", presented, tok, rotated, err)
+		}
+	}
+	delete(fake.items, s.ID)
+	if _, _, err := svc.SessionCSRF(context.Background(), p, ""); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ended session: %v", err)
 	}
 }

@@ -346,14 +346,16 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error)
 	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
 		return LoginResult{}, err
 	}
-	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now)
+	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now, true)
 }
 
 // startSession records the sign-in times (AHK-3) and the evidence (HGK-12), starts
-// a new session and ends one the browser still presents. The session is written
+// a new session and ends one the browser still presents. proof tells whether the
+// sign-in proved the person (a password) and so counts for routes that need a
+// recent proof. The session is written
 // after the records, so a sign-in cut off half way leaves no session behind; the
 // answer carries the times of this very sign-in.
-func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time) (LoginResult, error) {
+func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time, proof bool) (LoginResult, error) {
 	if err := s.Store.RecordLogin(ctx, acc.ID, now); err != nil {
 		return LoginResult{}, fmt.Errorf("record login: %w", err)
 	}
@@ -367,6 +369,9 @@ func (s *Service) startSession(ctx context.Context, acc Account, previous, clien
 		}
 	}
 	sess, token, csrf := NewSession(acc, now, s.Timeouts)
+	if !proof {
+		sess.ConfirmedAt = time.Time{}
+	}
 	if err := s.Sessions.PutSession(ctx, sess); err != nil {
 		return LoginResult{}, fmt.Errorf("store session: %w", err)
 	}
@@ -446,8 +451,10 @@ func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 }
 
 // ChangePassword replaces the password after checking the current one, ends every
-// session of the account and starts a new one for this browser (rotation). It also
-// completes the forced change of a temporary password (HKC-2).
+// session of the account and starts a new one for this browser (rotation). The
+// current password is the change's own proof of the person, so the route needs no
+// recent one, and the new session starts with a fresh proof. It also completes the
+// forced change of a temporary password (HKC-2).
 func (s *Service) ChangePassword(ctx context.Context, p access.Principal, current, next string) (LoginResult, error) {
 	now := s.Now()
 	acc, err := s.Store.Account(ctx, p.AccountID, now)
@@ -517,8 +524,9 @@ type ProfilePatch struct {
 	Language  *string
 }
 
-// UpdateProfile changes names and language at once; a new email address takes
-// effect only after the link mailed to it is followed (AHK-2).
+// UpdateProfile changes names and language at once; a new email address needs a
+// recent proof of the person and takes effect only after the link mailed to it is
+// followed (AHK-2).
 func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in ProfilePatch) (Account, error) {
 	var f fields
 	var newEmail string
@@ -547,6 +555,11 @@ func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in Prof
 	changes := ProfileChanges{FirstName: in.FirstName, LastName: in.LastName, Language: in.Language}
 	emailChange := in.Email != nil && newEmail != acc.Email
 	if emailChange {
+		// Moving the account to another address needs a recent proof of the person;
+		// nothing of the patch is applied without it.
+		if err := s.needRecentProof(p); err != nil {
+			return Account{}, err
+		}
 		changes.PendingEmail = &newEmail
 	}
 	updated, err := s.Store.UpdateProfile(ctx, acc.ID, changes, now)

@@ -99,6 +99,12 @@ type SessionStore interface {
 	Session(ctx context.Context, id string) (Session, error)
 	// Touch moves a session's idle deadline.
 	Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error
+	// SetCSRF binds a new CSRF token (its digest) to a session; ErrNotFound when the
+	// session is gone.
+	SetCSRF(ctx context.Context, id, digest string) error
+	// Confirm records a proof of the person in a session; ErrNotFound when the
+	// session is gone.
+	Confirm(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteSessionsOf revokes every session of an account.
 	DeleteSessionsOf(ctx context.Context, accountID string) error
