@@ -248,6 +248,7 @@ func TestAbuseLimitsAnswer429WithRetryAfter(t *testing.T) {
 	}{
 		{member, limitedRoute{http.MethodPatch, "/v1/me", bad, ratelimit.ProfileChange, "MeFunction"}},
 		{member, limitedRoute{http.MethodPut, "/v1/me/password", bad, ratelimit.PasswordChange, "PasswordFunction"}},
+		{member, limitedRoute{http.MethodPost, "/v1/sessions/current/confirm", bad, ratelimit.SessionConfirm, "SessionsFunction"}},
 		{member, limitedRoute{http.MethodPost, "/v1/me/devices", bad, ratelimit.DeviceCreate, "DevicesFunction"}},
 		{member, limitedRoute{http.MethodPost, "/v1/me/claims", bad, ratelimit.ClaimCreate, "ClaimsFunction"}},
 		{member, limitedRoute{http.MethodPost, "/v1/me/claims/" + "0190a0a0-0000-7000-8000-000000000000" + "/invoices", bad, ratelimit.Upload, "ClaimsFunction"}},

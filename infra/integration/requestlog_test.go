@@ -238,7 +238,9 @@ func TestRawLogKeepsOnlyTheReferringOrigin(t *testing.T) {
 	if n != 1 || !strings.Contains(all, "https://portal.example/") {
 		t.Fatalf("the request's raw record with its referring origin is missing: %d records of %s", n, ip)
 	}
-	if strings.Contains(all, "Zm9vYmFyYmF6cXV4") || strings.Contains(all, "password/reset") {
+	// The route key "POST /v1/password/reset" of other tests' records may be there;
+	// the referrer's path may not.
+	if strings.Contains(all, "Zm9vYmFyYmF6cXV4") || strings.Contains(all, "portal.example/password") {
 		t.Fatal("the referrer's path or token reached the request log")
 	}
 }

@@ -61,7 +61,7 @@ func pendingAccount(t *testing.T, email string) string {
 func TestRetentionSweepDeletesExactlyWhatIsOverdue(t *testing.T) {
 	past := time.Now().Add(-time.Hour)
 	// Overdue: a lapsed pending account (account and claim), a used-up link, an old
-	// failure counter.
+	// failure counter, a client not signed in from for too long.
 	lapsedMail := newEmail("lapsed")
 	lapsed := pendingAccount(t, lapsedMail)
 	setTTL(t, "IdentityTable", idKey("ACCOUNT#"+lapsed, "ACCOUNT"), past)
@@ -72,7 +72,11 @@ func TestRetentionSweepDeletesExactlyWhatIsOverdue(t *testing.T) {
 		t.Fatal(err)
 	}
 	failKey := "account#sweeptest" + ids.NewToken()[:8]
-	if err := st.AddFailure(context.Background(), failKey, past); err != nil {
+	if err := st.Reserve(context.Background(), []identity.Counter{{Key: failKey}}, past); err != nil {
+		t.Fatal(err)
+	}
+	oldClient := "sweeptest" + ids.NewToken()[:8]
+	if err := st.RememberClient(context.Background(), lapsed, oldClient, past.Add(-identity.KnownClientTTL), past); err != nil {
 		t.Fatal(err)
 	}
 	// Not overdue: a fresh pending account.
@@ -108,6 +112,7 @@ func TestRetentionSweepDeletesExactlyWhatIsOverdue(t *testing.T) {
 	for name, k := range map[string]map[string]types.AttributeValue{
 		"lapsed account": idKey("ACCOUNT#"+lapsed, "ACCOUNT"), "lapsed claim": idKey("EMAIL#"+lapsedMail, "EMAIL"),
 		"old link": idKey("TOKEN#"+oldToken.Digest, "TOKEN"), "old counter": idKey("FAILURE#"+failKey, "FAILURE"),
+		"old known client": idKey("ACCOUNT#"+lapsed, "KNOWN#"+oldClient),
 	} {
 		if exists(t, "IdentityTable", k) {
 			t.Errorf("%s survived the sweep", name)
@@ -130,7 +135,7 @@ func TestRetentionSweepDeletesExactlyWhatIsOverdue(t *testing.T) {
 		t.Fatalf("no receipt: %v", err)
 	}
 	last := recs[len(recs)-1]
-	if last.Counts["identity.account"] < 2 || last.Counts["identity.tokens"] < 1 || last.Counts["identity.login-failures"] < 1 || last.Skipped < 2 {
+	if last.Counts["identity.account"] < 2 || last.Counts["identity.tokens"] < 1 || last.Counts["identity.login-failures"] < 1 || last.Counts["identity.known-clients"] < 1 || last.Skipped < 2 {
 		t.Fatalf("receipt %+v", last)
 	}
 	if s := toJSON(t, last); len(emailPattern.FindString(s)) > 0 {

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"strings"
+	"time"
 
 	"kontor/shared/access"
 )
@@ -17,6 +18,9 @@ const (
 	CtxSessionID          = "sessionId"
 	CtxCSRFDigest         = "csrfDigest"
 	CtxMustChangePassword = "mustChangePassword"
+	// CtxConfirmedAt is the session's last proof of the person, RFC 3339; absent when
+	// there is none.
+	CtxConfirmedAt = "confirmedAt"
 )
 
 // ctxUnavailable is the authenticated value of a principal whose session could not
@@ -31,7 +35,7 @@ func AuthorizerContext(p access.Principal) map[string]any {
 	if !p.Authenticated() {
 		return map[string]any{CtxAuthenticated: "false"}
 	}
-	return map[string]any{
+	ctx := map[string]any{
 		CtxAuthenticated:      "true",
 		CtxAccountID:          p.AccountID,
 		CtxRoles:              strings.Join(p.Roles, ","),
@@ -39,6 +43,10 @@ func AuthorizerContext(p access.Principal) map[string]any {
 		CtxCSRFDigest:         p.CSRFDigest,
 		CtxMustChangePassword: fmt.Sprint(p.MustChangePassword),
 	}
+	if !p.ConfirmedAt.IsZero() {
+		ctx[CtxConfirmedAt] = p.ConfirmedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return ctx
 }
 
 // PrincipalFrom reads the authorizer context of a request. Anything malformed yields
@@ -60,12 +68,15 @@ func PrincipalFrom(ctx map[string]any) access.Principal {
 			roles = append(roles, r)
 		}
 	}
+	// A malformed time is no proof.
+	confirmed, _ := time.Parse(time.RFC3339Nano, str(CtxConfirmedAt))
 	return access.Principal{
 		AccountID:          str(CtxAccountID),
 		Roles:              roles,
 		SessionID:          str(CtxSessionID),
 		CSRFDigest:         str(CtxCSRFDigest),
 		MustChangePassword: str(CtxMustChangePassword) == "true",
+		ConfirmedAt:        confirmed,
 	}
 }
 

@@ -33,6 +33,9 @@ const (
 	// Callback routes are called server to server (a provider's signed callback):
 	// no session and no CSRF proof; the handler must authenticate the caller itself.
 	Callback
+	// Optional routes serve anyone and see the session when one is presented (the
+	// CSRF token of GET /v1/csrf); the authorizer runs for them.
+	Optional
 )
 
 // Route binds a handler to its access rule and, optionally, a required role and the
@@ -44,6 +47,9 @@ type Route struct {
 	Limits  []ratelimit.Rule
 	// Gate, when set, is the consent and restriction check of the route.
 	Gate *Gate
+	// Recent routes need a fresh proof of the person: the session's last sign-in or
+	// confirmation at most access.ProofWindow ago (erasure, account changes).
+	Recent bool
 }
 
 // Limiter counts one event of a rule for a value and says how long to wait when the
@@ -107,14 +113,17 @@ func (rt *Router) Check() error {
 		if r.Handler == nil {
 			return fmt.Errorf("route %s has no handler", key)
 		}
-		if r.Gate != nil && (rt.ledger == nil || r.Access == Public || r.Access == Callback) {
+		if r.Gate != nil && (rt.ledger == nil || isPublic(r.Access)) {
 			return fmt.Errorf("route %s has a gate but no ledger or no session to check it for", key)
+		}
+		if r.Recent && isPublic(r.Access) {
+			return fmt.Errorf("route %s asks for a recent proof but needs no session", key)
 		}
 		for _, l := range r.Limits {
 			switch {
 			case rt.limiter == nil:
 				return fmt.Errorf("route %s applies limit %s but the router has no limiter", key, l.Name)
-			case l.Scope == ratelimit.PerAccount && (r.Access == Public || r.Access == Callback):
+			case l.Scope == ratelimit.PerAccount && isPublic(r.Access):
 				return fmt.Errorf("route %s: per-account limit %s on a route without a session", key, l.Name)
 			case l.Scope != ratelimit.PerAccount && l.Scope != ratelimit.PerClient:
 				return fmt.Errorf("route %s: limit %s counts by %s, which a route cannot", key, l.Name, l.Scope)
@@ -216,20 +225,16 @@ func (rt *Router) limit(ctx context.Context, req *Request, route Route) error {
 	return nil
 }
 
-// admit enforces the route's access rule and the CSRF proof, in that order: an
-// unauthenticated caller learns nothing about CSRF state.
+// admit enforces the route's access rule, the CSRF proof and the recent proof of
+// the person, in that order: an unauthenticated caller learns nothing about CSRF
+// state, a forged request nothing about the session's proof.
 func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 	if route.Access != Public && route.Access != Callback {
-		if ev := req.Event.RequestContext.Authorizer; ev != nil {
-			req.Principal = PrincipalFrom(ev.Lambda)
-			req.Principal.Lang = req.Lang
-		}
-		if req.Principal.Unavailable {
-			// The authorizer could not read the session store: not "signed out".
-			p := problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable)
-			p.RetryAfterSeconds = fault.RetryAfterSeconds
+		if p := resolvePrincipal(req); p != nil {
 			return p
 		}
+	}
+	if !isPublic(route.Access) {
 		if !req.Principal.Authenticated() {
 			return problem.New(http.StatusUnauthorized, problem.CodeUnauthenticated)
 		}
@@ -242,6 +247,9 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 	}
 	if req.StateChanging() && route.Access != Callback && !csrfOK(req) {
 		return problem.New(http.StatusForbidden, problem.CodeCSRF)
+	}
+	if route.Recent && !req.Principal.RecentlyConfirmed(time.Now()) {
+		return problem.New(http.StatusForbidden, problem.CodeReauthenticationRequired)
 	}
 	return nil
 }
@@ -259,4 +267,5 @@ func csrfOK(req *Request) bool {
 	return true
 }
 
-func isPublic(a Access) bool { return a == Public || a == Callback }
+// isPublic reports whether a route needs no session.
+func isPublic(a Access) bool { return a == Public || a == Callback || a == Optional }

@@ -130,8 +130,8 @@ func (s *Service) RevokeAllDevices(ctx context.Context, accountID string) error 
 	return nil
 }
 
-// DeviceLogin starts a session with a device credential: the same checks, throttling
-// and evidence as a password sign-in.
+// DeviceLogin starts a session with a device credential: the same checks and
+// evidence as a password sign-in, throttled per credential and per client.
 func (s *Service) DeviceLogin(ctx context.Context, cred, clientIP, previous string) (LoginResult, error) {
 	now := s.Now()
 	accountID, deviceID, secret, ok := parseCredential(cred)
@@ -139,26 +139,27 @@ func (s *Service) DeviceLogin(ctx context.Context, cred, clientIP, previous stri
 	if !ok {
 		key = "malformed"
 	}
-	th, err := s.throttle(ctx, "device:"+key, clientIP, now)
+	k, err := s.throttleKeys(ctx, "device:"+key, clientIP, now)
 	if err != nil {
 		return LoginResult{}, err
 	}
-	if err := th.check(ctx, s, now); err != nil {
+	th := k.deviceThrottle()
+	if err := th.reserve(ctx, s, now); err != nil {
 		return LoginResult{}, err
 	}
 	if !ok {
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
 	d, err := s.DeviceStore.Device(ctx, accountID, deviceID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !equalDigest(d.SecretDigest, ids.Digest(secret))) {
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("device login: %w", err)
 	}
 	acc, err := s.Store.Account(ctx, accountID, now)
 	if errors.Is(err, ErrNotFound) || (err == nil && acc.Status != StatusActive) {
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("device login: %w", err)
@@ -166,7 +167,12 @@ func (s *Service) DeviceLogin(ctx context.Context, cred, clientIP, previous stri
 	if err := s.DeviceStore.TouchDevice(ctx, accountID, deviceID, now); err != nil {
 		return LoginResult{}, err
 	}
-	return s.startSession(ctx, acc, previous, clientIP, now)
+	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
+		return LoginResult{}, err
+	}
+	// A stored credential is not a proof of the person: erasure and the like still
+	// ask for the password (POST /v1/sessions/current/confirm).
+	return s.startSession(ctx, acc, previous, clientIP, now, false)
 }
 
 func equalDigest(a, b string) bool {

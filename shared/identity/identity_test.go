@@ -50,6 +50,9 @@ func TestPasswordPolicy(t *testing.T) {
 		{"Anna@Example.org", "anna@example.org", FieldPasswordEmail},
 		{"anna.bergmann", "anna.bergmann@example.org", FieldPasswordEmail},
 		{"ein langes \xff passwort", "", problem.FieldInvalidValue},
+		{"1qaz2wsx3edc", "anna@example.org", FieldPasswordCommon},
+		{"LeaveMeAlone", "anna@example.org", FieldPasswordCommon},
+		{" 123456789012 ", "anna@example.org", FieldPasswordCommon},
 	}
 	for _, c := range cases {
 		if got := CheckPassword(c.pw, c.email); got != c.code {
@@ -156,6 +159,21 @@ func (f *sessionFake) Touch(_ context.Context, id string, seen, idle time.Time) 
 	f.touches++
 	return nil
 }
+func (f *sessionFake) update(id string, change func(*Session)) error {
+	s, ok := f.items[id]
+	if !ok {
+		return ErrNotFound
+	}
+	change(&s)
+	f.items[id] = s
+	return nil
+}
+func (f *sessionFake) SetCSRF(_ context.Context, id, digest string) error {
+	return f.update(id, func(s *Session) { s.CSRFDigest = digest })
+}
+func (f *sessionFake) Confirm(_ context.Context, id string, at time.Time) error {
+	return f.update(id, func(s *Session) { s.ConfirmedAt = at })
+}
 func (f *sessionFake) DeleteSession(_ context.Context, id string) error {
 	delete(f.items, id)
 	return nil
@@ -185,7 +203,7 @@ func TestAuthorizerResolvesOnlyLiveSessions(t *testing.T) {
 		}
 		return httpapi.PrincipalFrom(resp.Context)
 	}
-	if p := call(httpapi.SessionCookie + "=" + token); p.AccountID != "acc-1" || !p.HasRole("admin") {
+	if p := call(httpapi.SessionCookie + "=" + token); p.AccountID != "acc-1" || !p.HasRole("admin") || !p.ConfirmedAt.Equal(now) {
 		t.Fatalf("live session not resolved: %+v", p)
 	}
 	for _, c := range [][]string{nil, {httpapi.SessionCookie + "=garbage"}, {httpapi.SessionCookie + "=" + ids.NewToken()}, {"other=" + token}} {
@@ -206,5 +224,81 @@ func TestAuthorizerResolvesOnlyLiveSessions(t *testing.T) {
 	clock = now
 	if p := call(httpapi.SessionCookie + "=" + token); p.Authenticated() {
 		t.Fatal("store failure let the caller in")
+	}
+}
+
+// A sign-in counts per address and client, per address and per client; a known
+// client is held by its pair counter alone, and its attempts still count.
+func TestKnownClientIsHeldByItsPairCounterAlone(t *testing.T) {
+	k := keys{account: "a", client: "c", suffix: "#0"}
+	caps := func(th throttle) map[string]int {
+		out := map[string]int{}
+		for _, c := range th.counters {
+			out[c.Scope] = c.Cap
+		}
+		return out
+	}
+	if got := caps(k.passwordThrottle(false)); got["pair"] != PairFailureCap || got["address"] != AccountFailureCap || got["client"] != ClientFailureCap || len(got) != 3 {
+		t.Fatalf("unknown client: %v", got)
+	}
+	if got := caps(k.passwordThrottle(true)); got["pair"] != PairFailureCap || got["address"] != 0 || got["client"] != 0 || len(got) != 3 {
+		t.Fatalf("known client: %v", got)
+	}
+	if th := k.passwordThrottle(false); th.counters[0].Key != "pair#a#c#0" {
+		t.Fatalf("pair key %s", th.counters[0].Key)
+	}
+}
+
+// The shipped list holds at least the 3,000 most common passwords (ASVS 5.0 6.2.4),
+// lower-case and most common first; the check ignores case.
+func TestCommonPasswordListIsShippedAndComparedIgnoringCase(t *testing.T) {
+	list := commonPasswords()
+	if len(list) < 3000 {
+		t.Fatalf("only %d common passwords", len(list))
+	}
+	for p := range list {
+		if p != strings.ToLower(p) {
+			t.Fatalf("%q is not lower-case", p)
+		}
+	}
+	for _, p := range []string{"123456", "password", "Password", "PASSWORD", "qwerty", "iloveyou"} {
+		if !IsCommonPassword(p) {
+			t.Errorf("%q not found", p)
+		}
+	}
+	if IsCommonPassword("Segelboot am Steg 42") {
+		t.Error("an uncommon password is found")
+	}
+}
+
+func TestIdentityFieldCodesHaveGermanAndEnglishText(t *testing.T) {
+	for _, c := range FieldProblems() {
+		if c.ID == "" || c.DE == "" || c.EN == "" || c.DE == c.EN {
+			t.Errorf("code %s: de=%q en=%q", c.ID, c.DE, c.EN)
+		}
+	}
+}
+
+// Asking for the CSRF token of a session hands back the one presented when it is
+// the session's, and binds a new one only when it is missing or foreign.
+func TestSessionCSRFKeepsTheSessionsTokenAndRecoversALostOne(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	fake := &sessionFake{items: map[string]Session{}}
+	svc := &Service{Sessions: fake, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s, _, csrf := NewSession(Account{ID: "acc-1"}, now, Timeouts{Idle: time.Hour, Absolute: time.Hour})
+	_ = fake.PutSession(context.Background(), s)
+	p := s.Principal()
+	if tok, rotated, err := svc.SessionCSRF(context.Background(), p, csrf); err != nil || rotated || tok != csrf {
+		t.Fatalf("own token: %q %v %v", tok, rotated, err)
+	}
+	for _, presented := range []string{"", ids.NewToken()} {
+		tok, rotated, err := svc.SessionCSRF(context.Background(), p, presented)
+		if err != nil || !rotated || tok == csrf || fake.items[s.ID].CSRFDigest != ids.Digest(tok) {
+			t.Fatalf("presented %q: %q %v %v", presented, tok, rotated, err)
+		}
+	}
+	delete(fake.items, s.ID)
+	if _, _, err := svc.SessionCSRF(context.Background(), p, ""); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ended session: %v", err)
 	}
 }

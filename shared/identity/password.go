@@ -33,8 +33,9 @@ const (
 	maxArgonKeyLen = 64
 )
 
-// CheckPassword applies the password policy; email is the account's address, which
-// must not be used as the password.
+// CheckPassword applies the password policy wherever a password is set (first
+// password, reset, change): 12 to 128 characters, not the account's address (email),
+// not one of the common passwords (ASVS 5.0 6.2.4).
 func CheckPassword(pw, email string) problem.Code {
 	n := utf8.RuneCountInString(pw)
 	switch {
@@ -48,6 +49,8 @@ func CheckPassword(pw, email string) problem.Code {
 		return FieldPasswordEmail
 	case email != "" && strings.EqualFold(strings.TrimSpace(pw), strings.SplitN(email, "@", 2)[0]) && n < 2*MinPasswordLen:
 		return FieldPasswordEmail
+	case IsCommonPassword(pw):
+		return FieldPasswordCommon
 	}
 	return problem.Code{}
 }

@@ -67,6 +67,17 @@ func PrivacyKinds() []privacy.Kind {
 			Recipients: ourStaff, Source: privacy.Text{DE: "Vom Portal bei der Anmeldung erfasst.", EN: "Recorded by the portal at sign-in."},
 		},
 		{
+			ID: "identity.known-clients", Module: "identity", Table: "IdentityTable",
+			Category:   privacy.Text{DE: "Netzadressen, von denen Sie sich angemeldet haben (pseudonymisiert)", EN: "Network addresses you signed in from (pseudonymised)"},
+			Fields:     []string{"HMAC of the IP address", "signedInAt"},
+			Purpose:    privacy.Text{DE: "Ihre eigene Anmeldung offen halten, während andere Ihr Passwort zu erraten versuchen.", EN: "Keep your own sign-in open while others try to guess your password."},
+			LegalBasis: privacy.LegitimateInterest,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "30 Tage nach der letzten Anmeldung von dort; eine Passwortänderung löscht alle.",
+				EN: "30 days after the last sign-in from there; a password change deletes them all."}},
+			Recipients: ourStaff, Source: privacy.Text{DE: "Vom Portal bei der Anmeldung erfasst.", EN: "Recorded by the portal at sign-in."},
+		},
+		{
 			ID: "identity.devices", Module: "identity", Table: "IdentityTable",
 			Category:   privacy.Text{DE: "Geräte-Anmeldedaten (nur als Hash, keine biometrischen Daten)", EN: "Device sign-in credentials (hash only, no biometric data)"},
 			Fields:     []string{"deviceId", "name", "secretDigest", "createdAt", "lastUsedAt"},

@@ -25,9 +25,17 @@ var (
 	FieldPasswordEmail = problem.Define("password_is_email",
 		"Das Passwort darf nicht die E-Mail-Adresse sein.",
 		"The password must not be the email address.")
+	FieldPasswordCommon = problem.Define("password_too_common",
+		"Dieses Passwort gehört zu den häufigsten und wird beim Erraten zuerst probiert. Bitte wählen Sie ein anderes.",
+		"This password is among the most common ones and is tried first by anyone guessing. Please choose another.")
 )
 
 // Problems lists the module's own problem codes, for the module list.
 func Problems() []problem.Code {
 	return []problem.Code{CodeEmailTaken, CodeTokenInvalid, CodeInvalidCredentials, CodeCurrentPasswordWrong, CodeTermsNotAccepted, CodeTooManyDevices}
+}
+
+// FieldProblems lists the module's field codes (problem.FieldError.Code).
+func FieldProblems() []problem.Code {
+	return []problem.Code{FieldPasswordEmail, FieldPasswordCommon}
 }

@@ -300,8 +300,10 @@ type LoginResult struct {
 	Account Account
 }
 
-// Login checks the credentials, throttled per account and per client, and starts a
-// new session (AHK-1, AHK-3).
+// Login checks the credentials, throttled per address and client, per client and
+// per address (docs/identity.md, "Sign-in throttling"), and starts a new session
+// (AHK-1, AHK-3). The attempt takes its place in the counters before the password is
+// checked; every refusal looks the same whether or not the address has access.
 func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	email, code := NormalizeEmail(in.Email)
 	var f fields
@@ -315,32 +317,45 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error)
 		return LoginResult{}, err
 	}
 	now := s.Now()
-	th, err := s.throttle(ctx, email, in.ClientIP, now)
+	k, err := s.throttleKeys(ctx, email, in.ClientIP, now)
 	if err != nil {
-		return LoginResult{}, err
-	}
-	if err := th.check(ctx, s, now); err != nil {
 		return LoginResult{}, err
 	}
 	acc, err := s.accountByEmail(ctx, email, now)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return LoginResult{}, err
 	}
-	if errors.Is(err, ErrNotFound) || acc.Status != StatusActive || acc.PasswordHash == "" {
+	usable := err == nil && acc.Status == StatusActive && acc.PasswordHash != ""
+	known := false
+	if usable && k.client != "" {
+		if known, err = s.Store.KnownClient(ctx, acc.ID, k.client, now); err != nil {
+			return LoginResult{}, fmt.Errorf("look up known client: %w", err)
+		}
+	}
+	th := k.passwordThrottle(known)
+	if err := th.reserve(ctx, s, now); err != nil {
+		return LoginResult{}, err
+	}
+	if !usable {
 		burnPasswordCheck(in.Password)
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
 	if !VerifyPassword(in.Password, acc.PasswordHash) {
-		return LoginResult{}, th.fail(ctx, s, now)
+		return LoginResult{}, th.fail(ctx, s)
 	}
-	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now)
+	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
+		return LoginResult{}, err
+	}
+	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now, true)
 }
 
 // startSession records the sign-in times (AHK-3) and the evidence (HGK-12), starts
-// a new session and ends one the browser still presents. The session is written
+// a new session and ends one the browser still presents. proof tells whether the
+// sign-in proved the person (a password) and so counts for routes that need a
+// recent proof. The session is written
 // after the records, so a sign-in cut off half way leaves no session behind; the
 // answer carries the times of this very sign-in.
-func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time) (LoginResult, error) {
+func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time, proof bool) (LoginResult, error) {
 	if err := s.Store.RecordLogin(ctx, acc.ID, now); err != nil {
 		return LoginResult{}, fmt.Errorf("record login: %w", err)
 	}
@@ -354,6 +369,9 @@ func (s *Service) startSession(ctx context.Context, acc Account, previous, clien
 		}
 	}
 	sess, token, csrf := NewSession(acc, now, s.Timeouts)
+	if !proof {
+		sess.ConfirmedAt = time.Time{}
+	}
 	if err := s.Sessions.PutSession(ctx, sess); err != nil {
 		return LoginResult{}, fmt.Errorf("store session: %w", err)
 	}
@@ -417,10 +435,14 @@ func (s *Service) Reset(ctx context.Context, raw, password string) error {
 	return nil
 }
 
-// revokeAll ends every session and device credential of an account.
+// revokeAll ends every session and device credential of an account and forgets the
+// clients it signed in from (they keep no allowance past a new password).
 func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 	if err := s.Sessions.DeleteSessionsOf(ctx, acc.ID); err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	if err := s.Store.ForgetClients(ctx, acc.ID); err != nil {
+		return fmt.Errorf("forget known clients: %w", err)
 	}
 	if err := s.RevokeAllDevices(ctx, acc.ID); err != nil {
 		return fmt.Errorf("revoke devices: %w", err)
@@ -429,8 +451,10 @@ func (s *Service) revokeAll(ctx context.Context, acc Account) error {
 }
 
 // ChangePassword replaces the password after checking the current one, ends every
-// session of the account and starts a new one for this browser (rotation). It also
-// completes the forced change of a temporary password (HKC-2).
+// session of the account and starts a new one for this browser (rotation). The
+// current password is the change's own proof of the person, so the route needs no
+// recent one, and the new session starts with a fresh proof. It also completes the
+// forced change of a temporary password (HKC-2).
 func (s *Service) ChangePassword(ctx context.Context, p access.Principal, current, next string) (LoginResult, error) {
 	now := s.Now()
 	acc, err := s.Store.Account(ctx, p.AccountID, now)
@@ -500,8 +524,9 @@ type ProfilePatch struct {
 	Language  *string
 }
 
-// UpdateProfile changes names and language at once; a new email address takes
-// effect only after the link mailed to it is followed (AHK-2).
+// UpdateProfile changes names and language at once; a new email address needs a
+// recent proof of the person and takes effect only after the link mailed to it is
+// followed (AHK-2).
 func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in ProfilePatch) (Account, error) {
 	var f fields
 	var newEmail string
@@ -530,6 +555,11 @@ func (s *Service) UpdateProfile(ctx context.Context, p access.Principal, in Prof
 	changes := ProfileChanges{FirstName: in.FirstName, LastName: in.LastName, Language: in.Language}
 	emailChange := in.Email != nil && newEmail != acc.Email
 	if emailChange {
+		// Moving the account to another address needs a recent proof of the person;
+		// nothing of the patch is applied without it.
+		if err := s.needRecentProof(p); err != nil {
+			return Account{}, err
+		}
 		changes.PendingEmail = &newEmail
 	}
 	updated, err := s.Store.UpdateProfile(ctx, acc.ID, changes, now)

@@ -28,6 +28,9 @@ type Session struct {
 	LastSeenAt         time.Time `dynamodbav:"lastSeenAt"`
 	IdleExpiresAt      time.Time `dynamodbav:"idleExpiresAt"`
 	AbsoluteExpiresAt  time.Time `dynamodbav:"absoluteExpiresAt"`
+	// ConfirmedAt is the last proof of the person in this session: the password
+	// sign-in, a password change or a confirmation (zero after a device sign-in).
+	ConfirmedAt time.Time `dynamodbav:"confirmedAt,omitempty"`
 }
 
 // Timeouts are a deployment's session lifetimes.
@@ -37,7 +40,7 @@ type Timeouts struct {
 }
 
 // NewSession starts a session for a, returning it with the cookie token and the CSRF
-// token bound to it.
+// token bound to it; starting it counts as a proof of the person.
 func NewSession(a Account, now time.Time, t Timeouts) (s Session, token, csrf string) {
 	token, csrf = ids.NewToken(), ids.NewToken()
 	s = Session{
@@ -49,6 +52,7 @@ func NewSession(a Account, now time.Time, t Timeouts) (s Session, token, csrf st
 		CreatedAt:          now,
 		LastSeenAt:         now,
 		AbsoluteExpiresAt:  now.Add(t.Absolute),
+		ConfirmedAt:        now,
 	}
 	s.IdleExpiresAt = minTime(now.Add(t.Idle), s.AbsoluteExpiresAt)
 	return s, token, csrf
@@ -75,6 +79,7 @@ func (s Session) Principal() access.Principal {
 		SessionID:          s.ID,
 		CSRFDigest:         s.CSRFDigest,
 		MustChangePassword: s.MustChangePassword,
+		ConfirmedAt:        s.ConfirmedAt,
 	}
 }
 

@@ -47,7 +47,7 @@ type ProfileChanges struct {
 	PendingEmail *string
 }
 
-// Store persists accounts, tokens and login-failure counters.
+// Store persists accounts, tokens, sign-in throttle counters and known clients.
 type Store interface {
 	// CreateAccount stores a new account and its email claim, plus tok if not nil,
 	// atomically. ErrEmailTaken when a live claim on the address exists.
@@ -75,8 +75,18 @@ type Store interface {
 	UpdateProfile(ctx context.Context, id string, c ProfileChanges, now time.Time) (Account, error)
 	// Failures returns the failure counts of live counters by key.
 	Failures(ctx context.Context, keys []string, now time.Time) (map[string]int, error)
-	// AddFailure increments a counter that lives until expires.
-	AddFailure(ctx context.Context, key string, expires time.Time) error
+	// Reserve takes one place in every counter that lives until expires, atomically:
+	// all or, when one of them holds its cap already, none (*ErrThrottled).
+	Reserve(ctx context.Context, counters []Counter, expires time.Time) error
+	// Release gives back one place in each counter.
+	Release(ctx context.Context, keys []string) error
+	// KnownClient reports whether the client (a pseudonym of its address) signed in
+	// to the account within KnownClientTTL.
+	KnownClient(ctx context.Context, accountID, client string, now time.Time) (bool, error)
+	// RememberClient records a sign-in of the account from the client until expires.
+	RememberClient(ctx context.Context, accountID, client string, at, expires time.Time) error
+	// ForgetClients deletes every known client of an account.
+	ForgetClients(ctx context.Context, accountID string) error
 	// ClientKey returns the deployment's secret key for pseudonymising client
 	// addresses, creating it once.
 	ClientKey(ctx context.Context) ([]byte, error)
@@ -89,6 +99,12 @@ type SessionStore interface {
 	Session(ctx context.Context, id string) (Session, error)
 	// Touch moves a session's idle deadline.
 	Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error
+	// SetCSRF binds a new CSRF token (its digest) to a session; ErrNotFound when the
+	// session is gone.
+	SetCSRF(ctx context.Context, id, digest string) error
+	// Confirm records a proof of the person in a session; ErrNotFound when the
+	// session is gone.
+	Confirm(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteSessionsOf revokes every session of an account.
 	DeleteSessionsOf(ctx context.Context, accountID string) error

@@ -42,6 +42,9 @@ var (
 	CodeUnavailable = Define("service_unavailable",
 		"Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Sekunden erneut.",
 		"The service is unavailable right now. Please try again in a few seconds.")
+	CodeReauthenticationRequired = Define("reauthentication_required",
+		"Bitte bestätigen Sie zuerst erneut Ihr Passwort; die letzte Bestätigung liegt zu lange zurück.",
+		"Please confirm your password again first; the last confirmation is too long ago.")
 	CodeProcessingRestricted = Define("processing_restricted",
 		"Die Verarbeitung dieser Daten ist auf Wunsch der betroffenen Person eingeschränkt (Art. 18 DSGVO); sie werden nur gespeichert.",
 		"Processing of this data is restricted at the person's request (Art. 18 GDPR); it is only stored.")
@@ -77,7 +80,7 @@ var (
 
 // Codes lists the shared problem codes, for documentation and tests.
 func Codes() []Code {
-	return []Code{CodeValidation, CodeInvalidJSON, CodeUnsupportedMediaType, CodeBodyTooLarge, CodeUnauthenticated, CodeForbidden, CodeCSRF, CodePasswordChangeRequired, CodeNotFound, CodeConflict, CodeTooManyAttempts, CodeInternal, CodeUnavailable, CodeProcessingRestricted}
+	return []Code{CodeValidation, CodeInvalidJSON, CodeUnsupportedMediaType, CodeBodyTooLarge, CodeUnauthenticated, CodeForbidden, CodeCSRF, CodePasswordChangeRequired, CodeNotFound, CodeConflict, CodeTooManyAttempts, CodeInternal, CodeUnavailable, CodeProcessingRestricted, CodeReauthenticationRequired}
 }
 
 // FieldCodes lists the shared field codes (FieldError.Code).

@@ -22,6 +22,9 @@ var (
 	TokenPerClient = Rule{Name: "tokens", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
 	// PasswordChange bounds tries of the current password with a session.
 	PasswordChange = Rule{Name: "password.change", Scope: PerAccount, Max: 10, Window: 15 * time.Minute}
+	// SessionConfirm bounds tries of the password to confirm a session (a fresh proof
+	// for erasure and account changes), like the sign-in's per-pair cap.
+	SessionConfirm = Rule{Name: "sessions.confirm", Scope: PerAccount, Max: 5, Window: 15 * time.Minute}
 	// ProfileChange bounds profile changes (an email change mails both addresses).
 	ProfileChange = Rule{Name: "me.update", Scope: PerAccount, Max: 10, Window: time.Hour}
 	// DeviceCreate bounds new device credentials.
@@ -50,7 +53,7 @@ var (
 // and for the documentation test.
 func Catalog() []Rule {
 	return []Rule{
-		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, ProfileChange,
+		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
 		ClaimCreate, Upload, ContractImport, ContactSubmit,
 	}

@@ -4,6 +4,7 @@ package identityapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"kontor/shared/httpapi"
@@ -132,11 +133,43 @@ type CSRF struct {
 	CSRFToken string `json:"csrfToken"`
 }
 
-// IssueCSRF serves GET /v1/csrf: a fresh token for the anonymous double-submit
-// check (sign-in, registration, password links).
-func (h Handlers) IssueCSRF(_ context.Context, _ *httpapi.Request) (httpapi.Response, error) {
+// IssueCSRF serves GET /v1/csrf. Signed in, it answers the session's own token: the
+// one the CSRF cookie holds, unchanged and with no cookie set, or — when the cookie
+// is missing or not the session's — a new one bound to the session. Signed out, a
+// fresh token for the anonymous double-submit check (sign-in, registration,
+// password links).
+func (h Handlers) IssueCSRF(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	if r.Principal.Authenticated() {
+		t, rotated, err := h.Svc.SessionCSRF(ctx, r.Principal, r.Cookie(httpapi.CSRFCookie))
+		switch {
+		case err == nil && !rotated:
+			return httpapi.JSON(http.StatusOK, CSRF{CSRFToken: t}), nil
+		case err == nil:
+			return httpapi.JSON(http.StatusOK, CSRF{CSRFToken: t}).WithCookies(httpapi.SetCSRFCookie(t)), nil
+		case !errors.Is(err, identity.ErrNotFound):
+			return httpapi.Response{}, err
+		}
+		// The session ended meanwhile: the caller is signed out.
+	}
 	t := ids.NewToken()
 	return httpapi.JSON(http.StatusOK, CSRF{CSRFToken: t}).WithCookies(httpapi.SetCSRFCookie(t)), nil
+}
+
+type confirmBody struct {
+	Password string `json:"password"`
+}
+
+// ConfirmSession serves POST /v1/sessions/current/confirm: the password again, as a
+// fresh proof for the routes that need one.
+func (h Handlers) ConfirmSession(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var b confirmBody
+	if err := r.DecodeJSON(&b, maxBody); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.Svc.ConfirmSession(ctx, r.Principal, b.Password); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
 }
 
 type loginBody struct {

@@ -25,10 +25,11 @@ func (h Handlers) MemberRoutes() map[string]httpapi.Route {
 // SessionRoutes are served by the sessions function.
 func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"GET /v1/csrf":                {Handler: h.IssueCSRF, Access: httpapi.Public},
-		"POST /v1/sessions":           {Handler: h.Login, Access: httpapi.Public},
-		"POST /v1/sessions/device":    {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn}},
-		"DELETE /v1/sessions/current": {Handler: h.Logout, Access: httpapi.SignedPending},
+		"GET /v1/csrf":                      {Handler: h.IssueCSRF, Access: httpapi.Optional},
+		"POST /v1/sessions":                 {Handler: h.Login, Access: httpapi.Public},
+		"POST /v1/sessions/device":          {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn}},
+		"DELETE /v1/sessions/current":       {Handler: h.Logout, Access: httpapi.SignedPending},
+		"POST /v1/sessions/current/confirm": {Handler: h.ConfirmSession, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.SessionConfirm}},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/dynamo"
 	"kontor/shared/identity"
@@ -75,6 +76,34 @@ func (ss *Sessions) Touch(ctx context.Context, id string, lastSeen, idleExpires 
 	}
 	if err != nil {
 		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// SetCSRF implements identity.SessionStore.
+func (ss *Sessions) SetCSRF(ctx context.Context, id, digest string) error {
+	return ss.set(ctx, id, "csrfDigest", dynamo.S(digest))
+}
+
+// Confirm implements identity.SessionStore.
+func (ss *Sessions) Confirm(ctx context.Context, id string, at time.Time) error {
+	return ss.set(ctx, id, "confirmedAt", ts(at))
+}
+
+// set sets one attribute of a session that must still exist.
+func (ss *Sessions) set(ctx context.Context, id, name string, v types.AttributeValue) error {
+	_, err := ss.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(ss.Table), Key: sessionKey(id),
+		UpdateExpression:          aws.String("SET #a = :v"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#a": name},
+		ExpressionAttributeValues: dynamo.Item{":v": v},
+	})
+	if dynamo.ConditionFailed(err) {
+		return identity.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("update session: %w", err)
 	}
 	return nil
 }

@@ -1,5 +1,6 @@
 // Package identitydb stores the identity module's data in DynamoDB: accounts, email
-// claims, mailed tokens and login-failure counters in the identity table, sessions in
+// claims, mailed tokens, sign-in throttle counters and known clients in the identity
+// table, sessions in
 // the session table. Items with a lifetime carry a TTL attribute, and every read
 // treats an item past its lifetime as gone.
 package identitydb
@@ -9,6 +10,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -424,16 +426,125 @@ func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (ma
 	return out, nil
 }
 
-// AddFailure implements identity.Store.
-func (st *Store) AddFailure(ctx context.Context, k string, expires time.Time) error {
-	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(st.Table), Key: failureKey(k),
-		UpdateExpression:          aws.String("ADD #count :one SET #ttl = :ttl"),
-		ExpressionAttributeNames:  map[string]string{"#count": "count", "#ttl": "ttl"},
-		ExpressionAttributeValues: dynamo.Item{":one": dynamo.N(1), ":ttl": dynamo.N(expires.Unix())},
+// Reserve implements identity.Store: one transaction of conditional increments, so
+// concurrent attempts never take more places than a counter's cap.
+func (st *Store) Reserve(ctx context.Context, counters []identity.Counter, expires time.Time) error {
+	items := make([]types.TransactWriteItem, 0, len(counters))
+	for _, c := range counters {
+		u := &types.Update{
+			TableName: aws.String(st.Table), Key: failureKey(c.Key),
+			UpdateExpression:          aws.String("ADD #count :one SET #ttl = :ttl"),
+			ExpressionAttributeNames:  map[string]string{"#count": "count", "#ttl": "ttl"},
+			ExpressionAttributeValues: dynamo.Item{":one": dynamo.N(1), ":ttl": dynamo.N(expires.Unix())},
+		}
+		if c.Cap > 0 {
+			u.ConditionExpression = aws.String("attribute_not_exists(#count) OR #count < :cap")
+			u.ExpressionAttributeValues[":cap"] = dynamo.N(int64(c.Cap))
+		}
+		items = append(items, types.TransactWriteItem{Update: u})
+	}
+	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	for i, c := range counters {
+		if failed(err, i) {
+			return &identity.ErrThrottled{Scope: c.Scope}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("reserve sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// Release implements identity.Store.
+func (st *Store) Release(ctx context.Context, keys []string) error {
+	items := make([]types.TransactWriteItem, 0, len(keys))
+	for _, k := range keys {
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: aws.String(st.Table), Key: failureKey(k),
+			UpdateExpression:          aws.String("ADD #count :minus"),
+			ConditionExpression:       aws.String("#count > :zero"),
+			ExpressionAttributeNames:  map[string]string{"#count": "count"},
+			ExpressionAttributeValues: dynamo.Item{":minus": dynamo.N(-1), ":zero": dynamo.N(0)},
+		}})
+	}
+	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		// A counter gone meanwhile (its window ended) has nothing to give back.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("release sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// Known clients live in the account's partition: pk ACCOUNT#<id>, sk KNOWN#<pseudonym>.
+const prefixKnown = "KNOWN#"
+
+func knownKey(accountID, client string) dynamo.Item {
+	return dynamo.Key(prefixAccount+accountID, prefixKnown+client)
+}
+
+// KnownClient implements identity.Store.
+func (st *Store) KnownClient(ctx context.Context, accountID, client string, now time.Time) (bool, error) {
+	var it struct {
+		TTL int64 `dynamodbav:"ttl"`
+	}
+	ok, err := st.get(ctx, knownKey(accountID, client), &it)
+	if err != nil {
+		return false, fmt.Errorf("get known client: %w", err)
+	}
+	return ok && live(it.TTL, now), nil
+}
+
+// RememberClient implements identity.Store.
+func (st *Store) RememberClient(ctx context.Context, accountID, client string, at, expires time.Time) error {
+	item := knownKey(accountID, client)
+	item["accountId"] = dynamo.S(accountID)
+	item["signedInAt"] = ts(at)
+	item["ttl"] = dynamo.N(expires.Unix())
+	if _, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item}); err != nil {
+		return fmt.Errorf("put known client: %w", err)
+	}
+	return nil
+}
+
+// KnownClientView is a known client as the person sees it in their export.
+type KnownClientView struct {
+	Client     string    `dynamodbav:"-" json:"client"`
+	SignedInAt time.Time `dynamodbav:"signedInAt" json:"signedInAt"`
+}
+
+// KnownClients lists the known clients of an account that are live at now.
+func (st *Store) KnownClients(ctx context.Context, accountID string, now time.Time) ([]KnownClientView, error) {
+	out := []KnownClientView{}
+	t := dynamo.Table{DB: st.DB, Name: st.Table}
+	err := t.Query(ctx, prefixAccount+accountID, prefixKnown, now, func(it dynamo.Item) error {
+		var v KnownClientView
+		if err := dynamo.Unmarshal(it, &v); err != nil {
+			return fmt.Errorf("unmarshal known client: %w", err)
+		}
+		v.Client = strings.TrimPrefix(dynamo.String(it, dynamo.SK), prefixKnown)
+		out = append(out, v)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("add failure: %w", err)
+		return nil, fmt.Errorf("list known clients: %w", err)
+	}
+	return out, nil
+}
+
+// ForgetClients implements identity.Store.
+func (st *Store) ForgetClients(ctx context.Context, accountID string) error {
+	vs, err := st.KnownClients(ctx, accountID, time.Time{})
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if _, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: knownKey(accountID, v.Client)}); err != nil {
+			return fmt.Errorf("delete known client: %w", err)
+		}
 	}
 	return nil
 }

@@ -131,6 +131,11 @@ func (m *Module) Export(ctx context.Context, s privacy.Subject) (map[string]any,
 		}
 	}
 	out["identity.login-failures"] = failures
+	known, err := m.store().KnownClients(ctx, s.AccountID, now)
+	if err != nil {
+		return nil, err
+	}
+	out["identity.known-clients"] = known
 	devices, err := m.store().Devices(ctx, s.AccountID)
 	if err != nil {
 		return nil, err
@@ -213,8 +218,9 @@ func (m *Module) Deactivate(ctx context.Context, s privacy.Subject) error {
 	return m.sessions().DeleteSessionsOf(ctx, s.AccountID)
 }
 
-// Erase implements privacy.Module: sessions, pending links, the email claim (so the
-// address can register again) and the account itself.
+// Erase implements privacy.Module: sessions, device credentials, known clients,
+// pending links, the email claim (so the address can register again) and the
+// account itself.
 func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.sessions().DeleteSessionsOf(ctx, s.AccountID); err != nil {
 		return err
@@ -227,6 +233,9 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 		if err := m.store().DeleteDevice(ctx, s.AccountID, d.ID); err != nil {
 			return err
 		}
+	}
+	if err := m.store().ForgetClients(ctx, s.AccountID); err != nil {
+		return err
 	}
 	tokens, err := m.tokensOf(ctx, s.AccountID)
 	if err != nil {
@@ -250,9 +259,11 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.deleteKey(ctx, m.Identity, dynamo.Key("ACCOUNT#"+s.AccountID, "ACCOUNT"))
 }
 
-// kindOf maps an identity-table key prefix to the privacy kind it holds.
-func kindOf(pk string) string {
+// kindOf maps an identity-table key to the privacy kind it holds.
+func kindOf(pk, sk string) string {
 	switch {
+	case strings.HasPrefix(pk, "ACCOUNT#") && strings.HasPrefix(sk, "KNOWN#"):
+		return "identity.known-clients"
 	case strings.HasPrefix(pk, "ACCOUNT#"), strings.HasPrefix(pk, "EMAIL#"):
 		return "identity.account"
 	case strings.HasPrefix(pk, "TOKEN#"):
@@ -264,14 +275,15 @@ func kindOf(pk string) string {
 }
 
 // Sweep implements privacy.Module: items past their TTL in the identity table
-// (lapsed pending accounts and their claims, used-up links, old failure counters)
+// (lapsed pending accounts and their claims, used-up links, old failure counters,
+// clients not signed in from for KnownClientTTL)
 // and sessions past their idle or absolute timeout. Items of held subjects stay.
 func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	err := m.table(m.Identity).Scan(ctx, dynamo.ExpiredAt(now),
 		func(it dynamo.Item) error {
 			pk := dynamo.String(it, dynamo.PK)
-			kind := kindOf(pk)
+			kind := kindOf(pk, dynamo.String(it, dynamo.SK))
 			if kind == "" {
 				return nil
 			}

@@ -26,8 +26,8 @@ func (h Handlers) ConsentRoutes() map[string]httpapi.Route {
 // ErasureRoutes are served by the erasure function.
 func (h Handlers) ErasureRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"DELETE /v1/me":        {Handler: h.Erase, Access: httpapi.Signed},
-		"PUT /v1/me/objection": {Handler: h.Object, Access: httpapi.Signed},
+		"DELETE /v1/me":        {Handler: h.Erase, Access: httpapi.Signed, Recent: true},
+		"PUT /v1/me/objection": {Handler: h.Object, Access: httpapi.Signed, Recent: true},
 	}
 }
 
