@@ -112,6 +112,8 @@ func TestAccountChangesNeedAFreshProof(t *testing.T) {
 	if p := profile(t, c); p.PendingEmail != "" || p.FirstName == "Mallory" {
 		t.Fatalf("a refused change was applied: %+v", p)
 	}
+	// Objecting to marketing ends nothing and needs no proof.
+	want(t, thief.do(http.MethodPut, "/v1/me/objection", map[string]any{"scope": "marketing"}), http.StatusOK)
 	want(t, c.do(http.MethodPatch, "/v1/me", map[string]any{"firstName": "Paula"}), http.StatusOK)
 
 	// The proof: the password again, tried a limited number of times.

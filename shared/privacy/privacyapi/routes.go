@@ -27,7 +27,7 @@ func (h Handlers) ConsentRoutes() map[string]httpapi.Route {
 func (h Handlers) ErasureRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"DELETE /v1/me":        {Handler: h.Erase, Access: httpapi.Signed, Recent: true},
-		"PUT /v1/me/objection": {Handler: h.Object, Access: httpapi.Signed, Recent: true},
+		"PUT /v1/me/objection": {Handler: h.Object, Access: httpapi.Signed}, // scope "all" asks for a recent proof (rights.Service.Object)
 	}
 }
 

@@ -182,6 +182,11 @@ func (s *Service) Object(ctx context.Context, p access.Principal, scope string) 
 		}
 		return err
 	case ObjectAll:
+		// It ends the account: only with a recent proof of the person, not a copied
+		// session cookie alone (objecting to marketing needs none).
+		if !p.RecentlyConfirmed(s.Now()) {
+			return problem.New(http.StatusForbidden, problem.CodeReauthenticationRequired)
+		}
 		if err := s.Flags.SetFlag(ctx, p.AccountID, privacy.Flag{Kind: privacy.FlagObjectAll, Since: s.Now()}); err != nil {
 			return err
 		}
