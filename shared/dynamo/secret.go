@@ -83,37 +83,3 @@ func AddressKey(secret []byte, email string) string {
 	m.Write([]byte("email:" + strings.ToLower(strings.TrimSpace(email))))
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
-
-// Index names the global secondary index under which a table's items of one person
-// are found, and its hash key attribute.
-type Index struct{ Name, Attr string }
-
-// Keys calls fn with the table key (pk, and sk where the table has one) of every
-// item the index holds under value: one person's items, whatever else the table
-// holds. The index is eventually consistent; callers read each item afresh by key.
-func (t Table) Keys(ctx context.Context, ix Index, value string, fn func(Item) error) error {
-	return t.QueryIndex(ctx, ix.Name, ix.Attr, value, func(it Item) error {
-		k := Item{PK: it[PK]}
-		if sk, ok := it[SK]; ok {
-			k[SK] = sk
-		}
-		return fn(k)
-	})
-}
-
-// SetIfMissing writes attribute name = value on the item under key when it exists
-// and lacks the attribute: how a sweep gives items stored before an index the
-// attribute the index is keyed by.
-func (t Table) SetIfMissing(ctx context.Context, key Item, name, value string) error {
-	_, err := t.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(t.Name), Key: key,
-		UpdateExpression:          aws.String("SET #a = :v"),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND attribute_not_exists(#a)"),
-		ExpressionAttributeNames:  map[string]string{"#a": name},
-		ExpressionAttributeValues: Item{":v": S(value)},
-	})
-	if err != nil && !ConditionFailed(err) {
-		return fmt.Errorf("index %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
-	}
-	return nil
-}
