@@ -15,20 +15,26 @@ import (
 
 // front is the emulator's endpoint as every client sees it (Stack.EndpointURL, the
 // functions' AWS_ENDPOINT_URL): it forwards each request verbatim, Host header
-// included, to moto server on its private port, and adds to the mailbox each mail
-// moto accepted. So moto still refuses unverified senders, and the mail list costs
+// included, to moto server on its private port, adds to the mailbox each mail
+// moto accepted, and when asked meters DynamoDB reads per function and table
+// (reads.go). So moto still refuses unverified senders, and the mail list costs
 // nothing to read, whoever sent the mail: a function, a test's SDK client or the
 // AWS CLI.
 type front struct {
 	proxy *httputil.ReverseProxy
 	mail  *mailbox
+	reads *readMeter
 }
 
 // pendingMail carries a parsed SendEmail from the request to its response.
 type pendingMail struct{}
 
-func newFront(moto *url.URL, mail *mailbox) *front {
-	f := &front{mail: mail}
+// pendingRead carries a DynamoDB read being metered from the request to its
+// response.
+type pendingRead struct{}
+
+func newFront(moto *url.URL, mail *mailbox, reads *readMeter) *front {
+	f := &front{mail: mail, reads: reads}
 	f.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(moto)
@@ -46,6 +52,9 @@ func newFront(moto *url.URL, mail *mailbox) *front {
 			if m, ok := resp.Request.Context().Value(pendingMail{}).(*Mail); ok && resp.StatusCode == http.StatusOK {
 				m.SentAt = time.Now().UTC()
 				f.mail.add(*m)
+			}
+			if mr, ok := resp.Request.Context().Value(pendingRead{}).(*meteredRead); ok {
+				f.reads.response(mr, resp)
 			}
 			return nil
 		},
@@ -70,6 +79,9 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if m, ok := sesMail(r, body); ok {
 			r = r.WithContext(context.WithValue(r.Context(), pendingMail{}, &m))
 		}
+	}
+	if mr, ok := f.reads.request(r); ok {
+		r = r.WithContext(context.WithValue(r.Context(), pendingRead{}, mr))
 	}
 	f.proxy.ServeHTTP(w, r)
 }

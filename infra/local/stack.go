@@ -86,6 +86,7 @@ type Stack struct {
 	stopSch  chan struct{}
 	schWG    sync.WaitGroup
 	mail     *mailbox
+	reads    readMeter
 	standIns []pluggedStandIn
 	closeMu  sync.Mutex
 	closed   bool
@@ -214,7 +215,7 @@ func (s *Stack) startEmulator(ctx context.Context, o Options) error {
 		return err
 	}
 	s.EndpointURL = "http://" + ln.Addr().String()
-	s.front = &http.Server{Handler: newFront(motoURL, s.mail), ReadHeaderTimeout: 10 * time.Second}
+	s.front = &http.Server{Handler: newFront(motoURL, s.mail, &s.reads), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.front.Serve(ln) }()
 	if o.FaultProxy {
 		if s.faults, err = startFaultProxy(s, ln.Addr().String()); err != nil {
@@ -352,6 +353,9 @@ func (s *Stack) buildAndRegister(ctx context.Context) error {
 		// Docker to run a function).
 		env["AWS_ENDPOINT_URL_LAMBDA"] = s.APIURL
 		env["AWS_ACCESS_KEY_ID"] = "test"
+		// Names the function in its SDK's User-Agent, so the front can meter its
+		// reads (reads.go); Lambda leaves it unset for custom runtimes.
+		env["AWS_EXECUTION_ENV"] = execEnvPrefix + f.LogicalID
 		env["AWS_SECRET_ACCESS_KEY"] = "test"
 		keys := make([]string, 0, len(env))
 		for k := range env {

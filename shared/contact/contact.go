@@ -82,8 +82,11 @@ type Store interface {
 	OpenIDs(ctx context.Context) ([]string, error)
 	// Resolved stores a resolved request and takes it off the open list.
 	Resolved(ctx context.Context, r Request) error
-	// Each calls fn for every stored request.
+	// Each calls fn for every stored request (the retention sweep).
 	Each(ctx context.Context, fn func(Request) error) error
+	// Of calls fn for every request sent from the account, and every one sent from
+	// the address without an account (either may be ""), reading only those.
+	Of(ctx context.Context, accountID, email string, fn func(Request) error) error
 	// Remove deletes a request, and its entry in the open list.
 	Remove(ctx context.Context, r Request) error
 }

@@ -7,7 +7,7 @@ func PrivacyKinds() []privacy.Kind {
 	return []privacy.Kind{{
 		ID: "contact.requests", Module: "contact", Table: "ContactTable",
 		Category:   privacy.Text{DE: "Kontaktanfragen", EN: "Contact requests"},
-		Fields:     []string{"email", "name", "subject", "message", "appLog", "consentVersion", "consentAt", "status"},
+		Fields:     []string{"email", "name", "subject", "message", "appLog", "consentVersion", "consentAt", "status", "person"},
 		Purpose:    privacy.Text{DE: "Ihre Anfrage bearbeiten.", EN: "Handle your request."},
 		LegalBasis: privacy.Consent,
 		Retention: privacy.Retention{Rule: privacy.Text{

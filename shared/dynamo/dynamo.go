@@ -256,3 +256,20 @@ func (t Table) Create(ctx context.Context, ws ...Write) error {
 
 // Unmarshal decodes an item into out.
 func Unmarshal(it Item, out any) error { return attributevalue.UnmarshalMap(it, out) }
+
+// SetIfMissing writes attribute name = value on the item under key when it exists
+// and lacks the attribute: how a sweep gives items stored before an index the
+// attribute the index is keyed by.
+func (t Table) SetIfMissing(ctx context.Context, key Item, name, value string) error {
+	_, err := t.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(t.Name), Key: key,
+		UpdateExpression:          aws.String("SET #a = :v"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND attribute_not_exists(#a)"),
+		ExpressionAttributeNames:  map[string]string{"#a": name},
+		ExpressionAttributeValues: Item{":v": S(value)},
+	})
+	if err != nil && !ConditionFailed(err) {
+		return fmt.Errorf("index %s in %s: %w", Redacted(String(key, PK)), t.Name, err)
+	}
+	return nil
+}

@@ -81,6 +81,23 @@ func (t Table) QueryIndex(ctx context.Context, index, name, value string, fn fun
 	return nil
 }
 
+// Index names the global secondary index under which a table's items of one person
+// are found, and its hash key attribute.
+type Index struct{ Name, Attr string }
+
+// Keys calls fn with the table key (pk, and sk where the table has one) of every
+// item the index holds under value: one person's items, whatever else the table
+// holds. The index is eventually consistent; callers read each item afresh by key.
+func (t Table) Keys(ctx context.Context, ix Index, value string, fn func(Item) error) error {
+	return t.QueryIndex(ctx, ix.Name, ix.Attr, value, func(it Item) error {
+		k := Item{PK: it[PK]}
+		if sk, ok := it[SK]; ok {
+			k[SK] = sk
+		}
+		return fn(k)
+	})
+}
+
 // UnmarshalAll decodes items into out (a pointer to a slice).
 func UnmarshalAll(items []Item, out any) error {
 	if err := attributevalue.UnmarshalListOfMaps(items, out); err != nil {

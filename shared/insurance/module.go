@@ -33,7 +33,7 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Von Ihnen bei der Registrierung.", EN: "From you at registration."}},
 		{ID: "insurance.registrations", Module: "insurance", Table: "InsuranceTable",
 			Category: privacy.Text{DE: "Registrierungen und Aktivierungsbriefe", EN: "Registrations and activation letters"},
-			Fields:   []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "letter.name", "letter.address", "letter.code"},
+			Fields:   []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "letter.name", "letter.address", "letter.code", "addressKey"},
 			Purpose: privacy.Text{
 				DE: "Ihren Zugang aktivieren: per Brief an die Vertragsanschrift oder per eID. Der eID-Anbieter erhält nur ein Pseudonym; er meldet nach der Identifizierung, mit Ihrer Zustimmung, die Vornamen, den Familiennamen und das Geburtsdatum aus dem Ausweis zurück. Diese werden nur mit dem Vertragsinhaber abgeglichen; gespeichert wird allein das Ergebnis. Name und Geburtsdatum aus der Registrierung dienen ebenso nur dem Abgleich und werden nicht gespeichert.",
 				EN: "Activate your access: by letter to the contract address or by eID. The eID provider receives only a pseudonym; after the identification it reports, with your consent, the given names, family name and date of birth from the ID card. These are only compared with the contract's holder; only the outcome is stored. Name and birthdate given at registration likewise serve only for matching and are not stored."},

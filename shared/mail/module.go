@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,9 +44,28 @@ func (m *Module) remove(ctx context.Context, id string) error {
 	return nil
 }
 
-// forRecipient filters the outbox on the recipient ("to" is a reserved word).
+// forRecipient calls fn with the mail queued for an address, found through the
+// byRecipient index and read afresh by key: only that address's mail is read.
 func (m *Module) forRecipient(ctx context.Context, email string, fn func(item) error) error {
-	return m.each(ctx, dynamo.Cond{Expr: "#to = :to", Names: map[string]string{"#to": "to"}, Values: dynamo.Item{":to": dynamo.S(email)}}, fn)
+	t := dynamo.Table{DB: m.DB, Name: m.Table}
+	var keys []dynamo.Item
+	if err := t.Keys(ctx, ByRecipient, RecipientKey(email), func(k dynamo.Item) error { keys = append(keys, k); return nil }); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		var it item
+		err := t.Get(ctx, k, &it, dynamo.IgnoreTTL)
+		if errors.Is(err, dynamo.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Export implements privacy.Module.
@@ -72,10 +92,17 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 }
 
 // Sweep implements privacy.Module: mail past its day in the outbox. Outbox mail
-// belongs to no hold: it is a copy of what the other modules keep.
+// belongs to no hold: it is a copy of what the other modules keep. Mail queued
+// before the recipient index gets its toKey on the way.
 func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	err := m.each(ctx, dynamo.ExpiredAt(now), func(it item) error {
+	due := dynamo.ExpiredAt(now)
+	due.Expr += " OR attribute_not_exists(toKey)"
+	t := dynamo.Table{DB: m.DB, Name: m.Table}
+	err := m.each(ctx, due, func(it item) error {
+		if it.TTL > now.Unix() {
+			return t.SetIfMissing(ctx, mailKey(it.ID), ByRecipient.Attr, RecipientKey(it.To))
+		}
 		counts["mail.outbox"]++
 		return m.remove(ctx, it.ID)
 	})

@@ -2,6 +2,8 @@ package mail
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -56,6 +58,8 @@ type item struct {
 	NextAttempt int64  `dynamodbav:"nextAttempt"`
 	CreatedAt   int64  `dynamodbav:"createdAt"`
 	TTL         int64  `dynamodbav:"ttl"`
+	// ToKey is the hash of the recipient's address the byRecipient index is keyed by.
+	ToKey string `dynamodbav:"toKey,omitempty"`
 }
 
 func (it item) message() Message {
@@ -66,6 +70,19 @@ func (it item) message() Message {
 const prefixMail = "MAIL#"
 
 func mailKey(id string) dynamo.Item { return dynamo.Key(prefixMail+id, "") }
+
+// ByRecipient is the outbox's index of the mail to one address (toKey).
+var ByRecipient = dynamo.Index{Name: "byRecipient", Attr: "toKey"}
+
+// RecipientKey is the hash under which mail to an address is indexed: SHA-256 of
+// the normalised address, hex, 32 characters. Unkeyed, unlike the other modules'
+// address keys: every function that queues mail holds only PutItem on the outbox,
+// and a shared secret would give each of them a read; the item itself carries the
+// address in the clear, for a day at most.
+func RecipientKey(to string) string {
+	h := sha256.Sum256([]byte("mail-to:" + strings.ToLower(strings.TrimSpace(to))))
+	return hex.EncodeToString(h[:])[:32]
+}
 
 // eachQueued calls fn with every queued message that matches filter (all of them
 // when it is empty), page by page.
@@ -99,7 +116,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 	}
 	now := o.Now()
 	av, err := attributevalue.MarshalMap(item{
-		PK: prefixMail + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
+		PK: prefixMail + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text, ToKey: RecipientKey(m.To),
 		NextAttempt: now.Add(StreamGrace).Unix(), CreatedAt: now.Unix(), TTL: now.Add(Retention).Unix(),
 	})
 	if err != nil {

@@ -7,7 +7,7 @@ func PrivacyKinds() []privacy.Kind {
 	return []privacy.Kind{{
 		ID: "mail.outbox", Module: "mail", Table: "MailOutboxTable",
 		Category:   privacy.Text{DE: "Ausgehende E-Mails", EN: "Outgoing mail"},
-		Fields:     []string{"to", "subject", "text"},
+		Fields:     []string{"to", "subject", "text", "toKey"},
 		Purpose:    privacy.Text{DE: "Zustellung von E-Mails, auch nach einem Fehlversuch.", EN: "Deliver mail, also after a failed attempt."},
 		LegalBasis: privacy.Contract,
 		Retention:  privacy.Retention{Rule: privacy.Text{DE: "Bis zum Versand, höchstens 24 Stunden.", EN: "Until sent, at most 24 hours."}},

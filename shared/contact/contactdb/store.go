@@ -1,10 +1,16 @@
 // Package contactdb stores contact requests in the contact table: each request under
 // REQ#<id>, and the open ones listed in one partition, OPEN, by the time they came.
+// A person's requests are found through the index byPerson on the attribute person:
+// ACCOUNT#<id> for a request sent signed in, ADDRESS#<keyed hash of the address>
+// for one sent without an account (the hash's secret is kept under
+// CONFIG#address-key).
 package contactdb
 
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync"
 	"time"
 
 	"kontor/shared/contact"
@@ -15,13 +21,54 @@ import (
 type Store struct {
 	DB    dynamo.DB
 	Table string
+
+	once   sync.Once
+	secret *dynamo.Secret
 }
 
 var _ contact.Store = (*Store)(nil)
 
 const openPK = "OPEN"
 
+// ByPerson is the index of a person's requests.
+var ByPerson = dynamo.Index{Name: "byPerson", Attr: "person"}
+
 func (s *Store) table() dynamo.Table { return dynamo.Table{DB: s.DB, Name: s.Table} }
+
+// addressKey is the index key of requests sent from an address without an account.
+func (s *Store) addressKey(ctx context.Context, email string) (string, error) {
+	s.once.Do(func() {
+		s.secret = &dynamo.Secret{Table: s.table(), Key: dynamo.Key("CONFIG#address-key", "CONFIG")}
+	})
+	secret, err := s.secret.Bytes(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "ADDRESS#" + dynamo.AddressKey(secret, email), nil
+}
+
+// person is the index key of a request: its account, else its address.
+func (s *Store) person(ctx context.Context, r contact.Request) (string, error) {
+	if r.AccountID != "" {
+		return "ACCOUNT#" + r.AccountID, nil
+	}
+	return s.addressKey(ctx, r.Email)
+}
+
+// requestItem is a request as stored: with its index key.
+type requestItem struct {
+	contact.Request
+	Person string `dynamodbav:"person"`
+}
+
+// put writes a request with its index key.
+func (s *Store) put(ctx context.Context, r contact.Request) error {
+	p, err := s.person(ctx, r)
+	if err != nil {
+		return err
+	}
+	return s.table().Put(ctx, requestKey(r.ID), requestItem{Request: r, Person: p}, time.Time{}, dynamo.Cond{})
+}
 
 func requestKey(id string) dynamo.Item { return dynamo.Key("REQ#"+id, "REQ") }
 
@@ -36,7 +83,7 @@ type openEntry struct {
 
 // Create implements contact.Store: the request, then its entry in the open list.
 func (s *Store) Create(ctx context.Context, r contact.Request) error {
-	if err := s.table().Put(ctx, requestKey(r.ID), r, time.Time{}, dynamo.Cond{}); err != nil {
+	if err := s.put(ctx, r); err != nil {
 		return err
 	}
 	return s.table().Put(ctx, openKey(r), openEntry{ID: r.ID}, time.Time{}, dynamo.Cond{})
@@ -66,22 +113,68 @@ func (s *Store) OpenIDs(ctx context.Context) ([]string, error) {
 
 // Resolved implements contact.Store: the request, then off the open list.
 func (s *Store) Resolved(ctx context.Context, r contact.Request) error {
-	if err := s.table().Put(ctx, requestKey(r.ID), r, time.Time{}, dynamo.Cond{}); err != nil {
+	if err := s.put(ctx, r); err != nil {
 		return err
 	}
 	return s.table().Delete(ctx, openKey(r))
 }
 
-// Each implements contact.Store. It reads the whole table: for the privacy core
-// (export, erasure, sweep), never for a request.
+// Each implements contact.Store. It reads the whole table: for the retention
+// sweep only. A request stored before the address index gets its address key on
+// the way, so the next export or erasure finds it.
 func (s *Store) Each(ctx context.Context, fn func(contact.Request) error) error {
-	return s.table().Scan(ctx, dynamo.Cond{Expr: "sk = :req", Values: dynamo.Item{":req": dynamo.S("REQ")}}, func(it dynamo.Item) error {
+	t := s.table()
+	return t.Scan(ctx, dynamo.Cond{Expr: "sk = :req", Values: dynamo.Item{":req": dynamo.S("REQ")}}, func(it dynamo.Item) error {
 		var r contact.Request
 		if err := dynamo.Unmarshal(it, &r); err != nil {
 			return err
 		}
+		if dynamo.String(it, ByPerson.Attr) == "" {
+			p, err := s.person(ctx, r)
+			if err != nil {
+				return err
+			}
+			if err := t.SetIfMissing(ctx, requestKey(r.ID), ByPerson.Attr, p); err != nil {
+				return err
+			}
+		}
 		return fn(r)
 	})
+}
+
+// Of implements contact.Store: the requests sent from an account, and those sent
+// from an address without an account, through the index, each read afresh. Its
+// cost is that of the person's requests, however many others the table holds.
+func (s *Store) Of(ctx context.Context, accountID, email string, fn func(contact.Request) error) error {
+	seen := map[string]bool{}
+	each := func(key dynamo.Item) error {
+		id := strings.TrimPrefix(dynamo.String(key, dynamo.PK), "REQ#")
+		if seen[id] || dynamo.String(key, dynamo.SK) != "REQ" {
+			return nil
+		}
+		seen[id] = true
+		r, err := s.Get(ctx, id)
+		if errors.Is(err, contact.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	}
+	if accountID != "" {
+		if err := s.table().Keys(ctx, ByPerson, "ACCOUNT#"+accountID, each); err != nil {
+			return err
+		}
+	}
+	if email == "" {
+		return nil
+	}
+	k, err := s.addressKey(ctx, email)
+	if err != nil {
+		return err
+	}
+	return s.table().Keys(ctx, ByPerson, k, each)
 }
 
 // Remove implements contact.Store.

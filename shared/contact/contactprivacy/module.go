@@ -23,7 +23,7 @@ func (m Module) Name() string { return "contact" }
 func (m Module) Kinds() []privacy.Kind { return contact.PrivacyKinds() }
 
 func (m Module) mine(ctx context.Context, s privacy.Subject, fn func(contact.Request) error) error {
-	return m.Store.Each(ctx, func(r contact.Request) error {
+	return m.Store.Of(ctx, s.AccountID, s.Email, func(r contact.Request) error {
 		if r.Of(s) {
 			return fn(r)
 		}

@@ -9,6 +9,7 @@ import (
 	"kontor/shared/contact"
 	"kontor/shared/contact/contactdb"
 	"kontor/shared/contact/contactprivacy"
+	"kontor/shared/dynamo"
 	"kontor/shared/dynamo/dynamotest"
 	"kontor/shared/privacy"
 	"kontor/shared/problem"
@@ -19,7 +20,7 @@ import (
 // of a legal retention duty and a legal hold.
 func TestRequestsFromSubmissionToSweep(t *testing.T) {
 	db := dynamotest.Moto(t)
-	st := &contactdb.Store{DB: db, Table: dynamotest.Table(t, db, false)}
+	st := &contactdb.Store{DB: db, Table: dynamotest.Table(t, db, false, contactdb.ByPerson)}
 	ctx := context.Background()
 	now := time.Now().UTC()
 	clock := func() time.Time { return now }
@@ -98,4 +99,35 @@ func TestRequestsFromSubmissionToSweep(t *testing.T) {
 func isProblem(err error, status int) bool {
 	p, ok := problem.As(err)
 	return ok && p.Status == status
+}
+
+// A request stored before the address index is found by its address once the
+// retention sweep has given it its key; export reads only the person's requests.
+func TestRequestsStoredBeforeTheIndexAreFoundAfterTheSweep(t *testing.T) {
+	db := dynamotest.Moto(t)
+	st := &contactdb.Store{DB: db, Table: dynamotest.Table(t, db, false, contactdb.ByPerson)}
+	ctx := context.Background()
+	now := time.Now().UTC()
+	old := contact.Request{ID: "0190a000-0000-7000-8000-000000000001", Email: "old@example.com", Status: contact.StatusOpen, CreatedAt: now}
+	tb := dynamo.Table{DB: db, Name: st.Table}
+	if err := tb.Put(ctx, dynamo.Key("REQ#"+old.ID, "REQ"), old, time.Time{}, dynamo.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	m := contactprivacy.Module{Store: st, Now: func() time.Time { return now }}
+	count := func() int {
+		exp, err := m.Export(ctx, privacy.Subject{Email: "old@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(exp["contact.requests"].([]contact.Request))
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("found %d before the sweep", n)
+	}
+	if _, err := m.Sweep(ctx, now, privacy.NewHeld()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("found %d after the sweep", n)
+	}
 }

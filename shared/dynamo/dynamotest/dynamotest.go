@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"kontor/shared/dynamo"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -86,14 +88,22 @@ func root() string {
 var seq atomic.Int64
 
 // Table creates a fresh on-demand table with keys pk (and sk unless hashOnly) and
-// returns its name.
-func Table(t testing.TB, db *dynamodb.Client, hashOnly bool) string {
+// the given global secondary indexes (keys only), and returns its name.
+func Table(t testing.TB, db *dynamodb.Client, hashOnly bool, indexes ...dynamo.Index) string {
 	t.Helper()
 	name := fmt.Sprintf("test-%d-%d", time.Now().UnixNano(), seq.Add(1))
 	in := &dynamodb.CreateTableInput{
 		TableName: aws.String(name), BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+	}
+	for _, ix := range indexes {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(ix.Attr), AttributeType: types.ScalarAttributeTypeS})
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
+			IndexName:  aws.String(ix.Name),
+			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String(ix.Attr), KeyType: types.KeyTypeHash}},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly},
+		})
 	}
 	if !hashOnly {
 		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String("sk"), AttributeType: types.ScalarAttributeTypeS})

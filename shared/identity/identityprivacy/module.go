@@ -177,18 +177,37 @@ func (m *Module) sessionsOf(ctx context.Context, accountID string) ([]identity.S
 	return res, nil
 }
 
+// ByAccount is the identity table's index of the items that name an account
+// (accountId): its tokens and its email claim.
+var ByAccount = dynamo.Index{Name: "byAccount", Attr: "accountId"}
+
+// tokensOf returns an account's pending links, found through the byAccount index
+// and read afresh by key: only that account's items are read.
 func (m *Module) tokensOf(ctx context.Context, accountID string) ([]identity.Token, error) {
-	var out []identity.Token
-	mine := dynamo.Cond{Expr: "begins_with(pk, :p) AND accountId = :a", Values: dynamo.Item{":p": dynamo.S("TOKEN#"), ":a": dynamo.S(accountID)}}
-	err := m.table(m.Identity).Scan(ctx, mine, func(it dynamo.Item) error {
-		var t identity.Token
-		if err := dynamo.Unmarshal(it, &t); err != nil {
-			return err
+	var digests []string
+	err := m.table(m.Identity).Keys(ctx, ByAccount, accountID, func(k dynamo.Item) error {
+		if d, ok := strings.CutPrefix(dynamo.String(k, dynamo.PK), "TOKEN#"); ok {
+			digests = append(digests, d)
 		}
-		out = append(out, t)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var out []identity.Token
+	for _, d := range digests {
+		t, err := m.store().Token(ctx, d, dynamo.IgnoreTTL)
+		if errors.Is(err, identity.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.AccountID == accountID {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 func (m *Module) deleteKey(ctx context.Context, table string, it dynamo.Item) error {

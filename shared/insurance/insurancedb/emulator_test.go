@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"kontor/shared/dynamo"
 	"kontor/shared/dynamo/dynamotest"
 	"kontor/shared/ids"
 	"kontor/shared/insurance"
@@ -14,7 +15,7 @@ import (
 
 func emulated(t *testing.T) *Store {
 	db := dynamotest.Moto(t)
-	return &Store{DB: db, Table: dynamotest.Table(t, db, false)}
+	return &Store{DB: db, Table: dynamotest.Table(t, db, false, ByAddress)}
 }
 
 // once checks that a write succeeds once and then fails with again.
@@ -223,16 +224,37 @@ func TestRegistrationsAgainstTheEmulator(t *testing.T) {
 	}
 
 	// Past its lifetime a registration reads as gone and is swept with the rest.
+	// A person's registrations are found by their address alone.
 	var emails []string
-	if err := s.Registrations(ctx, at, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil || len(emails) != 1 {
-		t.Fatalf("registrations %v %v", emails, err)
+	for _, addr := range []string{"a@example.org", " A@Example.org", "b@example.org"} {
+		if err := s.RegistrationsOf(ctx, addr, at, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(emails) != 2 || emails[0] != "a@example.org" || emails[1] != "a@example.org" {
+		t.Fatalf("registrations %v", emails)
+	}
+	// One stored before the address index is given its key by the sweep.
+	old := insurance.Registration{ID: ids.NewV7(at), Email: "c@example.org", Method: insurance.ByPost, ExpiresAt: at.Add(time.Hour)}
+	if err := s.table().Put(ctx, registrationKey(old.ID), old, old.ExpiresAt, dynamo.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SweepExpired(ctx, at); err != nil || n != 0 {
+		t.Fatalf("swept %d %v", n, err)
+	}
+	emails = nil
+	if err := s.RegistrationsOf(ctx, "c@example.org", at, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil || len(emails) != 1 {
+		t.Fatalf("old registration after the sweep: %v %v", emails, err)
+	}
+	if err := s.DeleteRegistration(ctx, old); err != nil {
+		t.Fatal(err)
 	}
 	later := at.Add(3 * time.Hour)
 	if _, err := s.Registration(ctx, post.ID, later); !errors.Is(err, insurance.ErrNotFound) {
 		t.Fatalf("expired registration: %v", err)
 	}
 	emails = nil
-	if err := s.Registrations(ctx, later, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil || len(emails) != 0 {
+	if err := s.RegistrationsOf(ctx, "a@example.org", later, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil || len(emails) != 0 {
 		t.Fatalf("expired registrations %v %v", emails, err)
 	}
 	n, err := s.SweepExpired(ctx, later)

@@ -22,6 +22,9 @@ import (
 //	EID#<pseudonym>    EID                 pseudonym → registration (TTL)
 //	LETTERS            <letter id>         activation letters to print (UUIDv7: oldest first; TTL)
 //	MATCH#<number>     <hour, RFC 3339>    failed matches against a contract number in that hour (TTL)
+//	CONFIG#address-key CONFIG              the secret of the address keys (addressKey) of registrations
+//
+// Index byAddress (addressKey → pk, sk): the registrations filed by one address.
 const (
 	contractPrefix = "CONTRACT#"
 	customerPrefix = "CUSTOMER#"
@@ -30,12 +33,14 @@ const (
 	regPrefix      = "REG#"
 	eidPrefix      = "EID#"
 	matchPrefix    = "MATCH#"
+	configPrefix   = "CONFIG#"
 
 	contractSK = "CONTRACT"
 	customerSK = "CUSTOMER"
 	claimSK    = "CLAIM"
 	regSK      = "REG"
 	eidSK      = "EID"
+	configSK   = "CONFIG"
 
 	reviewPK  = "REVIEW"
 	lettersPK = "LETTERS"

@@ -3,6 +3,7 @@ package insurancedb
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"kontor/shared/dynamo"
@@ -14,20 +15,64 @@ type eidRef struct {
 	RegistrationID string `dynamodbav:"registrationId"`
 }
 
+// ByAddress is the table's index of the registrations filed by one address
+// (addressKey: a keyed hash of it, with the secret under CONFIG#address-key).
+var ByAddress = dynamo.Index{Name: "byAddress", Attr: "addressKey"}
+
+// registrationItem is a registration as stored: with the keyed hash of its address.
+type registrationItem struct {
+	insurance.Registration
+	AddressKey string `dynamodbav:"addressKey"`
+}
+
+// addressKey is the keyed hash under which an address is indexed.
+func (s *Store) addressKey(ctx context.Context, email string) (string, error) {
+	s.once.Do(func() {
+		s.secret = &dynamo.Secret{Table: s.table(), Key: dynamo.Key(configPrefix+"address-key", configSK)}
+	})
+	secret, err := s.secret.Bytes(ctx)
+	if err != nil {
+		return "", err
+	}
+	return dynamo.AddressKey(secret, email), nil
+}
+
+// registration is the write of a registration with its address key.
+func (s *Store) registration(ctx context.Context, reg insurance.Registration) (dynamo.Write, error) {
+	k, err := s.addressKey(ctx, reg.Email)
+	if err != nil {
+		return dynamo.Write{}, err
+	}
+	return dynamo.Write{Key: registrationKey(reg.ID), V: registrationItem{reg, k}, Expires: reg.ExpiresAt}, nil
+}
+
 // CreateLetterRegistration writes a new registration (living until it expires)
 // together with its activation letter, queued for printing until letterExpires.
 func (s *Store) CreateLetterRegistration(ctx context.Context, reg insurance.Registration, l insurance.Letter, letterExpires time.Time) error {
-	return domainErr(s.table().Create(ctx,
-		dynamo.Write{Key: registrationKey(reg.ID), V: reg, Expires: reg.ExpiresAt},
-		dynamo.Write{Key: letterKey(l.ID), V: l, Expires: letterExpires}))
+	w, err := s.registration(ctx, reg)
+	if err != nil {
+		return err
+	}
+	return domainErr(s.table().Create(ctx, w, dynamo.Write{Key: letterKey(l.ID), V: l, Expires: letterExpires}))
 }
 
 // CreateEIDRegistration writes a new registration together with the reference from
 // its pseudonym, both living until the registration expires.
 func (s *Store) CreateEIDRegistration(ctx context.Context, reg insurance.Registration) error {
-	return domainErr(s.table().Create(ctx,
-		dynamo.Write{Key: registrationKey(reg.ID), V: reg, Expires: reg.ExpiresAt},
-		dynamo.Write{Key: eidKey(reg.Pseudonym), V: eidRef{reg.ID}, Expires: reg.ExpiresAt}))
+	w, err := s.registration(ctx, reg)
+	if err != nil {
+		return err
+	}
+	return domainErr(s.table().Create(ctx, w, dynamo.Write{Key: eidKey(reg.Pseudonym), V: eidRef{reg.ID}, Expires: reg.ExpiresAt}))
+}
+
+// saveRegistration writes reg under cond.
+func (s *Store) saveRegistration(ctx context.Context, reg insurance.Registration, cond dynamo.Cond) error {
+	w, err := s.registration(ctx, reg)
+	if err != nil {
+		return err
+	}
+	return s.put(ctx, w.Key, w.V, w.Expires, cond)
 }
 
 // Registration returns a registration that has not expired, or
@@ -41,14 +86,14 @@ func (s *Store) Registration(ctx context.Context, id string, now time.Time) (ins
 // SaveAttempts writes reg if the stored registration still counts prev wrong
 // codes; insurance.ErrConflict otherwise.
 func (s *Store) SaveAttempts(ctx context.Context, reg insurance.Registration, prev int) error {
-	return s.put(ctx, registrationKey(reg.ID), reg, reg.ExpiresAt, dynamo.Cond{
+	return s.saveRegistration(ctx, reg, dynamo.Cond{
 		Expr: "#a = :a", Values: dynamo.Item{":a": dynamo.N(int64(prev))}, Names: map[string]string{"#a": "attempts"}})
 }
 
 // SaveEIDResult writes reg if the stored registration has no eID result yet;
 // insurance.ErrConflict otherwise.
 func (s *Store) SaveEIDResult(ctx context.Context, reg insurance.Registration) error {
-	return s.put(ctx, registrationKey(reg.ID), reg, reg.ExpiresAt, dynamo.Cond{Expr: "attribute_not_exists(eidResult)"})
+	return s.saveRegistration(ctx, reg, dynamo.Cond{Expr: "attribute_not_exists(eidResult)"})
 }
 
 // EIDRegistration returns the id of the registration a pseudonym was given for, or
@@ -85,16 +130,37 @@ func (s *Store) deleteRegistration(ctx context.Context, reg insurance.Registrati
 	return t.Delete(ctx, registrationKey(reg.ID))
 }
 
-// Registrations calls fn with every registration that has not expired (privacy
-// operations; it reads the whole table).
-func (s *Store) Registrations(ctx context.Context, now time.Time, fn func(insurance.Registration) error) error {
-	each := decoded(fn)
-	return s.table().Scan(ctx, withSortKey(regSK), func(it dynamo.Item) error {
-		if dynamo.Expired(it, now) {
-			return nil
+// RegistrationsOf calls fn with every registration filed by an address that has
+// not expired, found through the byAddress index and read afresh by key: only that
+// address's registrations are read.
+func (s *Store) RegistrationsOf(ctx context.Context, email string, now time.Time, fn func(insurance.Registration) error) error {
+	k, err := s.addressKey(ctx, email)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	err = s.table().Keys(ctx, ByAddress, k, func(key dynamo.Item) error {
+		if id, ok := strings.CutPrefix(dynamo.String(key, dynamo.PK), regPrefix); ok && dynamo.String(key, dynamo.SK) == regSK {
+			ids = append(ids, id)
 		}
-		return each(it)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := s.Registration(ctx, id, now)
+		if errors.Is(err, insurance.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LetterPage reads one page of the print queue, oldest first, and returns the

@@ -14,6 +14,7 @@ package insurancedb
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"kontor/shared/dynamo"
@@ -24,6 +25,9 @@ import (
 type Store struct {
 	DB    dynamo.DB
 	Table string
+
+	once   sync.Once
+	secret *dynamo.Secret
 }
 
 var (
@@ -85,14 +89,25 @@ func withSortKey(sk string) dynamo.Cond {
 
 // SweepExpired deletes every item past its lifetime at now (registrations, eID
 // references, letters, match counters): DynamoDB's TTL is only the backstop. It
-// says how many registrations went.
+// says how many registrations went. A live registration stored before the address
+// index gets its address key on the way.
 func (s *Store) SweepExpired(ctx context.Context, now time.Time) (int, error) {
 	n := 0
 	t := s.table()
-	err := t.Scan(ctx, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+	due := dynamo.ExpiredAt(now)
+	due.Expr += " OR (sk = :reg AND attribute_not_exists(addressKey))"
+	due.Values[":reg"] = dynamo.S(regSK)
+	err := t.Scan(ctx, due, func(it dynamo.Item) error {
 		pk, sk := dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK)
 		if pk == "" || sk == "" {
 			return nil
+		}
+		if !dynamo.Expired(it, now) {
+			k, err := s.addressKey(ctx, dynamo.String(it, "email"))
+			if err != nil {
+				return err
+			}
+			return t.SetIfMissing(ctx, dynamo.Key(pk, sk), ByAddress.Attr, k)
 		}
 		if err := t.Delete(ctx, dynamo.Key(pk, sk)); err != nil {
 			return err

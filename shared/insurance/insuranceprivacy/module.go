@@ -97,7 +97,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 }
 
 func (m Module) registrationsOf(ctx context.Context, email string, now time.Time, fn func(insurance.Registration) error) error {
-	return m.Store.Registrations(ctx, now, func(r insurance.Registration) error {
+	return m.Store.RegistrationsOf(ctx, email, now, func(r insurance.Registration) error {
 		if r.Email != email {
 			return nil
 		}
