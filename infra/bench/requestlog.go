@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/infra/local"
 	"kontor/shared/dynamo"
@@ -96,28 +95,8 @@ func RunAggregation(ctx context.Context, s *local.Stack, n int) (AggregationResu
 // seed writes n raw records of today, in the stored form captures write, with
 // BatchWriteItem, 25 a call, 4 writers.
 func seed(ctx context.Context, db *dynamodb.Client, table string, n int) error {
-	jobs := make(chan []types.WriteRequest)
-	errs := make(chan error, 4)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for batch := range jobs {
-				req := map[string][]types.WriteRequest{table: batch}
-				for len(req) > 0 {
-					out, err := db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
-					if err != nil {
-						errs <- err
-						return
-					}
-					req = out.UnprocessedItems
-				}
-			}
-		}()
-	}
+	w := newBatchWriter(ctx, db)
 	now := time.Now().UTC()
-	var batch []types.WriteRequest
 	for i := 0; i < n; i++ {
 		at := now.Add(-time.Duration(i) * time.Millisecond)
 		if requestlog.Day(at) != requestlog.Day(now) {
@@ -130,29 +109,15 @@ func seed(ctx context.Context, db *dynamodb.Client, table string, n int) error {
 			raw.Resource = "/v1/listings/" + strconv.Itoa(i%50)
 		}
 		item, err := requestlogdb.Item(raw, i%requestlogdb.Shards, 24*time.Hour)
+		if err == nil {
+			err = w.put(table, item)
+		}
 		if err != nil {
+			_ = w.close()
 			return err
 		}
-		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
-		if len(batch) == 25 || i == n-1 {
-			select {
-			case jobs <- batch:
-			case err := <-errs:
-				close(jobs)
-				wg.Wait()
-				return err
-			}
-			batch = nil
-		}
 	}
-	close(jobs)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return fmt.Errorf("batch write: %w", err)
-	default:
-		return nil
-	}
+	return w.close()
 }
 
 // countingDB counts the aggregator's calls by operation.

@@ -122,7 +122,7 @@ func newPerson(t *testing.T, prefix string) person {
 	now := time.Now().UTC()
 	cs := &contactdb.Store{DB: db(), Table: stack.Name("ContactTable")}
 	for _, acc := range []string{p.accountID, ""} {
-		if err := cs.Create(ctx, contact.Request{ID: ids.NewV7(now), Email: email, AccountID: acc, Message: "hello", Status: contact.StatusOpen, CreatedAt: now}); err != nil {
+		if err := cs.Create(ctx, contact.Request{ID: ids.NewV7(now), Email: email, AccountID: acc, Message: "hello", Status: contact.StatusOpen, CreatedAt: now}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

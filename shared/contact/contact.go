@@ -60,11 +60,31 @@ func (r Request) Finished(now time.Time) bool {
 	return r.Status == StatusResolved && !r.Retained(now)
 }
 
-// Limits.
+// Caps of a request (docs/limits.md). A request is a note to staff, not a file
+// store: the fields are bounded by what a person writes to explain a problem, the
+// log by what staff read to diagnose one.
 const (
+	// MaxName bounds the sender's name, in characters.
+	MaxName = 100
+	// MaxSubject bounds the subject line, in characters.
+	MaxSubject = 150
+	// MaxMessage bounds the message, in characters (about two printed pages).
 	MaxMessage = 5000
-	MaxAppLog  = 64 << 10
-	MaxShort   = 200
+	// MaxAppLog bounds the shared app log, in bytes: its recent end, some 200 lines,
+	// which is what staff read; older lines are the app's to drop before sending.
+	MaxAppLog = 16 << 10
+	// MaxShort bounds a staff member's retention reason, in characters.
+	MaxShort = 200
+	// MaxBody bounds a request's JSON body, in bytes: every field at its cap, with
+	// room for JSON escaping, fits, so a field over its cap is refused by name (400)
+	// and only a body larger than any valid one gets 413.
+	MaxBody = 48 << 10
+	// MaxOpen is how many open requests may wait for staff at once. At it, requests
+	// without an account are refused (503 contact_queue_full with Retry-After) until
+	// staff resolve some; signed-in customers still get through.
+	MaxOpen = 500
+	// QueueFullRetry is the Retry-After of a refusal at MaxOpen.
+	QueueFullRetry = 15 * time.Minute
 	// ConsentVersion is the current text of the consent to process voluntary data.
 	ConsentVersion = "2026-01"
 )
@@ -72,23 +92,36 @@ const (
 // ErrNotFound is a request the store does not hold.
 var ErrNotFound = errors.New("contact: no such request")
 
+// ErrNotOpen is a request that was resolved or removed in the meantime.
+var ErrNotOpen = errors.New("contact: request is not open")
+
+// ErrFull is a request the store refused because the open list is at its cap.
+var ErrFull = errors.New("contact: too many open requests")
+
 // Store keeps contact requests and the list of open ones.
 type Store interface {
-	// Create stores a new request and lists it as open.
-	Create(ctx context.Context, r Request) error
+	// Create stores a new request and lists it as open, in one step with the count
+	// of open requests; with maxOpen > 0 it refuses with ErrFull when that many are
+	// open already.
+	Create(ctx context.Context, r Request, maxOpen int) error
 	// Get returns a request, or ErrNotFound.
 	Get(ctx context.Context, id string) (Request, error)
 	// OpenIDs lists the ids of the open requests, oldest first.
 	OpenIDs(ctx context.Context) ([]string, error)
-	// Resolved stores a resolved request and takes it off the open list.
+	// Resolved stores a resolved request and takes it off the open list and the
+	// count, in one step; ErrNotOpen when it was no longer open.
 	Resolved(ctx context.Context, r Request) error
 	// Each calls fn for every stored request (the retention sweep).
 	Each(ctx context.Context, fn func(Request) error) error
 	// Of calls fn for every request sent from the account, and every one sent from
 	// the address without an account (either may be ""), reading only those.
 	Of(ctx context.Context, accountID, email string, fn func(Request) error) error
-	// Remove deletes a request, and its entry in the open list.
+	// Remove deletes a request, and its entry in the open list (and the count).
 	Remove(ctx context.Context, r Request) error
+	// RecountOpen sets the count of open requests to the open list's length (the
+	// retention sweep heals a count that drifted, e.g. one that began after requests
+	// were already open).
+	RecountOpen(ctx context.Context) error
 }
 
 // Service takes contact requests and their handling by staff.
@@ -122,8 +155,8 @@ func (s *Service) Submit(ctx context.Context, in Input, accountID string) (Reque
 			fe = append(fe, problem.FieldError{Field: field, Code: problem.FieldControlChars})
 		}
 	}
-	check("name", in.Name, MaxShort)
-	check("subject", in.Subject, MaxShort)
+	check("name", in.Name, MaxName)
+	check("subject", in.Subject, MaxSubject)
 	check("message", in.Message, MaxMessage)
 	if len(in.AppLog) > MaxAppLog {
 		fe = append(fe, problem.FieldError{Field: "appLog", Code: problem.FieldTooLong})
@@ -147,7 +180,15 @@ func (s *Service) Submit(ctx context.Context, in Input, accountID string) (Reque
 	if voluntary {
 		r.ConsentVersion, r.ConsentAt = in.ConsentVersion, &now
 	}
-	if err := s.Store.Create(ctx, r); err != nil {
+	maxOpen := 0
+	if accountID == "" {
+		maxOpen = MaxOpen
+	}
+	if err := s.Store.Create(ctx, r, maxOpen); errors.Is(err, ErrFull) {
+		p := problem.New(http.StatusServiceUnavailable, CodeQueueFull)
+		p.RetryAfterSeconds = int(QueueFullRetry / time.Second)
+		return Request{}, p
+	} else if err != nil {
 		return Request{}, err
 	}
 	return r, nil
@@ -211,7 +252,9 @@ func (s *Service) Resolve(ctx context.Context, id, by string, retainYears int, r
 		until := now.AddDate(retainYears, 0, 0)
 		r.RetainUntil, r.RetainReason = &until, strings.TrimSpace(reason)
 	}
-	if err := s.Store.Resolved(ctx, r); err != nil {
+	if err := s.Store.Resolved(ctx, r); errors.Is(err, ErrNotOpen) {
+		return Request{}, problem.New(http.StatusConflict, problem.CodeConflict)
+	} else if err != nil {
 		return Request{}, err
 	}
 	return r, nil

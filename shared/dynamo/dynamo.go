@@ -195,19 +195,31 @@ func (t Table) DeleteExisting(ctx context.Context, key Item) error {
 }
 
 // Write is one item of a transaction: a put of V under Key (with its TTL and
-// condition), or with Delete set a deletion of Key.
+// condition), with Delete set a deletion of Key, or with Update set an update of Key
+// by that expression (a counter's "ADD n :d"), whose placeholders go in Cond.Values
+// and Cond.Names beside those of Cond.Expr, if any.
 type Write struct {
 	Key     Item
 	V       any
 	Expires time.Time
 	Cond    Cond
 	Delete  bool
+	Update  string
 }
 
 // Transact writes every item or none. A failed condition is ErrConflict.
 func (t Table) Transact(ctx context.Context, ws ...Write) error {
 	in := &dynamodb.TransactWriteItemsInput{}
 	for _, w := range ws {
+		if w.Update != "" {
+			u := &types.Update{TableName: aws.String(t.Name), Key: w.Key, UpdateExpression: aws.String(w.Update),
+				ExpressionAttributeValues: w.Cond.Values, ExpressionAttributeNames: w.Cond.Names}
+			if w.Cond.Expr != "" {
+				u.ConditionExpression = aws.String(w.Cond.Expr)
+			}
+			in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Update: u})
+			continue
+		}
 		if w.Delete {
 			d := &types.Delete{TableName: aws.String(t.Name), Key: w.Key}
 			if w.Cond.Expr != "" {

@@ -45,6 +45,9 @@ type Route struct {
 	Access  Access
 	Role    string
 	Limits  []ratelimit.Rule
+	// MaxBody, when set, bounds the request body in bytes: a larger one is answered
+	// 413 body_too_large after the limits are counted and before the handler runs.
+	MaxBody int
 	// Gate, when set, is the consent and restriction check of the route.
 	Gate *Gate
 	// Recent routes need a fresh proof of the person: the session's last sign-in or
@@ -125,7 +128,7 @@ func (rt *Router) Check() error {
 				return fmt.Errorf("route %s applies limit %s but the router has no limiter", key, l.Name)
 			case l.Scope == ratelimit.PerAccount && isPublic(r.Access):
 				return fmt.Errorf("route %s: per-account limit %s on a route without a session", key, l.Name)
-			case l.Scope != ratelimit.PerAccount && l.Scope != ratelimit.PerClient:
+			case l.Scope != ratelimit.PerAccount && l.Scope != ratelimit.PerClient && l.Scope != ratelimit.Global:
 				return fmt.Errorf("route %s: limit %s counts by %s, which a route cannot", key, l.Name, l.Scope)
 			}
 		}
@@ -172,6 +175,15 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	if err := rt.limit(hctx, req, route); err != nil {
 		return rt.failure(ctx, req, err), nil
 	}
+	if route.MaxBody > 0 {
+		b, err := req.Body()
+		if err == nil && len(b) > route.MaxBody {
+			err = problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
+		}
+		if err != nil {
+			return rt.failure(ctx, req, err), nil
+		}
+	}
 	if route.Gate != nil {
 		if err := rt.pass(hctx, req, route.Gate); err != nil {
 			return rt.failure(ctx, req, err), nil
@@ -200,16 +212,20 @@ func (rt *Router) failure(ctx context.Context, req *Request, err error) events.A
 	return problemEvent(problem.New(http.StatusInternalServerError, problem.CodeInternal), req.Lang, req.RequestID())
 }
 
-// limit counts the request against each of the route's limits; the first one it
-// exceeds answers 429 with Retry-After.
+// limit counts the request against each of the route's limits, in the order the
+// route lists them (per client before global, so a client over its own limit spends
+// nothing of everyone's); the first one it exceeds answers 429 with Retry-After.
 func (rt *Router) limit(ctx context.Context, req *Request, route Route) error {
 	for _, l := range route.Limits {
 		if rt.limiter == nil {
 			return fmt.Errorf("route %s: limit %s without a limiter", req.RouteKey(), l.Name)
 		}
 		value := req.ClientIP()
-		if l.Scope == ratelimit.PerAccount {
+		switch l.Scope {
+		case ratelimit.PerAccount:
 			value = req.Principal.AccountID
+		case ratelimit.Global:
+			value = ""
 		}
 		wait, err := rt.limiter.Take(ctx, l, value)
 		if err != nil {

@@ -496,3 +496,54 @@ func TestEveryResponseCarriesTheSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A global limit counts every client together; a route's per-client limit comes
+// first, so a client past its own limit spends nothing of the global budget.
+func TestGlobalLimitCountsAllClientsTogether(t *testing.T) {
+	ok := func(context.Context, *Request) (Response, error) { return NoContent(), nil }
+	perClient := ratelimit.Rule{Name: "c", Scope: ratelimit.PerClient, Max: 2, Window: time.Hour}
+	all := ratelimit.Rule{Name: "c.all", Scope: ratelimit.Global, Max: 2, Window: time.Hour}
+	lim := &countingLimiter{max: 2, counts: map[string]int{}} // 2 per rule and value
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /public": {Handler: ok, Limits: []ratelimit.Rule{perClient, all}},
+	}).WithLimiter(lim)
+	if err := rt.Check(); err != nil {
+		t.Fatal(err)
+	}
+	from := func(ip string) int {
+		ev := event("GET", "/public")
+		ev.RequestContext.HTTP.SourceIP = ip
+		resp, _ := rt.Handle(context.Background(), ev)
+		return resp.StatusCode
+	}
+	for i, c := range []struct {
+		ip   string
+		want int
+	}{{"192.0.2.1", 204}, {"192.0.2.1", 204}, {"192.0.2.1", 429}, {"192.0.2.2", 429}} {
+		if got := from(c.ip); got != c.want {
+			t.Fatalf("request %d from %s: %d, want %d", i+1, c.ip, got, c.want)
+		}
+	}
+	if lim.counts["c.all/"] != 2 {
+		t.Fatalf("global counter %d, want 2 (keyed without the client: %v)", lim.counts["c.all/"], lim.counts)
+	}
+}
+
+// A route's body cap answers 413 before its handler runs (after the limits count).
+func TestBodyCapAnswers413BeforeTheHandler(t *testing.T) {
+	ran := false
+	h := func(context.Context, *Request) (Response, error) { ran = true; return NoContent(), nil }
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"POST /small": {Handler: h, MaxBody: 10},
+	})
+	ev := withCSRF(event("POST", "/small"), "Zm9vYmFyYmF6")
+	ev.Body = `{"name":"longer than ten"}`
+	resp, _ := rt.Handle(context.Background(), ev)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || ran || decodeProblem(t, resp).Code != problem.CodeBodyTooLarge.ID {
+		t.Fatalf("over the cap: %d ran=%v %s", resp.StatusCode, ran, resp.Body)
+	}
+	ev.Body = `{}`
+	if resp, _ := rt.Handle(context.Background(), ev); resp.StatusCode != http.StatusNoContent || !ran {
+		t.Fatalf("within the cap: %d ran=%v", resp.StatusCode, ran)
+	}
+}

@@ -58,7 +58,7 @@ func List() []Module {
 		{Name: "identity", Kinds: identity.PrivacyKinds, Function: "IdentityPrivacyFunction", Deactivates: true, Resolves: true, Problems: identity.Problems()},
 		{Name: "mail", Kinds: mail.PrivacyKinds, Function: "MailPrivacyFunction"},
 		{Name: "evidence", Kinds: evidence.Module{}.Kinds, Function: "EvidencePrivacyFunction"},
-		{Name: "contact", Kinds: contact.PrivacyKinds, Function: "ContactPrivacyFunction"},
+		{Name: "contact", Kinds: contact.PrivacyKinds, Function: "ContactPrivacyFunction", Problems: contact.Problems()},
 		{Name: "requestlog", Kinds: requestlog.Module{}.Kinds},
 		{Name: "insurance", Kinds: insurance.Kinds, Function: "InsurancePrivacyFunction", Purposes: insurance.Purposes(), Withdraws: true, Problems: insurance.Problems()},
 		{Name: "limits", Kinds: ratelimit.Module{}.Kinds, Function: "LimitsPrivacyFunction"},

@@ -37,6 +37,9 @@ const (
 	PerAccount Scope = "account"
 	// PerAddress counts by a target email address (mail sent to it).
 	PerAddress Scope = "address"
+	// Global counts every caller's events together: one counter per window for the
+	// whole deployment, keyed by the rule alone, so it holds no personal data.
+	Global Scope = "all"
 )
 
 // Rule is one limit: at most Max events per Window for one value of its scope. The
@@ -49,8 +52,12 @@ type Rule struct {
 	Window time.Duration
 }
 
-// String describes the rule for docs and logs: "5 per client per 1h0m0s".
+// String describes the rule for docs and logs: "5 per client per 1h0m0s", "100 from
+// all clients per 1h0m0s".
 func (r Rule) String() string {
+	if r.Scope == Global {
+		return fmt.Sprintf("%d from all clients per %s", r.Max, r.Window)
+	}
 	return fmt.Sprintf("%d per %s per %s", r.Max, r.Scope, r.Window)
 }
 
@@ -68,11 +75,12 @@ type Limiter struct {
 const keySecret = "CONFIG#secret"
 
 // Take counts one event of rule for value (an IP address, account id or email
-// address). It returns 0 when the event is within the limit, or how long the caller
-// must wait when it is not; an event over the limit is not counted. An empty value
-// (no client address, say) is never limited.
+// address; ignored by a Global rule). It returns 0 when the event is within the
+// limit, or how long the caller must wait when it is not; an event over the limit is
+// not counted. An empty value (no client address, say) is never limited, except by a
+// Global rule, which counts every event.
 func (l *Limiter) Take(ctx context.Context, rule Rule, value string) (time.Duration, error) {
-	if value == "" {
+	if value == "" && rule.Scope != Global {
 		return 0, nil
 	}
 	if rule.Max <= 0 || rule.Window <= 0 || rule.Name == "" {
@@ -178,8 +186,12 @@ func itemCount(it dynamo.Item, now time.Time) int {
 }
 
 // counterBase is a rule's counter key for one value without the window index:
-// "<rule>#<scope>#<HMAC of value>#".
+// "<rule>#<scope>#<HMAC of value>#"; for a Global rule "<rule>#all#", whatever the
+// value, so the deployment has one counter per window and the key names no one.
 func counterBase(secret []byte, rule Rule, value string) string {
+	if rule.Scope == Global {
+		return rule.Name + "#" + string(Global) + "#"
+	}
 	return rule.Name + "#" + string(rule.Scope) + "#" + Pseudonym(secret, string(rule.Scope), value) + "#"
 }
 

@@ -182,3 +182,33 @@ func TestCatalogRulesAreValidAndNamedOnce(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+// A global rule keeps one counter per window for everyone, whatever the value (even
+// none), and its key names no one.
+func TestGlobalRuleCountsEveryoneInOneCounter(t *testing.T) {
+	db := newMemDB()
+	c := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	l := &Limiter{DB: db, Table: "limits", Now: c.now}
+	all := Rule{Name: "test.all", Scope: Global, Max: 3, Window: time.Hour}
+	for i, v := range []string{"192.0.2.1", "192.0.2.2", ""} {
+		if wait, err := l.Take(context.Background(), all, v); err != nil || wait != 0 {
+			t.Fatalf("event %d: wait %v, %v", i+1, wait, err)
+		}
+	}
+	if wait, err := l.Take(context.Background(), all, "198.51.100.9"); err != nil || wait <= 0 {
+		t.Fatalf("fourth event from a new client: wait %v, %v", wait, err)
+	}
+	counters := 0
+	for pk := range db.items {
+		if pk == keySecret {
+			continue
+		}
+		counters++
+		if want := "test.all#all#" + strconv.FormatInt(c.t.Unix()/3600, 10); pk != want {
+			t.Fatalf("counter key %q, want %q", pk, want)
+		}
+	}
+	if counters != 1 {
+		t.Fatalf("%d counters, want 1", counters)
+	}
+}

@@ -5,7 +5,10 @@ import "time"
 // The abuse limits of every route that sends mail, creates accounts, takes a password
 // or a token, uploads, or stores something for an anonymous caller. Routes name the
 // rules they apply (httpapi.Route.Limits); docs/limits.md lists them per route, and a
-// test holds the two in step. Over a limit the answer is 429 too_many_attempts with
+// test holds the two in step. Every route an anonymous caller can change something
+// through applies a per-client rule and a Global one (the "….all" rules below): the
+// per-client rule stops one client, the global one bounds what many clients together
+// can store or send, whatever addresses they come from. Over a limit the answer is 429 too_many_attempts with
 // Retry-After; MailToAddress instead drops the mail silently, so the answer of the
 // route does not tell whether an address is registered.
 var (
@@ -47,6 +50,24 @@ var (
 	ContractImport = Rule{Name: "contracts.import", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
+
+	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
+	// and password links), shared by those routes like MailPerClient.
+	MailAll = Rule{Name: "mail.all", Scope: Global, Max: 500, Window: time.Hour}
+	// AccountCreateAll bounds sign-ups from all clients together.
+	AccountCreateAll = Rule{Name: "accounts.create.all", Scope: Global, Max: 300, Window: time.Hour}
+	// TokensAll bounds the use of mailed links from all clients together.
+	TokensAll = Rule{Name: "tokens.all", Scope: Global, Max: 1000, Window: 15 * time.Minute}
+	// DeviceSignInAll bounds device sign-ins from all clients together (apps unlock
+	// often, so it is generous).
+	DeviceSignInAll = Rule{Name: "sessions.device.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
+	// InsuranceRegisterAll bounds registrations from all clients together.
+	InsuranceRegisterAll = Rule{Name: "insurance.register.all", Scope: Global, Max: 300, Window: time.Hour}
+	// InsuranceActivateAll bounds activation attempts from all clients together.
+	InsuranceActivateAll = Rule{Name: "insurance.activate.all", Scope: Global, Max: 1000, Window: 15 * time.Minute}
+	// ContactSubmitAll bounds anonymous contact requests from all clients together:
+	// they land in the staff's queue, which staff work through by hand.
+	ContactSubmitAll = Rule{Name: "contact.submit.all", Scope: Global, Max: 100, Window: time.Hour}
 )
 
 // Catalog lists every rule, for the privacy module (which counters concern a person)
@@ -56,5 +77,6 @@ func Catalog() []Rule {
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
 		ClaimCreate, Upload, ContractImport, ContactSubmit,
+		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll,
 	}
 }

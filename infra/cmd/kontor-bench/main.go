@@ -3,7 +3,8 @@
 // a hello-world Lambda; then, on a local stack on free loopback ports, the hourly
 // request-log aggregation against the emulator's BatchWriteItem rate, the capture's
 // cost, a bounded load run through the API gateway, and the emulator's bare GetItem
-// latency, all in the same run.
+// latency, all in the same run; and what a fresh person's export and erasure take
+// while the tables hold 0, 10,000 and 100,000 other people's items.
 package main
 
 import (
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,26 +25,34 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 15, "cold starts per function")
+	n := flag.Int("n", 15, "cold starts per function (0: skip the cold starts)")
 	records := flag.Int("records", 20000, "raw request records for the aggregation benchmark (0: skip the stack benchmarks)")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
 	captureFor := flag.Duration("capture-load", 10*time.Second, "duration of each capture variant's concurrent run")
+	others := flag.String("others", "10000,100000", "levels of other people's items for the export and erasure figures, ascending, comma-separated (0 always runs first; empty: skip)")
+	persons := flag.Int("others-persons", 3, "fresh persons whose export and erasure are measured at each level")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
+	levels, err := parseLevels(*others)
+	if err != nil {
+		fail(err)
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		fail(err)
 	}
 	began := time.Now()
-	cold, err := bench.Run(context.Background(), wd, *n)
-	if err != nil {
-		fail(err)
+	var cold []bench.Result
+	if *n > 0 {
+		if cold, err = bench.Run(context.Background(), wd, *n); err != nil {
+			fail(err)
+		}
 	}
 	var st *stackFigures
 	if *records > 0 {
-		st, err = stackBench(wd, *records, *reqs, *clients, *loadFor, *captureFor)
+		st, err = stackBench(wd, *records, *reqs, *clients, *loadFor, *captureFor, levels, *persons)
 		if err != nil {
 			fail(err)
 		}
@@ -52,7 +63,9 @@ func main() {
 		_ = enc.Encode(map[string]any{"coldStarts": cold, "stack": st})
 		return
 	}
-	printColdStarts(os.Stdout, cold, *n)
+	if len(cold) > 0 {
+		printColdStarts(os.Stdout, cold, *n)
+	}
 	if st != nil {
 		st.print(os.Stdout)
 	}
@@ -80,12 +93,29 @@ type stackFigures struct {
 	Load        []bench.LoadResult      `json:"load"`
 	GetItem     bench.GetItemResult     `json:"getItem"`
 	Protocol    []bench.ProtocolResult  `json:"protocol"`
+	Scale       []bench.ScaleLevel      `json:"privacyScale,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
 }
 
-func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration) (*stackFigures, error) {
+// parseLevels reads -others: "" skips the privacy-scale run.
+func parseLevels(v string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n > bench.MaxStrangers {
+			return nil, fmt.Errorf("-others: %q is not a level from 0 to %d", f, bench.MaxStrangers)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration, levels []int, persons int) (*stackFigures, error) {
 	ctx := context.Background()
 	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All()})
 	if err != nil {
@@ -108,6 +138,12 @@ func stackBench(root string, records, reqs, clients int, loadFor, captureFor tim
 	}
 	if f.Protocol, err = bench.RunProtocol(ctx, s, 60); err != nil {
 		return nil, fmt.Errorf("privacy protocol: %w", err)
+	}
+	// Last: it fills the tables with other people's items.
+	if len(levels) > 0 {
+		if f.Scale, err = bench.RunPrivacyScale(ctx, s, levels, max(persons, 1)); err != nil {
+			return nil, fmt.Errorf("privacy scale: %w", err)
+		}
 	}
 	return f, nil
 }
@@ -153,6 +189,32 @@ func (f *stackFigures) print(out io.Writer) {
 		bench.Ms(g.Concurrent.P50), bench.Ms(g.Concurrent.P95), bench.Ms(g.Concurrent.P99))
 	_ = w.Flush()
 	f.printProtocol(out)
+	f.printScale(out)
+}
+
+// printScale prints a fresh person's export and erasure against how many other
+// people's items the tables hold, as ratios to the empty level of the same run.
+func (f *stackFigures) printScale(out io.Writer) {
+	if len(f.Scale) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\nExport and erasure of a fresh person while the tables hold other people's items (%v; through the gateway, signed in; %d persons per level):\n",
+		f.Scale[0].Tables, f.Scale[0].Export.Requests)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  other items\tseeded in s\tseed items/s\texport p50 ms\texport max ms\tvs 0\terasure p50 ms\terasure max ms\tvs 0\t")
+	for _, l := range f.Scale {
+		seed, rate := "-", "-"
+		if l.SeedTook > 0 {
+			seed, rate = fmt.Sprintf("%.1f", l.SeedTook.Seconds()), fmt.Sprintf("%.0f", l.SeedPerSec)
+		}
+		fmt.Fprintf(w, "  %d\t%s\t%s\t%.1f\t%.1f\t%.2f×\t%.1f\t%.1f\t%.2f×\t\n", l.Others, seed, rate,
+			bench.Ms(l.Export.P50), bench.Ms(l.Export.P99), l.ExportRatio, bench.Ms(l.Erase.P50), bench.Ms(l.Erase.P99), l.EraseRatio)
+	}
+	_ = w.Flush()
+	for _, l := range f.Scale {
+		fmt.Fprintf(out, "  answers at %d: export %s; erasure %s\n", l.Others, strings.Join(l.ExportAnswers, ", "), strings.Join(l.EraseAnswers, ", "))
+	}
+	fmt.Fprintln(out, "  (a fresh person has almost no data: what grows with the other items is what the modules read to find a person's)")
 }
 
 // printProtocol prints what reaching each module through its privacy function

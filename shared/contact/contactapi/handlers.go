@@ -14,8 +14,6 @@ import (
 	"kontor/shared/ratelimit"
 )
 
-const maxBody = 96 << 10
-
 // Handlers serves the routes.
 type Handlers struct {
 	Svc *contact.Service
@@ -41,7 +39,7 @@ type Receipt struct {
 // Submit serves POST /v1/contact-requests: no account needed.
 func (h Handlers) Submit(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	var b submitBody
-	if err := r.DecodeJSON(&b, maxBody); err != nil {
+	if err := r.DecodeJSON(&b, contact.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	req, err := h.Svc.Submit(ctx, contact.Input{Email: b.Email, Name: b.Name, Subject: b.Subject, Message: b.Message, AppLog: b.AppLog, ConsentVersion: b.ConsentVersion}, "")
@@ -62,7 +60,7 @@ type signedBody struct {
 // the request is linked to the account (it appears in the export).
 func (h Handlers) SubmitSigned(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	var b signedBody
-	if err := r.DecodeJSON(&b, maxBody); err != nil {
+	if err := r.DecodeJSON(&b, contact.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	acc, err := h.People.Person(ctx, r.Principal.AccountID)
@@ -101,7 +99,7 @@ type resolveBody struct {
 // Resolve serves POST /v1/staff/contact-requests/{id}/resolve.
 func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	var b resolveBody
-	if err := r.DecodeJSON(&b, maxBody); err != nil {
+	if err := r.DecodeJSON(&b, contact.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	req, err := h.Svc.Resolve(ctx, r.Event.PathParameters["id"], r.Principal.AccountID, b.RetainYears, b.RetainReason)
@@ -114,8 +112,8 @@ func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Resp
 // Routes are served by the contact function.
 func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
-		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}},
+		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit, ratelimit.ContactSubmitAll}, MaxBody: contact.MaxBody},
+		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}, MaxBody: contact.MaxBody},
 		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: access.RoleStaff},
 		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: access.RoleStaff},
 	}

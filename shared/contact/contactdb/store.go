@@ -1,5 +1,7 @@
 // Package contactdb stores contact requests in the contact table: each request under
-// REQ#<id>, and the open ones listed in one partition, OPEN, by the time they came.
+// REQ#<id>, the open ones listed in one partition, OPEN, by the time they came, and
+// their number in one counter item, COUNT#open, which every write that opens or
+// closes a request changes in the same transaction.
 // A person's requests are found through the index byPerson on the attribute person:
 // ACCOUNT#<id> for a request sent signed in, ADDRESS#<keyed hash of the address>
 // for one sent without an account (the hash's secret is kept under
@@ -61,13 +63,10 @@ type requestItem struct {
 	Person string `dynamodbav:"person"`
 }
 
-// put writes a request with its index key.
-func (s *Store) put(ctx context.Context, r contact.Request) error {
+// item is a request with its index key, as stored.
+func (s *Store) item(ctx context.Context, r contact.Request) (requestItem, error) {
 	p, err := s.person(ctx, r)
-	if err != nil {
-		return err
-	}
-	return s.table().Put(ctx, requestKey(r.ID), requestItem{Request: r, Person: p}, time.Time{}, dynamo.Cond{})
+	return requestItem{Request: r, Person: p}, err
 }
 
 func requestKey(id string) dynamo.Item { return dynamo.Key("REQ#"+id, "REQ") }
@@ -81,12 +80,81 @@ type openEntry struct {
 	ID string `dynamodbav:"id"`
 }
 
-// Create implements contact.Store: the request, then its entry in the open list.
-func (s *Store) Create(ctx context.Context, r contact.Request) error {
-	if err := s.put(ctx, r); err != nil {
+// countKey is the counter of open requests; it names no one.
+var countKey = dynamo.Key("COUNT#open", "COUNT")
+
+// openCount is the counter item.
+type openCount struct {
+	N int `dynamodbav:"n"`
+}
+
+// countBy is the change of the open count by d, within the transaction that opens or
+// closes a request.
+func countBy(d int64) dynamo.Write {
+	return dynamo.Write{Key: countKey, Update: "ADD #n :d", Cond: dynamo.Cond{Names: map[string]string{"#n": "n"}, Values: dynamo.Item{":d": dynamo.N(d)}}}
+}
+
+// Create implements contact.Store: the request, its entry in the open list and the
+// count, in one transaction; with maxOpen > 0 the count must be below it.
+func (s *Store) Create(ctx context.Context, r contact.Request, maxOpen int) error {
+	item, err := s.item(ctx, r)
+	if err != nil {
 		return err
 	}
-	return s.table().Put(ctx, openKey(r), openEntry{ID: r.ID}, time.Time{}, dynamo.Cond{})
+	count := countBy(1)
+	if maxOpen > 0 {
+		count.Cond.Expr = "attribute_not_exists(#n) OR #n < :max"
+		count.Cond.Values[":max"] = dynamo.N(int64(maxOpen))
+	}
+	err = s.table().Transact(ctx,
+		dynamo.Write{Key: requestKey(r.ID), V: item, Cond: dynamo.NotExists},
+		dynamo.Write{Key: openKey(r), V: openEntry{ID: r.ID}},
+		count)
+	if !errors.Is(err, dynamo.ErrConflict) {
+		return err
+	}
+	// The cap, or a retry of this very transaction whose first attempt was stored
+	// (moto answers a retry by failing the request's condition; see dynamo.Create).
+	if _, err := s.Get(ctx, r.ID); !errors.Is(err, contact.ErrNotFound) {
+		return err
+	}
+	return contact.ErrFull
+}
+
+// OpenCount is the counter of open requests (0 before the first request).
+func (s *Store) OpenCount(ctx context.Context) (int, error) {
+	var c openCount
+	err := s.table().Get(ctx, countKey, &c, dynamo.IgnoreTTL)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return 0, nil
+	}
+	return c.N, err
+}
+
+// RecountOpen implements contact.Store: the count becomes the length of the open
+// list (one partition, read consistently), unless a request opened or closed
+// meanwhile, in which case the next sweep tries again.
+func (s *Store) RecountOpen(ctx context.Context) error {
+	var c openCount
+	cond := dynamo.NotExists
+	err := s.table().Get(ctx, countKey, &c, dynamo.IgnoreTTL)
+	switch {
+	case err == nil:
+		cond = dynamo.Cond{Expr: "#n = :old", Names: map[string]string{"#n": "n"}, Values: dynamo.Item{":old": dynamo.N(int64(c.N))}}
+	case !errors.Is(err, dynamo.ErrNotFound):
+		return err
+	}
+	listed := 0
+	if err := s.table().Query(ctx, openPK, "", dynamo.IgnoreTTL, func(dynamo.Item) error { listed++; return nil }); err != nil {
+		return err
+	}
+	if listed == c.N {
+		return nil
+	}
+	if err := s.table().Put(ctx, countKey, openCount{N: listed}, time.Time{}, cond); !errors.Is(err, dynamo.ErrConflict) {
+		return err
+	}
+	return nil
 }
 
 // Get implements contact.Store.
@@ -111,12 +179,21 @@ func (s *Store) OpenIDs(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
-// Resolved implements contact.Store: the request, then off the open list.
+// Resolved implements contact.Store: the request, off the open list and the count,
+// in one transaction that needs the request still listed as open.
 func (s *Store) Resolved(ctx context.Context, r contact.Request) error {
-	if err := s.put(ctx, r); err != nil {
+	item, err := s.item(ctx, r)
+	if err != nil {
 		return err
 	}
-	return s.table().Delete(ctx, openKey(r))
+	err = s.table().Transact(ctx,
+		dynamo.Write{Key: requestKey(r.ID), V: item, Cond: dynamo.Exists},
+		dynamo.Write{Key: openKey(r), Delete: true, Cond: dynamo.Exists},
+		countBy(-1))
+	if errors.Is(err, dynamo.ErrConflict) {
+		return contact.ErrNotOpen
+	}
+	return err
 }
 
 // Each implements contact.Store. It reads the whole table: for the retention
@@ -177,8 +254,18 @@ func (s *Store) Of(ctx context.Context, accountID, email string, fn func(contact
 	return s.table().Keys(ctx, ByPerson, k, each)
 }
 
-// Remove implements contact.Store.
+// Remove implements contact.Store. An open request leaves the open list and the
+// count in one transaction; one resolved meanwhile left both when it was resolved.
 func (s *Store) Remove(ctx context.Context, r contact.Request) error {
+	if r.Status == contact.StatusOpen {
+		err := s.table().Transact(ctx,
+			dynamo.Write{Key: requestKey(r.ID), Delete: true},
+			dynamo.Write{Key: openKey(r), Delete: true, Cond: dynamo.Exists},
+			countBy(-1))
+		if !errors.Is(err, dynamo.ErrConflict) {
+			return err
+		}
+	}
 	for _, k := range []dynamo.Item{requestKey(r.ID), openKey(r)} {
 		if err := s.table().Delete(ctx, k); err != nil {
 			return err

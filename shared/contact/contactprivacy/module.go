@@ -51,9 +51,13 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 }
 
 // Sweep implements privacy.Module: resolved requests without a running retention
-// duty are deleted (CP-3, H4U-8); open ones and those of held persons stay.
+// duty are deleted (CP-3, H4U-8); open ones and those of held persons stay. It also
+// heals the count of open requests (contact.MaxOpen) should it have drifted.
 func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
+	if err := m.Store.RecountOpen(ctx); err != nil {
+		return counts, err
+	}
 	err := m.Store.Each(ctx, func(r contact.Request) error {
 		if !r.Finished(now) {
 			return nil

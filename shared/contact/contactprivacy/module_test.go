@@ -131,3 +131,91 @@ func TestRequestsStoredBeforeTheIndexAreFoundAfterTheSweep(t *testing.T) {
 		t.Fatalf("found %d after the sweep", n)
 	}
 }
+
+// The count of open requests bounds anonymous requests (contact.MaxOpen): it is
+// changed with every request that opens or closes, refuses anonymous requests at
+// the cap with 503 and Retry-After (signed-in ones pass), is freed by resolving and
+// by erasing an open request, and the retention sweep heals it when it drifted.
+func TestOpenCountBoundsAnonymousRequests(t *testing.T) {
+	db := dynamotest.Moto(t)
+	table := dynamotest.Table(t, db, false, contactdb.ByPerson)
+	st := &contactdb.Store{DB: db, Table: table}
+	ctx := context.Background()
+	now := time.Now().UTC()
+	clock := func() time.Time { now = now.Add(time.Millisecond); return now }
+	svc := &contact.Service{Store: st, Now: clock}
+	m := contactprivacy.Module{Store: st, Now: clock}
+	count := func(want int) {
+		t.Helper()
+		if n, err := st.OpenCount(ctx); err != nil || n != want {
+			t.Fatalf("open count %d (%v), want %d", n, err, want)
+		}
+	}
+	first, err := svc.Submit(ctx, contact.Input{Email: "first@example.com"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count(1)
+	// As if contact.MaxOpen-2 more were open: the next anonymous one fills the queue.
+	seed := dynamo.Table{DB: db, Name: table}
+	setCount := func(n int) {
+		t.Helper()
+		if err := seed.Put(ctx, dynamo.Key("COUNT#open", "COUNT"), map[string]int{"n": n}, time.Time{}, dynamo.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setCount(contact.MaxOpen - 1)
+	last, err := svc.Submit(ctx, contact.Input{Email: "last@example.com"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count(contact.MaxOpen)
+	_, err = svc.Submit(ctx, contact.Input{Email: "refused@example.com"}, "")
+	if p, ok := problem.As(err); !ok || p.Status != http.StatusServiceUnavailable || p.Code != contact.CodeQueueFull || p.RetryAfterSeconds != 900 {
+		t.Fatalf("at the cap: %v", err)
+	}
+	if ids, err := st.OpenIDs(ctx); err != nil || len(ids) != 2 {
+		t.Fatalf("the refused request was listed: %v %v", ids, err)
+	}
+	count(contact.MaxOpen)
+	signed, err := svc.Submit(ctx, contact.Input{Subject: "s", ConsentVersion: contact.ConsentVersion, Email: "member@example.com"}, "acc-m")
+	if err != nil {
+		t.Fatalf("signed-in request at the cap: %v", err)
+	}
+	count(contact.MaxOpen + 1)
+	for _, id := range []string{signed.ID, first.ID} {
+		if _, err := svc.Resolve(ctx, id, "staff", 0, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count(contact.MaxOpen - 1)
+	if _, err := svc.Resolve(ctx, first.ID, "staff", 0, ""); !isProblem(err, http.StatusConflict) {
+		t.Fatalf("resolved twice: %v", err)
+	}
+	count(contact.MaxOpen - 1)
+	again, err := svc.Submit(ctx, contact.Input{Email: "again@example.com"}, "")
+	if err != nil {
+		t.Fatalf("after a resolve: %v", err)
+	}
+	count(contact.MaxOpen)
+	// Erasing a person whose request is open frees its place; erasing one whose
+	// request was resolved does not.
+	if err := m.Erase(ctx, privacy.Subject{Email: "again@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Erase(ctx, privacy.Subject{AccountID: "acc-m"}); err != nil {
+		t.Fatal(err)
+	}
+	count(contact.MaxOpen - 1)
+	if _, err := st.Get(ctx, again.ID); err == nil {
+		t.Fatal("erased request kept")
+	}
+	// The sweep deletes the resolved one and heals the count to the open list: last.
+	if _, err := m.Sweep(ctx, now, privacy.NewHeld()); err != nil {
+		t.Fatal(err)
+	}
+	count(1)
+	if ids, err := st.OpenIDs(ctx); err != nil || len(ids) != 1 || ids[0] != last.ID {
+		t.Fatalf("open list %v %v", ids, err)
+	}
+}

@@ -9,9 +9,9 @@ import (
 // AccountRoutes are served by the accounts function.
 func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.AccountCreate, ratelimit.MailPerClient}},
-		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
-		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
+		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.AccountCreate, ratelimit.MailPerClient, ratelimit.AccountCreateAll, ratelimit.MailAll}, MaxBody: maxBody},
+		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
+		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
 	}
 }
 
@@ -27,7 +27,7 @@ func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"GET /v1/csrf":                      {Handler: h.IssueCSRF, Access: httpapi.Optional},
 		"POST /v1/sessions":                 {Handler: h.Login, Access: httpapi.Public},
-		"POST /v1/sessions/device":          {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn}},
+		"POST /v1/sessions/device":          {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn, ratelimit.DeviceSignInAll}, MaxBody: maxBody},
 		"DELETE /v1/sessions/current":       {Handler: h.Logout, Access: httpapi.SignedPending},
 		"POST /v1/sessions/current/confirm": {Handler: h.ConfirmSession, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.SessionConfirm}},
 	}
@@ -36,8 +36,8 @@ func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 // PasswordRoutes are served by the password function.
 func (h Handlers) PasswordRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/password/forgot": {Handler: h.ForgotPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.MailPerClient}},
-		"POST /v1/password/reset":  {Handler: h.ResetPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient}},
+		"POST /v1/password/forgot": {Handler: h.ForgotPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.MailPerClient, ratelimit.MailAll}, MaxBody: maxBody},
+		"POST /v1/password/reset":  {Handler: h.ResetPassword, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
 		"PUT /v1/me/password":      {Handler: h.ChangePassword, Access: httpapi.SignedPending, Limits: []ratelimit.Rule{ratelimit.PasswordChange}},
 	}
 }

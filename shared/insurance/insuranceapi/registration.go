@@ -133,8 +133,8 @@ func (h Registration) Printed(ctx context.Context, r *httpapi.Request) (httpapi.
 // Routes are served by the registration function.
 func (h Registration) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/insurance/registrations":         {Handler: h.Register, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceRegister}},
-		"POST /v1/insurance/activations":           {Handler: h.Activate, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceActivate}},
+		"POST /v1/insurance/registrations":         {Handler: h.Register, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceRegister, ratelimit.InsuranceRegisterAll}, MaxBody: maxBody},
+		"POST /v1/insurance/activations":           {Handler: h.Activate, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.InsuranceActivate, ratelimit.InsuranceActivateAll}, MaxBody: maxBody},
 		"POST /v1/insurance/eid/callback":          {Handler: h.Callback, Access: httpapi.Callback},
 		"GET /v1/staff/activation-letters":         {Handler: h.Letters, Access: httpapi.Signed, Role: access.RoleStaff},
 		"DELETE /v1/staff/activation-letters/{id}": {Handler: h.Printed, Access: httpapi.Signed, Role: access.RoleStaff},
