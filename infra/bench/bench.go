@@ -8,10 +8,14 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"kontor/infra/lambdart"
@@ -69,6 +73,13 @@ func Run(ctx context.Context, root string, coldStarts int) ([]Result, error) {
 			return nil, err
 		}
 	}
+	// A function that reads a secret at start-up (registration) reads it from this
+	// stand-in for SSM, so its init includes that one call.
+	ssm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = io.WriteString(w, `{"Parameter":{"Type":"SecureString","Value":"`+strings.Repeat("s", 48)+`"}}`)
+	}))
+	defer ssm.Close()
 	r := template.Resolver{T: tpl, Stack: "kontor", Region: local.Region, Account: local.Account, Parameters: local.Parameters(tpl, nil)}
 	fns := []lambdart.Function{{Name: Baseline, Binary: filepath.Join(nativeDir, Baseline, "bootstrap"), Region: local.Region}}
 	for _, f := range tpl.Functions {
@@ -76,7 +87,7 @@ func Run(ctx context.Context, root string, coldStarts int) ([]Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		kv := []string{"AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench", "AWS_ENDPOINT_URL=http://127.0.0.1:9"}
+		kv := []string{"AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench", "AWS_ENDPOINT_URL=http://127.0.0.1:9", "AWS_ENDPOINT_URL_SSM=" + ssm.URL}
 		for k, v := range env {
 			kv = append(kv, k+"="+v)
 		}
