@@ -11,6 +11,7 @@ import (
 	"kontor/infra/template"
 	"kontor/shared/contact/contactwire"
 	"kontor/shared/evidence/evidencewire"
+	"kontor/shared/idempotency/idempotencywire"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/ids"
 	"kontor/shared/insurance/claimswire"
@@ -24,12 +25,13 @@ import (
 // privacyBuilders are the modules' privacy parts as their privacy functions build
 // them (functions/*privacy/main.go), for the in-process side of RunProtocol.
 var privacyBuilders = map[string]func(context.Context) ([]privacy.Module, error){
-	"identity":  identitywire.Privacy,
-	"mail":      mailwire.Privacy,
-	"evidence":  evidencewire.Privacy,
-	"contact":   contactwire.Privacy,
-	"insurance": claimswire.Privacy,
-	"limits":    limitswire.Privacy,
+	"identity":    identitywire.Privacy,
+	"mail":        mailwire.Privacy,
+	"evidence":    evidencewire.Privacy,
+	"contact":     contactwire.Privacy,
+	"insurance":   claimswire.Privacy,
+	"limits":      limitswire.Privacy,
+	"idempotency": idempotencywire.Privacy,
 }
 
 // ProtocolOps are the operations the privacy core sends every module on an export,

@@ -44,6 +44,8 @@ type Route struct {
 	Limits  []ratelimit.Rule
 	// Gate, when set, is the consent and restriction check of the route.
 	Gate *Gate
+	// Idempotency says whether the route honours an Idempotency-Key (idempotent.go).
+	Idempotency Idempotency
 }
 
 // Limiter counts one event of a rule for a value and says how long to wait when the
@@ -59,6 +61,7 @@ type Router struct {
 	capture Capture
 	limiter Limiter
 	ledger  Ledger
+	answers Answers
 }
 
 // HandlerReserve is the part of the function's time the router keeps for itself: a
@@ -109,6 +112,9 @@ func (rt *Router) Check() error {
 		}
 		if r.Gate != nil && (rt.ledger == nil || r.Access == Public || r.Access == Callback) {
 			return fmt.Errorf("route %s has a gate but no ledger or no session to check it for", key)
+		}
+		if err := rt.checkIdempotency(key, r); err != nil {
+			return err
 		}
 		for _, l := range r.Limits {
 			switch {
@@ -168,11 +174,19 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 			return rt.failure(ctx, req, err), nil
 		}
 	}
+	if route.Idempotency != NotIdempotent {
+		return rt.idempotent(ctx, hctx, req, route), nil
+	}
+	return rt.run(ctx, hctx, req, route), nil
+}
+
+// run runs the route's handler and turns its result into the answer.
+func (rt *Router) run(ctx, hctx context.Context, req *Request, route Route) events.APIGatewayV2HTTPResponse {
 	out, herr := route.Handler(hctx, req)
 	if herr != nil {
-		return rt.failure(ctx, req, herr), nil
+		return rt.failure(ctx, req, herr)
 	}
-	return out.event(req.Lang), nil
+	return out.event(req.Lang)
 }
 
 // failure turns a handler's error into its answer: a problem as it is, an outage of

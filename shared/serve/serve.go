@@ -1,5 +1,6 @@
 // Package serve starts a function that serves HTTP API routes: the router with its
-// request capture and, when a route applies abuse limits, the limiter. Whatever a
+// request capture and, when a route applies abuse limits, the limiter (likewise the
+// consent ledger for gates and the answers' store for Idempotency-Key). Whatever a
 // route needs is built and checked at start-up, so a misconfigured route fails
 // before the function serves anything, never in the middle of a request.
 package serve
@@ -16,6 +17,7 @@ import (
 	"kontor/shared/env"
 	"kontor/shared/fault"
 	"kontor/shared/httpapi"
+	"kontor/shared/idempotency"
 	"kontor/shared/lambdainvoke"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
@@ -33,6 +35,9 @@ func Router(log *slog.Logger, feature string, routes map[string]httpapi.Route) *
 	}
 	if rt.NeedsLedger() {
 		rt.WithLedger(env.Must(log, privacydb.FromEnv))
+	}
+	if rt.NeedsAnswers() {
+		rt.WithAnswers(env.Must(log, idempotency.FromEnv))
 	}
 	if err := rt.Check(); err != nil {
 		log.Error("init failed", slog.String("error", err.Error()))
