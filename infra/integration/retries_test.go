@@ -7,11 +7,19 @@ package integration
 // answered as a failure, and an outage stays a 503, never a 500.
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ses"
 
 	"kontor/shared/insurance"
+	"kontor/shared/mail"
+	"kontor/shared/mail/sesmail"
 )
 
 // cutShare is the share of the emulator's answers the fault tests cut.
@@ -131,5 +139,68 @@ func TestCreationsUnderCutAnswersAreNotTakenForConflicts(t *testing.T) {
 	f.RemoveAll()
 	for _, addr := range accepted {
 		mailTo(t, addr, "Kontor")
+	}
+}
+
+// The outbox sends each mail at most once while a third of the answers to the
+// functions, the mail service's included, are cut: sign-ups repeated after a 503
+// with their Idempotency-Key until accepted, the stream and the sweep left to do
+// their work; no mail goes out twice, and every address gets its link.
+// (Before, the dispatcher sent, lost SES's answer, counted a failure and sent the
+// same mail again, up to four times.)
+func TestOutboxSendsEachMailAtMostOnceUnderCutAnswers(t *testing.T) {
+	f := faults(t)
+	if _, err := f.CutAnswers(cutShare); err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for range 12 {
+		c := newClient(t)
+		c.csrf()
+		addr, key := newEmail("cut-mail"), newKey()
+		body := map[string]any{"email": addr, "language": "en", "acceptedTermsVersion": termsVersion, "acceptedPrivacyVersion": privacyVersion}
+		for attempt := 0; ; attempt++ {
+			r := c.keyed(http.MethodPost, "/v1/accounts", key, body)
+			if r.Status == http.StatusAccepted {
+				break
+			}
+			wantUnavailable(t, r, "POST /v1/accounts")
+			if attempt == 5 {
+				t.Fatalf("sign-up still unavailable after %d attempts", attempt+1)
+			}
+		}
+		addrs = append(addrs, addr)
+	}
+	f.RemoveAll()
+	// What the stream could not hand over under the faults waits for the sweep after
+	// the stream's grace: run the sweep as the schedule would then.
+	time.Sleep(2 * time.Second)
+	d := &mail.Dispatcher{DB: db(), Table: stack.Name("MailOutboxTable"),
+		Sender: sesmail.SES{Client: ses.NewFromConfig(awsCfg, sesmail.RetryOnlyUnsent), From: "no-reply@kontor.example"},
+		Now:    func() time.Time { return time.Now().UTC().Add(mail.StreamGrace + time.Second) },
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rep, err := d.Sweep(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("sweep after the faults: %+v", rep)
+	for _, addr := range addrs {
+		mailTo(t, addr, "set your password")
+	}
+	time.Sleep(time.Second)
+	ms, err := stack.Mail(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies := map[string]int{}
+	for _, m := range ms {
+		if strings.Contains(strings.Join(m.To, ","), "cut-mail.") {
+			copies[m.To[0]+"\n"+m.Text]++
+		}
+	}
+	for text, n := range copies {
+		if n > 1 {
+			t.Errorf("one mail went out %d times to %s", n, strings.SplitN(text, "\n", 2)[0])
+		}
 	}
 }

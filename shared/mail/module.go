@@ -71,12 +71,16 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.forRecipient(ctx, s.Email, func(it item) error { return m.remove(ctx, it.ID) })
 }
 
-// Sweep implements privacy.Module: mail past its day in the outbox. Outbox mail
-// belongs to no hold: it is a copy of what the other modules keep.
+// Sweep implements privacy.Module: mail past its day in the outbox, and the ids of
+// ended mail past the hour they are remembered (not counted: they hold no
+// personal data). Outbox mail belongs to no hold: it is a copy of what the other
+// modules keep.
 func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	err := m.each(ctx, dynamo.ExpiredAt(now), func(it item) error {
-		counts["mail.outbox"]++
+		if it.To != "" {
+			counts["mail.outbox"]++
+		}
 		return m.remove(ctx, it.ID)
 	})
 	return counts, err
