@@ -220,6 +220,9 @@ func (s *Store) Begin(ctx context.Context, r Request) (Claim, error) {
 			return c, nil
 		}
 		if !errors.Is(err, dynamo.ErrConflict) {
+			// The claim may have been written with its answers lost: give it up, so a
+			// repeat need not wait for the lease (best effort; the store is failing).
+			_ = s.Release(ctx, c)
 			return Claim{}, fmt.Errorf("claim idempotency key: %w", err)
 		}
 		var have record

@@ -218,3 +218,33 @@ func TestKeptAnswersAreSealedExportedErasedAndSwept(t *testing.T) {
 		t.Fatalf("left after the sweep: %v", rest.Items)
 	}
 }
+
+// cutDB writes the first conditional put but loses every answer to it.
+type cutDB struct {
+	dynamo.DB
+	cut bool
+}
+
+func (d *cutDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, opt ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	out, err := d.DB.PutItem(ctx, in, opt...)
+	if err == nil && !d.cut && in.ConditionExpression != nil {
+		d.cut = true
+		return nil, errors.New("exceeded maximum number of attempts: connection reset")
+	}
+	return out, err
+}
+
+// A claim whose every answer was lost fails the request (503 upstream) and is
+// given up, so the repeat runs instead of being told the key is in use.
+func TestAClaimLostEntirelyIsGivenUp(t *testing.T) {
+	s, _ := testStore(t)
+	cut := &cutDB{DB: s.DB}
+	s.DB = cut
+	r := request(testKey, `{}`)
+	if _, err := s.Begin(context.Background(), r); err == nil || !cut.cut {
+		t.Fatalf("lost claim: %v", err)
+	}
+	if c, err := s.Begin(context.Background(), r); err != nil || c.Outcome != Run {
+		t.Fatalf("repeat: %v %v", c.Outcome, err)
+	}
+}

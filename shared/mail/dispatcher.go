@@ -198,8 +198,15 @@ func (d *Dispatcher) claim(ctx context.Context, it item, now time.Time) (string,
 		map[string]string{"#claim": "claim"},
 		dynamo.Item{":sending": dynamo.S(stateSending), ":now": dynamo.N(now.Unix()), ":next": dynamo.N(int64(it.Attempts + 1)), ":claim": dynamo.S(token)},
 		queued(it.Attempts))
-	if err != nil || ok {
-		return token, ok, err
+	if err != nil {
+		// The claim may be written with its answers lost, and nothing was sent:
+		// queue the message again (best effort; the store is failing), so it is
+		// not left to end unknown.
+		_ = d.requeue(ctx, it.ID, it.Attempts, token)
+		return "", false, err
+	}
+	if ok {
+		return token, true, nil
 	}
 	have, found, err := d.load(ctx, prefixMail+it.ID)
 	if err != nil {

@@ -251,3 +251,37 @@ func TestDroppedMailAndEndedIdsAreSwept(t *testing.T) {
 		t.Fatalf("privacy sweep of a day-old message: %v %v", counts, err)
 	}
 }
+
+// cutClaimDB writes the first claim but loses every answer to it: the SDK gives up.
+type cutClaimDB struct {
+	dynamo.DB
+	cut bool
+}
+
+func (d *cutClaimDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opt ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	out, err := d.DB.UpdateItem(ctx, in, opt...)
+	if _, claiming := in.ExpressionAttributeValues[":sending"]; claiming && !d.cut && err == nil {
+		d.cut = true
+		return nil, errors.New("exceeded maximum number of attempts: connection reset")
+	}
+	return out, err
+}
+
+// A claim whose every answer was lost (nothing sent yet) is given up again, so the
+// message is sent by a later sweep instead of ending unknown.
+func TestAClaimLostEntirelyIsQueuedAgain(t *testing.T) {
+	f := newFixture(t)
+	cut := &cutClaimDB{DB: f.d.DB}
+	f.d.DB = cut
+	f.queue(t, "m")
+	if _, err := f.d.HandleStream(context.Background(), inserted("m")); err == nil || !cut.cut {
+		t.Fatalf("lost claim: %v", err)
+	}
+	if it := f.stored(t, "m"); it.State != "" || it.To == "" || len(f.s.sent) != 0 {
+		t.Fatalf("after the lost claim: %+v, sent %v", it, f.s.sent)
+	}
+	*f.now = f.now.Add(time.Hour)
+	if rep, err := f.d.Sweep(context.Background()); err != nil || rep.Sent != 1 || len(f.s.sent) != 1 {
+		t.Fatalf("sweep: %+v %v, sent %v", rep, err, f.s.sent)
+	}
+}
