@@ -13,6 +13,7 @@ import (
 	"kontor/infra/template"
 	"kontor/shared/contact/contactwire"
 	"kontor/shared/evidence/evidencewire"
+	"kontor/shared/idempotency/idempotencywire"
 	"kontor/shared/identity/identitywire"
 	"kontor/shared/ids"
 	"kontor/shared/insurance/claimswire"
@@ -33,7 +34,8 @@ var privacyBuilders = map[string]func(context.Context) ([]privacy.Module, error)
 	"insurance": func(ctx context.Context) ([]privacy.Module, error) {
 		return claimswire.Privacy(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	},
-	"limits": limitswire.Privacy,
+	"limits":      limitswire.Privacy,
+	"idempotency": idempotencywire.Privacy,
 }
 
 // ProtocolOps are the operations the privacy core sends every module on an export,

@@ -16,7 +16,7 @@ type newDevice struct {
 
 func addDevice(t *testing.T, c *client, name string) newDevice {
 	t.Helper()
-	r := c.do(http.MethodPost, "/v1/me/devices", map[string]any{"name": name})
+	r := c.keyed(http.MethodPost, "/v1/me/devices", newKey(), map[string]any{"name": name})
 	want(t, r, http.StatusCreated)
 	var d newDevice
 	r.json(t, &d)

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"syscall"
 	"time"
 
 	"github.com/Shopify/toxiproxy/v2"
+	"github.com/Shopify/toxiproxy/v2/toxics"
 	"github.com/rs/zerolog"
 )
 
@@ -102,6 +104,42 @@ func (f *Faults) LimitData(s Stream, n int64) (string, error) {
 // (0: never; the caller's own timeout ends the call).
 func (f *Faults) Timeout(s Stream, after time.Duration) (string, error) {
 	return f.Add(Toxic{Type: "timeout", Stream: s, Attributes: map[string]any{"timeout": after.Milliseconds()}})
+}
+
+// CutAnswers cuts about share of the emulator's answers: each chunk of an answer is
+// dropped, and its connection closed, with that probability, decided afresh for
+// every chunk. A toxic's Toxicity is decided once per connection, so with kept-alive
+// connections a reset_peer toxic soon meets only the connections that drew "no
+// fault"; this one keeps cutting however long a connection lives. The emulator has
+// acted on every request whose answer is cut (a lost answer, as after a network
+// fault); the SDK retries.
+func (f *Faults) CutAnswers(share float64) (string, error) {
+	return f.Add(Toxic{Name: "cut_answers", Type: cutAnswersType, Stream: Answers, Attributes: map[string]any{"share": share}})
+}
+
+const cutAnswersType = "kontor_cut_answers"
+
+func init() { toxics.Register(cutAnswersType, new(cutAnswers)) }
+
+// cutAnswers is the toxic of CutAnswers.
+type cutAnswers struct {
+	Share float64 `json:"share"`
+}
+
+// Pipe passes chunks on, or closes the connection instead at the toxic's share.
+func (t *cutAnswers) Pipe(stub *toxics.ToxicStub) {
+	for {
+		select {
+		case <-stub.Interrupt:
+			return
+		case c := <-stub.Input:
+			if c == nil || rand.Float64() < t.Share { // #nosec G404 -- a test fault's dice, not a secret
+				stub.Close()
+				return
+			}
+			stub.Output <- c
+		}
+	}
 }
 
 // Remove removes one toxic.

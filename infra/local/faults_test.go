@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"syscall"
 	"testing"
@@ -105,6 +106,27 @@ func TestFaultProxyBetweenFunctionsAndEmulator(t *testing.T) {
 	}
 	if _, err := timed(viaProxy, 5*time.Second, put("reset-answer")); err == nil || !stored("reset-answer") {
 		t.Fatalf("reset answer: err %v, stored %v", err, stored("reset-answer"))
+	}
+	f.RemoveAll()
+	// A share of answers cut, decided per answer: on one kept-alive connection (a
+	// toxic's toxicity is drawn once per connection) some answers are cut, not all
+	// or none, and each cut one's write is done.
+	if _, err := f.CutAnswers(0.5); err != nil {
+		t.Fatal(err)
+	}
+	keep := dynamo(t, s, f.URL())
+	cut, done := 0, 0
+	for i := range 40 {
+		pk := fmt.Sprintf("cut-%d", i)
+		if _, err := timed(keep, 5*time.Second, put(pk)); err != nil {
+			cut++
+		}
+		if stored(pk) {
+			done++
+		}
+	}
+	if cut < 5 || cut > 35 || done != 40 {
+		t.Fatalf("half the answers cut: %d of 40 calls failed, %d of 40 writes done", cut, done)
 	}
 	f.RemoveAll()
 	if _, err := f.LimitData(Answers, 20); err != nil {

@@ -19,6 +19,8 @@ var sharedServices = map[string][]string{
 	"MailOutboxTable": {"dynamodb:PutItem"},                                       // queueing mail
 	"EvidenceTable":   {"dynamodb:PutItem", "dynamodb:Query"},                     // sign-in evidence, the admin's read
 	"PrivacyTable":    {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, // consent gates, audit entries
+	// answers kept under Idempotency-Key (the router's, for a route's own caller)
+	"IdempotencyTable": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
 }
 
 // moduleOf reads a resource's kontor:module tag (a function's map of tags, or a

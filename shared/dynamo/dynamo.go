@@ -6,6 +6,7 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -264,6 +265,31 @@ func (t Table) Create(ctx context.Context, ws ...Write) error {
 		return err
 	}
 	return nil
+}
+
+// Secret returns the deployment's secret kept under key (attribute "secret", 32
+// random bytes), creating it on first use with one conditional update, so
+// concurrent first calls agree on one secret. Modules key their hashes with it.
+func (t Table) Secret(ctx context.Context, key Item) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("secret in %s: %w", t.Name, err)
+	}
+	out, err := t.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 aws.String(t.Name),
+		Key:                       key,
+		UpdateExpression:          aws.String("SET secret = if_not_exists(secret, :s)"),
+		ExpressionAttributeValues: Item{":s": &types.AttributeValueMemberB{Value: fresh}},
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("secret in %s: %w", t.Name, err)
+	}
+	b, ok := out.Attributes["secret"].(*types.AttributeValueMemberB)
+	if !ok || len(b.Value) < 16 {
+		return nil, fmt.Errorf("secret in %s: stored secret is malformed", t.Name)
+	}
+	return b.Value, nil
 }
 
 // Unmarshal decodes an item into out.

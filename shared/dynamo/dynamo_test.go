@@ -115,3 +115,21 @@ func TestErrorsNameNoKeyValue(t *testing.T) {
 		}
 	}
 }
+
+// A secret is made once: every later call gets the same bytes. (Concurrent first
+// calls agree in DynamoDB, where one item's update is atomic; moto does not
+// serialise concurrent updates of an item, so this is not tested here.)
+func TestSecretIsMadeOnceAndKept(t *testing.T) {
+	db := dynamotest.Moto(t)
+	tb := dynamo.Table{DB: db, Name: dynamotest.Table(t, db, false)}
+	ctx := context.Background()
+	first, err := tb.Secret(ctx, dynamo.Key("CONFIG", "SECRET"))
+	if err != nil || len(first) != 32 {
+		t.Fatalf("first: %x %v", first, err)
+	}
+	for range 2 {
+		if s, err := tb.Secret(ctx, dynamo.Key("CONFIG", "SECRET")); err != nil || string(s) != string(first) {
+			t.Fatalf("later: %x %v, first %x", s, err, first)
+		}
+	}
+}

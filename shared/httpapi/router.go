@@ -53,6 +53,8 @@ type Route struct {
 	// Recent routes need a fresh proof of the person: the session's last sign-in or
 	// confirmation at most access.ProofWindow ago (erasure, account changes).
 	Recent bool
+	// Idempotency says whether the route honours an Idempotency-Key (idempotent.go).
+	Idempotency Idempotency
 }
 
 // Limiter counts one event of a rule for a value and says how long to wait when the
@@ -68,6 +70,7 @@ type Router struct {
 	capture Capture
 	limiter Limiter
 	ledger  Ledger
+	answers Answers
 }
 
 // HandlerReserve is the part of the function's time the router keeps for itself: a
@@ -121,6 +124,9 @@ func (rt *Router) Check() error {
 		}
 		if r.Recent && isPublic(r.Access) {
 			return fmt.Errorf("route %s asks for a recent proof but needs no session", key)
+		}
+		if err := rt.checkIdempotency(key, r); err != nil {
+			return err
 		}
 		for _, l := range r.Limits {
 			switch {
@@ -189,11 +195,19 @@ func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 			return rt.failure(ctx, req, err), nil
 		}
 	}
+	if route.Idempotency != NotIdempotent {
+		return rt.idempotent(ctx, hctx, req, route), nil
+	}
+	return rt.run(ctx, hctx, req, route), nil
+}
+
+// run runs the route's handler and turns its result into the answer.
+func (rt *Router) run(ctx, hctx context.Context, req *Request, route Route) events.APIGatewayV2HTTPResponse {
 	out, herr := route.Handler(hctx, req)
 	if herr != nil {
-		return rt.failure(ctx, req, herr), nil
+		return rt.failure(ctx, req, herr)
 	}
-	return out.event(req.Lang), nil
+	return out.event(req.Lang)
 }
 
 // failure turns a handler's error into its answer: a problem as it is, an outage of

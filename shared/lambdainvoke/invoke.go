@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,6 +43,23 @@ type FunctionError struct {
 
 func (e *FunctionError) Error() string {
 	return fmt.Sprintf("function %s failed: %.200s", e.Function, e.Payload)
+}
+
+// UnavailableType is the errorType with which a function reports that a dependency
+// of its own was unavailable (fault.Unavailable): an outage, not a defect.
+const UnavailableType = "DependencyUnavailable"
+
+// Unwrap is fault.ErrUnavailable when the function reported an outage
+// (UnavailableType), so its caller answers 503 with Retry-After as for an outage of
+// its own, not 500: the invocation must not turn an outage into a defect.
+func (e *FunctionError) Unwrap() error {
+	var p struct {
+		ErrorType string `json:"errorType"`
+	}
+	if json.Unmarshal([]byte(e.Payload), &p) == nil && p.ErrorType == UnavailableType {
+		return fault.ErrUnavailable
+	}
+	return nil
 }
 
 func (c Client) endpoint() string {

@@ -14,10 +14,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"kontor/shared/dynamo"
+	"kontor/shared/ids"
 )
 
-// Dispatcher sends queued messages: each new one as the outbox table's stream reports
-// it, and on a schedule whatever is still queued after a failed send.
+// Dispatcher sends queued messages, each at most once: each new one as the outbox
+// table's stream reports it, and on a schedule whatever is still queued after a
+// refused send.
 type Dispatcher struct {
 	DB     dynamo.DB
 	Table  string
@@ -32,6 +34,9 @@ type Report struct {
 	Failed   int `json:"failed"`
 	Dropped  int `json:"dropped"`
 	Deferred int `json:"deferred"`
+	// Unknown counts sends whose outcome is unknown (the answer lost, or a
+	// dispatcher stopped mid-send): they may have gone out and are not repeated.
+	Unknown int `json:"unknown"`
 }
 
 // HandleStream is the handler for the outbox table's stream: it sends every newly
@@ -47,8 +52,8 @@ func (d *Dispatcher) HandleStream(ctx context.Context, ev events.DynamoDBEvent) 
 		if !ok || pk.DataType() != events.DataTypeString {
 			continue
 		}
-		// The stream carries keys only; the item is read afresh, so a message that
-		// the sweep already sent (and deleted) is not sent twice.
+		// The stream carries keys only; the item is read afresh, and a message
+		// that the sweep already claimed or sent is left alone.
 		it, found, err := d.load(ctx, pk.String())
 		if err != nil {
 			return rep, err
@@ -60,7 +65,7 @@ func (d *Dispatcher) HandleStream(ctx context.Context, ev events.DynamoDBEvent) 
 			return rep, err
 		}
 	}
-	d.Log.InfoContext(ctx, "outbox stream", slog.Int("sent", rep.Sent), slog.Int("failed", rep.Failed))
+	d.Log.InfoContext(ctx, "outbox stream", slog.Int("sent", rep.Sent), slog.Int("failed", rep.Failed), slog.Int("unknown", rep.Unknown))
 	return rep, nil
 }
 
@@ -84,7 +89,7 @@ func (d *Dispatcher) Handle(ctx context.Context, raw json.RawMessage) (Report, e
 func (d *Dispatcher) HandleSchedule(ctx context.Context, _ json.RawMessage) (Report, error) {
 	rep, err := d.Sweep(ctx)
 	d.Log.InfoContext(ctx, "outbox sweep", slog.Int("sent", rep.Sent), slog.Int("failed", rep.Failed),
-		slog.Int("dropped", rep.Dropped), slog.Int("deferred", rep.Deferred))
+		slog.Int("dropped", rep.Dropped), slog.Int("deferred", rep.Deferred), slog.Int("unknown", rep.Unknown))
 	return rep, err
 }
 
@@ -105,30 +110,118 @@ func (d *Dispatcher) load(ctx context.Context, pk string) (item, bool, error) {
 	return it, true, nil
 }
 
-// attempt sends one message and removes it, or counts the failure and postpones it;
-// a message past its retention or attempts is dropped (logged by id only).
+// attempt sends one message at most once. It claims the message first (a
+// conditional state change to "sending" with the time and a claim token), so no
+// other dispatcher, and no later retry, sends it again; then it sends, and ends the
+// message: sent; or, when the send certainly sent nothing (ErrNotSent), queued again
+// for a later attempt; or, when the outcome is unknown, unknown, never to be sent
+// again. A message past its retention or attempts is dropped; one left "sending"
+// by a dispatcher that stopped is ended as unknown once StuckAfter has passed.
+// Logs name the message by id only.
 func (d *Dispatcher) attempt(ctx context.Context, it item, rep *Report) error {
 	now := d.Now()
-	if now.Unix() >= it.TTL || it.Attempts >= MaxAttempts {
+	switch {
+	case it.ended():
+		return nil
+	case it.State == stateSending:
+		if now.Before(time.Unix(it.SendingAt, 0).Add(StuckAfter)) {
+			rep.Deferred++
+			return nil
+		}
+		d.Log.WarnContext(ctx, "mail outcome unknown: left sending", slog.String("mailId", it.ID), slog.Int("attempts", it.Attempts))
+		rep.Unknown++
+		return d.end(ctx, it.ID, stateUnknown, claimed(it.Claim))
+	case now.Unix() >= it.TTL || it.Attempts >= MaxAttempts:
 		d.Log.WarnContext(ctx, "mail dropped undelivered", slog.String("mailId", it.ID), slog.Int("attempts", it.Attempts))
 		rep.Dropped++
-		return d.remove(ctx, it.ID)
+		return d.end(ctx, it.ID, stateDropped, queued(it.Attempts))
 	}
-	if err := d.Sender.Send(ctx, it.message()); err != nil {
+	token, ok, err := d.claim(ctx, it, now)
+	if err != nil || !ok {
+		return err // another dispatcher has it
+	}
+	err = d.Sender.Send(ctx, it.message())
+	switch {
+	case err == nil:
+		rep.Sent++
+		return d.end(ctx, it.ID, stateSent, claimed(token))
+	case errors.Is(err, ErrNotSent):
 		d.Log.WarnContext(ctx, "mail send failed", slog.String("mailId", it.ID), slog.String("error", errorClass(err)))
 		rep.Failed++
-		return d.postpone(ctx, it.ID, it.Attempts+1)
+		return d.requeue(ctx, it.ID, it.Attempts+1, token)
+	default:
+		d.Log.WarnContext(ctx, "mail outcome unknown: no answer", slog.String("mailId", it.ID), slog.String("error", errorClass(err)))
+		rep.Unknown++
+		return d.end(ctx, it.ID, stateUnknown, claimed(token))
 	}
-	rep.Sent++
-	return d.remove(ctx, it.ID)
 }
 
-func (d *Dispatcher) remove(ctx context.Context, id string) error {
-	_, err := d.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.Table), Key: mailKey(id)})
-	if err != nil {
-		return fmt.Errorf("remove mail %s: %w", id, err)
+// claimed is the condition that the message is still claimed by token.
+func claimed(token string) dynamo.Cond {
+	return dynamo.Cond{Expr: "#claim = :claim", Names: map[string]string{"#claim": "claim"}, Values: dynamo.Item{":claim": dynamo.S(token)}}
+}
+
+// queued is the condition that the message is queued and attempts have not moved.
+func queued(attempts int) dynamo.Cond {
+	return dynamo.Cond{Expr: "attribute_exists(pk) AND attribute_not_exists(#state) AND attempts = :seen",
+		Names: map[string]string{"#state": "state"}, Values: dynamo.Item{":seen": dynamo.N(int64(attempts))}}
+}
+
+// update changes one message under cond; false when cond failed.
+func (d *Dispatcher) update(ctx context.Context, id, expr string, names map[string]string, values dynamo.Item, cond dynamo.Cond) (bool, error) {
+	for k, v := range cond.Names {
+		names[k] = v
 	}
-	return nil
+	for k, v := range cond.Values {
+		values[k] = v
+	}
+	_, err := d.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(d.Table), Key: mailKey(id),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond.Expr),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+	})
+	if dynamo.ConditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("update mail %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// claim marks a queued message "sending" for this attempt, before anything is sent.
+// A claim whose answer was lost meets its own token on the SDK's retry (the
+// condition then fails) and is still this attempt's.
+func (d *Dispatcher) claim(ctx context.Context, it item, now time.Time) (string, bool, error) {
+	token := ids.NewToken()
+	ok, err := d.update(ctx, it.ID, "SET #state = :sending, sendingAt = :now, attempts = :next, #claim = :claim",
+		map[string]string{"#claim": "claim"},
+		dynamo.Item{":sending": dynamo.S(stateSending), ":now": dynamo.N(now.Unix()), ":next": dynamo.N(int64(it.Attempts + 1)), ":claim": dynamo.S(token)},
+		queued(it.Attempts))
+	if err != nil {
+		// The claim may be written with its answers lost, and nothing was sent:
+		// queue the message again (best effort; the store is failing), so it is
+		// not left to end unknown.
+		_ = d.requeue(ctx, it.ID, it.Attempts, token)
+		return "", false, err
+	}
+	if ok {
+		return token, true, nil
+	}
+	have, found, err := d.load(ctx, prefixMail+it.ID)
+	if err != nil {
+		return "", false, err
+	}
+	return token, found && have.State == stateSending && have.Claim == token, nil
+}
+
+// end ends a message in state: its content is removed, its id remembered until
+// Remember has passed.
+func (d *Dispatcher) end(ctx context.Context, id, state string, cond dynamo.Cond) error {
+	_, err := d.update(ctx, id, "SET #state = :state, #ttl = :ttl REMOVE #to, #subject, #text",
+		map[string]string{"#state": "state", "#ttl": dynamo.TTL, "#to": "to", "#subject": "subject", "#text": "text"},
+		dynamo.Item{":state": dynamo.S(state), ":ttl": dynamo.N(d.Now().Add(Remember).Unix())}, cond)
+	return err
 }
 
 // backoff returns the wait before the next attempt: 2, 4, 8 … minutes, at most an hour.
@@ -136,31 +229,25 @@ func backoff(attempts int) time.Duration {
 	return min(time.Minute<<min(attempts, 6), time.Hour)
 }
 
-func (d *Dispatcher) postpone(ctx context.Context, id string, attempts int) error {
-	next := d.Now().Add(backoff(attempts)).Unix()
-	_, err := d.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(d.Table),
-		Key:                       mailKey(id),
-		UpdateExpression:          aws.String("SET attempts = :a, nextAttempt = :n"),
-		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: dynamo.Item{":a": dynamo.N(int64(attempts)), ":n": dynamo.N(next)},
-	})
-	if dynamo.ConditionFailed(err) {
-		return nil // sent and removed meanwhile
-	}
-	if err != nil {
-		return fmt.Errorf("postpone mail %s: %w", id, err)
-	}
-	return nil
+// requeue queues a claimed message again after a send that certainly sent nothing.
+func (d *Dispatcher) requeue(ctx context.Context, id string, attempts int, token string) error {
+	_, err := d.update(ctx, id, "SET nextAttempt = :n REMOVE #state, sendingAt, #claim",
+		map[string]string{"#state": "state"},
+		dynamo.Item{":n": dynamo.N(d.Now().Add(backoff(attempts)).Unix())}, claimed(token))
+	return err
 }
 
-// Sweep sends every queued message whose next attempt is due and drops what is past
-// retention or attempts, so the outbox keeps no personal data longer than a day.
+// Sweep sends every queued message whose next attempt is due, drops what is past
+// retention or attempts, and ends what was left sending, so the outbox keeps no
+// personal data longer than a day.
 func (d *Dispatcher) Sweep(ctx context.Context) (Report, error) {
 	var rep Report
 	now := d.Now().Unix()
-	err := eachQueued(ctx, dynamo.Table{DB: d.DB, Name: d.Table}, dynamo.Cond{}, func(it item) error {
-		if it.NextAttempt > now && now < it.TTL {
+	// Ended messages are only remembered ids: the sweep reads past them.
+	open := dynamo.Cond{Expr: "attribute_not_exists(#state) OR #state = :sending",
+		Names: map[string]string{"#state": "state"}, Values: dynamo.Item{":sending": dynamo.S(stateSending)}}
+	err := eachQueued(ctx, dynamo.Table{DB: d.DB, Name: d.Table}, open, func(it item) error {
+		if it.State == "" && it.NextAttempt > now && now < it.TTL {
 			rep.Deferred++
 			return nil
 		}

@@ -1,10 +1,14 @@
 // Package mail sends Kontor's mail through an outbox: request functions store a
 // message in the outbox table; the table's stream hands it to the dispatcher, which
-// sends it and removes it, and a sweep retries what a failed send left behind. So a
-// failed send is retried, not lost, and the outbox keeps nothing longer than a day.
+// claims it, sends it and removes its content, and a sweep retries what a refused
+// send left behind. Each message is sent at most once: a send whose outcome is
+// unknown is never repeated. The outbox keeps no content longer than a day.
 package mail
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Message is one plain-text mail to one recipient.
 type Message struct {
@@ -21,7 +25,12 @@ type Message struct {
 	Unsolicited bool
 }
 
-// Sender delivers a message or fails.
+// Sender delivers a message or fails. A failure that certainly sent nothing (the
+// mail service refused the message or was never reached) wraps ErrNotSent; any
+// other failure may have sent it, and the message is never sent again.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// ErrNotSent marks a failed send that certainly sent nothing, so it may be retried.
+var ErrNotSent = errors.New("mail: not sent")

@@ -91,9 +91,10 @@ func (m *Module) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.forRecipient(ctx, s.Email, func(it item) error { return m.remove(ctx, it.ID) })
 }
 
-// Sweep implements privacy.Module: mail past its day in the outbox. Outbox mail
-// belongs to no hold: it is a copy of what the other modules keep. Mail queued
-// before the recipient index gets its toKey on the way.
+// Sweep implements privacy.Module: mail past its day in the outbox, and the ids of
+// ended mail past the hour they are remembered (not counted: they hold no
+// personal data). Outbox mail belongs to no hold: it is a copy of what the other
+// modules keep. Mail queued before the recipient index gets its toKey on the way.
 func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
 	due := dynamo.ExpiredAt(now)
@@ -101,9 +102,14 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map
 	t := dynamo.Table{DB: m.DB, Name: m.Table}
 	err := m.each(ctx, due, func(it item) error {
 		if it.TTL > now.Unix() {
+			if it.To == "" {
+				return nil // an ended mail's id: no address left to index
+			}
 			return t.SetIfMissing(ctx, mailKey(it.ID), ByRecipient.Attr, RecipientKey(it.To))
 		}
-		counts["mail.outbox"]++
+		if it.To != "" {
+			counts["mail.outbox"]++
+		}
 		return m.remove(ctx, it.ID)
 	})
 	return counts, err

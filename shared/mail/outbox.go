@@ -25,8 +25,29 @@ const Retention = 24 * time.Hour
 const MaxAttempts = 8
 
 // StreamGrace is how long the sweep leaves a new message to the stream, so the two
-// do not send it at the same time.
+// do not claim it at the same time.
 const StreamGrace = 2 * time.Minute
+
+// StuckAfter is how long a message may stay "sending": longer than the dispatcher
+// function may run (60 s). One still sending after it belongs to a dispatcher that
+// was stopped mid-send, which may have sent it; the sweep ends it as unknown and
+// never sends it again.
+const StuckAfter = 5 * time.Minute
+
+// Remember is how long the outbox keeps an ended message's id (without its
+// content), so that queueing the same id again, as a request function's retry
+// after a lost answer does, sends nothing.
+const Remember = time.Hour
+
+// States of a queued message. A message without a state is queued.
+const (
+	// stateSending: a dispatcher claimed it (claim, sendingAt) and calls SES.
+	stateSending = "sending"
+	// Ended: the content is removed and the id remembered until its ttl.
+	stateSent    = "sent"    // SES accepted it
+	stateDropped = "dropped" // never sent: attempts or retention used up
+	stateUnknown = "unknown" // the send may or may not have happened; never repeated
+)
 
 // Outbox queues messages in the outbox table. It does not send: the table's stream
 // hands each new message to the dispatcher function, which alone may use SES. So a
@@ -51,15 +72,26 @@ type RecipientLimiter interface {
 type item struct {
 	PK          string `dynamodbav:"pk"`
 	ID          string `dynamodbav:"id"`
-	To          string `dynamodbav:"to"`
-	Subject     string `dynamodbav:"subject"`
-	Text        string `dynamodbav:"text"`
+	To          string `dynamodbav:"to,omitempty"`
+	Subject     string `dynamodbav:"subject,omitempty"`
+	Text        string `dynamodbav:"text,omitempty"`
 	Attempts    int    `dynamodbav:"attempts"`
 	NextAttempt int64  `dynamodbav:"nextAttempt"`
 	CreatedAt   int64  `dynamodbav:"createdAt"`
 	TTL         int64  `dynamodbav:"ttl"`
 	// ToKey is the hash of the recipient's address the byRecipient index is keyed by.
 	ToKey string `dynamodbav:"toKey,omitempty"`
+	// State is "" while queued, then sending, and at the end sent, dropped or
+	// unknown.
+	State string `dynamodbav:"state,omitempty"`
+	// SendingAt and Claim: when and by which attempt the message was claimed.
+	SendingAt int64  `dynamodbav:"sendingAt,omitempty"`
+	Claim     string `dynamodbav:"claim,omitempty"`
+}
+
+// ended reports whether the message is sent, dropped or of unknown outcome.
+func (it item) ended() bool {
+	return it.State == stateSent || it.State == stateDropped || it.State == stateUnknown
 }
 
 func (it item) message() Message {
@@ -96,8 +128,9 @@ func eachQueued(ctx context.Context, outbox dynamo.Table, filter dynamo.Cond, fn
 	})
 }
 
-// Deliver queues m for sending. Queueing the same message id twice is harmless.
-// Unsolicited mail over the recipient's limit is dropped without an error.
+// Deliver queues m for sending. Queueing the same message id twice is harmless,
+// also once it was sent (its id is remembered for an hour). Unsolicited mail over
+// the recipient's limit is dropped without an error.
 func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 	if m.Unsolicited {
 		if o.Limiter == nil {

@@ -12,6 +12,7 @@ import (
 
 	"kontor/shared/contact"
 	"kontor/shared/evidence"
+	"kontor/shared/idempotency"
 	"kontor/shared/identity"
 	"kontor/shared/insurance"
 	"kontor/shared/mail"
@@ -62,6 +63,7 @@ func List() []Module {
 		{Name: "requestlog", Kinds: requestlog.Module{}.Kinds},
 		{Name: "insurance", Kinds: insurance.Kinds, Function: "InsurancePrivacyFunction", Purposes: insurance.Purposes(), Withdraws: true, Problems: insurance.Problems()},
 		{Name: "limits", Kinds: ratelimit.Module{}.Kinds, Function: "LimitsPrivacyFunction"},
+		{Name: "idempotency", Kinds: idempotency.Module{}.Kinds, Function: "IdempotencyPrivacyFunction"},
 		{Name: Core, Kinds: rights.SelfModule{}.Kinds, Purposes: rights.CorePurposes(), Problems: rights.Problems()},
 	}
 }

@@ -48,6 +48,18 @@ var (
 	CodeProcessingRestricted = Define("processing_restricted",
 		"Die Verarbeitung dieser Daten ist auf Wunsch der betroffenen Person eingeschränkt (Art. 18 DSGVO); sie werden nur gespeichert.",
 		"Processing of this data is restricted at the person's request (Art. 18 GDPR); it is only stored.")
+	CodeIdempotencyKeyMissing = Define("idempotency_key_missing",
+		"Diese Anfrage braucht einen Idempotency-Key-Header, damit eine Wiederholung nichts doppelt anlegt.",
+		"This request needs an Idempotency-Key header, so that a repeat creates nothing twice.")
+	CodeIdempotencyKeyInvalid = Define("idempotency_key_invalid",
+		"Der Idempotency-Key ist ungültig: 16 bis 128 Zeichen aus A–Z, a–z, 0–9 und - _ . ~ : + / =, etwa eine UUID.",
+		"The Idempotency-Key is invalid: 16 to 128 characters of A–Z, a–z, 0–9 and - _ . ~ : + / =, such as a UUID.")
+	CodeIdempotencyKeyReused = Define("idempotency_key_reused",
+		"Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet. Nehmen Sie für eine neue Anfrage einen neuen Schlüssel.",
+		"This Idempotency-Key was already used for another request. Use a new key for a new request.")
+	CodeIdempotencyKeyInUse = Define("idempotency_key_in_use",
+		"Eine Anfrage mit diesem Idempotency-Key läuft noch. Bitte warten Sie kurz und wiederholen Sie sie dann.",
+		"A request with this Idempotency-Key is still running. Please wait a moment, then repeat it.")
 )
 
 // Field codes (FieldError.Code) every module may use.
@@ -80,7 +92,8 @@ var (
 
 // Codes lists the shared problem codes, for documentation and tests.
 func Codes() []Code {
-	return []Code{CodeValidation, CodeInvalidJSON, CodeUnsupportedMediaType, CodeBodyTooLarge, CodeUnauthenticated, CodeForbidden, CodeCSRF, CodePasswordChangeRequired, CodeNotFound, CodeConflict, CodeTooManyAttempts, CodeInternal, CodeUnavailable, CodeProcessingRestricted, CodeReauthenticationRequired}
+	return []Code{CodeValidation, CodeInvalidJSON, CodeUnsupportedMediaType, CodeBodyTooLarge, CodeUnauthenticated, CodeForbidden, CodeCSRF, CodePasswordChangeRequired, CodeNotFound, CodeConflict, CodeTooManyAttempts, CodeInternal, CodeUnavailable, CodeProcessingRestricted, CodeReauthenticationRequired,
+		CodeIdempotencyKeyMissing, CodeIdempotencyKeyInvalid, CodeIdempotencyKeyReused, CodeIdempotencyKeyInUse}
 }
 
 // FieldCodes lists the shared field codes (FieldError.Code).

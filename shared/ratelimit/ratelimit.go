@@ -9,10 +9,8 @@ package ratelimit
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -216,32 +214,17 @@ func storedSecret(ctx context.Context, db dynamo.DB, table string) ([]byte, erro
 	return nil, nil
 }
 
-// hashSecret returns the deployment's hashing secret, creating it on first use with
-// one conditional update, so concurrent first calls agree on one secret.
+// hashSecret returns the deployment's hashing secret, creating it on first use.
 func (l *Limiter) hashSecret(ctx context.Context) ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.secret != nil {
 		return l.secret, nil
 	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, fmt.Errorf("rate limit secret: %w", err)
-	}
-	out, err := l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(l.Table),
-		Key:                       dynamo.Key(keySecret, ""),
-		UpdateExpression:          aws.String("SET secret = if_not_exists(secret, :s)"),
-		ExpressionAttributeValues: dynamo.Item{":s": &types.AttributeValueMemberB{Value: fresh}},
-		ReturnValues:              types.ReturnValueAllNew,
-	})
+	secret, err := dynamo.Table{DB: l.DB, Name: l.Table}.Secret(ctx, dynamo.Key(keySecret, ""))
 	if err != nil {
-		return nil, fmt.Errorf("rate limit secret: %w", err)
+		return nil, fmt.Errorf("rate limit: %w", err)
 	}
-	b, ok := out.Attributes["secret"].(*types.AttributeValueMemberB)
-	if !ok || len(b.Value) < 16 {
-		return nil, errors.New("rate limit secret: stored secret is malformed")
-	}
-	l.secret = b.Value
+	l.secret = secret
 	return l.secret, nil
 }

@@ -1,5 +1,6 @@
 // Package serve starts a function that serves HTTP API routes: the router with its
-// request capture and, when a route applies abuse limits, the limiter. Whatever a
+// request capture and, when a route applies abuse limits, the limiter (likewise the
+// consent ledger for gates and the answers' store for Idempotency-Key). Whatever a
 // route needs is built and checked at start-up, so a misconfigured route fails
 // before the function serves anything, never in the middle of a request.
 package serve
@@ -11,10 +12,13 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"kontor/shared/env"
 	"kontor/shared/fault"
 	"kontor/shared/httpapi"
+	"kontor/shared/idempotency"
+	"kontor/shared/lambdainvoke"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/protocol"
@@ -31,6 +35,9 @@ func Router(log *slog.Logger, feature string, routes map[string]httpapi.Route) *
 	}
 	if rt.NeedsLedger() {
 		rt.WithLedger(env.Must(log, privacydb.FromEnv))
+	}
+	if rt.NeedsAnswers() {
+		rt.WithAnswers(env.Must(log, idempotency.FromEnv))
 	}
 	if err := rt.Check(); err != nil {
 		log.Error("init failed", slog.String("error", err.Error()))
@@ -49,8 +56,14 @@ func HTTP(log *slog.Logger, feature string, routes map[string]httpapi.Route) {
 // of a module's privacy function, which the privacy core invokes. Each request is
 // logged by module, operation and counts, never by subject.
 func Privacy(log *slog.Logger, build func(context.Context) ([]privacy.Module, error)) {
-	mods := env.Must(log, build)
-	lambda.Start(func(ctx context.Context, req protocol.Request) (protocol.Response, error) {
+	lambda.Start(privacyHandler(log, env.Must(log, build)))
+}
+
+// privacyHandler serves the privacy protocol for mods. An outage of the module's
+// own storage is reported as such (lambdainvoke.UnavailableType, described without
+// the error's text), so the invoking function answers 503, not 500.
+func privacyHandler(log *slog.Logger, mods []privacy.Module) func(context.Context, protocol.Request) (protocol.Response, error) {
+	return func(ctx context.Context, req protocol.Request) (protocol.Response, error) {
 		resp, err := protocol.Serve(ctx, mods, req)
 		if err != nil {
 			what := err.Error()
@@ -58,10 +71,13 @@ func Privacy(log *slog.Logger, build func(context.Context) ([]privacy.Module, er
 				what = fault.Describe(err)
 			}
 			log.ErrorContext(ctx, "privacy operation failed", slog.String("module", req.Module), slog.String("op", req.Op), slog.String("error", what))
+			if fault.Unavailable(err) {
+				return resp, messages.InvokeResponse_Error{Type: lambdainvoke.UnavailableType, Message: what}
+			}
 			return resp, err
 		}
 		log.InfoContext(ctx, "privacy operation done", slog.String("module", req.Module), slog.String("op", req.Op),
 			slog.Any("counts", resp.Counts), slog.Int("deleted", resp.Deleted), slog.Int("skipped", resp.Skipped))
 		return resp, nil
-	})
+	}
 }

@@ -112,8 +112,8 @@ func (h Handlers) Resolve(ctx context.Context, r *httpapi.Request) (httpapi.Resp
 // Routes are served by the contact function.
 func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit, ratelimit.ContactSubmitAll}, MaxBody: contact.MaxBody},
-		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}, MaxBody: contact.MaxBody},
+		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit, ratelimit.ContactSubmitAll}, MaxBody: contact.MaxBody, Idempotency: httpapi.IdempotencyOptional},
+		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}, MaxBody: contact.MaxBody, Idempotency: httpapi.IdempotencyOptional},
 		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: access.RoleStaff},
 		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: access.RoleStaff},
 	}

@@ -80,7 +80,7 @@ func (h Handlers) DeviceLogin(ctx context.Context, r *httpapi.Request) (httpapi.
 // DeviceRoutes are served by the devices function.
 func (h Handlers) DeviceRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/me/devices":        {Handler: h.AddDevice, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.DeviceCreate}, Recent: true},
+		"POST /v1/me/devices":        {Handler: h.AddDevice, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.DeviceCreate}, Recent: true, Idempotency: httpapi.IdempotencyRequired},
 		"GET /v1/me/devices":         {Handler: h.ListDevices, Access: httpapi.Signed},
 		"DELETE /v1/me/devices/{id}": {Handler: h.RevokeDevice, Access: httpapi.Signed},
 	}

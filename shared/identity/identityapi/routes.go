@@ -9,7 +9,7 @@ import (
 // AccountRoutes are served by the accounts function.
 func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.AccountCreate, ratelimit.MailPerClient, ratelimit.AccountCreateAll, ratelimit.MailAll}, MaxBody: maxBody},
+		"POST /v1/accounts":               {Handler: h.CreateAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.AccountCreate, ratelimit.MailPerClient, ratelimit.AccountCreateAll, ratelimit.MailAll}, MaxBody: maxBody, Idempotency: httpapi.IdempotencyOptional},
 		"POST /v1/accounts/confirm":       {Handler: h.ConfirmAccount, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
 		"POST /v1/accounts/email/confirm": {Handler: h.ConfirmEmail, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
 	}
@@ -18,7 +18,7 @@ func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 // MemberRoutes are served by the members function.
 func (h Handlers) MemberRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}},
+		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}, Idempotency: httpapi.IdempotencyOptional},
 	}
 }
 

@@ -38,7 +38,7 @@ func Dispatcher(ctx context.Context, log *slog.Logger) (*mail.Dispatcher, error)
 	d := &mail.Dispatcher{
 		DB: dynamodb.NewFromConfig(cfg), Table: r.String("OUTBOX_TABLE"), Log: log,
 		Now:    func() time.Time { return time.Now().UTC() },
-		Sender: sesmail.SES{Client: ses.NewFromConfig(cfg), From: r.String("MAIL_FROM")},
+		Sender: sesmail.SES{Client: ses.NewFromConfig(cfg, sesmail.RetryOnlyUnsent), From: r.String("MAIL_FROM")},
 	}
 	return d, r.Err()
 }

@@ -9,12 +9,16 @@ package sesmail
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/ses/types"
 
+	"kontor/shared/env"
 	"kontor/shared/mail"
 )
 
@@ -39,8 +43,45 @@ func (s SES) Send(ctx context.Context, m mail.Message) error {
 			Body:    &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}},
 		},
 	})
+	if err != nil && NotSent(err) {
+		return fmt.Errorf("ses send %s: %w: %w", m.ID, mail.ErrNotSent, err)
+	}
 	if err != nil {
 		return fmt.Errorf("ses send %s: %w", m.ID, err)
 	}
 	return nil
+}
+
+// NotSent reports whether a failed SendEmail certainly sent nothing: SES answered
+// with an error status (it accepted no message), or no connection to it was made.
+// A connection cut after the request went out, a timeout, or a success whose body
+// could not be read may have sent the message.
+func NotSent(err error) bool {
+	var answered interface{ HTTPStatusCode() int }
+	if errors.As(err, &answered) && answered.HTTPStatusCode() >= 300 {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// RetryOnlyUnsent is the SES client's retry policy: the SDK repeats a SendEmail
+// only when the failed attempt certainly sent nothing (NotSent), with Kontor's
+// attempts and backoff. A repeat after a lost answer would send the mail again.
+func RetryOnlyUnsent(o *ses.Options) {
+	o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+		so.MaxAttempts, so.MaxBackoff = env.MaxAttempts, env.MaxBackoff
+		so.Retryables = append([]retry.IsErrorRetryable{unsentOnly{}}, so.Retryables...)
+	})
+}
+
+// unsentOnly vetoes a retry of a call that may have sent the message; for the
+// others the standard checks decide.
+type unsentOnly struct{}
+
+func (unsentOnly) IsErrorRetryable(err error) aws.Ternary {
+	if NotSent(err) {
+		return aws.UnknownTernary
+	}
+	return aws.FalseTernary
 }

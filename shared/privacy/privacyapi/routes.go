@@ -35,7 +35,7 @@ func (h Handlers) ErasureRoutes() map[string]httpapi.Route {
 func (h Handlers) HoldRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"GET /v1/admin/holds":                {Handler: h.ListHolds, Access: httpapi.Signed, Role: access.RoleAdmin},
-		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.HoldPlace}},
+		"POST /v1/admin/holds":               {Handler: h.PlaceHold, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.HoldPlace}, Idempotency: httpapi.IdempotencyOptional},
 		"DELETE /v1/admin/holds/{accountId}": {Handler: h.LiftHold, Access: httpapi.Signed, Role: access.RoleAdmin},
 	}
 }
