@@ -28,6 +28,10 @@ type Aggregator struct {
 	Mode  string
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Sequential makes a run write one item or batch at a time, in a fixed order:
+	// for the tests that cut a run after each of its writes in turn, which is only
+	// well defined when the writes have an order.
+	Sequential bool
 }
 
 // add adds a shard's part of a run to the run's report.
@@ -136,6 +140,14 @@ const (
 	writeWorkers = 4
 )
 
+// workers is n, or 1 for a sequential run.
+func (a *Aggregator) workers(n int) int {
+	if a.Sequential {
+		return 1
+	}
+	return n
+}
+
 // day counts and finishes the raw records of one day, shardWorkers shards at a time.
 func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.Time, keep time.Duration, rep *requestlog.Report) error {
 	// Records counted by a run that stopped before finishing them.
@@ -155,7 +167,7 @@ func (a *Aggregator) day(ctx context.Context, day string, st dayState, now time.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
-	workers := make(chan struct{}, shardWorkers)
+	workers := make(chan struct{}, a.workers(shardWorkers))
 	for shard := range Shards {
 		wg.Add(1)
 		go func() {
@@ -477,7 +489,7 @@ func (a *Aggregator) batchWrite(ctx context.Context, reqs []types.WriteRequest) 
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
-	for range min(writeWorkers, len(chunks)) {
+	for range min(a.workers(writeWorkers), len(chunks)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -112,8 +112,11 @@ func (f *fixture) store(t *testing.T, recs ...requestlog.Raw) {
 	f.recs = append(f.recs, recs...)
 }
 
+// agg is the fixture's aggregator on db; a run that is cut writes in a fixed order,
+// so "after write n" names one point of it.
 func (f *fixture) agg(db dynamo.DB, now time.Time) *Aggregator {
-	return &Aggregator{DB: db, Table: f.table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	_, cut := db.(*cutDB)
+	return &Aggregator{DB: db, Table: f.table, Mode: requestlog.ModeAggregate, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Sequential: cut}
 }
 
 // expected computes a day's statistics from the records themselves.
