@@ -21,6 +21,7 @@ import (
 
 	"kontor/shared/dynamo"
 	"kontor/shared/identity"
+	"kontor/shared/ids"
 )
 
 // Store implements identity.Store on the identity table.
@@ -439,8 +440,19 @@ func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (ma
 
 // Reserve implements identity.Store: one transaction of conditional increments, so
 // concurrent attempts never take more places than a counter's cap.
+//
+// The transaction also creates a marker under a fresh random id: DynamoDB answers
+// the SDK's retry of a committed transaction by its ClientRequestToken, the emulator
+// does not, and there the retry would take a second place in every counter. A
+// retry that finds its own marker knows the places are taken (a failed condition on
+// a fresh id can only be this transaction's own earlier attempt).
 func (st *Store) Reserve(ctx context.Context, counters []identity.Counter, expires time.Time) error {
-	items := make([]types.TransactWriteItem, 0, len(counters))
+	marker := failureKey("reservation#" + ids.NewToken())
+	marker["ttl"] = dynamo.N(expires.Unix())
+	items := make([]types.TransactWriteItem, 0, len(counters)+1)
+	items = append(items, types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(st.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}})
 	for _, c := range counters {
 		u := &types.Update{
 			TableName: aws.String(st.Table), Key: failureKey(c.Key),
@@ -455,8 +467,11 @@ func (st *Store) Reserve(ctx context.Context, counters []identity.Counter, expir
 		items = append(items, types.TransactWriteItem{Update: u})
 	}
 	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if failed(err, 0) {
+		return nil // this transaction's own earlier attempt took the places
+	}
 	for i, c := range counters {
-		if failed(err, i) {
+		if failed(err, i+1) {
 			return &identity.ErrThrottled{Scope: c.Scope}
 		}
 	}
