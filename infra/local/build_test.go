@@ -43,7 +43,7 @@ func TestSamBuildMakesWhatMakeBuildMakes(t *testing.T) {
 	}
 	out := t.TempDir()
 	for _, id := range ids {
-		cmd := exec.Command(sam, "build", id, "--build-dir", filepath.Join(out, "build"), "--cache-dir", filepath.Join(out, "cache")) // #nosec G204 -- the project's own sam CLI, fixed arguments
+		cmd := exec.Command(sam, "build", id, "--no-cached", "--build-dir", filepath.Join(out, "build"), "--cache-dir", filepath.Join(out, "cache")) // #nosec G204 -- the project's own sam CLI, fixed arguments
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "SAM_CLI_TELEMETRY=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
