@@ -54,7 +54,7 @@ func login(t *testing.T, c *client, email, password string) identitySessionInfo 
 	if _, ok := c.cookies[httpapi.CSRFCookie]; !ok {
 		c.csrf()
 	}
-	r := c.do(http.MethodPost, "/v1/sessions", map[string]any{"email": email, "password": password})
+	r := c.doAsClient(http.MethodPost, "/v1/sessions", map[string]any{"email": email, "password": password})
 	want(t, r, http.StatusCreated)
 	var info identitySessionInfo
 	r.json(t, &info)

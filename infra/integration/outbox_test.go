@@ -164,7 +164,8 @@ func createScratchOutbox(t *testing.T) string {
 
 func scratchCount(t *testing.T, table string) int {
 	t.Helper()
-	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table), Select: types.SelectCount, ConsistentRead: aws.Bool(true)})
+	out, err := db().Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table), Select: types.SelectCount, ConsistentRead: aws.Bool(true),
+		FilterExpression: aws.String(notSweepPosition.Expr), ExpressionAttributeValues: notSweepPosition.Values})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,9 +72,9 @@ func TestTableAgainstTheEmulator(t *testing.T) {
 	if _, err := tb.QueryPage(ctx, "T#1", "B", dynamo.Page{Cursor: "!!"}, false, now, func(dynamo.Item) error { return nil }); !errors.Is(err, dynamo.ErrBadCursor) {
 		t.Fatalf("bad cursor: %v", err)
 	}
-	// Scan with the expiry filter finds exactly the expired item.
+	// A sweep with the expiry filter finds exactly the expired item.
 	var expired []string
-	if err := tb.Scan(ctx, dynamo.ExpiredAt(now), func(it dynamo.Item) error { expired = append(expired, dynamo.String(it, dynamo.SK)); return nil }); err != nil || len(expired) != 1 || expired[0] != "OLD" {
+	if _, err := tb.Sweep(ctx, dynamo.Sweep{Name: "test"}, dynamo.ExpiredAt(now), func(it dynamo.Item) error { expired = append(expired, dynamo.String(it, dynamo.SK)); return nil }); err != nil || len(expired) != 1 || expired[0] != "OLD" {
 		t.Fatalf("scan expired: %v %v", expired, err)
 	}
 	// A transaction writes all or nothing.

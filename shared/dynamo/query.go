@@ -163,28 +163,6 @@ func (t Table) QueryPage(ctx context.Context, pk, prefix string, pg Page, newest
 	return base64.RawURLEncoding.EncodeToString([]byte(last.Value)), nil
 }
 
-// Scan calls fn for every item that matches filter (every item when filter is
-// empty), page by page. It reads the whole table: for sweeps, never for one person.
-func (t Table) Scan(ctx context.Context, filter Cond, fn func(Item) error) error {
-	in := &dynamodb.ScanInput{TableName: aws.String(t.Name), ConsistentRead: aws.Bool(true)}
-	if filter.Expr != "" {
-		in.FilterExpression, in.ExpressionAttributeValues, in.ExpressionAttributeNames = aws.String(filter.Expr), filter.Values, filter.Names
-	}
-	p := dynamodb.NewScanPaginator(t.DB, in)
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("scan %s: %w", t.Name, err)
-		}
-		for _, it := range page.Items {
-			if err := fn(it); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // ExpiredAt is the filter of items whose lifetime ended at or before now.
 func ExpiredAt(now time.Time) Cond {
 	return Cond{Expr: "#ttl <= :now", Names: map[string]string{"#ttl": TTL}, Values: Item{":now": N(now.Unix())}}

@@ -122,7 +122,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // Sweep implements privacy.Module: evidence past its retention, except held.
 func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	err := m.Log.table().Scan(ctx, dynamo.ExpiredAt(now), decoded(func(r Record) error {
+	_, err := m.Log.table().Sweep(ctx, dynamo.Sweep{Name: "expired"}, dynamo.ExpiredAt(now), decoded(func(r Record) error {
 		if held.Keep(r.AccountID) {
 			return nil
 		}

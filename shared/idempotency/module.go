@@ -98,7 +98,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // an answer is a copy of what the route's own module keeps.
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	err := m.table().Scan(ctx, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+	_, err := m.table().Sweep(ctx, dynamo.Sweep{Name: "expired"}, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
 		if err := m.table().Delete(ctx, dynamo.Key(dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK))); err != nil {
 			return err
 		}

@@ -246,7 +246,7 @@ func (d *Dispatcher) Sweep(ctx context.Context) (Report, error) {
 	// Ended messages are only remembered ids: the sweep reads past them.
 	open := dynamo.Cond{Expr: "attribute_not_exists(#state) OR #state = :sending",
 		Names: map[string]string{"#state": "state"}, Values: dynamo.Item{":sending": dynamo.S(stateSending)}}
-	err := eachQueued(ctx, dynamo.Table{DB: d.DB, Name: d.Table}, open, func(it item) error {
+	err := eachQueued(ctx, dynamo.Table{DB: d.DB, Name: d.Table}, "send", open, func(it item) error {
 		if it.State == "" && it.NextAttempt > now && now < it.TTL {
 			rep.Deferred++
 			return nil

@@ -33,9 +33,6 @@ type QueuedView struct {
 	Attempts int       `json:"attempts"`
 }
 
-func (m *Module) each(ctx context.Context, filter dynamo.Cond, fn func(item) error) error {
-	return eachQueued(ctx, dynamo.Table{DB: m.DB, Name: m.Table}, filter, fn)
-}
 
 func (m *Module) remove(ctx context.Context, id string) error {
 	if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: mailKey(id)}); err != nil {
@@ -100,7 +97,7 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map
 	due := dynamo.ExpiredAt(now)
 	due.Expr += " OR attribute_not_exists(toKey)"
 	t := dynamo.Table{DB: m.DB, Name: m.Table}
-	err := m.each(ctx, due, func(it item) error {
+	err := eachQueued(ctx, t, "expired", due, func(it item) error {
 		if it.TTL > now.Unix() {
 			if it.To == "" {
 				return nil // an ended mail's id: no address left to index

@@ -117,15 +117,17 @@ func RecipientKey(to string) string {
 }
 
 // eachQueued calls fn with every queued message that matches filter (all of them
-// when it is empty), page by page.
-func eachQueued(ctx context.Context, outbox dynamo.Table, filter dynamo.Cond, fn func(item) error) error {
-	return outbox.Scan(ctx, filter, func(raw dynamo.Item) error {
+// when it is empty) in the pass's next part of the outbox: a run reads a bounded
+// part, the next run goes on.
+func eachQueued(ctx context.Context, outbox dynamo.Table, pass string, filter dynamo.Cond, fn func(item) error) error {
+	_, err := outbox.Sweep(ctx, dynamo.Sweep{Name: pass, PartitionKeyOnly: true}, filter, func(raw dynamo.Item) error {
 		var it item
 		if err := dynamo.Unmarshal(raw, &it); err != nil {
 			return fmt.Errorf("unmarshal outbox: %w", err)
 		}
 		return fn(it)
 	})
+	return err
 }
 
 // Deliver queues m for sending. Queueing the same message id twice is harmless,

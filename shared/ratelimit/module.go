@@ -136,25 +136,13 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // could need).
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	// An eventually consistent scan of the keys alone is enough: a counter it misses
-	// is swept the next time.
-	expired := dynamo.ExpiredAt(now)
-	p := dynamodb.NewScanPaginator(m.DB, &dynamodb.ScanInput{
-		TableName: aws.String(m.Table), FilterExpression: aws.String(expired.Expr),
-		ExpressionAttributeNames: expired.Names, ExpressionAttributeValues: expired.Values,
-		ProjectionExpression: aws.String(dynamo.PK),
+	t := dynamo.Table{DB: m.DB, Name: m.Table}
+	_, err := t.Sweep(ctx, dynamo.Sweep{Name: "expired", PartitionKeyOnly: true}, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+		if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Item{dynamo.PK: it[dynamo.PK]}}); err != nil {
+			return fmt.Errorf("sweep limit counter: %w", err)
+		}
+		counts[KindCounters]++
+		return nil
 	})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return counts, fmt.Errorf("sweep limit counters: %w", err)
-		}
-		for _, it := range out.Items {
-			if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Item{dynamo.PK: it[dynamo.PK]}}); err != nil {
-				return counts, fmt.Errorf("sweep limit counter: %w", err)
-			}
-			counts[KindCounters]++
-		}
-	}
-	return counts, nil
+	return counts, err
 }

@@ -196,12 +196,13 @@ func (s *Store) Resolved(ctx context.Context, r contact.Request) error {
 	return err
 }
 
-// Each implements contact.Store. It reads the whole table: for the retention
-// sweep only. A request stored before the address index gets its address key on
+// Each implements contact.Store with the requests of the sweep's next part of the
+// table: for the retention sweep only (a run reads a bounded part, the next run
+// goes on). A request stored before the address index gets its address key on
 // the way, so the next export or erasure finds it.
 func (s *Store) Each(ctx context.Context, fn func(contact.Request) error) error {
 	t := s.table()
-	return t.Scan(ctx, dynamo.Cond{Expr: "sk = :req", Values: dynamo.Item{":req": dynamo.S("REQ")}}, func(it dynamo.Item) error {
+	_, err := t.Sweep(ctx, dynamo.Sweep{Name: "requests"}, dynamo.Cond{Expr: "sk = :req", Values: dynamo.Item{":req": dynamo.S("REQ")}}, func(it dynamo.Item) error {
 		var r contact.Request
 		if err := dynamo.Unmarshal(it, &r); err != nil {
 			return err
@@ -217,6 +218,7 @@ func (s *Store) Each(ctx context.Context, fn func(contact.Request) error) error 
 		}
 		return fn(r)
 	})
+	return err
 }
 
 // Of implements contact.Store: the requests sent from an account, and those sent

@@ -299,7 +299,7 @@ func kindOf(pk, sk string) string {
 // and sessions past their idle or absolute timeout. Items of held subjects stay.
 func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	counts := map[string]int{}
-	err := m.table(m.Identity).Scan(ctx, dynamo.ExpiredAt(now),
+	_, err := m.table(m.Identity).Sweep(ctx, dynamo.Sweep{Name: "expired"}, dynamo.ExpiredAt(now),
 		func(it dynamo.Item) error {
 			pk := dynamo.String(it, dynamo.PK)
 			kind := kindOf(pk, dynamo.String(it, dynamo.SK))
@@ -319,7 +319,7 @@ func (m *Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (
 	if err != nil {
 		return counts, err
 	}
-	err = m.table(m.Sessions).Scan(ctx, dynamo.Cond{}, func(it dynamo.Item) error {
+	_, err = m.table(m.Sessions).Sweep(ctx, dynamo.Sweep{Name: "ended", PartitionKeyOnly: true}, dynamo.Cond{}, func(it dynamo.Item) error {
 		var s identity.Session
 		if err := dynamo.Unmarshal(it, &s); err != nil {
 			return err

@@ -72,10 +72,11 @@ func (s *Store) DeleteClaim(ctx context.Context, cl insurance.Claim) error {
 		dynamo.Write{Key: claimKey(cl.ID), Delete: true})
 }
 
-// Claims calls fn with every claim (the retention sweep's; it reads the whole
-// table).
+// Claims calls fn with the claims of the sweep's next part of the table (the
+// retention sweep's; a run reads a bounded part, the next run goes on).
 func (s *Store) Claims(ctx context.Context, fn func(insurance.Claim) error) error {
-	return s.table().Scan(ctx, withSortKey(claimSK), decoded(fn))
+	_, err := s.table().Sweep(ctx, dynamo.Sweep{Name: "claims"}, withSortKey(claimSK), decoded(fn))
+	return err
 }
 
 // ReviewQueue maps the ids of the queued claims to their entries in the queue.

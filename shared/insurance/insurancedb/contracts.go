@@ -97,10 +97,12 @@ func (s *Store) CustomerContracts(ctx context.Context, customer string, now time
 	return out, err
 }
 
-// ContractRecords calls fn with every contract record (the retention sweep's; it
-// reads the whole table).
+// ContractRecords calls fn with the contract records of the sweep's next part of
+// the table (the retention sweep's; a run reads a bounded part, the next run goes
+// on).
 func (s *Store) ContractRecords(ctx context.Context, fn func(insurance.Contract) error) error {
-	return s.table().Scan(ctx, withSortKey(contractSK), decoded(fn))
+	_, err := s.table().Sweep(ctx, dynamo.Sweep{Name: "contracts"}, withSortKey(contractSK), decoded(fn))
+	return err
 }
 
 // DeleteContract removes a contract record and its customer index entry.

@@ -97,7 +97,7 @@ func (s *Store) SweepExpired(ctx context.Context, now time.Time) (int, error) {
 	due := dynamo.ExpiredAt(now)
 	due.Expr += " OR (sk = :reg AND attribute_not_exists(addressKey))"
 	due.Values[":reg"] = dynamo.S(regSK)
-	err := t.Scan(ctx, due, func(it dynamo.Item) error {
+	_, err := t.Sweep(ctx, dynamo.Sweep{Name: "expired"}, due, func(it dynamo.Item) error {
 		pk, sk := dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK)
 		if pk == "" || sk == "" {
 			return nil

@@ -280,7 +280,7 @@ func (st *Store) AuditFor(ctx context.Context, accountID string, now time.Time) 
 // audit entries, receipts) and counts them by kind.
 func (st *Store) SweepExpired(ctx context.Context, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
-	err := st.table().Scan(ctx, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+	_, err := st.table().Sweep(ctx, dynamo.Sweep{Name: "expired"}, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
 		pk, sk := dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK)
 		switch {
 		case pk == jobsPK:
