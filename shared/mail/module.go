@@ -33,7 +33,6 @@ type QueuedView struct {
 	Attempts int       `json:"attempts"`
 }
 
-
 func (m *Module) remove(ctx context.Context, id string) error {
 	if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: mailKey(id)}); err != nil {
 		return fmt.Errorf("remove mail %s: %w", id, err)
