@@ -1,12 +1,16 @@
 // Package privacydb stores the privacy module's own records in the privacy table:
 // the consent ledger, restriction and objection flags, legal holds, erasure jobs,
 // the admin audit log and the sweeper's receipts. Their TTL is DynamoDB's backstop
-// only: reads return what is stored, and SweepExpired deletes what is past it.
+// only: reads return what is stored (but AuditFor, which leaves out a person's
+// entries past the retention), and SweepExpired deletes what is past it.
 package privacydb
 
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -27,7 +31,8 @@ const (
 	subjectPrefix = "SUBJECT#"
 	holdsPK       = "HOLDS"
 	jobsPK        = "ERASURE"
-	auditPrefix   = "AUDIT#"
+	auditPrefix   = "AUDIT#"   // AUDIT#<yyyy-mm>: every entry of a month, for the admins' log
+	auditOfPrefix = "AUDITOF#" // AUDITOF#<accountId>: a copy of each entry naming the person
 	receiptPrefix = "RECEIPT#"
 	restrictedPK  = "RESTRICTED"
 )
@@ -236,9 +241,39 @@ func (st *Store) Jobs(ctx context.Context) ([]privacy.ErasureJob, error) {
 	return out, st.query(ctx, jobsPK, "", &out)
 }
 
-// Audit appends an admin action to the audit log.
+// Audit appends an admin action to the audit log: the entry under its month, and in
+// the same transaction a copy under each person it names (subject and actor), which
+// is what AuditFor reads. Every key follows from the entry, so a retried write
+// overwrites what an earlier attempt wrote and never adds a second copy.
 func (st *Store) Audit(ctx context.Context, e privacy.AuditEntry) error {
-	return st.put(ctx, auditPrefix+e.At.UTC().Format("2006-01"), e.At.UTC().Format(time.RFC3339Nano)+"#"+e.Subject, e, e.At.Add(privacy.AuditRetention), dynamo.Cond{})
+	at := e.At.UTC().Format(time.RFC3339Nano)
+	ttl := e.At.Add(privacy.AuditRetention)
+	ws := []dynamo.Write{{Key: dynamo.Key(auditPrefix+e.At.UTC().Format("2006-01"), at+"#"+e.Subject), V: monthEntry{AuditEntry: e, Copied: true}, Expires: ttl}}
+	copySK := at + "#" + e.Action + "#" + e.Actor + "#" + e.Subject
+	for _, id := range named(e) {
+		ws = append(ws, dynamo.Write{Key: dynamo.Key(auditOfPrefix+id, copySK), V: e, Expires: ttl})
+	}
+	return st.table().Transact(ctx, ws...)
+}
+
+// named returns the persons an entry names, each once: its subject and its actor.
+func named(e privacy.AuditEntry) []string {
+	var out []string
+	if e.Subject != "" {
+		out = append(out, e.Subject)
+	}
+	if e.Actor != "" && e.Actor != e.Subject {
+		out = append(out, e.Actor)
+	}
+	return out
+}
+
+// monthEntry is an audit entry as stored under its month. Copied marks an entry
+// whose per-person copies exist; the sweep writes them for entries stored before
+// there were copies.
+type monthEntry struct {
+	privacy.AuditEntry
+	Copied bool `dynamodbav:"copied,omitempty"`
 }
 
 // AuditLog returns the audit entries of a month (yyyy-mm).
@@ -258,35 +293,50 @@ func (st *Store) Receipts(ctx context.Context, day string) ([]privacy.Receipt, e
 	return out, st.query(ctx, receiptPrefix+day, "", &out)
 }
 
-// AuditFor returns the audit entries that name a subject, over the audit retention.
+// AuditFor returns the audit entries that name a person as subject or actor, newest
+// first, over the audit retention (an entry past it is skipped even before the sweep
+// deletes it). It reads only the person's copies, under AUDITOF#<accountId>.
 func (st *Store) AuditFor(ctx context.Context, accountID string, now time.Time) ([]privacy.AuditEntry, error) {
 	out := []privacy.AuditEntry{}
-	first := now.UTC().AddDate(0, 0, -int(privacy.AuditRetention.Hours()/24))
-	for m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC); !m.Before(time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, -1, 0) {
-		entries, err := st.AuditLog(ctx, m.Format("2006-01"))
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if e.Subject == accountID || e.Actor == accountID {
-				out = append(out, e)
-			}
-		}
+	if err := st.table().QueryAll(ctx, auditOfPrefix+accountID, "", now, &out); err != nil {
+		return nil, err
 	}
+	// The sort keys begin with the time in RFC 3339, whose trimmed fraction orders a
+	// whole second after its fractions; the entries' own times order them exactly.
+	slices.SortStableFunc(out, func(a, b privacy.AuditEntry) int { return b.At.Compare(a.At) })
 	return out, nil
 }
 
 // SweepExpired deletes the privacy table's records past their TTL (erasure jobs,
-// audit entries, receipts) and counts them by kind.
+// audit entries, receipts) and counts them by kind: an audit entry once, under its
+// month; its per-person copies go with it uncounted. It also gives each audit entry
+// stored before there were per-person copies its copies (Audit again, same keys).
 func (st *Store) SweepExpired(ctx context.Context, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
-	_, err := st.table().Sweep(ctx, dynamo.Sweep{Name: "expired"}, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
+	expired := dynamo.ExpiredAt(now)
+	filter := dynamo.Cond{
+		Expr:   "(" + expired.Expr + ") OR (begins_with(#pk, :audit) AND attribute_not_exists(copied))",
+		Names:  map[string]string{"#pk": dynamo.PK},
+		Values: dynamo.Item{":audit": dynamo.S(auditPrefix)},
+	}
+	maps.Copy(filter.Names, expired.Names)
+	maps.Copy(filter.Values, expired.Values)
+	_, err := st.table().Sweep(ctx, dynamo.Sweep{Name: "expired"}, filter, func(it dynamo.Item) error {
 		pk, sk := dynamo.String(it, dynamo.PK), dynamo.String(it, dynamo.SK)
+		if !dynamo.Expired(it, now) {
+			var e privacy.AuditEntry
+			if err := dynamo.Unmarshal(it, &e); err != nil {
+				return err
+			}
+			return st.Audit(ctx, e)
+		}
 		switch {
 		case pk == jobsPK:
 			counts["privacy.erasure"]++
-		case len(pk) > len(auditPrefix) && pk[:len(auditPrefix)] == auditPrefix:
+		case strings.HasPrefix(pk, auditPrefix):
 			counts["privacy.audit"]++
+		case strings.HasPrefix(pk, auditOfPrefix):
+			// A per-person copy: its entry counts under its month.
 		default:
 			counts["privacy.receipts"]++
 		}

@@ -3,9 +3,14 @@ package privacydb_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"kontor/shared/dynamo"
 	"kontor/shared/dynamo/dynamotest"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
@@ -107,5 +112,111 @@ func TestStoreAgainstTheEmulator(t *testing.T) {
 	rs, _ := st.Restricted(ctx)
 	if len(cs)+len(hist)+len(flags)+len(rs) != 0 {
 		t.Fatalf("left %v %v %v %v", cs, hist, flags, rs)
+	}
+}
+
+// countingDB counts the items the Query calls examined (ScannedCount).
+type countingDB struct {
+	dynamo.DB
+	scanned atomic.Int64
+}
+
+func (c *countingDB) Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	out, err := c.DB.Query(ctx, in, optFns...)
+	if err == nil {
+		c.scanned.Add(int64(out.ScannedCount))
+	}
+	return out, err
+}
+
+// A person's audit entries are read from their own partition: what AuditFor reads
+// does not grow with other people's entries. An entry is found by its subject and its
+// actor, once however often its write is retried, newest first and only within the
+// retention; the sweep counts an expired entry once and gives entries stored before
+// the per-person copies their copies.
+func TestAuditIsReadPerPerson(t *testing.T) {
+	moto := dynamotest.Moto(t)
+	db := &countingDB{DB: moto}
+	st := &privacydb.Store{DB: db, Table: dynamotest.Table(t, moto, false)}
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+
+	placed := privacy.AuditEntry{At: now.Add(-2 * time.Hour), Action: "hold.placed", Actor: "admin", Subject: "a1", Reason: "r"}
+	own := privacy.AuditEntry{At: now.Add(-time.Hour), Action: "self", Actor: "a1", Subject: "a1"}
+	old := privacy.AuditEntry{At: now.Add(-privacy.AuditRetention - time.Hour), Action: "hold.lifted", Actor: "admin", Subject: "a1"}
+	for _, e := range []privacy.AuditEntry{placed, placed, own, own, old} { // each twice: a retried write
+		if err := st.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An entry stored before there were per-person copies: under its month only.
+	legacy := privacy.AuditEntry{At: now.Add(-3 * time.Hour), Action: "member.invited", Actor: "admin", Subject: "a1"}
+	if err := (dynamo.Table{DB: moto, Name: st.Table}).Put(ctx, dynamo.Key("AUDIT#"+legacy.At.Format("2006-01"), legacy.At.Format(time.RFC3339Nano)+"#a1"), legacy, legacy.At.Add(privacy.AuditRetention), dynamo.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+
+	reads := func(id string) ([]privacy.AuditEntry, int64) {
+		t.Helper()
+		was := db.scanned.Load()
+		es, err := st.AuditFor(ctx, id, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es, db.scanned.Load() - was
+	}
+	es, alone := reads("a1")
+	if len(es) != 2 || es[0] != own || es[1] != placed {
+		t.Fatalf("a1's audit %+v", es)
+	}
+	if es, _ := reads("admin"); len(es) != 1 || es[0] != placed {
+		t.Fatalf("admin's audit %+v", es)
+	}
+
+	// Other people's entries, in the same months.
+	const others = 100
+	for i := range others {
+		id := fmt.Sprintf("other-%d", i)
+		if err := st.Audit(ctx, privacy.AuditEntry{At: now.Add(-time.Duration(i) * time.Minute), Action: "hold.placed", Actor: "admin2", Subject: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, crowded := reads("a1")
+	t.Logf("AuditFor read %d items alone, %d among %d other people's entries", alone, crowded, others)
+	if len(es) != 2 || crowded != alone {
+		t.Fatalf("AuditFor read %d items among others, %d alone: %+v", crowded, alone, es)
+	}
+
+	// The sweep: the expired entry is counted once (not its copies) and gone; the
+	// legacy entry gets its copies, and the month still holds every live entry.
+	counts, err := st.SweepExpired(ctx, now)
+	if err != nil || counts["privacy.audit"] != 1 || len(counts) != 1 {
+		t.Fatalf("swept %v %v", counts, err)
+	}
+	if es, _ := reads("a1"); len(es) != 3 || es[2] != legacy {
+		t.Fatalf("a1's audit after the sweep %+v", es)
+	}
+	if es, _ := reads("admin"); len(es) != 2 || es[1] != legacy {
+		t.Fatalf("admin's audit after the sweep %+v", es)
+	}
+	if counts, err := st.SweepExpired(ctx, now); err != nil || len(counts) != 0 {
+		t.Fatalf("second sweep %v %v", counts, err)
+	}
+	month, err := st.AuditLog(ctx, now.Format("2006-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, e := range []privacy.AuditEntry{placed, own, legacy} {
+		if e.At.Format("2006-01") == now.Format("2006-01") {
+			want++
+		}
+	}
+	for i := range others {
+		if now.Add(-time.Duration(i)*time.Minute).Format("2006-01") == now.Format("2006-01") {
+			want++
+		}
+	}
+	if len(month) != want {
+		t.Fatalf("month holds %d entries, want %d", len(month), want)
 	}
 }

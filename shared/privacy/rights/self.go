@@ -93,7 +93,9 @@ func (m SelfModule) Export(ctx context.Context, s privacy.Subject) (map[string]a
 }
 
 // Erase implements privacy.Module. The erasure job record itself stays as proof
-// (account id only), and expires after 90 days.
+// (account id only), and expires after 90 days. Audit entries naming the person
+// (and their per-person copies) stay for the audit retention: the log of admin
+// actions outlives the account.
 func (m SelfModule) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.Store.DeleteSubject(ctx, s.AccountID)
 }
