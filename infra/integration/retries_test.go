@@ -261,6 +261,52 @@ func TestOutboxSendsEachMailAtMostOnceUnderCutAnswers(t *testing.T) {
 	}
 }
 
+// Legal holds placed with a third of the store's answers cut, each repeated after a
+// 503 until placed: a hold whose write was done but whose answer was lost (to the
+// function or to the client) is not refused as hold_exists on the repeat, and every
+// held person gets exactly one notice. (Before, the SDK's retry of the write failed
+// its condition, and the request answered 409 without its audit entry and notice.)
+func TestHoldsUnderCutAnswersArePlacedOnce(t *testing.T) {
+	admin := invited(t, "admin") // its own budget of holds.place
+	type member struct{ id, email string }
+	var ms []member
+	for range 6 {
+		c, email := signUp(t, "cut-hold")
+		ms = append(ms, member{profile(t, c).ID, email})
+	}
+	f := faults(t)
+	if _, err := f.CutAnswers(cutShare); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[int]int{}
+	for _, m := range ms {
+		body := map[string]any{"accountId": m.id, "reason": "court order 5 O 8/26"}
+		for attempt := 0; ; attempt++ {
+			r := admin.do(http.MethodPost, "/v1/admin/holds", body)
+			statuses[r.Status]++
+			if r.Status == http.StatusCreated {
+				break
+			}
+			wantUnavailable(t, r, "POST /v1/admin/holds")
+			if attempt == 8 {
+				t.Fatalf("hold still unavailable after %d attempts", attempt+1)
+			}
+		}
+	}
+	f.RemoveAll()
+	t.Logf("holds: %v", statuses)
+	for _, m := range ms {
+		mailTo(t, m.email, "data is being kept")
+	}
+	time.Sleep(time.Second)
+	for _, m := range ms {
+		if n := mailsWith(t, m.email, "data is being kept"); n != 1 {
+			t.Errorf("%d notices of one hold", n)
+		}
+		want(t, admin.raw(http.MethodDelete, "/v1/admin/holds/"+m.id, "application/json", []byte(`{"reason":"done"}`), nil), http.StatusNoContent)
+	}
+}
+
 // inOutbox reports whether the outbox holds a mail to addr, in whatever state.
 func inOutbox(t *testing.T, addr string) bool {
 	t.Helper()
