@@ -552,7 +552,7 @@ func objectExists(t *testing.T, key string) bool {
 
 func createClaim(t *testing.T, c *client, contract string) insurance.Claim {
 	t.Helper()
-	r := c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": contract, "treatmentDate": "2026-11-02", "amountCents": 8950, "description": "Zahnreinigung"})
+	r := c.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": contract, "treatmentDate": "2026-11-02", "amountCents": 8950, "description": "Zahnreinigung"})
 	want(t, r, http.StatusCreated)
 	var cl insurance.Claim
 	r.json(t, &cl)
@@ -600,16 +600,16 @@ func TestInvoicesAreEncryptedAndCheckedByContent(t *testing.T) {
 	staff := staffClient(t)
 	c, p, _ := customer(t, staff, "Ida", "portal-processing")
 	claimBody := map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 8950}
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusForbidden, "health_consent_required")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusForbidden, "health_consent_required")
 	want(t, c.do(http.MethodGet, "/v1/me/claims", nil), http.StatusForbidden, "health_consent_required")
 	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
 
 	other := newPolicyholder("Olga")
 	importCSV(t, staff, importHeader+other.csv())
 	claimBody["contractNumber"] = other.Contracts[0]
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusNotFound, "not_found")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusNotFound, "not_found")
 	claimBody["amountCents"] = -5
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusBadRequest, "validation_failed")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusBadRequest, "validation_failed")
 	cl := createClaim(t, c, p.Contracts[0])
 	if cl.Status != insurance.StatusSubmitted || len(cl.History) != 1 {
 		t.Fatalf("claim %+v", cl)
@@ -887,11 +887,12 @@ func TestInsuranceAuthorizationMatrix(t *testing.T) {
 		want(t, member.do(x.method, x.path, x.body), http.StatusNotFound, "not_found")
 		want(t, anon.do(x.method, x.path, x.body), http.StatusUnauthorized, "unauthenticated")
 	}
-	for _, x := range []call{{http.MethodGet, "/v1/me/claims", nil}, {http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 1}}, {http.MethodGet, "/v1/me/contracts", nil}} {
+	for _, x := range []call{{http.MethodGet, "/v1/me/claims", nil}, {http.MethodGet, "/v1/me/contracts", nil}} {
 		want(t, anon.do(x.method, x.path, x.body), http.StatusUnauthorized, "unauthenticated")
 	}
+	want(t, anon.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 1}), http.StatusUnauthorized, "unauthenticated")
 	// Another customer cannot claim on the owner's contract, and lists only their own.
-	want(t, intruder.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 100}), http.StatusNotFound, "not_found")
+	want(t, intruder.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 100}), http.StatusNotFound, "not_found")
 	if r := intruder.do(http.MethodGet, "/v1/me/claims", nil); strings.Contains(string(r.Body), cl.ID) {
 		t.Fatal("another customer lists the claim")
 	}
@@ -1119,7 +1120,7 @@ func TestRestrictionStopsClaimProcessing(t *testing.T) {
 	c, p, _ := customer(t, staff, "Rita", "portal-processing", "health-data")
 	cl := createClaim(t, c, p.Contracts[0])
 	want(t, c.do(http.MethodPut, "/v1/me/restriction", nil), http.StatusOK)
-	want(t, c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 100}), http.StatusForbidden, "processing_restricted")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 100}), http.StatusForbidden, "processing_restricted")
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices", map[string]any{"contentType": "application/pdf", "size": 100}), http.StatusForbidden, "processing_restricted")
 	want(t, c.do(http.MethodGet, "/v1/me/claims/"+cl.ID, nil), http.StatusOK)
 	cur := currentClaim(t, staff, cl.ID)
