@@ -10,6 +10,7 @@ import (
 	"kontor/shared/contact"
 	"kontor/shared/idempotency"
 	"kontor/shared/ids"
+	"kontor/shared/insurance"
 )
 
 // newKey returns a fresh Idempotency-Key.
@@ -85,6 +86,31 @@ func TestDeviceCreationTakesAKeyAndCreatesOnce(t *testing.T) {
 	want(t, c.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
 	if n := itemsOf(t, "IdempotencyTable", me.ID); n != 0 {
 		t.Fatalf("%d kept answers survive the erasure", n)
+	}
+}
+
+// A claim is created only with a key, and once per key: a claim created twice would
+// be reimbursed twice. The repeat gets the first answer; the key with another claim
+// is refused and creates nothing.
+func TestClaimCreationTakesAKeyAndCreatesOnce(t *testing.T) {
+	staff := staffClient(t)
+	c, p, _ := customer(t, staff, "Keya", "portal-processing", "health-data")
+	body := map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 4200, "description": "Brille"}
+	want(t, c.do(http.MethodPost, "/v1/me/claims", body), http.StatusBadRequest, "idempotency_key_missing")
+	key := newKey()
+	first := c.keyed(http.MethodPost, "/v1/me/claims", key, body)
+	want(t, first, http.StatusCreated)
+	wantReplayed(t, first, c.keyed(http.MethodPost, "/v1/me/claims", key, body))
+	other := map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-03", "amountCents": 9900}
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", key, other), http.StatusUnprocessableEntity, "idempotency_key_reused")
+	var list struct{ Claims []insurance.Claim }
+	r := c.do(http.MethodGet, "/v1/me/claims", nil)
+	want(t, r, http.StatusOK)
+	r.json(t, &list)
+	var cl insurance.Claim
+	first.json(t, &cl)
+	if len(list.Claims) != 1 || list.Claims[0].ID != cl.ID {
+		t.Fatalf("%d claims after one keyed claim sent twice and its key reused", len(list.Claims))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -239,9 +240,35 @@ func TestRegistrationMatchesContractsAndActivatesByLetter(t *testing.T) {
 	want(t, c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": "AAAA-BBBB-CCCC"}), http.StatusBadRequest, "activation_invalid")
 	want(t, staff.do(http.MethodDelete, "/v1/staff/activation-letters/"+l.ID, nil), http.StatusNoContent)
 	want(t, staff.do(http.MethodDelete, "/v1/staff/activation-letters/"+l.ID, nil), http.StatusNotFound, "not_found")
-	want(t, c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": strings.ToLower(l.Code)}), http.StatusAccepted)
-	want(t, c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": l.Code}), http.StatusBadRequest, "activation_invalid")
+	first := c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": strings.ToLower(l.Code)})
+	want(t, first, http.StatusAccepted)
+	// A repeat with the code (its answer lost) is answered as the first and does
+	// nothing again; another code is still refused.
+	again := c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": l.Code})
+	want(t, again, http.StatusAccepted)
+	if string(again.Body) != string(first.Body) {
+		t.Fatalf("repeated activation answered %s, first %s", again.Body, first.Body)
+	}
+	want(t, c.do(http.MethodPost, "/v1/insurance/activations", map[string]any{"registrationId": reg.ID, "code": "AAAA-BBBB-CCCD"}), http.StatusBadRequest, "activation_invalid")
 	tok := tokenFrom(t, mailTo(t, email, "set your password"))
+	time.Sleep(time.Second)
+	if n := mailCount(t, email); n != 1 {
+		t.Fatalf("%d mails for one activation sent twice", n)
+	}
+	// The activated registration is kept only as the record of the activation:
+	// no phone, contract or customer number, and only for a day.
+	item, err = db().GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(stack.Name("InsuranceTable")), Key: idKey("REG#"+reg.ID, "REG"), ConsistentRead: aws.Bool(true)})
+	if err != nil || item.Item == nil || item.Item["activatedAt"] == nil {
+		t.Fatalf("activated registration: %v %v", item.Item, err)
+	}
+	for _, f := range []string{"phone", "contractNumber", "customerNumber"} {
+		if v, ok := item.Item[f].(*types.AttributeValueMemberS); ok && v.Value != "" {
+			t.Errorf("activated registration keeps %s", f)
+		}
+	}
+	if ttl, err := strconv.ParseInt(item.Item["ttl"].(*types.AttributeValueMemberN).Value, 10, 64); err != nil || time.Unix(ttl, 0).After(time.Now().Add(insurance.ActivatedKeep+time.Minute)) {
+		t.Errorf("activated registration kept until %v (%v)", time.Unix(ttl, 0), err)
+	}
 	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword}), http.StatusNoContent)
 	login(t, c, email, goodPassword)
 
@@ -525,7 +552,7 @@ func objectExists(t *testing.T, key string) bool {
 
 func createClaim(t *testing.T, c *client, contract string) insurance.Claim {
 	t.Helper()
-	r := c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": contract, "treatmentDate": "2026-11-02", "amountCents": 8950, "description": "Zahnreinigung"})
+	r := c.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": contract, "treatmentDate": "2026-11-02", "amountCents": 8950, "description": "Zahnreinigung"})
 	want(t, r, http.StatusCreated)
 	var cl insurance.Claim
 	r.json(t, &cl)
@@ -573,16 +600,16 @@ func TestInvoicesAreEncryptedAndCheckedByContent(t *testing.T) {
 	staff := staffClient(t)
 	c, p, _ := customer(t, staff, "Ida", "portal-processing")
 	claimBody := map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 8950}
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusForbidden, "health_consent_required")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusForbidden, "health_consent_required")
 	want(t, c.do(http.MethodGet, "/v1/me/claims", nil), http.StatusForbidden, "health_consent_required")
 	want(t, c.do(http.MethodPut, "/v1/me/consents/health-data", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
 
 	other := newPolicyholder("Olga")
 	importCSV(t, staff, importHeader+other.csv())
 	claimBody["contractNumber"] = other.Contracts[0]
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusNotFound, "not_found")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusNotFound, "not_found")
 	claimBody["amountCents"] = -5
-	want(t, c.do(http.MethodPost, "/v1/me/claims", claimBody), http.StatusBadRequest, "validation_failed")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), claimBody), http.StatusBadRequest, "validation_failed")
 	cl := createClaim(t, c, p.Contracts[0])
 	if cl.Status != insurance.StatusSubmitted || len(cl.History) != 1 {
 		t.Fatalf("claim %+v", cl)
@@ -860,11 +887,12 @@ func TestInsuranceAuthorizationMatrix(t *testing.T) {
 		want(t, member.do(x.method, x.path, x.body), http.StatusNotFound, "not_found")
 		want(t, anon.do(x.method, x.path, x.body), http.StatusUnauthorized, "unauthenticated")
 	}
-	for _, x := range []call{{http.MethodGet, "/v1/me/claims", nil}, {http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 1}}, {http.MethodGet, "/v1/me/contracts", nil}} {
+	for _, x := range []call{{http.MethodGet, "/v1/me/claims", nil}, {http.MethodGet, "/v1/me/contracts", nil}} {
 		want(t, anon.do(x.method, x.path, x.body), http.StatusUnauthorized, "unauthenticated")
 	}
+	want(t, anon.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 1}), http.StatusUnauthorized, "unauthenticated")
 	// Another customer cannot claim on the owner's contract, and lists only their own.
-	want(t, intruder.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 100}), http.StatusNotFound, "not_found")
+	want(t, intruder.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-01", "amountCents": 100}), http.StatusNotFound, "not_found")
 	if r := intruder.do(http.MethodGet, "/v1/me/claims", nil); strings.Contains(string(r.Body), cl.ID) {
 		t.Fatal("another customer lists the claim")
 	}
@@ -912,6 +940,9 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 		t.Fatalf("export invoices %s %v", mustJSON(t, category(t, doc, "insurance.invoices")), err)
 	}
 	wantStoredInvoice(t, fetch(t, invoices[0].Download), jpegFile, "image/jpeg")
+	// The activated registration, kept as the record of the activation, is in the
+	// export.
+	reg := activatedRegistration(t, doc)
 	if c := mustJSON(t, category(t, doc, "insurance.contracts")); !strings.Contains(string(c), p.Contracts[1]) {
 		t.Fatalf("export contracts %s", c)
 	}
@@ -937,6 +968,9 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 	if !exists(t, "InsuranceTable", idKey("CONTRACT#"+p.Contracts[0], "CONTRACT")) {
 		t.Fatal("the contract record was erased with the portal access")
 	}
+	if exists(t, "InsuranceTable", idKey("REG#"+reg, "REG")) {
+		t.Fatal("the record of the activation survived the erasure")
+	}
 
 	// The sweep: a decided claim past ClaimRetentionDays goes, a contract that
 	// ended more than ContractRetentionYears ago goes, a running one stays.
@@ -951,6 +985,13 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 	ended := newPolicyholder("Ende")
 	endedCSV := strings.Replace(ended.csv(), "2022-07-01,2030-06-30", "2010-07-01,2014-06-30", 1)
 	importCSV(t, staff, importHeader+endedCSV)
+	// The record of Dora's activation, past its day, goes too.
+	doraReg := idKey("REG#"+activatedRegistration(t, export(t, d)), "REG")
+	if _, err := db().UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: aws.String(stack.Name("InsuranceTable")), Key: doraReg,
+		UpdateExpression: aws.String("SET #t = :t"), ExpressionAttributeNames: map[string]string{"#t": "ttl"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberN{Value: strconv.FormatInt(time.Now().Add(-time.Minute).Unix(), 10)}}}); err != nil {
+		t.Fatal(err)
+	}
 	// A write cut off half way: the open claim lost its queue entry, and a queue
 	// entry points to a claim that is gone. The sweep repairs both.
 	queue := reviewEntries(t)
@@ -989,9 +1030,27 @@ func TestInsuranceDataInExportWithdrawalErasureAndSweep(t *testing.T) {
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("no receipt: %v", err)
 	}
-	if last := recs[len(recs)-1]; last.Counts["insurance.claims"] < 1 || last.Counts["insurance.contracts"] < 1 {
+	if last := recs[len(recs)-1]; last.Counts["insurance.claims"] < 1 || last.Counts["insurance.contracts"] < 1 || last.Counts["insurance.registrations"] < 1 {
 		t.Fatalf("receipt %+v", last)
 	}
+	if exists(t, "InsuranceTable", doraReg) {
+		t.Fatal("the record of an activation past its day survived the sweep")
+	}
+}
+
+// activatedRegistration returns the id of the one registration in an export, which
+// must be the record of an activation.
+func activatedRegistration(t *testing.T, d exportDoc) string {
+	t.Helper()
+	var regs []struct {
+		ID          string     `json:"id"`
+		Phone       string     `json:"phone"`
+		ActivatedAt *time.Time `json:"activatedAt"`
+	}
+	if err := json.Unmarshal(mustJSON(t, category(t, d, "insurance.registrations")), &regs); err != nil || len(regs) != 1 || regs[0].ActivatedAt == nil || regs[0].Phone != "" {
+		t.Fatalf("export registrations %s %v", mustJSON(t, category(t, d, "insurance.registrations")), err)
+	}
+	return regs[0].ID
 }
 
 // category returns the data of one kind in an export.
@@ -1061,7 +1120,7 @@ func TestRestrictionStopsClaimProcessing(t *testing.T) {
 	c, p, _ := customer(t, staff, "Rita", "portal-processing", "health-data")
 	cl := createClaim(t, c, p.Contracts[0])
 	want(t, c.do(http.MethodPut, "/v1/me/restriction", nil), http.StatusOK)
-	want(t, c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 100}), http.StatusForbidden, "processing_restricted")
+	want(t, c.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 100}), http.StatusForbidden, "processing_restricted")
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices", map[string]any{"contentType": "application/pdf", "size": 100}), http.StatusForbidden, "processing_restricted")
 	want(t, c.do(http.MethodGet, "/v1/me/claims/"+cl.ID, nil), http.StatusOK)
 	cur := currentClaim(t, staff, cl.ID)

@@ -314,6 +314,51 @@ func TestLegalHoldKeepsDataUntilLifted(t *testing.T) {
 	}
 }
 
+// A hold placed again with the same reason by the same administrator (its answer
+// was lost, and the client repeats without an Idempotency-Key) is answered as the
+// first time, with the hold in force: one hold, one audit entry, one notice. Another
+// reason is still hold_exists. (Before, the repeat answered 409 hold_exists.)
+func TestLegalHoldPlacedAgainIsAnsweredAsTheFirstTime(t *testing.T) {
+	admin := adminClient(t)
+	c, email := signUp(t, "held-again")
+	p := profile(t, c)
+	body := map[string]any{"accountId": p.ID, "reason": "court order 9 O 1/26"}
+	first := admin.do(http.MethodPost, "/v1/admin/holds", body)
+	want(t, first, http.StatusCreated)
+	again := admin.do(http.MethodPost, "/v1/admin/holds", body)
+	want(t, again, http.StatusCreated)
+	if string(again.Body) != string(first.Body) {
+		t.Fatalf("repeat answered %s, first %s", again.Body, first.Body)
+	}
+	want(t, admin.do(http.MethodPost, "/v1/admin/holds", map[string]any{"accountId": p.ID, "reason": "another order"}), http.StatusConflict, rights.CodeHoldExists.ID)
+	mailTo(t, email, "data is being kept")
+	time.Sleep(time.Second)
+	if n := mailsWith(t, email, "data is being kept"); n != 1 {
+		t.Fatalf("%d notices of the hold", n)
+	}
+	entries, err := privacyStore().AuditFor(context.Background(), p.ID, time.Now())
+	if err != nil || len(entries) != 1 || entries[0].Action != "hold.placed" {
+		t.Fatalf("audit %+v %v", entries, err)
+	}
+	want(t, admin.raw(http.MethodDelete, "/v1/admin/holds/"+p.ID, "application/json", []byte(`{"reason":"done"}`), nil), http.StatusNoContent)
+}
+
+// mailsWith counts the mail to addr whose subject contains subject.
+func mailsWith(t *testing.T, addr, subject string) int {
+	t.Helper()
+	ms, err := stack.Mail(context.Background())
+	if err != nil {
+		t.Fatalf("read mail: %v", err)
+	}
+	n := 0
+	for _, m := range ms {
+		if len(m.To) == 1 && strings.EqualFold(m.To[0], addr) && strings.Contains(m.Subject, subject) {
+			n++
+		}
+	}
+	return n
+}
+
 // The published record of processing lists every declared kind and the parameters
 // in force, as JSON and as a table in German and English.
 func TestRecordOfProcessingIsPublished(t *testing.T) {

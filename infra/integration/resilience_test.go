@@ -134,7 +134,7 @@ func TestCutConnectionsLeaveNothingHalfWritten(t *testing.T) {
 	}
 	created, refused := map[string]bool{}, 0
 	for range 12 {
-		r := c.do(http.MethodPost, "/v1/me/claims", map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 1200})
+		r := c.keyed(http.MethodPost, "/v1/me/claims", newKey(), map[string]any{"contractNumber": p.Contracts[0], "treatmentDate": "2026-11-02", "amountCents": 1200})
 		switch r.Status {
 		case http.StatusCreated:
 			var cl struct{ ID string }

@@ -33,14 +33,14 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Von Ihnen bei der Registrierung.", EN: "From you at registration."}},
 		{ID: "insurance.registrations", Module: "insurance", Table: "InsuranceTable",
 			Category: privacy.Text{DE: "Registrierungen und Aktivierungsbriefe", EN: "Registrations and activation letters"},
-			Fields:   []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "letter.name", "letter.address", "letter.code", "addressKey"},
+			Fields:   []string{"email", "phone", "contractNumber", "activation", "codeDigest", "eidResult", "activatedAt", "letter.name", "letter.address", "letter.code", "addressKey"},
 			Purpose: privacy.Text{
 				DE: "Ihren Zugang aktivieren: per Brief an die Vertragsanschrift oder per eID. Der eID-Anbieter erhält nur ein Pseudonym; er meldet nach der Identifizierung, mit Ihrer Zustimmung, die Vornamen, den Familiennamen und das Geburtsdatum aus dem Ausweis zurück. Diese werden nur mit dem Vertragsinhaber abgeglichen; gespeichert wird allein das Ergebnis. Name und Geburtsdatum aus der Registrierung dienen ebenso nur dem Abgleich und werden nicht gespeichert.",
 				EN: "Activate your access: by letter to the contract address or by eID. The eID provider receives only a pseudonym; after the identification it reports, with your consent, the given names, family name and date of birth from the ID card. These are only compared with the contract's holder; only the outcome is stored. Name and birthdate given at registration likewise serve only for matching and are not stored."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{
-				DE: "Bis zur Aktivierung, höchstens 30 Tage (Brief) bzw. 24 Stunden (eID); Briefe bis zum Druck, höchstens 30 Tage.",
-				EN: "Until activation, at most 30 days (letter) or 24 hours (eID); letters until printed, at most 30 days."}},
+				DE: "Bis zur Aktivierung, höchstens 30 Tage (Brief) bzw. 24 Stunden (eID); danach nur E-Mail-Adresse, Code-Prüfwert bzw. eID-Ergebnis und Zeitpunkt der Aktivierung für 24 Stunden, damit eine wiederholte Aktivierung wie die erste beantwortet wird; Briefe bis zum Druck, höchstens 30 Tage.",
+				EN: "Until activation, at most 30 days (letter) or 24 hours (eID); afterwards only the email address, the code's digest or the eID result and the time of activation, for 24 hours, so that a repeated activation is answered as the first; letters until printed, at most 30 days."}},
 			Recipients: privacy.Text{DE: "Der Druckdienstleister des Versicherers (Brief); der eID-Anbieter erhält nur ein Pseudonym und die Rücksprungadresse.", EN: "The insurer's letter printing (letter); the eID provider receives only a pseudonym and the address to call back."},
 			Source:     privacy.Text{DE: "Von Ihnen bei der Registrierung.", EN: "From you at registration."}},
 		{ID: "insurance.claims", Module: "insurance", Table: "InsuranceTable",

@@ -40,6 +40,10 @@ const (
 	MaxMatchFailures   = 5 // per contract number and hour: guessing names or birthdates stops
 	matchFailureWindow = time.Hour
 	LetterTTL          = 30 * 24 * time.Hour
+	// ActivatedKeep is how long an activated registration stays as the record that
+	// it was activated, so that a repeat whose answer was lost is answered as the
+	// first activation, without a second account or mail.
+	ActivatedKeep = 24 * time.Hour
 )
 
 // Registration is a matched request for portal access awaiting activation. Name and
@@ -60,8 +64,11 @@ type Registration struct {
 	Pseudonym      string     `dynamodbav:"pseudonym,omitempty" json:"-"`
 	EIDResult      string     `dynamodbav:"eidResult,omitempty" json:"eidResult,omitempty"`
 	EIDAt          *time.Time `dynamodbav:"eidAt,omitempty" json:"-"`
-	CreatedAt      time.Time  `dynamodbav:"createdAt" json:"createdAt"`
-	ExpiresAt      time.Time  `dynamodbav:"expiresAt" json:"expiresAt"`
+	// ActivatedAt is set once the registration was activated: it then lives on
+	// only as that record, for ActivatedKeep at most.
+	ActivatedAt *time.Time `dynamodbav:"activatedAt,omitempty" json:"-"`
+	CreatedAt   time.Time  `dynamodbav:"createdAt" json:"createdAt"`
+	ExpiresAt   time.Time  `dynamodbav:"expiresAt" json:"expiresAt"`
 	// RedirectURL is where the customer continues with the eID provider.
 	RedirectURL string `dynamodbav:"-" json:"redirectUrl,omitempty"`
 }
@@ -135,8 +142,8 @@ type RegistrationStore interface {
 	CreateEIDRegistration(ctx context.Context, reg Registration) error
 	// Registration returns a registration that has not expired, or ErrNotFound.
 	Registration(ctx context.Context, id string, now time.Time) (Registration, error)
-	// SaveAttempts writes reg if the stored one still counts prev wrong codes;
-	// ErrConflict otherwise.
+	// SaveAttempts writes reg if the stored one still counts prev wrong codes, and
+	// was not activated meanwhile when reg is not; ErrConflict otherwise.
 	SaveAttempts(ctx context.Context, reg Registration, prev int) error
 	// SaveEIDResult writes reg if the stored one has no eID result yet;
 	// ErrConflict otherwise.
@@ -146,8 +153,9 @@ type RegistrationStore interface {
 	EIDRegistration(ctx context.Context, pseudonym string, now time.Time) (string, error)
 	// SaveLink links an account to a customer, both ways.
 	SaveLink(ctx context.Context, l Link) error
-	// EndRegistration deletes an activated registration and its eID reference.
-	EndRegistration(ctx context.Context, reg Registration) error
+	// MarkActivated stores reg, activated, in place of the open registration and
+	// deletes its eID reference (reg.Pseudonym), which it no longer stores.
+	MarkActivated(ctx context.Context, reg Registration) error
 	// LetterPage reads one page of the print queue, oldest first, and returns the
 	// cursor of the next page ("" at the end); ErrBadCursor for a cursor it did
 	// not hand out.
@@ -351,7 +359,9 @@ func (g *Registrar) registration(ctx context.Context, id string, now time.Time) 
 // eID provider reported a successful identification. The customer then gets the
 // mail to set a password, and the account is linked to the customer. Every failure
 // looks the same; wrong codes are counted and end the registration after
-// MaxCodeAttempts. Repeating a successful activation is harmless.
+// MaxCodeAttempts. The activated registration stays for ActivatedKeep as the record
+// of it: a repeat with the same code (or of an eID activation) is answered as the
+// first, and does nothing again; a wrong code is still refused.
 func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 	now := g.Now()
 	invalid := problem.New(http.StatusBadRequest, CodeActivationInvalid)
@@ -384,6 +394,10 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 			return invalid
 		}
 	}
+	if reg.ActivatedAt != nil {
+		// Done already: the answer to the first activation was lost.
+		return nil
+	}
 	accountID, err := g.Accounts.Provision(ctx, protocol.NewAccount{Email: reg.Email, Language: reg.Language, TermsVersion: reg.TermsVersion, PrivacyVersion: reg.PrivacyVersion})
 	if err != nil {
 		return err
@@ -392,11 +406,25 @@ func (g *Registrar) Activate(ctx context.Context, id, code string) error {
 	if err := g.Store.SaveLink(ctx, link); err != nil {
 		return err
 	}
-	if err := g.Store.EndRegistration(ctx, reg); err != nil {
+	if err := g.Store.MarkActivated(ctx, activated(reg, now)); err != nil {
 		return err
 	}
 	g.Log.InfoContext(ctx, "registration activated", slog.String("registrationId", reg.ID), slog.String("accountId", accountID), slog.String("activation", reg.Method))
 	return nil
+}
+
+// activated is the record an activated registration leaves: what recognises a
+// repeat (the code's digest, the eID result, the wrong codes so far), the address
+// that finds it for the person's export and erasure, and the letter it may still
+// have in the print queue; no phone, contract or customer number. It lives
+// ActivatedKeep, never longer than the registration would have.
+func activated(reg Registration, now time.Time) Registration {
+	reg.ActivatedAt = &now
+	if end := now.Add(ActivatedKeep); end.Before(reg.ExpiresAt) {
+		reg.ExpiresAt = end
+	}
+	reg.Phone, reg.ContractNumber, reg.CustomerNumber = "", "", ""
+	return reg
 }
 
 // EIDResult stores the outcome of an identification for a pseudonym, and nothing

@@ -52,6 +52,9 @@ type Hold struct {
 	Reason    string    `dynamodbav:"reason" json:"reason"`
 	PlacedBy  string    `dynamodbav:"placedBy" json:"placedBy"`
 	PlacedAt  time.Time `dynamodbav:"placedAt" json:"placedAt"`
+	// NoticeID is the id of the mail that tells the person, so that placing the
+	// same hold again queues no second notice.
+	NoticeID string `dynamodbav:"noticeId,omitempty" json:"-"`
 }
 
 // ErasureJob is an erasure job; Done lists the modules already erased.

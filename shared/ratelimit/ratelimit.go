@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/dynamo"
+	"kontor/shared/ids"
 )
 
 // Scope says whose actions a rule counts.
@@ -103,27 +104,56 @@ func (l *Limiter) Take(ctx context.Context, rule Rule, value string) (time.Durat
 	if allowed <= 0 {
 		return w.retryAfter(rule, prev, 0), nil
 	}
+	// The call's own token: the SDK repeats this very request when an answer is
+	// lost, and the repeat must not count the event again. The increment writes the
+	// token, and its condition refuses a counter that last counted it.
+	tok := ids.NewToken()
+	pk := base + strconv.FormatInt(w.index, 10)
 	_, err = l.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(l.Table),
-		Key:                 dynamo.Key(base+strconv.FormatInt(w.index, 10), ""),
-		UpdateExpression:    aws.String("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)"),
-		ConditionExpression: aws.String("attribute_not_exists(#n) OR #n < :allowed"),
+		Key:                 dynamo.Key(pk, ""),
+		UpdateExpression:    aws.String("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl), #last = :tok"),
+		ConditionExpression: aws.String("(attribute_not_exists(#n) OR #n < :allowed) AND (attribute_not_exists(#last) OR #last <> :tok)"),
 		ExpressionAttributeNames: map[string]string{
-			"#n": "n", "#ttl": "ttl",
+			"#n": "n", "#ttl": "ttl", "#last": "last",
 		},
 		ExpressionAttributeValues: dynamo.Item{
 			":one":     dynamo.N(1),
 			":allowed": dynamo.N(int64(allowed)),
 			":ttl":     dynamo.N(w.end.Add(rule.Window).Unix()),
+			":tok":     dynamo.S(tok),
 		},
 	})
 	if dynamo.ConditionFailed(err) {
+		// Over the limit, or a repeat of this call's own increment whose answer was
+		// lost: the counter then still carries the token.
+		counted, err := l.countedBy(ctx, pk, tok)
+		if err != nil {
+			return 0, fmt.Errorf("rate limit %s: %w", rule.Name, err)
+		}
+		if counted {
+			return 0, nil
+		}
 		return w.retryAfter(rule, prev, allowed), nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("rate limit %s: count: %w", rule.Name, err)
 	}
 	return 0, nil
+}
+
+// countedBy reports whether the counter's last increment was the one with tok.
+func (l *Limiter) countedBy(ctx context.Context, pk, tok string) (bool, error) {
+	out, err := l.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(l.Table),
+		Key:            dynamo.Key(pk, ""),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return false, fmt.Errorf("read counter: %w", err)
+	}
+	last, ok := out.Item["last"].(*types.AttributeValueMemberS)
+	return ok && last.Value == tok, nil
 }
 
 // windowAt is the fixed window that contains a moment, and how far into it the moment is.

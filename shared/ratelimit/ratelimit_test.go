@@ -15,8 +15,8 @@ import (
 )
 
 // memDB keeps counters in memory and applies the limiter's two update shapes
-// atomically, as DynamoDB does: the conditional counter increment and the secret's
-// if_not_exists.
+// atomically, as DynamoDB does: the conditional counter increment (under the limit,
+// and not the increment that last wrote its token) and the secret's if_not_exists.
 type memDB struct {
 	dynamo.DB // calls the limiter does not make
 	mu        sync.Mutex
@@ -58,6 +58,10 @@ func (m *memDB) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ..
 	if n, ok := it["n"]; ok && num(n) >= num(in.ExpressionAttributeValues[":allowed"]) {
 		return nil, &types.ConditionalCheckFailedException{Message: aws.String("limit")}
 	}
+	tok := in.ExpressionAttributeValues[":tok"]
+	if last, ok := it["last"]; ok && tok != nil && last.(*types.AttributeValueMemberS).Value == tok.(*types.AttributeValueMemberS).Value {
+		return nil, &types.ConditionalCheckFailedException{Message: aws.String("counted")}
+	}
 	c := 0
 	if n, ok := it["n"]; ok {
 		c = num(n)
@@ -66,8 +70,23 @@ func (m *memDB) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ..
 	if it["ttl"] == nil {
 		it["ttl"] = in.ExpressionAttributeValues[":ttl"]
 	}
+	if tok != nil {
+		it["last"] = tok
+	}
 	m.items[pk] = it
 	return &dynamodb.UpdateItemOutput{}, nil
+}
+
+// lostAnswers loses the answer of every update the table carried out, so the
+// request is sent again, as the SDK does when a connection is cut after DynamoDB
+// acted; the caller sees only the repeat's answer.
+type lostAnswers struct{ *memDB }
+
+func (l lostAnswers) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	if _, err := l.memDB.UpdateItem(ctx, in, opts...); err != nil {
+		return nil, err
+	}
+	return l.memDB.UpdateItem(ctx, in, opts...)
 }
 
 type clock struct{ t time.Time }
@@ -119,6 +138,30 @@ func TestLimitSlidesAcrossWindowBoundary(t *testing.T) {
 	c.t = c.t.Add(wait)
 	if w, err := l.Take(ctx, rule, "192.0.2.9"); err != nil || w != 0 {
 		t.Fatalf("after waiting %v: wait %v, err %v", wait, w, err)
+	}
+}
+
+// An increment whose answer was lost and that the SDK sent again counts once: every
+// event within the limit is allowed and counted one time, and the limit still holds.
+// (Before, each repeat counted the event again and met the limit it had itself
+// used up: the third of five events was refused.)
+func TestLimitCountsARepeatedIncrementOnce(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	db := newMemDB()
+	l := &Limiter{DB: lostAnswers{db}, Table: "limits", Now: c.now}
+	ctx := context.Background()
+	for i := range rule.Max {
+		if wait, err := l.Take(ctx, rule, "192.0.2.7"); err != nil || wait != 0 {
+			t.Fatalf("event %d of %d: wait %v, err %v", i+1, rule.Max, wait, err)
+		}
+	}
+	for pk, it := range db.items {
+		if pk != keySecret && num(it["n"]) != rule.Max {
+			t.Fatalf("counter %s counts %d events, want %d", pk, num(it["n"]), rule.Max)
+		}
+	}
+	if wait, err := l.Take(ctx, rule, "192.0.2.7"); err != nil || wait <= 0 {
+		t.Fatalf("event over the limit: wait %v, err %v", wait, err)
 	}
 }
 

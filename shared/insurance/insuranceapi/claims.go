@@ -25,7 +25,8 @@ type createBody struct {
 	AmountCents    int64  `json:"amountCents"`
 }
 
-// Create serves POST /v1/me/claims.
+// Create serves POST /v1/me/claims. The route requires an Idempotency-Key: a claim
+// created twice would be reimbursed twice.
 func (h Claims) Create(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	var b createBody
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
@@ -117,7 +118,7 @@ func (h Claims) Download(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 // Routes are served by the claims function.
 func (h Claims) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed, Gate: insurance.ClaimsGate, Limits: []ratelimit.Rule{ratelimit.ClaimCreate}},
+		"POST /v1/me/claims":                                    {Handler: h.Create, Access: httpapi.Signed, Gate: insurance.ClaimsGate, Limits: []ratelimit.Rule{ratelimit.ClaimCreate}, Idempotency: httpapi.IdempotencyRequired},
 		"GET /v1/me/claims":                                     {Handler: h.Mine, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
 		"GET /v1/me/claims/{id}":                                {Handler: h.One, Access: httpapi.Signed, Gate: insurance.ClaimsGate},
 		"POST /v1/me/claims/{id}/invoices":                      {Handler: h.AddInvoice, Access: httpapi.Signed, Gate: insurance.ClaimsGate, Limits: []ratelimit.Rule{ratelimit.Upload}},

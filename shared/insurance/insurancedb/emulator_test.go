@@ -202,11 +202,20 @@ func TestRegistrationsAgainstTheEmulator(t *testing.T) {
 	}
 	eid.EIDResult = insurance.EIDVerified
 	once(t, "the eID result", insurance.ErrConflict, func() error { return s.SaveEIDResult(ctx, eid) })
-	if err := s.EndRegistration(ctx, eid); err != nil {
-		t.Fatal(err)
-	}
+	stale := eid
+	done := eid
+	done.ActivatedAt, done.Phone = &at, ""
+	once(t, "the activation", nil, func() error { return s.MarkActivated(ctx, done) })
 	if _, err := s.EIDRegistration(ctx, "p1", at); !errors.Is(err, insurance.ErrNotFound) {
 		t.Fatalf("pseudonym after activation: %v", err)
+	}
+	if r, err := s.Registration(ctx, eid.ID, at); err != nil || r.ActivatedAt == nil || r.Pseudonym != "" || r.EIDResult != insurance.EIDVerified {
+		t.Fatalf("activated registration %+v %v", r, err)
+	}
+	// A wrong code read before the activation does not reopen it.
+	stale.Attempts = 1
+	if err := s.SaveAttempts(ctx, stale, 0); !errors.Is(err, insurance.ErrConflict) {
+		t.Fatalf("stale attempt over the activated registration: %v", err)
 	}
 
 	// Failed matches count per window.
@@ -231,7 +240,9 @@ func TestRegistrationsAgainstTheEmulator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(emails) != 2 || emails[0] != "a@example.org" || emails[1] != "a@example.org" {
+	// The activated one too, while it is kept: the person's export and erasure
+	// reach it.
+	if len(emails) != 3 || emails[0] != "a@example.org" || emails[1] != "a@example.org" || emails[2] != "b@example.org" {
 		t.Fatalf("registrations %v", emails)
 	}
 	// One stored before the address index is given its key by the sweep.
@@ -257,8 +268,8 @@ func TestRegistrationsAgainstTheEmulator(t *testing.T) {
 	if err := s.RegistrationsOf(ctx, "a@example.org", later, func(r insurance.Registration) error { emails = append(emails, r.Email); return nil }); err != nil || len(emails) != 0 {
 		t.Fatalf("expired registrations %v %v", emails, err)
 	}
-	n, err := s.SweepExpired(ctx, later)
-	if err != nil || n != 1 {
+	n, err := s.SweepExpired(ctx, later) // the open one and the activated one
+	if err != nil || n != 2 {
 		t.Fatalf("swept %d registrations, %v", n, err)
 	}
 	if n, err := s.MatchFailures(ctx, "KV-1", win, at); err != nil || n != 0 {

@@ -84,10 +84,14 @@ func (s *Store) Registration(ctx context.Context, id string, now time.Time) (ins
 }
 
 // SaveAttempts writes reg if the stored registration still counts prev wrong
-// codes; insurance.ErrConflict otherwise.
+// codes, and, for an open reg, was not activated meanwhile (a wrong code read
+// before the activation must not reopen it); insurance.ErrConflict otherwise.
 func (s *Store) SaveAttempts(ctx context.Context, reg insurance.Registration, prev int) error {
-	return s.saveRegistration(ctx, reg, dynamo.Cond{
-		Expr: "#a = :a", Values: dynamo.Item{":a": dynamo.N(int64(prev))}, Names: map[string]string{"#a": "attempts"}})
+	cond := dynamo.Cond{Expr: "#a = :a", Values: dynamo.Item{":a": dynamo.N(int64(prev))}, Names: map[string]string{"#a": "attempts"}}
+	if reg.ActivatedAt == nil {
+		cond.Expr += " AND attribute_not_exists(activatedAt)"
+	}
+	return s.saveRegistration(ctx, reg, cond)
 }
 
 // SaveEIDResult writes reg if the stored registration has no eID result yet;
@@ -104,25 +108,32 @@ func (s *Store) EIDRegistration(ctx context.Context, pseudonym string, now time.
 	return ref.RegistrationID, err
 }
 
-// EndRegistration deletes an activated registration and its eID reference; its
-// letter stays in the print queue until printed.
-func (s *Store) EndRegistration(ctx context.Context, reg insurance.Registration) error {
-	return s.deleteRegistration(ctx, reg, false)
+// MarkActivated deletes the eID reference of an activated registration and stores
+// reg, activated, in place of the open one, without the pseudonym. Its letter stays
+// in the print queue until printed (or until the person's erasure, which finds it
+// through reg). Both writes may run again.
+func (s *Store) MarkActivated(ctx context.Context, reg insurance.Registration) error {
+	if reg.ActivatedAt == nil {
+		return errors.New("mark activated: the registration is not activated")
+	}
+	if reg.Pseudonym != "" {
+		if err := s.table().Delete(ctx, eidKey(reg.Pseudonym)); err != nil {
+			return err
+		}
+		reg.Pseudonym = ""
+	}
+	return s.saveRegistration(ctx, reg, dynamo.Cond{})
 }
 
 // DeleteRegistration deletes a registration with its eID reference and its letter.
 func (s *Store) DeleteRegistration(ctx context.Context, reg insurance.Registration) error {
-	return s.deleteRegistration(ctx, reg, true)
-}
-
-func (s *Store) deleteRegistration(ctx context.Context, reg insurance.Registration, letter bool) error {
 	t := s.table()
 	if reg.Pseudonym != "" {
 		if err := t.Delete(ctx, eidKey(reg.Pseudonym)); err != nil {
 			return err
 		}
 	}
-	if letter && reg.LetterID != "" {
+	if reg.LetterID != "" {
 		if err := t.Delete(ctx, letterKey(reg.LetterID)); err != nil {
 			return err
 		}

@@ -85,7 +85,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		regs := []map[string]any{}
 		err := m.registrationsOf(ctx, s.Email, now, func(r insurance.Registration) error {
 			regs = append(regs, map[string]any{"id": r.ID, "email": r.Email, "phone": r.Phone, "contractNumber": r.ContractNumber,
-				"activation": r.Method, "eidResult": r.EIDResult, "createdAt": r.CreatedAt, "expiresAt": r.ExpiresAt})
+				"activation": r.Method, "eidResult": r.EIDResult, "createdAt": r.CreatedAt, "activatedAt": r.ActivatedAt, "expiresAt": r.ExpiresAt})
 			return nil
 		})
 		if err != nil {
@@ -105,8 +105,8 @@ func (m Module) registrationsOf(ctx context.Context, email string, now time.Time
 	})
 }
 
-// Erase implements privacy.Module: claims and invoices, the portal link and open
-// registrations go. Contract records are the insurer's and stay for their legal
+// Erase implements privacy.Module: claims and invoices, the portal link, open
+// registrations and the records of activated ones (with a letter still queued) go. Contract records are the insurer's and stay for their legal
 // retention (H4U-9); they are no longer linked to any access.
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	now := m.Claims.Now()

@@ -205,17 +205,20 @@ func checkReason(r string) error {
 	return nil
 }
 
-// notify mails the person in their language.
-func (s *Service) notify(ctx context.Context, acc privacy.Person, subjectDE, subjectEN, textDE, textEN string) error {
+// notify mails the person in their language, as mail id (queued once).
+func (s *Service) notify(ctx context.Context, id string, acc privacy.Person, subjectDE, subjectEN, textDE, textEN string) error {
 	subj, text := subjectEN, textEN
 	if acc.Language == "de" {
 		subj, text = subjectDE, textDE
 	}
-	return s.Mail.Deliver(ctx, mail.Message{ID: ids.NewV7(s.Now()), To: acc.Email, Subject: "Kontor: " + subj, Text: text})
+	return s.Mail.Deliver(ctx, mail.Message{ID: id, To: acc.Email, Subject: "Kontor: " + subj, Text: text})
 }
 
 // PlaceHold keeps a person's data past erasure and sweeps until lifted (HKC-15,
-// AHK-5); the person is told by mail and the action is audited.
+// AHK-5); the person is told by mail and the action is audited. Placing the same
+// hold again (the same reason, by the same admin: a repeat whose answer was lost)
+// is answered with the hold in force; another hold for a held person is
+// hold_exists.
 func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, accountID, reason string) (privacy.Hold, error) {
 	if err := checkReason(reason); err != nil {
 		return privacy.Hold{}, err
@@ -227,24 +230,44 @@ func (s *Service) PlaceHold(ctx context.Context, admin access.Principal, account
 	if err != nil {
 		return privacy.Hold{}, err
 	}
-	h := privacy.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: s.Now()}
+	now := s.Now()
+	h := privacy.Hold{AccountID: accountID, Reason: strings.TrimSpace(reason), PlacedBy: admin.AccountID, PlacedAt: now, NoticeID: ids.NewV7(now)}
 	if err := s.LegalHolds.PlaceHold(ctx, h); err != nil {
-		if errors.Is(err, privacy.ErrConflict) {
+		if !errors.Is(err, privacy.ErrConflict) {
+			return privacy.Hold{}, err
+		}
+		held, err := s.LegalHolds.Hold(ctx, accountID)
+		if errors.Is(err, privacy.ErrNotFound) || err == nil && (held.Reason != h.Reason || held.PlacedBy != h.PlacedBy) {
 			return privacy.Hold{}, problem.New(http.StatusConflict, CodeHoldExists)
 		}
-		return privacy.Hold{}, err
+		if err != nil {
+			return privacy.Hold{}, err
+		}
+		h = held
+		if now.Sub(h.PlacedAt) > HoldRepeatWindow || h.NoticeID == "" {
+			// Its audit entry and notice were written long ago (or by a version
+			// that gave the notice no id of its own).
+			return h, nil
+		}
 	}
-	if err := s.audit(ctx, "hold.placed", admin.AccountID, accountID, h.Reason); err != nil {
+	// Both writes are repeatable: the audit entry is keyed by the hold's time, and
+	// the outbox queues a mail id once.
+	if err := s.AuditLog.Audit(ctx, privacy.AuditEntry{At: h.PlacedAt, Action: "hold.placed", Actor: admin.AccountID, Subject: accountID, Reason: h.Reason}); err != nil {
 		return privacy.Hold{}, err
 	}
 	s.Log.InfoContext(ctx, "legal hold placed", slog.String("accountId", accountID), slog.String("by", admin.AccountID))
-	err = s.notify(ctx, acc,
+	err = s.notify(ctx, h.NoticeID, acc,
 		"Ihre Daten werden aufbewahrt",
 		"Your data is being kept",
 		"Guten Tag,\n\nwir bewahren Ihre Daten vorerst auf, auch wenn Sie ihre Löschung verlangen, weil ein rechtlicher Grund dies erfordert:\n\n"+h.Reason+"\n\nSobald der Grund entfällt, heben wir die Aufbewahrung auf; eine beantragte Löschung wird dann ausgeführt. Sie können die Aufbewahrung in Ihrer Datenauskunft einsehen.\n",
 		"Hello,\n\nwe are keeping your data for now, even if you ask for its erasure, because a legal reason requires it:\n\n"+h.Reason+"\n\nOnce the reason no longer applies we lift the hold; a requested erasure is then carried out. Your data export shows the hold.\n")
 	return h, err
 }
+
+// HoldRepeatWindow is how long after a hold was placed placing it again also
+// repeats its audit entry and notice, in case the first request was cut off
+// before them: within the hour the outbox remembers a mail id (mail.Remember).
+const HoldRepeatWindow = mail.Remember
 
 // LiftHold ends a hold; a pending erasure then runs to completion at the next sweep.
 func (s *Service) LiftHold(ctx context.Context, admin access.Principal, accountID, reason string) error {
