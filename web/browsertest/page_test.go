@@ -227,7 +227,7 @@ func (tb *tab) screenshot(name string) {
 	if os.Getenv("KONTOR_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tb.t.Fatalf("screenshot: %v", err)
 	}
