@@ -67,7 +67,7 @@ func TestMain(m *testing.M) {
 		// The functions reach the emulator through the fault proxy (no toxics
 		// unless a test adds them; stack.Faults()).
 		FaultProxy: true,
-		// The same stand-ins as `make run` (the eID provider, the portal pages).
+		// The same stand-ins as `make run` (the web portal, the eID provider).
 		StandIns: standin.All(),
 	})
 	cancel()

@@ -12,7 +12,7 @@ var productPackages = []string{
 	"kontor/shared/insurance",
 	"kontor/shared/identity",
 	"kontor/functions",
-	"kontor/infra/devportal",
+	"kontor/web",
 	"kontor/infra/standin",
 }
 

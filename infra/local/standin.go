@@ -60,6 +60,10 @@ type Plugged struct {
 	// Pages are paths on the API's root the stand-in serves to GET requests that no
 	// route of the template takes (a front end's pages, where mailed links lead).
 	Pages []string
+	// Site makes the stand-in the site of the stack's address (a front end): it
+	// serves every GET and HEAD request outside /v1/ that no route, page or
+	// /_local/ path takes. At most one stand-in is the site.
+	Site bool
 	// Banner is one line saying what the stand-in serves and where, for the
 	// start-up banner of `make run`.
 	Banner string
@@ -144,6 +148,7 @@ func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[
 	reads := map[string][]string{} // parameter → stand-ins that read it
 	setBy := map[string]string{}   // parameter → the stand-in that sets it
 	pages := map[string]string{}   // page → the stand-in that serves it
+	site := ""                     // the stand-in that is the site
 	for _, si := range standIns {
 		name := si.Name()
 		if !standInName.MatchString(name) || slices.Contains(ownLocalRoutes, name) {
@@ -189,6 +194,12 @@ func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[
 			}
 			pages[page] = name
 		}
+		if pl.Site {
+			if site != "" {
+				return nil, nil, fmt.Errorf("stand-ins %s and %s are both the site", site, name)
+			}
+			site = name
+		}
 		out = append(out, pluggedStandIn{name: name, baseURL: sock.BaseURL, Plugged: pl})
 	}
 	for p, by := range setBy {
@@ -210,8 +221,8 @@ func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[
 	return params, out, nil
 }
 
-// standIn returns the stand-in that serves path, under /_local/<name>/ or as one of
-// its pages (GET only).
+// standIn returns the stand-in that serves path, under /_local/<name>/, as one of
+// its pages (GET only), or as the site (GET and HEAD outside /v1/).
 func (s *Stack) standIn(method, path string) (http.Handler, bool) {
 	if rest, ok := strings.CutPrefix(path, localPrefix); ok {
 		name, _, ok := strings.Cut(rest, "/")
@@ -225,11 +236,21 @@ func (s *Stack) standIn(method, path string) (http.Handler, bool) {
 		}
 		return nil, false
 	}
-	if method != http.MethodGet {
+	if method != http.MethodGet && method != http.MethodHead {
+		return nil, false
+	}
+	if method == http.MethodGet {
+		for _, p := range s.standIns {
+			if slices.Contains(p.Pages, path) {
+				return p.Handler, true
+			}
+		}
+	}
+	if strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, invokePrefix) {
 		return nil, false
 	}
 	for _, p := range s.standIns {
-		if slices.Contains(p.Pages, path) {
+		if p.Site {
 			return p.Handler, true
 		}
 	}

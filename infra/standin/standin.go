@@ -5,16 +5,16 @@
 package standin
 
 import (
-	"kontor/infra/devportal"
 	"kontor/infra/local"
 	"kontor/infra/standin/eid"
+	"kontor/infra/standin/site"
 )
 
 // All returns fresh instances of every stand-in, in the order `make run` lists
 // them.
 func All() []local.StandIn {
 	return []local.StandIn{
-		devportal.New(),
+		site.New(),
 		eid.New(),
 	}
 }

@@ -1,0 +1,26 @@
+import { api, t, lang } from '../../assets/form.js';
+
+const box = document.getElementById('account');
+
+async function show() {
+  let me;
+  try {
+    me = await api('GET', '/v1/me');
+  } catch {
+    return; // signed out (401) or unreachable: the page stays as it is
+  }
+  document.getElementById('account-text').textContent = t('js.signedIn', { email: me.email });
+  document.getElementById('signed-out').hidden = true;
+  box.hidden = false;
+}
+
+document.getElementById('signout').addEventListener('click', async (ev) => {
+  ev.currentTarget.disabled = true;
+  try {
+    await api('DELETE', '/v1/sessions/current');
+  } finally {
+    window.location.assign(`/${lang}/`);
+  }
+});
+
+show();

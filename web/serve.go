@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// CSP is the site's Content-Security-Policy: its own scripts, styles, images and
+// API only; no inline script or style, no framing, forms only to the site.
+// template.yaml's response-headers policy states the same (a test holds them
+// together).
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// HSTS is the site's Strict-Transport-Security header.
+const HSTS = "max-age=63072000; includeSubDomains"
+
+// Headers are the security headers of every response of the site.
+func Headers() map[string]string {
+	return map[string]string{
+		"Content-Security-Policy":   CSP,
+		"Strict-Transport-Security": HSTS,
+		"Referrer-Policy":           "no-referrer",
+		"X-Content-Type-Options":    "nosniff",
+		"X-Frame-Options":           "DENY",
+	}
+}
+
+// Resolve maps a request path to the site's object key, as the viewer-request
+// function of the CloudFront distribution does (template.yaml, SiteRouterFunction):
+// a path outside /de/, /en/ and /assets/ (the site's root, or a language-neutral
+// link such as a mailed /confirm?token=…) is redirected to the same path in the
+// language Accept-Language prefers; "/x/" is "x/index.html"; a last segment without
+// a dot gets ".html".
+func Resolve(path, acceptLanguage string) (key, redirect string) {
+	switch {
+	case strings.HasPrefix(path, "/assets/"):
+		return strings.TrimPrefix(path, "/"), ""
+	case path == "/de" || path == "/en":
+		return "", path + "/"
+	case !strings.HasPrefix(path, "/de/") && !strings.HasPrefix(path, "/en/"):
+		return "", "/" + PreferredLanguage(acceptLanguage) + path
+	}
+	key = strings.TrimPrefix(path, "/")
+	if strings.HasSuffix(key, "/") {
+		return key + "index.html", ""
+	}
+	if last := key[strings.LastIndex(key, "/")+1:]; !strings.Contains(last, ".") {
+		key += ".html"
+	}
+	return key, ""
+}
+
+// PreferredLanguage is the site language Accept-Language ranks highest (q-values
+// respected, the earlier of equals), else the default.
+func PreferredLanguage(acceptLanguage string) string {
+	best, bestQ := Languages[0], 0.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if base != "de" && base != "en" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			q = parseQ(v)
+		}
+		if q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}
+
+func parseQ(v string) float64 {
+	whole, frac, _ := strings.Cut(v, ".")
+	switch whole {
+	case "1":
+		return 1
+	case "0":
+	default:
+		return 0
+	}
+	q, scale := 0.0, 0.1
+	for i := 0; i < len(frac) && i < 3; i++ {
+		if frac[i] < '0' || frac[i] > '9' {
+			return 0
+		}
+		q += float64(frac[i]-'0') * scale
+		scale /= 10
+	}
+	return q
+}
+
+// Handler serves the site on GET and HEAD as the deployed distribution does: the
+// security headers on every answer, redirects as Resolve says (the query kept),
+// 404 for a key the site does not hold.
+func (s *Site) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range Headers() {
+			w.Header().Set(k, v)
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		key, redirect := Resolve(r.URL.Path, r.Header.Get("Accept-Language"))
+		if redirect != "" {
+			if r.URL.RawQuery != "" {
+				redirect += "?" + r.URL.RawQuery
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, redirect, http.StatusFound)
+			return
+		}
+		f, ok := s.Files[key]
+		if !ok {
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", f.ContentType)
+		w.Header().Set("Cache-Control", f.CacheControl)
+		if r.Method == http.MethodHead {
+			return
+		}
+		_, _ = w.Write(f.Body)
+	})
+}
