@@ -200,15 +200,23 @@ func signInAs(ctx context.Context, s *local.Stack, email, password string) (*api
 	_ = resp.Body.Close()
 	csrf := cookie(resp, httpapi.CSRFCookie)
 	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
-	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, s.APIURL+"/v1/sessions", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(httpapi.CSRFHeader, csrf)
-	req.Header.Set("Cookie", httpapi.CSRFCookie+"="+csrf)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
+	// A busy machine may answer 503 with Retry-After: a client tries again, as this
+	// one does (three times at most).
+	for try := 0; ; try++ {
+		req, _ = http.NewRequestWithContext(ctx, http.MethodPost, s.APIURL+"/v1/sessions", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(httpapi.CSRFHeader, csrf)
+		req.Header.Set("Cookie", httpapi.CSRFCookie+"="+csrf)
+		if resp, err = http.DefaultClient.Do(req); err != nil {
+			return nil, err
+		}
+		_ = resp.Body.Close()
+		after, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if resp.StatusCode != http.StatusServiceUnavailable || err != nil || try == 3 {
+			break
+		}
+		time.Sleep(min(time.Duration(after)*time.Second, 5*time.Second))
 	}
-	_ = resp.Body.Close()
 	c := &apiClient{base: s.APIURL, session: cookie(resp, httpapi.SessionCookie), csrf: cookie(resp, httpapi.CSRFCookie)}
 	if resp.StatusCode != http.StatusCreated || c.session == "" {
 		return nil, fmt.Errorf("sign-in: status %d", resp.StatusCode)
