@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -70,6 +71,26 @@ func RunPrivacyScale(ctx context.Context, s *local.Stack, levels []int, persons 
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	ident := &identity.Service{Store: &identitydb.Store{DB: db, Table: s.Name("IdentityTable")}, Now: func() time.Time { return time.Now().UTC() }}
+	// Every level's fresh persons sign in before any seeding: moto copies a whole
+	// table for each item of a transaction (moto/dynamodb/models/__init__.py,
+	// transact_write_items: copy.deepcopy per item), so a sign-in's transactions on
+	// an identity table of tens of thousands of items overrun their time on the
+	// emulator, which DynamoDB does not. Their sessions and fresh proofs last the run.
+	signedIn := map[int][]*apiClient{}
+	for _, level := range levels {
+		for p := range persons {
+			email := fmt.Sprintf("bench.person.%d.%d@example.org", level, p)
+			password := "bench-Passwort-" + strconv.Itoa(p) + "-lange-genug"
+			if _, _, err := ident.CreateAdmin(ctx, identity.AdminInput{Email: email, Language: "en", Password: password}); err != nil {
+				return nil, fmt.Errorf("create a fresh person: %w", err)
+			}
+			c, err := signInAs(ctx, s, email, password)
+			if err != nil {
+				return nil, err
+			}
+			signedIn[level] = append(signedIn[level], c)
+		}
+	}
 	var out []ScaleLevel
 	seeded := 0
 	for _, level := range levels {
@@ -84,16 +105,7 @@ func RunPrivacyScale(ctx context.Context, s *local.Stack, levels []int, persons 
 			seeded = level
 		}
 		var exports, erasures []time.Duration
-		for p := range persons {
-			email := fmt.Sprintf("bench.person.%d.%d@example.org", level, p)
-			password := "bench-Passwort-" + strconv.Itoa(p) + "-lange-genug"
-			if _, _, err := ident.CreateAdmin(ctx, identity.AdminInput{Email: email, Language: "en", Password: password}); err != nil {
-				return out, fmt.Errorf("create a fresh person: %w", err)
-			}
-			c, err := signInAs(ctx, s, email, password)
-			if err != nil {
-				return out, err
-			}
+		for _, c := range signedIn[level] {
 			d, status, err := c.timed(ctx, http.MethodGet, "/v1/me/export")
 			if err != nil {
 				return out, fmt.Errorf("export: %w", err)
@@ -202,6 +214,7 @@ func signInAs(ctx context.Context, s *local.Stack, email, password string) (*api
 	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
 	// A busy machine may answer 503 with Retry-After: a client tries again, as this
 	// one does (three times at most).
+	last := ""
 	for try := 0; ; try++ {
 		req, _ = http.NewRequestWithContext(ctx, http.MethodPost, s.APIURL+"/v1/sessions", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -210,7 +223,9 @@ func signInAs(ctx context.Context, s *local.Stack, email, password string) (*api
 		if resp, err = http.DefaultClient.Do(req); err != nil {
 			return nil, err
 		}
+		problem, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 		_ = resp.Body.Close()
+		last = string(problem)
 		after, err := strconv.Atoi(resp.Header.Get("Retry-After"))
 		if resp.StatusCode != http.StatusServiceUnavailable || err != nil || try == 3 {
 			break
@@ -219,7 +234,7 @@ func signInAs(ctx context.Context, s *local.Stack, email, password string) (*api
 	}
 	c := &apiClient{base: s.APIURL, session: cookie(resp, httpapi.SessionCookie), csrf: cookie(resp, httpapi.CSRFCookie)}
 	if resp.StatusCode != http.StatusCreated || c.session == "" {
-		return nil, fmt.Errorf("sign-in: status %d", resp.StatusCode)
+		return nil, fmt.Errorf("sign-in: status %d: %s", resp.StatusCode, last)
 	}
 	if c.csrf == "" {
 		c.csrf = csrf

@@ -117,7 +117,7 @@ func parseLevels(v string) ([]int, error) {
 
 func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration, levels []int, persons int) (*stackFigures, error) {
 	ctx := context.Background()
-	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All()})
+	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All(), Logs: benchLogs()})
 	if err != nil {
 		return nil, err
 	}
@@ -243,4 +243,18 @@ func (f *stackFigures) printProtocol(out io.Writer) {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "kontor-bench:", err)
 	os.Exit(1)
+}
+
+// benchLogs is where the stack's function logs go: KONTOR_BENCH_LOGS names a file
+// (to find why a request failed), otherwise nowhere.
+func benchLogs() io.Writer {
+	name := os.Getenv("KONTOR_BENCH_LOGS")
+	if name == "" {
+		return nil
+	}
+	f, err := os.Create(name) // #nosec G304 -- the developer's own file name
+	if err != nil {
+		fail(err)
+	}
+	return f
 }
