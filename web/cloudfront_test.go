@@ -253,3 +253,71 @@ func TestHandlerServesTheNotFoundPage(t *testing.T) {
 		t.Errorf("missing asset: %d", rec.Code)
 	}
 }
+
+// The distribution's response-headers policy sets exactly web.Headers.
+func TestHeadersPolicyIsWebHeaders(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type override struct {
+		Override bool `yaml:"Override"`
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Properties struct {
+				Config struct {
+					Security struct {
+						CSP struct {
+							override `yaml:",inline"`
+							Value    string `yaml:"ContentSecurityPolicy"`
+						} `yaml:"ContentSecurityPolicy"`
+						HSTS struct {
+							override          `yaml:",inline"`
+							MaxAge            int  `yaml:"AccessControlMaxAgeSec"`
+							IncludeSubdomains bool `yaml:"IncludeSubdomains"`
+							Preload           bool `yaml:"Preload"`
+						} `yaml:"StrictTransportSecurity"`
+						Referrer struct {
+							override `yaml:",inline"`
+							Value    string `yaml:"ReferrerPolicy"`
+						} `yaml:"ReferrerPolicy"`
+						NoSniff *override `yaml:"ContentTypeOptions"`
+						Frame   struct {
+							override `yaml:",inline"`
+							Value    string `yaml:"FrameOption"`
+						} `yaml:"FrameOptions"`
+					} `yaml:"SecurityHeadersConfig"`
+				} `yaml:"ResponseHeadersPolicyConfig"`
+			} `yaml:"Properties"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	sec := doc.Resources["SiteHeadersPolicy"].Properties.Config.Security
+	hsts := fmt.Sprintf("max-age=%d", sec.HSTS.MaxAge)
+	if sec.HSTS.IncludeSubdomains {
+		hsts += "; includeSubDomains"
+	}
+	if sec.HSTS.Preload {
+		hsts += "; preload"
+	}
+	got := map[string]string{
+		"Content-Security-Policy":   sec.CSP.Value,
+		"Strict-Transport-Security": hsts,
+		"Referrer-Policy":           sec.Referrer.Value,
+		"X-Frame-Options":           sec.Frame.Value,
+	}
+	if sec.NoSniff != nil {
+		got["X-Content-Type-Options"] = "nosniff"
+	}
+	for k, want := range Headers() {
+		if got[k] != want {
+			t.Errorf("SiteHeadersPolicy sets %s %q, web.Headers %q", k, got[k], want)
+		}
+	}
+	if !sec.CSP.Override || !sec.HSTS.Override || !sec.Referrer.Override || sec.NoSniff == nil || !sec.NoSniff.Override || !sec.Frame.Override {
+		t.Error("a header of SiteHeadersPolicy does not override the origin's")
+	}
+}
