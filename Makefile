@@ -68,8 +68,12 @@ invoke: setup
 	go run ./infra/cmd/kontor-local invoke -fn $(FN) -event $(EVENT)
 
 # Needs AWS credentials; parameters: DEPLOY_ARGS='--parameter-overrides AppBaseUrl=https://…'
+# After the stack, the web portal: built with the stack's parameters, uploaded to
+# its SiteBucketName, the distribution's cache invalidated (infra/cmd/kontor-site).
+STACK ?= kontor
 deploy: setup build
 	$(VENV)/bin/sam deploy --template-file .aws-sam/build/template.yaml --config-file samconfig.toml $(DEPLOY_ARGS)
+	go run ./infra/cmd/kontor-site -deploy -stack $(STACK)
 
 fmt:
 	gofmt -w functions infra shared

@@ -93,7 +93,7 @@ func parseQ(v string) float64 {
 
 // Handler serves the site on GET and HEAD as the deployed distribution does: the
 // security headers on every answer, redirects as Resolve says (the query kept),
-// 404 for a key the site does not hold.
+// the not-found page (NotFoundKey) with 404 for a key the site does not hold.
 func (s *Site) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range Headers() {
@@ -115,11 +115,19 @@ func (s *Site) Handler() http.Handler {
 		}
 		f, ok := s.Files[key]
 		if !ok {
-			http.Error(w, "not found", http.StatusNotFound)
-			return
+			// A page path the site lacks gets the not-found page, as the viewer-request
+			// function sends it there; a missing asset is refused plainly (deployed, by
+			// S3's 403: the function cannot know which fingerprints exist).
+			if f, ok = s.Files[NotFoundKey]; !ok || strings.HasPrefix(key, "assets/") {
+				http.Error(w, "not found", http.StatusNotFound)
+				return
+			}
 		}
 		w.Header().Set("Content-Type", f.ContentType)
 		w.Header().Set("Cache-Control", f.CacheControl)
+		if f.Status != 0 {
+			w.WriteHeader(f.Status)
+		}
 		if r.Method == http.MethodHead {
 			return
 		}

@@ -69,7 +69,20 @@ type File struct {
 	ContentType string
 	// CacheControl: fingerprinted assets are immutable, pages are revalidated.
 	CacheControl string
+	// Status is the HTTP status the object is served with when it is not 200: the
+	// not-found page's 404. The upload stores it as the object's metadata
+	// StatusMetadata, which the distribution's viewer-response function turns into
+	// the status (S3 answers 200 for an object it holds).
+	Status int
 }
+
+// NotFoundKey is the object key of the site's one page for paths it does not
+// hold, in both languages (a path that does not say which); it is served with 404.
+const NotFoundKey = "404.html"
+
+// StatusMetadata is the user metadata key (x-amz-meta-kontor-status) that carries
+// File.Status on the bucket's object.
+const StatusMetadata = "kontor-status"
 
 // Site is the built site: its files by object key ("de/index.html",
 // "assets/signup-1a2b3c4d5e.js"), as they are stored in the site bucket.
@@ -144,6 +157,15 @@ func Build(o Options) (*Site, error) {
 			site.Files[Key(lang, p.Path)] = File{Body: body, ContentType: "text/html; charset=utf-8", CacheControl: cachePage}
 		}
 	}
+	notFound, err := template.ParseFS(sources, "layout/notfound.html")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := notFound.Execute(&buf, struct{ CSS string }{cssURL}); err != nil {
+		return nil, fmt.Errorf("not-found page: %w", err)
+	}
+	site.Files[NotFoundKey] = File{Body: buf.Bytes(), ContentType: "text/html; charset=utf-8", CacheControl: cachePage, Status: 404}
 	return site, nil
 }
 

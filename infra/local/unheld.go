@@ -67,6 +67,14 @@ var notCreated = map[string]string{
 	"AWS::Serverless::HttpApi":        "the local API gateway serves the routes and calls the authorizer (gateway.go)",
 	"AWS::Lambda::EventSourceMapping": "the stack polls the table stream and invokes the function itself (streams.go)",
 	"AWS::Logs::LogGroup":             "the functions' logs go to the stack's Logs writer; nothing reads CloudWatch Logs locally",
+	// The portal's distribution and what belongs to it: the stand-in site
+	// (infra/standin/site) serves the built site on the API's address with the
+	// headers of web.Headers and the path mapping of web.Resolve, which the
+	// distribution's functions mirror (web/cloudfront_test.go).
+	"AWS::CloudFront::Distribution":          "the stand-in site serves the portal and the local gateway /v1/ on one address, as the distribution does (infra/standin/site)",
+	"AWS::CloudFront::OriginAccessControl":   "the stand-in site serves the built site from memory; there is no bucket read to sign",
+	"AWS::CloudFront::Function":              "web.Site.Handler maps paths with web.Resolve and answers the not-found page with 404, as SiteRouterFunction and SiteStatusFunction do",
+	"AWS::CloudFront::ResponseHeadersPolicy": "web.Site.Handler sets web.Headers on every answer of the site",
 }
 
 func hasCondition(v any) bool {

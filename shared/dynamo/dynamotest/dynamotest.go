@@ -28,6 +28,13 @@ import (
 // installs it into .venv; MOTO_SERVER names another).
 func Moto(t testing.TB) *dynamodb.Client {
 	t.Helper()
+	return dynamodb.NewFromConfig(MotoConfig(t))
+}
+
+// MotoConfig starts moto server as Moto does and returns an AWS configuration for
+// it (any service moto emulates: S3, CloudFront, CloudFormation, …).
+func MotoConfig(t testing.TB) aws.Config {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts moto server")
 	}
@@ -67,8 +74,8 @@ func Moto(t testing.TB) *dynamodb.Client {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return dynamodb.NewFromConfig(aws.Config{Region: "eu-central-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	return aws.Config{Region: "eu-central-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 }
 
 // root is the project root (the folder with go.mod), found from this process's

@@ -1,0 +1,93 @@
+// Viewer request (cloudfront-js-2.0): maps a path to the site bucket's object
+// key as web.Resolve does (web/serve.go); a test runs it against web.Resolve.
+// A path outside /de/, /en/ and /assets/ is redirected to the same path in the
+// language Accept-Language prefers, the query kept; "/x/" is "x/index.html"; a
+// last segment without a dot gets ".html"; a page the site lacks is the
+// not-found page (S3 would answer 403, and a custom error response would also
+// replace the API's own 403s).
+var PAGES = [
+  'de/index.html', 'de/signup.html', 'de/confirm.html', 'de/password/reset.html',
+  'de/email/confirm.html', 'de/login.html', 'de/password/forgot.html',
+  'de/imprint.html', 'de/privacy.html',
+  'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
+  'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
+  'en/imprint.html', 'en/privacy.html'
+];
+var NOT_FOUND = '/404.html';
+
+function parseQ(v) {
+  var i = v.indexOf('.');
+  var whole = i < 0 ? v : v.slice(0, i);
+  var frac = i < 0 ? '' : v.slice(i + 1);
+  if (whole === '1') return 1;
+  if (whole !== '0') return 0;
+  var q = 0, scale = 0.1;
+  for (var k = 0; k < frac.length && k < 3; k++) {
+    var c = frac.charCodeAt(k);
+    if (c < 48 || c > 57) return 0;
+    q += (c - 48) * scale;
+    scale /= 10;
+  }
+  return q;
+}
+
+function preferredLanguage(header) {
+  var best = 'de', bestQ = 0;
+  var parts = header.split(',');
+  for (var i = 0; i < parts.length; i++) {
+    var part = parts[i].trim();
+    var semi = part.indexOf(';');
+    var tag = semi < 0 ? part : part.slice(0, semi);
+    var params = semi < 0 ? '' : part.slice(semi + 1).trim();
+    var base = tag.trim().toLowerCase();
+    var dash = base.indexOf('-');
+    if (dash >= 0) base = base.slice(0, dash);
+    if (base !== 'de' && base !== 'en') continue;
+    var q = params.indexOf('q=') === 0 ? parseQ(params.slice(2)) : 1;
+    if (q > bestQ) { best = base; bestQ = q; }
+  }
+  return best;
+}
+
+function rawQuery(qs) {
+  var out = [];
+  for (var name in qs) {
+    var values = qs[name].multiValue || [qs[name]];
+    for (var i = 0; i < values.length; i++) {
+      out.push(values[i].value === '' ? name : name + '=' + values[i].value);
+    }
+  }
+  return out.join('&');
+}
+
+function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.indexOf('/assets/') === 0) return request;
+  var to = '';
+  if (uri === '/de' || uri === '/en') {
+    to = uri + '/';
+  } else if (uri.indexOf('/de/') !== 0 && uri.indexOf('/en/') !== 0) {
+    var al = request.headers['accept-language'];
+    to = '/' + preferredLanguage(al ? al.value : '') + uri;
+  }
+  if (to !== '') {
+    var query = rawQuery(request.querystring);
+    return {
+      statusCode: 302,
+      statusDescription: 'Found',
+      headers: {
+        'location': { value: query === '' ? to : to + '?' + query },
+        'cache-control': { value: 'no-store' }
+      }
+    };
+  }
+  var key = uri.slice(1);
+  if (key.charAt(key.length - 1) === '/') {
+    key += 'index.html';
+  } else if (key.slice(key.lastIndexOf('/') + 1).indexOf('.') < 0) {
+    key += '.html';
+  }
+  request.uri = PAGES.indexOf(key) >= 0 ? '/' + key : NOT_FOUND;
+  return request;
+}
