@@ -60,6 +60,8 @@ func Pages(o Options) []Page {
 		{Path: "password/forgot", Dir: "forgot"},
 		{Path: "imprint", Dir: "legal", Vars: map[string]string{"variant": "imprint"}},
 		{Path: "privacy", Dir: "legal", Vars: map[string]string{"variant": "privacy"}},
+		{Path: "account", Dir: "me", Vars: map[string]string{"variant": "account"}},
+		{Path: "privacy-centre", Dir: "me", Vars: map[string]string{"variant": "privacy"}},
 	}
 }
 

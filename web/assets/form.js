@@ -74,19 +74,22 @@ function duration(seconds) {
 
 const baseTitle = document.title;
 
-/** clearErrors removes the summary and every inline error of form. */
-export function clearErrors(form) {
+/**
+ * clearErrors removes the summary and every inline error on the page (a page may
+ * hold several forms sharing the one summary).
+ */
+export function clearErrors() {
   const summary = document.getElementById('error-summary');
   if (summary) {
     summary.hidden = true;
     summary.querySelector('ul').replaceChildren();
   }
-  for (const field of form.querySelectorAll('.field')) {
+  for (const field of document.querySelectorAll('.field')) {
     field.classList.remove('field-invalid');
     const err = field.querySelector('.field-error');
     err.hidden = true;
     err.replaceChildren();
-    const input = field.querySelector('input');
+    const input = field.querySelector('input, select');
     input.removeAttribute('aria-invalid');
     const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== err.id);
     if (described.length) input.setAttribute('aria-describedby', described.join(' '));
@@ -108,7 +111,7 @@ export function showErrors(form, items) {
     const li = document.createElement('li');
     const field = item.field && form.querySelector(`.field[data-field="${CSS.escape(item.field)}"]`);
     if (field) {
-      const input = field.querySelector('input');
+      const input = field.querySelector('input, select');
       const a = document.createElement('a');
       a.href = `#${input.id}`;
       a.textContent = item.text;

@@ -3,6 +3,7 @@ package browsertest
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -10,12 +11,25 @@ import (
 	"testing"
 )
 
+// ownClient is a transport that connects from a loopback address of its own
+// (127.0.0.2 and up), so that the accounts the tests make count as made by
+// different clients, as different people's would, and not against the limit of
+// sign-ups per client (docs/limits.md).
+func ownClient() *http.Transport {
+	seq.Lock()
+	seq.n++
+	ip := net.IPv4(127, 0, byte(1+seq.n/250), byte(2+seq.n%250))
+	seq.Unlock()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}}
+	return &http.Transport{DialContext: d.DialContext}
+}
+
 // activeAccount makes an account with the password through the API, as the
 // sign-up flow does, for tests that start from an existing access.
 func activeAccount(t *testing.T, lang string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
+	c := &http.Client{Jar: jar, Transport: ownClient()}
 	csrf := func() string {
 		res, err := c.Get(base + "/v1/csrf")
 		if err != nil {
