@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"kontor/shared/contact"
 )
 
 //go:embed layout assets pages
@@ -38,6 +40,9 @@ type Page struct {
 	// Vars are values the template and script read (.Vars), e.g. the API route a
 	// shared template posts to.
 	Vars map[string]string
+	// Data, when set, gives the template (.Data) what the build computes for the
+	// language, e.g. the privacy registry's texts.
+	Data func(lang string) (any, error)
 }
 
 // Options are what a build takes from the deployment.
@@ -45,6 +50,10 @@ type Options struct {
 	// TermsVersion and PrivacyVersion are the versions sign-up accepts
 	// (template.yaml parameters TermsVersion and PrivacyNoticeVersion).
 	TermsVersion, PrivacyVersion string
+	// Operator is the controller's name, address and contact, one line each, for
+	// the privacy notice. Until the operator sets it, the notice shows a clearly
+	// marked gap in its place.
+	Operator string
 }
 
 // Pages lists every page of the site. A new screen is one entry here and one
@@ -59,9 +68,11 @@ func Pages(o Options) []Page {
 		{Path: "login", Dir: "login"},
 		{Path: "password/forgot", Dir: "forgot"},
 		{Path: "imprint", Dir: "legal", Vars: map[string]string{"variant": "imprint"}},
-		{Path: "privacy", Dir: "legal", Vars: map[string]string{"variant": "privacy"}},
+		{Path: "privacy", Dir: "privacy", Data: registryData(o)},
 		{Path: "account", Dir: "me", Vars: map[string]string{"variant": "account"}},
 		{Path: "privacy-centre", Dir: "me", Vars: map[string]string{"variant": "privacy"}},
+		{Path: "contact", Dir: "contact", Vars: map[string]string{"consent": contact.ConsentVersion}},
+		{Path: "processing", Dir: "processing", Data: registryData(o)},
 	}
 }
 
@@ -221,6 +232,7 @@ type pageData struct {
 	URL, OtherURL     string
 	CSS, Script       string
 	Vars              map[string]string
+	Data              any
 	ScriptMessages    template.JS // the page's "js." texts as JSON, for its script
 	TermsURL, PrivURL string
 }
@@ -257,6 +269,12 @@ func render(tpl *template.Template, msgs messages, p Page, lang, css, script str
 	if vars == nil {
 		vars = map[string]string{}
 	}
+	var data any
+	if p.Data != nil {
+		if data, err = p.Data(lang); err != nil {
+			return nil, err
+		}
+	}
 	titleKey := "page.title"
 	if v := vars["variant"]; v != "" {
 		titleKey += "." + v
@@ -265,7 +283,7 @@ func render(tpl *template.Template, msgs messages, p Page, lang, css, script str
 	err = t.Execute(&buf, pageData{
 		Lang: lang, Other: other, Path: p.Path, TitleKey: titleKey,
 		URL: URL(lang, p.Path), OtherURL: URL(other, p.Path),
-		CSS: css, Script: script, Vars: vars, ScriptMessages: template.JS(jsJSON), // #nosec G203 -- JSON from our own catalog, in a non-executed application/json block
+		CSS: css, Script: script, Vars: vars, Data: data, ScriptMessages: template.JS(jsJSON), // #nosec G203 -- JSON from our own catalog, in a non-executed application/json block
 	})
 	if err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ export function clearErrors() {
     const err = field.querySelector('.field-error');
     err.hidden = true;
     err.replaceChildren();
-    const input = field.querySelector('input, select');
+    const input = field.querySelector('input, select, textarea');
     input.removeAttribute('aria-invalid');
     const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== err.id);
     if (described.length) input.setAttribute('aria-describedby', described.join(' '));
@@ -111,7 +111,7 @@ export function showErrors(form, items) {
     const li = document.createElement('li');
     const field = item.field && form.querySelector(`.field[data-field="${CSS.escape(item.field)}"]`);
     if (field) {
-      const input = field.querySelector('input, select');
+      const input = field.querySelector('input, select, textarea');
       const a = document.createElement('a');
       a.href = `#${input.id}`;
       a.textContent = item.text;

@@ -25,7 +25,10 @@ func ownClient() *http.Transport {
 }
 
 // activeAccount makes an account with the password through the API, as the
-// sign-up flow does, for tests that start from an existing access.
+// sign-up flow does, for tests that start from an existing access. It calls from
+// a loopback address of its own (127.0.1.n), as another client: the browser's
+// requests all come from 127.0.0.1 and share its per-client limits (10 mails an
+// hour), which the flows themselves need.
 func activeAccount(t *testing.T, lang string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)

@@ -9,9 +9,13 @@ var PAGES = [
   'de/index.html', 'de/signup.html', 'de/confirm.html', 'de/password/reset.html',
   'de/email/confirm.html', 'de/login.html', 'de/password/forgot.html',
   'de/imprint.html', 'de/privacy.html',
+  'de/account.html', 'de/privacy-centre.html', 'de/contact.html',
+  'de/processing.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
-  'en/imprint.html', 'en/privacy.html'
+  'en/imprint.html', 'en/privacy.html',
+  'en/account.html', 'en/privacy-centre.html', 'en/contact.html',
+  'en/processing.html'
 ];
 var NOT_FOUND = '/404.html';
 

@@ -222,7 +222,7 @@ async function privacyCentre() {
   });
 
   const restriction = form('restriction-form', {
-    send: () => call(restriction.dataset.restricted === 'true' ? 'DELETE' : 'PUT', '/v1/me/restriction'),
+    send: () => (restriction.dataset.restricted === 'true' ? call('DELETE', '/v1/me/restriction') : call('PUT', '/v1/me/restriction')),
     done: (answer) => {
       showRestriction(answer.restricted);
       $('restriction-done-text').textContent = t(answer.restricted ? 'js.restriction.restricted' : 'js.restriction.lifted');
