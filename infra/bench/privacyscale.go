@@ -39,6 +39,11 @@ type ScaleLevel struct {
 	// time is that of the answer, whatever it was.
 	ExportAnswers []string `json:"exportAnswers"`
 	EraseAnswers  []string `json:"eraseAnswers"`
+	// The DynamoDB items each export and erasure read, over every function and
+	// table (ScannedCount for queries, metered at the emulator's front): what
+	// DynamoDB bills, and what must not grow with other people's items.
+	ExportItemsRead []int `json:"exportItemsRead"`
+	EraseItemsRead  []int `json:"eraseItemsRead"`
 	Tables        []string `json:"seededTables"` // logical ids of the tables seeded
 }
 
@@ -76,6 +81,7 @@ func RunPrivacyScale(ctx context.Context, s *local.Stack, levels []int, persons 
 	// transact_write_items: copy.deepcopy per item), so a sign-in's transactions on
 	// an identity table of tens of thousands of items overrun their time on the
 	// emulator, which DynamoDB does not. Their sessions and fresh proofs last the run.
+	s.MeterReads()
 	signedIn := map[int][]*apiClient{}
 	for _, level := range levels {
 		for p := range persons {
@@ -106,18 +112,22 @@ func RunPrivacyScale(ctx context.Context, s *local.Stack, levels []int, persons 
 		}
 		var exports, erasures []time.Duration
 		for _, c := range signedIn[level] {
+			before := s.ReadsTotal().Items
 			d, status, err := c.timed(ctx, http.MethodGet, "/v1/me/export")
 			if err != nil {
 				return out, fmt.Errorf("export: %w", err)
 			}
 			exports = append(exports, d)
 			lv.ExportAnswers = append(lv.ExportAnswers, c.answer(status))
+			lv.ExportItemsRead = append(lv.ExportItemsRead, s.ReadsTotal().Items-before)
+			before = s.ReadsTotal().Items
 			d, status, err = c.timed(ctx, http.MethodDelete, "/v1/me")
 			if err != nil {
 				return out, fmt.Errorf("erasure: %w", err)
 			}
 			erasures = append(erasures, d)
 			lv.EraseAnswers = append(lv.EraseAnswers, c.answer(status))
+			lv.EraseItemsRead = append(lv.EraseItemsRead, s.ReadsTotal().Items-before)
 		}
 		lv.Export, lv.Erase = summarize(exports, 0, 0), summarize(erasures, 0, 0)
 		out = append(out, lv)

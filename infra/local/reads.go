@@ -127,6 +127,21 @@ func (s *Stack) MeterReads() {
 	s.reads.on = true
 }
 
+// ReadsTotal returns what every function and client has read so far since
+// MeterReads, over all tables.
+func (s *Stack) ReadsTotal() Reads {
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	var out Reads
+	for _, byTable := range s.reads.counts {
+		for _, r := range byTable {
+			out.Items += r.Items
+			out.Calls += r.Calls
+		}
+	}
+	return out
+}
+
 // ReadsBy returns what a function (by logical id; "" for clients other than the
 // functions) has read so far since MeterReads, per physical table name.
 func (s *Stack) ReadsBy(logicalID string) map[string]Reads {
