@@ -110,7 +110,7 @@ func (s *Site) Handler() http.Handler {
 				redirect += "?" + r.URL.RawQuery
 			}
 			w.Header().Set("Cache-Control", "no-store")
-			http.Redirect(w, r, redirect, http.StatusFound)
+			http.Redirect(w, r, redirect, http.StatusFound) // #nosec G710 -- Resolve answers "/de" or "/en" + the request's own path: always a path of this site
 			return
 		}
 		f, ok := s.Files[key]

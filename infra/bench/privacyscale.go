@@ -42,9 +42,9 @@ type ScaleLevel struct {
 	// The DynamoDB items each export and erasure read, over every function and
 	// table (ScannedCount for queries, metered at the emulator's front): what
 	// DynamoDB bills, and what must not grow with other people's items.
-	ExportItemsRead []int `json:"exportItemsRead"`
-	EraseItemsRead  []int `json:"eraseItemsRead"`
-	Tables        []string `json:"seededTables"` // logical ids of the tables seeded
+	ExportItemsRead []int    `json:"exportItemsRead"`
+	EraseItemsRead  []int    `json:"eraseItemsRead"`
+	Tables          []string `json:"seededTables"` // logical ids of the tables seeded
 }
 
 // strangerTables are the tables an export and an erasure read for every person, and

@@ -9,6 +9,11 @@ import (
 	"kontor/shared/privacy"
 )
 
+// clean are the template's stores that hold no personal data.
+var clean = []privacy.NoPersonalData{
+	{Table: "SiteBucket", Reason: "the web portal's static pages, scripts and styles: the same files for everyone, built from the code"},
+}
+
 // All returns the deployment's privacy registry.
 func All() privacy.Registry {
 	var kinds []privacy.Kind
@@ -20,5 +25,5 @@ func All() privacy.Registry {
 			kinds = append(kinds, k)
 		}
 	}
-	return privacy.Registry{Kinds: kinds}
+	return privacy.Registry{Kinds: kinds, Clean: clean}
 }
