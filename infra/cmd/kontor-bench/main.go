@@ -1,4 +1,5 @@
-// Command kontor-bench measures what `make bench` reports: per function of
+// Command kontor-bench measures what `make bench` reports: the weight of every
+// page of the built web portal in every language against the page budget; per function of
 // template.yaml, the arm64 binary size and the median cold-start init duration next to
 // a hello-world Lambda; then, on a local stack on free loopback ports, the hourly
 // request-log aggregation against the emulator's BatchWriteItem rate, the capture's
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -22,6 +24,8 @@ import (
 	"kontor/infra/bench"
 	"kontor/infra/local"
 	"kontor/infra/standin"
+	"kontor/infra/template"
+	"kontor/web"
 )
 
 func main() {
@@ -33,6 +37,7 @@ func main() {
 	captureFor := flag.Duration("capture-load", 10*time.Second, "duration of each capture variant's concurrent run")
 	others := flag.String("others", "10000,100000", "levels of other people's items for the export and erasure figures, ascending, comma-separated (0 always runs first; empty: skip)")
 	persons := flag.Int("others-persons", 3, "fresh persons whose export and erasure are measured at each level")
+	pages := flag.Bool("pages", true, "measure the built site's page weights (needs no stack)")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
 	levels, err := parseLevels(*others)
@@ -44,6 +49,12 @@ func main() {
 		fail(err)
 	}
 	began := time.Now()
+	var weights []web.PageWeight
+	if *pages {
+		if weights, err = pageWeights(wd); err != nil {
+			fail(err)
+		}
+	}
 	var cold []bench.Result
 	if *n > 0 {
 		if cold, err = bench.Run(context.Background(), wd, *n); err != nil {
@@ -60,8 +71,15 @@ func main() {
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{"coldStarts": cold, "stack": st})
+		var budget any
+		if *pages {
+			budget = map[string]int{"scriptBytes": web.ScriptBudget, "styleBytes": web.StyleBudget}
+		}
+		_ = enc.Encode(map[string]any{"pages": weights, "pageBudget": budget, "coldStarts": cold, "stack": st})
 		return
+	}
+	if len(weights) > 0 {
+		printPageWeights(os.Stdout, weights)
 	}
 	if len(cold) > 0 {
 		printColdStarts(os.Stdout, cold, *n)
@@ -72,8 +90,40 @@ func main() {
 	fmt.Printf("\nmake bench took %s.\n", time.Since(began).Round(time.Second))
 }
 
+// pageWeights builds the site with template.yaml's default versions, as
+// kontor-site does, and measures every page.
+func pageWeights(root string) ([]web.PageWeight, error) {
+	tpl, err := template.Load(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	return web.PageWeights(web.Options{TermsVersion: tpl.Parameters["TermsVersion"].Default, PrivacyVersion: tpl.Parameters["PrivacyNoticeVersion"].Default})
+}
+
+func printPageWeights(out io.Writer, ws []web.PageWeight) {
+	fmt.Fprintf(out, "Page weights: every page of the built site, its HTML and the stylesheets and module scripts it references; bytes as built (minified) and gzipped (best compression); requests to first render = the HTML + its stylesheets + its scripts.\n\n")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "page\tHTML B\tgzip\tCSS B\tgzip\tJS B\tgzip\ttotal B\tgzip\trequests\tbudget\t")
+	var maxJS, maxCSS, maxTotal, maxTotalGzip int
+	over := 0
+	for _, p := range ws {
+		ok := "ok"
+		if !p.OK {
+			ok = "OVER (" + strings.Join(p.Over, ", ") + ")"
+			over++
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", p.URL, p.HTML, p.HTMLGzip, p.CSS, p.CSSGzip, p.JS, p.JSGzip, p.Total(), p.TotalGzip(), p.Requests, ok)
+		maxJS, maxCSS = max(maxJS, p.JS), max(maxCSS, p.CSS)
+		maxTotal, maxTotalGzip = max(maxTotal, p.Total()), max(maxTotalGzip, p.TotalGzip())
+	}
+	_ = w.Flush()
+	fmt.Fprintf(out, "\nBudget per page (uncompressed, minified): script ≤ %d KB (%d B), CSS ≤ %d KB (%d B); %d of %d pages over. Largest: script %d B (%.0f%% of its budget), CSS %d B (%.0f%%), page %d B; gzipped, page %d B.\n",
+		web.ScriptBudget/1024, web.ScriptBudget, web.StyleBudget/1024, web.StyleBudget, over, len(ws),
+		maxJS, 100*float64(maxJS)/web.ScriptBudget, maxCSS, 100*float64(maxCSS)/web.StyleBudget, maxTotal, maxTotalGzip)
+}
+
 func printColdStarts(out io.Writer, res []bench.Result, n int) {
-	fmt.Fprintf(out, "Cold starts: %d per function, interleaved; init = process start → the runtime and every extension ask for their first event (host build with the deploy flags); size = linux/arm64 deploy build.\n\n", n)
+	fmt.Fprintf(out, "\nCold starts: %d per function, interleaved; init = process start → the runtime and every extension ask for their first event (host build with the deploy flags); size = linux/arm64 deploy build.\n\n", n)
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "function\tbinary MB\tinit median ms\tinit p90 ms\tratio\ttargets\t")
 	for _, r := range res {
