@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"kontor/shared/httpapi"
 )
 
 // CSP is the site's Content-Security-Policy: its own scripts, styles, images and
@@ -51,44 +53,9 @@ func Resolve(path, acceptLanguage string) (key, redirect string) {
 }
 
 // PreferredLanguage is the site language Accept-Language ranks highest (q-values
-// respected, the earlier of equals), else the default.
+// respected, the earlier of equals), else the default: as the API negotiates it.
 func PreferredLanguage(acceptLanguage string) string {
-	best, bestQ := Languages[0], 0.0
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		if base != "de" && base != "en" {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			q = parseQ(v)
-		}
-		if q > bestQ {
-			best, bestQ = base, q
-		}
-	}
-	return best
-}
-
-func parseQ(v string) float64 {
-	whole, frac, _ := strings.Cut(v, ".")
-	switch whole {
-	case "1":
-		return 1
-	case "0":
-	default:
-		return 0
-	}
-	q, scale := 0.0, 0.1
-	for i := 0; i < len(frac) && i < 3; i++ {
-		if frac[i] < '0' || frac[i] > '9' {
-			return 0
-		}
-		q += float64(frac[i]-'0') * scale
-		scale /= 10
-	}
-	return q
+	return httpapi.PreferredLang(acceptLanguage)
 }
 
 // Handler serves the site on GET and HEAD as the deployed distribution does: the

@@ -18,6 +18,13 @@ func SupportedLang(l string) bool {
 	return false
 }
 
+// PreferredLang is the supported language Accept-Language ranks highest (q-values
+// respected, the earlier of equals), else the default: negotiateLang without a
+// cookie, for the web portal's redirects.
+func PreferredLang(acceptLanguage string) string {
+	return negotiateLang("", acceptLanguage)
+}
+
 // negotiateLang picks the language: the language cookie first, then the first
 // supported entry of Accept-Language (q-values respected), then the default.
 func negotiateLang(cookie, acceptLanguage string) string {
