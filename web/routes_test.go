@@ -21,12 +21,6 @@ var noPage = map[string]string{
 	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
 
 	"POST /v1/me/devices":                          "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
-	"POST /v1/insurance/registrations":             toCome("insurance portal: registration with contract matching"),
-	"POST /v1/insurance/activations":               toCome("insurance portal: activation by letter code or eID"),
-	"GET /v1/me/contracts":                         toCome("insurance portal: my contracts"),
-	"GET /v1/me/claims":                            toCome("insurance portal: claims"),
-	"POST /v1/me/claims":                           toCome("insurance portal: claims"),
-	"GET /v1/me/claims/{}":                         toCome("insurance portal: claim status"),
 	"POST /v1/me/claims/{}/invoices":               toCome("insurance portal: invoice upload"),
 	"POST /v1/me/claims/{}/invoices/{}/complete":   toCome("insurance portal: invoice upload"),
 	"GET /v1/me/claims/{}/invoices/{}/download":    toCome("insurance portal: claim status"),

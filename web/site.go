@@ -73,6 +73,11 @@ func Pages(o Options) []Page {
 		{Path: "privacy-centre", Dir: "me", Vars: map[string]string{"variant": "privacy"}},
 		{Path: "contact", Dir: "contact", Vars: map[string]string{"consent": contact.ConsentVersion}},
 		{Path: "processing", Dir: "processing", Data: registryData(o)},
+		{Path: "insurance/register", Dir: "insurance", Vars: map[string]string{"variant": "register", "terms": o.TermsVersion, "privacy": o.PrivacyVersion}},
+		{Path: "insurance/activate", Dir: "insurance", Vars: map[string]string{"variant": "activate"}},
+		{Path: "insurance/contracts", Dir: "insurance", Vars: map[string]string{"variant": "contracts"}},
+		{Path: "insurance/claims", Dir: "insurance", Vars: map[string]string{"variant": "claims"}},
+		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
 	}
 }
 
