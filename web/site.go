@@ -73,6 +73,8 @@ func Pages(o Options) []Page {
 		{Path: "privacy-centre", Dir: "me", Vars: map[string]string{"variant": "privacy"}},
 		{Path: "contact", Dir: "contact", Vars: map[string]string{"consent": contact.ConsentVersion}},
 		{Path: "processing", Dir: "processing", Data: registryData(o)},
+		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
+		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
 	}
 }
 

@@ -10,12 +10,12 @@ var PAGES = [
   'de/email/confirm.html', 'de/login.html', 'de/password/forgot.html',
   'de/imprint.html', 'de/privacy.html',
   'de/account.html', 'de/privacy-centre.html', 'de/contact.html',
-  'de/processing.html',
+  'de/processing.html', 'de/admin/holds.html', 'de/admin/statistics.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
   'en/account.html', 'en/privacy-centre.html', 'en/contact.html',
-  'en/processing.html'
+  'en/processing.html', 'en/admin/holds.html', 'en/admin/statistics.html'
 ];
 var NOT_FOUND = '/404.html';
 
