@@ -34,10 +34,6 @@ var noPage = map[string]string{
 	"POST /v1/staff/claims/{}/decision":            toCome("staff: claim review"),
 	"GET /v1/staff/claims/{}/invoices/{}/download": toCome("staff: claim review, invoice viewer"),
 	"POST /v1/admin/members":                       toCome("admin: invite a member"),
-	"GET /v1/admin/holds":                          toCome("admin: legal holds"),
-	"POST /v1/admin/holds":                         toCome("admin: legal holds"),
-	"DELETE /v1/admin/holds/{}":                    toCome("admin: legal holds"),
-	"GET /v1/admin/stats":                          toCome("admin: statistics charts"),
 	"GET /v1/admin/request-logs":                   toCome("admin: raw request records (security mode), not named in the issue's page list"),
 	"GET /v1/admin/evidence/{}":                    toCome("admin: sign-in evidence, not named in the issue's page list"),
 }

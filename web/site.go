@@ -78,6 +78,8 @@ func Pages(o Options) []Page {
 		{Path: "insurance/contracts", Dir: "insurance", Vars: map[string]string{"variant": "contracts"}},
 		{Path: "insurance/claims", Dir: "insurance", Vars: map[string]string{"variant": "claims"}},
 		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
+		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
+		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
 	}
 }
 
