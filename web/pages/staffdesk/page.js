@@ -50,7 +50,7 @@ async function sendFile(method, path, file, progress) {
       x.upload.addEventListener('progress', (ev) => { if (ev.lengthComputable) progress(ev.loaded, ev.total); });
       x.upload.addEventListener('load', () => progress(1, 1));
       x.addEventListener('load', () => resolve(x));
-      x.addEventListener('error', () => reject(new TypeError('network')));
+      for (const type of ['error', 'abort', 'timeout']) x.addEventListener(type, () => reject(new TypeError('network')));
       x.send(file);
     });
     let body = null;
