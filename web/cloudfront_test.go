@@ -38,7 +38,7 @@ func TestTemplateCarriesTheCloudFrontFunctions(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for id, file := range map[string]string{"SiteRouterFunction": "router.js", "SiteStatusFunction": "status.js"} {
+	for id, file := range map[string]string{"SiteRouterFunction": "router.js", "SiteStatusFunction": "status.js", "SiteApiViewerFunction": "api.js"} {
 		want, err := os.ReadFile(filepath.Join("cloudfront", file))
 		if err != nil {
 			t.Fatal(err)
@@ -221,6 +221,26 @@ func TestStatusFunctionAnswersTheNotFoundPageWith404(t *testing.T) {
 	}
 	if c := results[1]["statusCode"]; c != float64(200) {
 		t.Errorf("a page answered with %v", c)
+	}
+}
+
+// The API's viewer-request function passes the viewer's address and replaces one a
+// viewer sent under the same name (shared/httpapi/viewer.go believes it only with
+// the distribution's origin value).
+func TestApiViewerFunctionPassesTheViewersAddress(t *testing.T) {
+	const header = "x-kontor-viewer-address"
+	results := node(t, "api.js", []map[string]any{
+		{"viewer": map[string]any{"ip": "203.0.113.9"}, "request": map[string]any{"method": "POST", "uri": "/v1/sessions", "headers": map[string]any{}}},
+		{"viewer": map[string]any{"ip": "2001:db8::7"}, "request": map[string]any{"method": "GET", "uri": "/v1/me", "headers": map[string]any{header: map[string]any{"value": "198.51.100.1"}}}},
+	})
+	for i, want := range []string{"203.0.113.9", "2001:db8::7"} {
+		h, _ := results[i]["headers"].(map[string]any)[header].(map[string]any)
+		if h["value"] != want {
+			t.Errorf("request %d: %s = %v, want %s", i, header, h["value"], want)
+		}
+		if results[i]["uri"] == nil {
+			t.Errorf("request %d: the function did not return the request: %v", i, results[i])
+		}
 	}
 }
 
