@@ -80,6 +80,11 @@ func Pages(o Options) []Page {
 		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
+		{Path: "admin/members", Dir: "admin", Vars: map[string]string{"variant": "members"}},
+		{Path: "staff/contract-imports", Dir: "staffdesk", Vars: map[string]string{"variant": "imports"}},
+		{Path: "staff/contact-requests", Dir: "staffdesk", Vars: map[string]string{"variant": "requests"}},
+		{Path: "staff/letters", Dir: "staffdesk", Vars: map[string]string{"variant": "letters"}},
+		{Path: "contact/requests", Dir: "myrequests"},
 	}
 }
 

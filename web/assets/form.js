@@ -15,7 +15,8 @@ export const lang = document.documentElement.lang;
 
 let csrf = null;
 
-async function csrfToken(fresh) {
+/** csrfToken returns the X-CSRF-Token value, a fresh one when asked (for a request sent without api()). */
+export async function csrfToken(fresh) {
   if (csrf && !fresh) return csrf;
   const res = await fetch('/v1/csrf', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
   if (!res.ok) throw new ApiResponse(res, await readProblem(res));

@@ -107,3 +107,37 @@ export function show(id) {
   el.hidden = false;
   el.focus();
 }
+
+/** refused is the API's answer to someone without the role, made by the page. */
+function refused() {
+  return new ApiResponse({ status: 403, headers: { get: () => null } }, {});
+}
+
+/**
+ * requireRole reads GET /v1/me and refuses as the API would (403) when the
+ * person lacks role: for a page behind a role that reads nothing first.
+ */
+export async function requireRole(role) {
+  const me = await call('GET', '/v1/me');
+  if (!(me.roles || []).includes(role)) throw refused();
+}
+
+/**
+ * guarded runs load() for a page behind a role: #loading while it runs, then
+ * #content; a 403 or 404 shows "No access" (#denied) and no data.
+ */
+export async function guarded(load) {
+  const loading = document.getElementById('loading');
+  try {
+    await load();
+  } catch (err) {
+    loading.hidden = true;
+    if (err instanceof ApiResponse && (err.status === 403 || err.status === 404)) {
+      show('denied');
+      return;
+    }
+    throw err;
+  }
+  loading.hidden = true;
+  document.getElementById('content').hidden = false;
+}

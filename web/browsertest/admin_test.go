@@ -217,19 +217,20 @@ func TestAdminStatisticsDrawsCharts(t *testing.T) {
 	}
 }
 
-// Someone without the admin role sees that they have no access, and no data.
+// Someone without the admin or staff role sees that they have no access on
+// the admin and staff pages, and no data.
 func TestAdminPagesSayNoAccessToOthers(t *testing.T) {
 	addr := activeAccount(t, "en")
 	tb := openTab(t, languages[1].accept)
 	tb.signIn("en", addr, password)
-	for _, p := range []string{"holds", "statistics"} {
-		tb.do(chromedp.Navigate(base+"/en/admin/"+p), chromedp.WaitVisible(css("#denied")))
+	for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "staff/contract-imports", "staff/contact-requests", "staff/letters"} {
+		tb.do(chromedp.Navigate(base+"/en/"+p), chromedp.WaitVisible(css("#denied")))
 		if got := tb.text("#denied"); !strings.Contains(got, "No access") {
 			t.Errorf("%s: %q", p, got)
 		}
 		if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
 			t.Errorf("%s: content shown", p)
 		}
-		tb.axe("admin " + p + ", no access")
+		tb.axe(p + ", no access")
 	}
 }

@@ -1,13 +1,11 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -91,41 +89,14 @@ func uuid() string {
 // credential named name (the sign-in is the fresh proof it needs).
 func deviceCredential(t *testing.T, addr, name string) string {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	do := func(method, path string, body any, headers map[string]string, out any) {
-		t.Helper()
-		var csrf struct{ CsrfToken string }
-		res, err := c.Get(base + "/v1/csrf")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = json.NewDecoder(res.Body).Decode(&csrf)
-		_ = res.Body.Close()
-		raw, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, base+path, bytes.NewReader(raw))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", csrf.CsrfToken)
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		res, err = c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if res.StatusCode/100 != 2 {
-			t.Fatalf("%s %s: %d", method, path, res.StatusCode)
-		}
-		if out != nil {
-			if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-				t.Fatal(err)
-			}
-		}
+	c := newAPIClient(t)
+	if s := c.do(http.MethodPost, "/v1/sessions", map[string]string{"email": addr, "password": password}, nil); s/100 != 2 {
+		t.Fatalf("sign in: %d", s)
 	}
-	do(http.MethodPost, "/v1/sessions", map[string]string{"email": addr, "password": password}, nil, nil)
 	var dev struct{ Credential string }
-	do(http.MethodPost, "/v1/me/devices", map[string]string{"name": name}, map[string]string{"Idempotency-Key": uuid()}, &dev)
+	if s := c.do(http.MethodPost, "/v1/me/devices", map[string]string{"name": name}, &dev); s/100 != 2 {
+		t.Fatalf("POST /v1/me/devices: %d", s)
+	}
 	return dev.Credential
 }
 
