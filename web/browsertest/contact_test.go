@@ -59,7 +59,6 @@ func TestContactFormShowsErrorsThenSends(t *testing.T) {
 				t.Errorf("the error summary has %s entries, want 2 (subject too long, consent missing): %s", n, tb.text("#error-summary"))
 			}
 			tb.axe("contact form, subject too long and no consent")
-			tb.screenshot("contact-errors-" + l.lang)
 
 			tb.do(
 				chromedp.Func(clearField("subject")),
@@ -149,7 +148,6 @@ func TestRecordOfProcessingAndPrivacyNotice(t *testing.T) {
 				t.Error("the privacy notice shows no kind of data")
 			}
 			tb.axe("privacy notice")
-			tb.screenshot("privacy-" + l.lang)
 		})
 	}
 }
