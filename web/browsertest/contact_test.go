@@ -148,6 +148,13 @@ func TestRecordOfProcessingAndPrivacyNotice(t *testing.T) {
 				t.Error("the privacy notice shows no kind of data")
 			}
 			tb.axe("privacy notice")
+
+			// The local stack sets no OperatorDetails: the imprint shows the same gap.
+			tb.do(chromedp.Click(css(`.footer a[href$="/imprint"]`)), chromedp.WaitVisible(css("#operator-missing")))
+			if got := tb.text("#operator-missing"); !strings.Contains(got, "OperatorDetails") {
+				t.Errorf("the imprint's gap says %q, not which parameter fills it", got)
+			}
+			tb.axe("imprint")
 		})
 	}
 }
