@@ -3,7 +3,8 @@
 // ES module per page bundled, minified and fingerprinted by esbuild's Go API, so
 // building needs no Node. The pages call the JSON API on the same origin; it stays
 // the only way to write data. Serve (serve.go) answers with the site as the
-// CloudFront distribution of template.yaml does.
+// CloudFront distribution of template.yaml does, compression included. Who runs
+// the site (operator.go) fills the privacy notice's controller and the imprint.
 package web
 
 import (
