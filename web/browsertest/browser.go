@@ -14,6 +14,9 @@ import (
 // uses it too.
 func FindBrowser(root string) (string, error) {
 	if p := os.Getenv("KONTOR_CHROMIUM"); p != "" {
+		if !isFile(p) {
+			return "", errors.New("no Chromium: KONTOR_CHROMIUM=" + p + " is not a file")
+		}
 		return p, nil
 	}
 	if p := filepath.Join(root, ".venv", "chromium", "chromium"); isFile(p) {
