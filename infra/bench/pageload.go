@@ -128,7 +128,7 @@ func benchSession(ctx context.Context, s *local.Stack) (string, error) {
 		return "", err
 	}
 	ident := &identity.Service{Store: &identitydb.Store{DB: dynamodb.NewFromConfig(cfg), Table: s.Name("IdentityTable")}, Now: func() time.Time { return time.Now().UTC() }}
-	email, password := "bench.pages@example.org", "bench-Seiten-Passwort-lange-genug"
+	email, password := "bench.pages@example.org", "bench-Seiten-Passwort-lange-genug" // #nosec G101 -- a throwaway account on the bench's own local emulator
 	if _, _, err := ident.CreateAdmin(ctx, identity.AdminInput{Email: email, Language: "en", Password: password}); err != nil {
 		return "", fmt.Errorf("create the signed-in pages' person: %w", err)
 	}

@@ -31,7 +31,7 @@ func FindBrowser(root string) (string, error) {
 }
 
 func isFile(p string) bool {
-	st, err := os.Stat(p)
+	st, err := os.Stat(p) // #nosec G703 -- only asks whether the person's own KONTOR_CHROMIUM, a PATH entry or .venv/chromium is a file
 	return err == nil && st.Mode().IsRegular()
 }
 
