@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -339,5 +341,49 @@ func TestHeadersPolicyIsWebHeaders(t *testing.T) {
 	}
 	if !sec.CSP.Override || !sec.HSTS.Override || !sec.Referrer.Override || sec.NoSniff == nil || !sec.NoSniff.Override || !sec.Frame.Override {
 		t.Error("a header of SiteHeadersPolicy does not override the origin's")
+	}
+}
+
+// Locally the site is compressed as the distribution compresses it: gzip when the
+// browser accepts it, with Vary, the same bytes unpacked; small files and a
+// refusing browser get the plain body.
+func TestHandlerCompressesLikeTheDistribution(t *testing.T) {
+	site, err := Build(Options{TermsVersion: "2026-01", PrivacyVersion: "2026-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := site.Handler()
+	get := func(path, acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	page := site.Files["en/privacy.html"].Body
+	rec := get("/en/privacy", "gzip, deflate, br, zstd")
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" || rec.Body.Len() >= len(page) {
+		t.Fatalf("privacy notice: encoding %q, vary %q, %d of %d bytes", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"), rec.Body.Len(), len(page))
+	}
+	z, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := io.ReadAll(z); err != nil || !bytes.Equal(plain, page) {
+		t.Errorf("unpacked answer differs from the page (%v)", err)
+	}
+	for _, ae := range []string{"", "br", "gzip;q=0"} {
+		rec = get("/en/privacy", ae)
+		if rec.Header().Get("Content-Encoding") != "" || !bytes.Equal(rec.Body.Bytes(), page) || rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: encoding %q, %d bytes", ae, rec.Header().Get("Content-Encoding"), rec.Body.Len())
+		}
+	}
+	site.Files["en/small.html"] = File{Body: []byte("<p>small</p>"), ContentType: "text/html; charset=utf-8"}
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/en/small", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	site.Handler().ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != "<p>small</p>" {
+		t.Errorf("a file under 1,000 bytes: encoding %q", rec.Header().Get("Content-Encoding"))
 	}
 }

@@ -213,6 +213,7 @@ func TestAdminStatisticsDrawsCharts(t *testing.T) {
 				t.Errorf("from shows %q", v)
 			}
 			tb.axe("statistics")
+			tb.screenshot("admin-statistics-" + l.lang)
 		})
 	}
 }

@@ -338,7 +338,6 @@ func TestErasureAsksForThePasswordThenSignsOut(t *testing.T) {
 				t.Errorf("the password prompt does not have the focus (%q has)", f)
 			}
 			tb.axe("privacy centre, password prompt")
-			tb.screenshot("erasure-proof-" + l.lang)
 			tb.fill("password", "not the password at all")
 			tb.submit("proof-form")
 			tb.summary()

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -221,21 +222,36 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// screenshot writes the page to docs/web/<name>.png when KONTOR_SCREENSHOTS=1.
+// screenshotHeight is the most of a page a screenshot shows (CSS pixels from its
+// top, 1024 wide): enough for a form and its answer, while a long page (the
+// privacy notice, the record of processing) stays a picture of its start.
+const screenshotHeight = 1400
+
+// screenshot writes the page as it is now, from its top, to docs/web/<name>.png
+// when KONTOR_SCREENSHOTS=1 (`make screenshots`); otherwise it does nothing.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
 	if os.Getenv("KONTOR_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	m, err := chromedp.Call(tb.ctx, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil || m.CSSContentSize == nil {
+		tb.t.Fatalf("screenshot %s: layout metrics: %v", name, err)
+	}
+	beyond := true
+	shot, err := chromedp.Call(tb.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		Clip:                  &page.Viewport{Width: m.CSSContentSize.Width, Height: min(m.CSSContentSize.Height, screenshotHeight), Scale: 1},
+		CaptureBeyondViewport: &beyond,
+	})
 	if err != nil {
-		tb.t.Fatalf("screenshot: %v", err)
+		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
 	dir := filepath.Join("..", "..", "docs", "web")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot.Data, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
 }
