@@ -143,6 +143,17 @@ export function showErrors(form, items) {
   summary.focus();
 }
 
+/**
+ * showSignedIn switches the header's navigation to the signed-in links (my
+ * account instead of sign in and request access), once a call made with the
+ * session has succeeded. The page is static; only a call knows the session.
+ */
+export function showSignedIn() {
+  for (const li of document.querySelectorAll('[data-signed]')) {
+    li.hidden = li.dataset.signed !== 'in';
+  }
+}
+
 /** problemItems turns a failed call into the summary's entries. */
 export function problemItems(err, fieldTexts = {}) {
   if (!(err instanceof ApiResponse)) return [{ text: t('js.network') }];

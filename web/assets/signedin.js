@@ -3,7 +3,7 @@
 // asks for the password once (POST /v1/sessions/current/confirm) and is then
 // tried again.
 
-import { api, ApiResponse, bindForm, clearErrors, lang } from './form.js';
+import { api, ApiResponse, bindForm, clearErrors, lang, showSignedIn } from './form.js';
 
 /** loginURL is the sign-in page that comes back to this page afterwards. */
 export function loginURL() {
@@ -16,7 +16,9 @@ export function loginURL() {
  */
 export async function call(method, path, body, opts) {
   try {
-    return await api(method, path, body, opts);
+    const answer = await api(method, path, body, opts);
+    showSignedIn();
+    return answer;
   } catch (err) {
     if (err instanceof ApiResponse && err.status === 401) {
       window.location.assign(loginURL());

@@ -93,6 +93,11 @@ func accountPage(t *testing.T, lang, accept string) *tab {
 	tb.waitFor(`location.pathname.endsWith('/login')`)
 	tb.signIn(lang, addr, password)
 	tb.visible("#profile-form")
+	// Signed in, the header offers my account instead of sign-in and request access.
+	tb.visible(`.nav [data-signed="in"] a[href="/` + lang + `/account"]`)
+	if n := tb.eval(`String(document.querySelectorAll('.nav [data-signed="out"]:not([hidden])').length)`); n != "0" {
+		t.Errorf("signed in, the header still shows %s signed-out links", n)
+	}
 	return tb
 }
 

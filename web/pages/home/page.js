@@ -1,4 +1,4 @@
-import { api, t, lang } from '../../assets/form.js';
+import { api, t, lang, showSignedIn } from '../../assets/form.js';
 
 const box = document.getElementById('account');
 
@@ -17,6 +17,7 @@ async function show() {
   document.getElementById('for-admin').hidden = !roles.includes('admin');
   document.getElementById('signed-out').hidden = true;
   box.hidden = false;
+  showSignedIn();
 }
 
 document.getElementById('signout').addEventListener('click', async (ev) => {
