@@ -28,8 +28,6 @@ var noPage = map[string]string{
 	"GET /v1/staff/claims/{}":                      toCome("staff: claim review"),
 	"POST /v1/staff/claims/{}/decision":            toCome("staff: claim review"),
 	"GET /v1/staff/claims/{}/invoices/{}/download": toCome("staff: claim review, invoice viewer"),
-	"GET /v1/admin/request-logs":                   toCome("admin: raw request records (security mode), not named in the issue's page list"),
-	"GET /v1/admin/evidence/{}":                    toCome("admin: sign-in evidence, not named in the issue's page list"),
 }
 
 var (

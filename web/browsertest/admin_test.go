@@ -224,7 +224,7 @@ func TestAdminPagesSayNoAccessToOthers(t *testing.T) {
 	addr := activeAccount(t, "en")
 	tb := openTab(t, languages[1].accept)
 	tb.signIn("en", addr, password)
-	for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "staff/contract-imports", "staff/contact-requests", "staff/letters"} {
+	for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "admin/security", "staff/contract-imports", "staff/contact-requests", "staff/letters"} {
 		tb.do(chromedp.Navigate(base+"/en/"+p), chromedp.WaitVisible(css("#denied")))
 		if got := tb.text("#denied"); !strings.Contains(got, "No access") {
 			t.Errorf("%s: %q", p, got)
