@@ -108,6 +108,10 @@ const StatusMetadata = "kontor-status"
 // "assets/signup-1a2b3c4d5e.js"), as they are stored in the site bucket.
 type Site struct {
 	Files map[string]File
+	// Storage is the origin the upload pages send files to (presigned PUTs), added
+	// to their connect-src when Handler serves them; "" adds none. Deployed, the
+	// distribution's SiteUploadHeadersPolicy does the same.
+	Storage string
 }
 
 // Keys returns the site's object keys, sorted.
