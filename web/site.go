@@ -17,11 +17,13 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
 
 	"kontor/shared/contact"
+	"kontor/shared/insurance"
 )
 
 //go:embed layout assets pages
@@ -77,9 +79,11 @@ func Pages(o Options) []Page {
 		{Path: "insurance/activate", Dir: "insurance", Vars: map[string]string{"variant": "activate"}},
 		{Path: "insurance/contracts", Dir: "insurance", Vars: map[string]string{"variant": "contracts"}},
 		{Path: "insurance/claims", Dir: "insurance", Vars: map[string]string{"variant": "claims"}},
-		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
+		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim", "invoiceTypes": strings.Join(insurance.InvoicePolicy.Types, ","), "invoiceMaxBytes": strconv.FormatInt(insurance.InvoicePolicy.MaxBytes, 10)}},
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
+		{Path: "staff/claims", Dir: "claimreview", Vars: map[string]string{"variant": "queue"}},
+		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
 	}
 }
 
