@@ -2,9 +2,7 @@ package browsertest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/cookiejar"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,44 +31,29 @@ func dynamoDB(t *testing.T) *dynamodb.Client {
 // `make run` creates it (identitywire.SeedLocalAdmin) unless it exists.
 func (tb *tab) signInAdmin(lang string) {
 	tb.t.Helper()
+	seedAdmin(tb.t)
+	tb.signIn(lang, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
+}
+
+// seedAdmin creates the local stack's administrator as `make run` does
+// (identitywire.SeedLocalAdmin) unless it exists.
+func seedAdmin(t *testing.T) {
+	t.Helper()
 	cfg, err := stack.AWSConfig(context.Background())
 	if err != nil {
-		tb.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if _, err := identitywire.SeedLocalAdmin(context.Background(), cfg, stack.Name("IdentityTable")); err != nil {
-		tb.t.Fatal(err)
+		t.Fatal(err)
 	}
-	tb.signIn(lang, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
 }
 
 // accountID signs in to addr through the API, from a loopback address of its
 // own, and returns the account's id (GET /v1/me).
 func accountID(t *testing.T, addr string) string {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Transport: ownClient()}
-	var csrf struct{ CsrfToken string }
-	res, err := c.Get(base + "/v1/csrf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = json.NewDecoder(res.Body).Decode(&csrf)
-	_ = res.Body.Close()
-	req, _ := http.NewRequest(http.MethodPost, base+"/v1/sessions", strings.NewReader(`{"email":`+strconv.Quote(addr)+`,"password":`+strconv.Quote(password)+`}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", csrf.CsrfToken)
-	if res, err = c.Do(req); err != nil || res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
-		t.Fatalf("sign in %s: %v %v", addr, res, err)
-	}
-	_ = res.Body.Close()
-	if res, err = c.Get(base + "/v1/me"); err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var me struct{ ID string }
-	if err := json.NewDecoder(res.Body).Decode(&me); err != nil || me.ID == "" {
-		t.Fatalf("GET /v1/me: %d %v", res.StatusCode, err)
-	}
+	newAPIClient(t).signIn(addr, password).do(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
 	return me.ID
 }
 

@@ -1,13 +1,11 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -91,41 +88,8 @@ func uuid() string {
 // credential named name (the sign-in is the fresh proof it needs).
 func deviceCredential(t *testing.T, addr, name string) string {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	do := func(method, path string, body any, headers map[string]string, out any) {
-		t.Helper()
-		var csrf struct{ CsrfToken string }
-		res, err := c.Get(base + "/v1/csrf")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = json.NewDecoder(res.Body).Decode(&csrf)
-		_ = res.Body.Close()
-		raw, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, base+path, bytes.NewReader(raw))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", csrf.CsrfToken)
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		res, err = c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if res.StatusCode/100 != 2 {
-			t.Fatalf("%s %s: %d", method, path, res.StatusCode)
-		}
-		if out != nil {
-			if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	do(http.MethodPost, "/v1/sessions", map[string]string{"email": addr, "password": password}, nil, nil)
 	var dev struct{ Credential string }
-	do(http.MethodPost, "/v1/me/devices", map[string]string{"name": name}, map[string]string{"Idempotency-Key": uuid()}, &dev)
+	newAPIClient(t).signIn(addr, password).do(http.MethodPost, "/v1/me/devices", map[string]string{"name": name}, http.StatusCreated, &dev, "Idempotency-Key", uuid())
 	return dev.Credential
 }
 
@@ -270,15 +234,10 @@ func TestPrivacyCentreConsentsExportAndRestriction(t *testing.T) {
 			tb.axe("privacy centre, consent withdrawn")
 
 			dir := t.TempDir()
-			bc := chromedp.FromContext(tb.ctx).BrowserContextID
-			if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir,
-			}); err != nil {
-				t.Fatal(err)
-			}
+			tb.downloadsTo(dir)
 			tb.submit("export-form")
 			tb.waitFor(`!document.getElementById('export-again').hidden`)
-			file := waitForFile(t, dir)
+			file := waitForFile(t, dir, "kontor-*.json")
 			for what, raw := range map[string]string{filepath.Base(file): readFile(t, file)} {
 				var doc struct {
 					Format     string
@@ -312,17 +271,19 @@ func TestPrivacyCentreConsentsExportAndRestriction(t *testing.T) {
 	}
 }
 
-func waitForFile(t *testing.T, dir string) string {
+// waitForFile waits for one file matching pattern (a glob) in dir, a download
+// done, and returns its path.
+func waitForFile(t *testing.T, dir, pattern string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		matches, _ := filepath.Glob(filepath.Join(dir, "kontor-*.json"))
+		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
 		if len(matches) == 1 {
 			return matches[0]
 		}
 		if time.Now().After(deadline) {
 			entries, _ := os.ReadDir(dir)
-			t.Fatalf("no downloaded export in %s (%d entries)", dir, len(entries))
+			t.Fatalf("no download %s in %s (%d entries)", pattern, dir, len(entries))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -28,6 +29,7 @@ type tab struct {
 	ctx context.Context
 
 	mu        sync.Mutex
+	allowed   []string // URL prefixes on another origin the test lets the page reach
 	requests  []string
 	problems  []string // console errors, exceptions, CSP violations
 	axeStates int
@@ -70,6 +72,14 @@ func openTab(t *testing.T, acceptLanguage string) *tab {
 		cancel()
 	})
 	return tb
+}
+
+// allow lets the page reach URLs starting with prefix on another origin (the
+// invoice bucket's uploads and downloads); checkClean fails on any other.
+func (tb *tab) allow(prefix string) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.allowed = append(tb.allowed, prefix)
 }
 
 func (tb *tab) call(f func(ctx context.Context) error) {
@@ -130,6 +140,9 @@ func (tb *tab) checkClean() {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	for _, r := range tb.requests {
+		if slices.ContainsFunc(tb.allowed, func(p string) bool { return strings.HasPrefix(r, p) }) {
+			continue
+		}
 		u, err := url.Parse(strings.TrimPrefix(r, "blob:")) // a blob: URL names the origin that made it
 		if err != nil || (u.Scheme+"://"+u.Host != base && u.Scheme != "data" && u.Scheme != "about") {
 			tb.t.Errorf("request to another origin: %s", r)
@@ -257,9 +270,20 @@ func (tb *tab) cookies() []string {
 
 var linkInMail = regexp.MustCompile(`https?://\S+token=[A-Za-z0-9_-]+`)
 
-// mailedLink waits for the newest mail to addr with a link to path and returns
-// the link.
+// mailedLink waits for a mail to addr with a link to path and returns the link.
 func mailedLink(t *testing.T, addr, path string) string {
+	t.Helper()
+	return waitForMail(t, addr, "a link to "+path, func(text string) string {
+		if l := linkInMail.FindString(text); strings.HasPrefix(l, base+path+"?") || strings.HasPrefix(l, base+path+"#") {
+			return l
+		}
+		return ""
+	})
+}
+
+// waitForMail waits for a mail to addr in which find finds something (what, for
+// the failure), and returns what it found.
+func waitForMail(t *testing.T, addr, what string, find func(text string) string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -269,15 +293,26 @@ func mailedLink(t *testing.T, addr, path string) string {
 		}
 		for _, m := range ms {
 			if slices.ContainsFunc(m.To, func(to string) bool { return strings.EqualFold(to, addr) }) {
-				if l := linkInMail.FindString(m.Text); strings.HasPrefix(l, base+path+"?") || strings.HasPrefix(l, base+path+"#") {
-					return l
+				if found := find(m.Text); found != "" {
+					return found
 				}
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no mail with a link to %s", addr)
+			t.Fatalf("no mail to %s with %s", addr, what)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// downloadsTo lets the tab's downloads land in dir.
+func (tb *tab) downloadsTo(dir string) {
+	tb.t.Helper()
+	bc := chromedp.FromContext(tb.ctx).BrowserContextID
+	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir,
+	}); err != nil {
+		tb.t.Fatal(err)
 	}
 }
 
