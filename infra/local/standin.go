@@ -35,11 +35,11 @@ type StandIn interface {
 // Socket is what the stack tells a stand-in it plugs in.
 type Socket struct {
 	APIURL   string // the stack's API, e.g. http://127.0.0.1:3000
+	BasePath string // where the stand-in is served: /_local/<Name>
+	BaseURL  string // APIURL + BasePath
 	// EmulatorURL is the emulator as the functions reach it (their
 	// AWS_ENDPOINT_URL): presigned URLs they issue lead there.
 	EmulatorURL string
-	BasePath string // where the stand-in is served: /_local/<Name>
-	BaseURL  string // APIURL + BasePath
 	// Param returns a template parameter's value on this run, as the functions get
 	// it: from Options.Parameters, else the random value of a NoEcho parameter
 	// without default, else the template's default. It is an error to read a
