@@ -85,17 +85,17 @@ func (cl claimant) uploadInvoice(t *testing.T, data []byte) {
 	cl.api.do(http.MethodPost, path+"/"+added.Invoice.ID+"/complete", nil, http.StatusOK, nil)
 }
 
-var temporaryPassword = regexp.MustCompile(`Temporary password: (\S+)`)
+var temporaryPassword = regexp.MustCompile(`(?:Temporary password|Vorläufiges Passwort): (\S+)`)
 
 // staffMember returns the address of a new member with the staff role and the
 // test's password, invited by the local administrator as an admin does
 // (POST /v1/admin/members; the temporary password from the mail changed).
-func staffMember(t *testing.T) string {
+func staffMember(t *testing.T, lang string) string {
 	t.Helper()
 	seedAdmin(t)
 	addr := newAddress("staff")
 	newAPIClient(t).signIn(identitywire.LocalAdminEmail, identitywire.LocalAdminPassword).do(http.MethodPost, "/v1/admin/members",
-		map[string]any{"email": addr, "firstName": "Sam", "lastName": "Sachbearbeiter", "language": "en", "staff": true}, http.StatusCreated, nil)
+		map[string]any{"email": addr, "firstName": "Sam", "lastName": "Sachbearbeiter", "language": lang, "staff": true}, http.StatusCreated, nil)
 	temp := waitForMail(t, addr, "a temporary password", func(text string) string {
 		if m := temporaryPassword.FindStringSubmatch(text); m != nil {
 			return m[1]
@@ -194,7 +194,7 @@ func TestInvoiceUploadIsCheckedBeforeAndAfter(t *testing.T) {
 			tb.submit("upload-form")
 			tb.waitFor(`document.getElementById('error-summary').textContent.includes(` + jsString(map[string]string{"de": "abgelehnt", "en": "refused"}[l.lang]) + `)`)
 			got = tb.summary()
-			for _, want := range []string{"scan.pdf", map[string]string{"de": "Erlaubt sind nur PDF-, JPEG- und PNG-Dateien.", "en": "Only PDF, JPEG and PNG files are allowed."}[l.lang]} {
+			for _, want := range []string{"scan.pdf", map[string]string{"de": "Ihr Inhalt ist keine PDF-, JPEG- oder PNG-Datei", "en": "Its content is not a PDF, JPEG or PNG file"}[l.lang]} {
 				if !strings.Contains(got, want) {
 					t.Errorf("refused after upload: summary %q lacks %q", got, want)
 				}
@@ -204,6 +204,7 @@ func TestInvoiceUploadIsCheckedBeforeAndAfter(t *testing.T) {
 			}
 			tb.waitFor(`!document.getElementById('no-invoices').hidden`) // the refused file's entry is gone
 			tb.axe("upload, refused by the check after upload")
+			tb.screenshot("claim-invoice-refused-" + l.lang)
 
 			tb.chooseFile(files, "invoice.pdf", invoicePDF)
 			tb.eval(`window.kontorProgress = []; const bar = document.getElementById('upload-progress');
@@ -226,6 +227,7 @@ func TestInvoiceUploadIsCheckedBeforeAndAfter(t *testing.T) {
 				t.Errorf("invoices after the upload: %q", tb.text("#invoices"))
 			}
 			tb.axe("upload, stored")
+			tb.screenshot("claim-invoice-stored-" + l.lang)
 
 			if got := tb.downloaded(); !bytes.Equal(got, invoicePDF) {
 				t.Errorf("downloaded %d bytes, not the invoice sent", len(got))
@@ -243,7 +245,7 @@ func TestStaffReviewsAndDecidesAClaim(t *testing.T) {
 		t.Run(l.lang, func(t *testing.T) {
 			cl := newClaimant(t, l.lang)
 			cl.uploadInvoice(t, invoicePDF)
-			staff := staffMember(t)
+			staff := staffMember(t, l.lang)
 			tb := openTab(t, l.accept)
 			tb.allow(invoiceBucket())
 			tb.signIn(l.lang, staff, password)
@@ -285,8 +287,11 @@ func TestStaffReviewsAndDecidesAClaim(t *testing.T) {
 			tb.fill("note", "Unterlagen unvollständig")
 			tb.submit("decision-form")
 			tb.visible("#conflict")
-			tb.summary()
+			if got := tb.summary(); !strings.Contains(got, map[string]string{"de": "inzwischen geändert", "en": "changed in the meantime"}[l.lang]) {
+				t.Errorf("version conflict: summary %q", got)
+			}
 			tb.axe("decision, version conflict")
+			tb.screenshot("staff-claim-conflict-" + l.lang)
 			tb.do(chromedp.Click(css("#reload")))
 			inReview := map[string]string{"de": "In Prüfung", "en": "In review"}[l.lang]
 			tb.waitFor(`document.getElementById('conflict').hidden && document.getElementById('claim').textContent.includes(` + jsString(inReview) + `)`)

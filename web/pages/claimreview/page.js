@@ -111,7 +111,12 @@ async function claim() {
 /** decisionProblem puts the API's answers on the form's fields; a version conflict opens the reload panel. */
 function decisionProblem(err) {
   if (!(err instanceof ApiResponse)) return err;
-  if (err.status === 409 && err.problem?.code === 'conflict') $('conflict').hidden = false;
+  if (err.status === 409 && err.problem?.code === 'conflict') {
+    // The page's own words: the API answers in the account's language, which may
+    // not be the page's.
+    err.problem.detail = t('js.conflict');
+    $('conflict').hidden = false;
+  }
   if (err.problem?.code === 'invoice_not_uploaded') err.problem.detail = t('js.noStoredInvoice');
   for (const fe of err.problem?.errors || []) {
     if (fe.field === 'reimbursedCents') {

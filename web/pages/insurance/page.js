@@ -215,13 +215,17 @@ function put(upload, file, progress) {
   });
 }
 
-// The problems of the upload's two calls that are about the file itself.
+// The problems of the upload's two calls that are about the file itself; the
+// page says them in its own words (js.reason.<code>), since the API answers in
+// the account's language, which may not be the page's.
 const fileProblems = ['invoice_type_not_allowed', 'invoice_too_large', 'invoice_not_encrypted', 'invoice_not_uploaded', 'too_many_invoices', 'claim_closed'];
 
-function onFile(err, text) {
+/** onFile puts a problem about the file on the file field; refused(reason) words a refusal after upload. */
+function onFile(err, refused) {
   const code = err instanceof ApiResponse ? err.problem?.code : '';
   if (fileProblems.includes(code)) {
-    if (text) err.problem.detail = text(err.problem.detail || '');
+    const reason = t(`js.reason.${code}`);
+    err.problem.detail = refused ? refused(reason) : reason;
     return onField(err, code, 'file');
   }
   return err;
@@ -261,7 +265,7 @@ function bindUpload(claimID, refresh) {
         await put(added.upload, file, (p) => progress(name, p)).catch(() => refuse('failed', file));
         status.textContent = t('js.upload.checking', { name });
         await call('POST', `/v1/me/claims/${claim}/invoices/${encodeURIComponent(added.invoice.id)}/complete`).catch((err) => {
-          throw onFile(err, (detail) => t('js.upload.refused', { name, detail }));
+          throw onFile(err, (reason) => t('js.upload.refused', { name, reason }));
         });
         return name;
       } catch (err) {
