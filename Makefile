@@ -10,10 +10,10 @@ GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 # How long `make checks` and `make fuzz` run each fuzz target.
 FUZZTIME ?= 10s
 
-.PHONY: help setup run test unit build validate bench invoke deploy fmt lint checks fuzz prepare-checks
+.PHONY: help setup run test unit build validate bench screenshots invoke deploy fmt lint checks fuzz prepare-checks
 
 help:
-	@echo "make run | test | checks | fuzz | build | validate | bench | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
+	@echo "make run | test | checks | fuzz | build | validate | bench | screenshots | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
 
 setup:
 	@bash infra/setup.sh
@@ -62,6 +62,12 @@ validate: setup
 
 bench: setup
 	go run ./infra/cmd/kontor-bench
+
+# The browser suite with KONTOR_SCREENSHOTS=1: the tests write the main pages'
+# screenshots to docs/web/ (the old ones removed first, so none outlives its test).
+screenshots: setup
+	rm -f docs/web/*.png
+	KONTOR_SCREENSHOTS=1 go test ./web/browsertest/ -count=1
 
 invoke: setup
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }

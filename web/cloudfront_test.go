@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -38,7 +40,7 @@ func TestTemplateCarriesTheCloudFrontFunctions(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for id, file := range map[string]string{"SiteRouterFunction": "router.js", "SiteStatusFunction": "status.js"} {
+	for id, file := range map[string]string{"SiteRouterFunction": "router.js", "SiteStatusFunction": "status.js", "SiteApiViewerFunction": "api.js"} {
 		want, err := os.ReadFile(filepath.Join("cloudfront", file))
 		if err != nil {
 			t.Fatal(err)
@@ -224,6 +226,26 @@ func TestStatusFunctionAnswersTheNotFoundPageWith404(t *testing.T) {
 	}
 }
 
+// The API's viewer-request function passes the viewer's address and replaces one a
+// viewer sent under the same name (shared/httpapi/viewer.go believes it only with
+// the distribution's origin value).
+func TestApiViewerFunctionPassesTheViewersAddress(t *testing.T) {
+	const header = "x-kontor-viewer-address"
+	results := node(t, "api.js", []map[string]any{
+		{"viewer": map[string]any{"ip": "203.0.113.9"}, "request": map[string]any{"method": "POST", "uri": "/v1/sessions", "headers": map[string]any{}}},
+		{"viewer": map[string]any{"ip": "2001:db8::7"}, "request": map[string]any{"method": "GET", "uri": "/v1/me", "headers": map[string]any{header: map[string]any{"value": "198.51.100.1"}}}},
+	})
+	for i, want := range []string{"203.0.113.9", "2001:db8::7"} {
+		h, _ := results[i]["headers"].(map[string]any)[header].(map[string]any)
+		if h["value"] != want {
+			t.Errorf("request %d: %s = %v, want %s", i, header, h["value"], want)
+		}
+		if results[i]["uri"] == nil {
+			t.Errorf("request %d: the function did not return the request: %v", i, results[i])
+		}
+	}
+}
+
 // Locally, a page the site lacks is the not-found page with 404 and the security
 // headers; a missing asset is a plain 404.
 func TestHandlerServesTheNotFoundPage(t *testing.T) {
@@ -394,5 +416,49 @@ func TestHandlerWidensConnectSrcOnUploadPagesOnly(t *testing.T) {
 	}
 	if !strings.Contains(CSPWithStorage("https://b.example"), "connect-src 'self' https://b.example;") {
 		t.Error("CSPWithStorage does not add the origin to connect-src")
+	}
+}
+
+// Locally the site is compressed as the distribution compresses it: gzip when the
+// browser accepts it, with Vary, the same bytes unpacked; small files and a
+// refusing browser get the plain body.
+func TestHandlerCompressesLikeTheDistribution(t *testing.T) {
+	site, err := Build(Options{TermsVersion: "2026-01", PrivacyVersion: "2026-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := site.Handler()
+	get := func(path, acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	page := site.Files["en/privacy.html"].Body
+	rec := get("/en/privacy", "gzip, deflate, br, zstd")
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" || rec.Body.Len() >= len(page) {
+		t.Fatalf("privacy notice: encoding %q, vary %q, %d of %d bytes", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"), rec.Body.Len(), len(page))
+	}
+	z, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := io.ReadAll(z); err != nil || !bytes.Equal(plain, page) {
+		t.Errorf("unpacked answer differs from the page (%v)", err)
+	}
+	for _, ae := range []string{"", "br", "gzip;q=0"} {
+		rec = get("/en/privacy", ae)
+		if rec.Header().Get("Content-Encoding") != "" || !bytes.Equal(rec.Body.Bytes(), page) || rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: encoding %q, %d bytes", ae, rec.Header().Get("Content-Encoding"), rec.Body.Len())
+		}
+	}
+	site.Files["en/small.html"] = File{Body: []byte("<p>small</p>"), ContentType: "text/html; charset=utf-8"}
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/en/small", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	site.Handler().ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != "<p>small</p>" {
+		t.Errorf("a file under 1,000 bytes: encoding %q", rec.Header().Get("Content-Encoding"))
 	}
 }

@@ -34,9 +34,8 @@ type registryView struct {
 	Logs     kindView
 	Purposes []purposeView
 	Backups  string
-	// Operator is the controller's name, address and contact, one line each; empty
-	// until the operator sets Options.Operator.
-	Operator []string
+	// Operator is the controller; not Set until the operator sets Options.Operator.
+	Operator Operator
 	// PrivacyVersion is the version of the notice that sign-up accepts.
 	PrivacyVersion string
 }
@@ -81,7 +80,7 @@ func viewKind(k privacy.Kind, lang string) (kindView, error) {
 // registryData returns the page data of the record and the notice.
 func registryData(o Options) func(lang string) (any, error) {
 	return func(lang string) (any, error) {
-		v := registryView{Backups: pick(rights.Backups, lang), PrivacyVersion: o.PrivacyVersion}
+		v := registryView{Backups: pick(rights.Backups, lang), PrivacyVersion: o.PrivacyVersion, Operator: o.Operator}
 		for _, k := range modules.Kinds() {
 			kv, err := viewKind(k, lang)
 			if err != nil {
@@ -100,11 +99,6 @@ func registryData(o Options) func(lang string) (any, error) {
 				return nil, fmt.Errorf("purpose %s: %w", p.ID, err)
 			}
 			v.Purposes = append(v.Purposes, purposeView{ID: p.ID, Version: p.Version, LegalBasis: b, Description: pick(p.Description, lang)})
-		}
-		for _, line := range strings.Split(o.Operator, "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				v.Operator = append(v.Operator, line)
-			}
 		}
 		return v, nil
 	}

@@ -3,7 +3,8 @@
 // ES module per page bundled, minified and fingerprinted by esbuild's Go API, so
 // building needs no Node. The pages call the JSON API on the same origin; it stays
 // the only way to write data. Serve (serve.go) answers with the site as the
-// CloudFront distribution of template.yaml does.
+// CloudFront distribution of template.yaml does, compression included. Who runs
+// the site (operator.go) fills the privacy notice's controller and the imprint.
 package web
 
 import (
@@ -52,10 +53,10 @@ type Options struct {
 	// TermsVersion and PrivacyVersion are the versions sign-up accepts
 	// (template.yaml parameters TermsVersion and PrivacyNoticeVersion).
 	TermsVersion, PrivacyVersion string
-	// Operator is the controller's name, address and contact, one line each, for
-	// the privacy notice. Until the operator sets it, the notice shows a clearly
-	// marked gap in its place.
-	Operator string
+	// Operator is who runs the site, for the privacy notice's controller and the
+	// imprint (template parameter OperatorDetails, ParseOperator). Until the
+	// operator sets it, both pages show a clearly marked gap in its place.
+	Operator Operator
 }
 
 // Pages lists every page of the site. A new screen is one entry here and one
@@ -69,7 +70,7 @@ func Pages(o Options) []Page {
 		{Path: "email/confirm", Dir: "email"},
 		{Path: "login", Dir: "login"},
 		{Path: "password/forgot", Dir: "forgot"},
-		{Path: "imprint", Dir: "legal", Vars: map[string]string{"variant": "imprint"}},
+		{Path: "imprint", Dir: "legal", Vars: map[string]string{"variant": "imprint"}, Data: func(string) (any, error) { return o.Operator, nil }},
 		{Path: "privacy", Dir: "privacy", Data: registryData(o)},
 		{Path: "account", Dir: "me", Vars: map[string]string{"variant": "account"}},
 		{Path: "privacy-centre", Dir: "me", Vars: map[string]string{"variant": "privacy"}},
@@ -82,6 +83,11 @@ func Pages(o Options) []Page {
 		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim", "invoiceTypes": strings.Join(insurance.InvoicePolicy.Types, ","), "invoiceMaxBytes": strconv.FormatInt(insurance.InvoicePolicy.MaxBytes, 10)}},
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
+		{Path: "admin/members", Dir: "admin", Vars: map[string]string{"variant": "members"}},
+		{Path: "staff/contract-imports", Dir: "staffdesk", Vars: map[string]string{"variant": "imports"}},
+		{Path: "staff/contact-requests", Dir: "staffdesk", Vars: map[string]string{"variant": "requests"}},
+		{Path: "staff/letters", Dir: "staffdesk", Vars: map[string]string{"variant": "letters"}},
+		{Path: "contact/requests", Dir: "myrequests"},
 		{Path: "staff/claims", Dir: "claimreview", Vars: map[string]string{"variant": "queue"}},
 		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
 	}

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"html"
 	"regexp"
@@ -152,10 +150,4 @@ func hasToken(list, token string) bool {
 }
 
 // gzipSize is the length of b gzipped at the best compression.
-func gzipSize(b []byte) int {
-	var buf bytes.Buffer
-	z, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-	_, _ = z.Write(b)                                       // a bytes.Buffer does not fail
-	_ = z.Close()
-	return buf.Len()
-}
+func gzipSize(b []byte) int { return len(gzipBytes(b)) }

@@ -2,7 +2,8 @@
 // template.yaml: the size of the deployed arm64 binary and the init duration (process
 // start to the first Runtime API /next call, the figure Lambda reports), as the median
 // of repeated cold starts next to a hello-world aws-lambda-go binary measured in the
-// same run.
+// same run; and, among the figures taken on a local stack, every page of the web
+// portal as headless Chromium loads it (pageload.go).
 package bench
 
 import (

@@ -6,6 +6,7 @@ package integration
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -380,4 +381,28 @@ func TestResponsesCarryTheSiteSecurityHeaders(t *testing.T) {
 			t.Errorf("status %d: headers %v", r.Status, r.Header)
 		}
 	}
+}
+
+// A client cannot escape its per-client limit by claiming another address: the
+// viewer address header the site's distribution sets is believed only with the
+// distribution's origin value, which the local stack (like a direct call to the
+// deployed API) does not have. Each request here claims a fresh address and a made-up
+// origin value; all count against the one connection's address.
+func TestForgedViewerAddressDoesNotEscapeTheLimit(t *testing.T) {
+	c := newClient(t)
+	c.csrf()
+	lr := limitedRoute{http.MethodPost, "/v1/contact-requests", map[string]any{"unexpected": true}, ratelimit.ContactSubmit, "ContactFunction"}
+	b := []byte(toJSON(t, lr.body))
+	send := func(i int) response {
+		return c.raw(lr.method, lr.path, "application/json", b, map[string]string{
+			httpapi.ViewerAddressHeader: fmt.Sprintf("203.0.113.%d", i+1),
+			httpapi.OriginHeader:        "guessed-origin-value",
+		})
+	}
+	for i := range lr.rule.Max {
+		if r := send(i); r.Status == http.StatusTooManyRequests {
+			t.Fatalf("limited after %d of %d", i, lr.rule.Max)
+		}
+	}
+	want(t, send(lr.rule.Max), http.StatusTooManyRequests, "too_many_attempts")
 }

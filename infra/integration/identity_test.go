@@ -103,8 +103,10 @@ func TestSelfServiceAccountLifecycle(t *testing.T) {
 	want(t, r, http.StatusUnauthorized, "invalid_credentials")
 
 	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword}), http.StatusNoContent)
-	// The link works once.
+	// The link works once: used again with another password it is refused; the
+	// same request repeated (its answer lost) is answered as done.
 	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword + "!"}), http.StatusBadRequest, "token_invalid")
+	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": tok, "password": goodPassword}), http.StatusNoContent)
 
 	info := login(t, c, email, goodPassword)
 	if info.MustChangePassword || info.Profile.Email != email {
@@ -261,6 +263,22 @@ func TestForgottenPasswordFlow(t *testing.T) {
 	// The reset ended the session that was signed in before.
 	want(t, c.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
 	login(t, other, email, "Neues Passwort 2026")
+	// The reset repeated as it was (its answer lost) is answered as done and ends
+	// nothing: the session signed in since stays.
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/password/reset", map[string]any{"token": tok, "password": "Neues Passwort 2026"}), http.StatusNoContent)
+	want(t, other.do(http.MethodGet, "/v1/me", nil), http.StatusOK)
+	// Once the password changed again, the used link is refused even with the
+	// password it set.
+	want(t, other.do(http.MethodPut, "/v1/me/password", map[string]any{"currentPassword": "Neues Passwort 2026", "newPassword": "Drittes Passwort 2026"}), http.StatusOK)
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/password/reset", map[string]any{"token": tok, "password": "Neues Passwort 2026"}), http.StatusBadRequest, "token_invalid")
+}
+
+// newClientWithCSRF is a new client holding a CSRF token, as a page that fetched it.
+func newClientWithCSRF(t *testing.T) *client {
+	t.Helper()
+	c := newClient(t)
+	c.csrf()
+	return c
 }
 
 func TestExpiredLinkIsRefused(t *testing.T) {
@@ -319,6 +337,13 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 		t.Fatalf("email not changed: %+v", p)
 	}
 	mailTo(t, email, "email address was changed")
+	// The confirmation repeated (its answer lost) is answered as done and mails
+	// the previous address nothing more.
+	notices := mailCount(t, email)
+	want(t, anon.do(http.MethodPost, "/v1/accounts/email/confirm", map[string]any{"token": tok}), http.StatusNoContent)
+	if n := mailCount(t, email); n != notices {
+		t.Fatalf("%d mails to the previous address after the repeat, want %d", n, notices)
+	}
 	login(t, anon, newAddr, goodPassword)
 	// The previous address is free again and no longer signs in.
 	x := newClient(t)

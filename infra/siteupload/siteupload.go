@@ -84,6 +84,14 @@ type Stack struct {
 	Bucket, Distribution         string
 	TermsVersion, PrivacyVersion string
 	SiteURL                      string
+	// Operator is the parameter OperatorDetails, read (web.ParseOperator); not Set
+	// when the stack leaves it empty.
+	Operator web.Operator
+}
+
+// Options are what the site is built with for this stack.
+func (s Stack) Options() web.Options {
+	return web.Options{TermsVersion: s.TermsVersion, PrivacyVersion: s.PrivacyVersion, Operator: s.Operator}
 }
 
 // Describe reads a deployed stack's outputs and parameters.
@@ -97,6 +105,7 @@ func Describe(ctx context.Context, c *cloudformation.Client, name string) (Stack
 	}
 	st := out.Stacks[0]
 	var s Stack
+	var operatorErr error
 	for _, o := range st.Outputs {
 		switch aws.ToString(o.OutputKey) {
 		case "SiteBucketName":
@@ -113,7 +122,12 @@ func Describe(ctx context.Context, c *cloudformation.Client, name string) (Stack
 			s.TermsVersion = aws.ToString(p.ParameterValue)
 		case "PrivacyNoticeVersion":
 			s.PrivacyVersion = aws.ToString(p.ParameterValue)
+		case web.OperatorParameter:
+			s.Operator, operatorErr = web.ParseOperator(aws.ToString(p.ParameterValue))
 		}
+	}
+	if operatorErr != nil {
+		return Stack{}, fmt.Errorf("stack %s: %w", name, operatorErr)
 	}
 	if s.Bucket == "" || s.Distribution == "" || s.TermsVersion == "" || s.PrivacyVersion == "" {
 		return Stack{}, fmt.Errorf("stack %s lacks the output SiteBucketName or DistributionId, or the parameter TermsVersion or PrivacyNoticeVersion: deploy template.yaml first", name)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -26,36 +27,21 @@ func TestUploadPutsEveryFileWithItsHeaders(t *testing.T) {
 	cfg := dynamotest.MotoConfig(t)
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(cfg)
-	const stackTemplate = `AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  TermsVersion: {Type: String}
-  PrivacyNoticeVersion: {Type: String}
-Resources:
-  SiteBucket:
-    Type: AWS::S3::Bucket
-    Properties: {BucketName: kontor-site-test}
-Outputs:
-  SiteBucketName: {Value: !Ref SiteBucket}
-  DistributionId: {Value: E2EXAMPLE}
-  SiteUrl: {Value: "https://d111111abcdef8.cloudfront.net"}
-`
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("kontor"), TemplateBody: aws.String(stackTemplate),
-		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("TermsVersion"), ParameterValue: aws.String("2026-03")},
-			{ParameterKey: aws.String("PrivacyNoticeVersion"), ParameterValue: aws.String("2026-02")}}}); err != nil {
-		t.Fatal(err)
-	}
+	createStack(t, cf, "kontor", operatorJSON)
 	st, err := Describe(ctx, cf, "kontor")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st != (Stack{Bucket: "kontor-site-test", Distribution: "E2EXAMPLE", TermsVersion: "2026-03", PrivacyVersion: "2026-02", SiteURL: "https://d111111abcdef8.cloudfront.net"}) {
+	want := Stack{Bucket: "kontor-site-kontor", Distribution: "E2EXAMPLE", TermsVersion: "2026-03", PrivacyVersion: "2026-02", SiteURL: "https://d111111abcdef8.cloudfront.net",
+		Operator: web.Operator{Name: "Beispiel GmbH", Address: []string{"Musterweg 1", "06108 Halle (Saale)"}, Email: "kontakt@example.org", Register: "Amtsgericht Stendal, HRB 00000"}}
+	if !reflect.DeepEqual(st, want) {
 		t.Fatalf("stack %+v", st)
 	}
 	if _, err := Describe(ctx, cf, "other"); err == nil {
 		t.Error("a stack that does not exist was described")
 	}
 
-	site, err := web.Build(web.Options{TermsVersion: st.TermsVersion, PrivacyVersion: st.PrivacyVersion})
+	site, err := web.Build(st.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +104,35 @@ Outputs:
 			t.Error("the signup page was not built with the stack's TermsVersion")
 		}
 	}
+	// The stack's OperatorDetails reach the stored imprint and privacy notice.
+	for _, page := range []string{"imprint", "privacy"} {
+		obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(st.Bucket), Key: aws.String(web.Key("de", page))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(obj.Body)
+		_ = obj.Body.Close()
+		if !bytes.Contains(b, []byte("Beispiel GmbH<br>")) || !bytes.Contains(b, []byte("06108 Halle (Saale)<br>")) || bytes.Contains(b, []byte("operator-missing")) {
+			t.Errorf("the stored %s page lacks the stack's operator", page)
+		}
+		if page == "imprint" && !bytes.Contains(b, []byte("Amtsgericht Stendal, HRB 00000")) {
+			t.Error("the stored imprint lacks the register entry")
+		}
+	}
+}
+
+// operatorJSON is a fictional operator as the parameter OperatorDetails carries it.
+const operatorJSON = `{"name": "Beispiel GmbH", "address": ["Musterweg 1", "06108 Halle (Saale)"], "email": "kontakt@example.org", "register": "Amtsgericht Stendal, HRB 00000"}`
+
+// A stack whose OperatorDetails the imprint cannot use is refused before anything
+// is uploaded.
+func TestDescribeRefusesAnIncompleteOperator(t *testing.T) {
+	cf := cloudformation.NewFromConfig(dynamotest.MotoConfig(t))
+	ctx := context.Background()
+	createStack(t, cf, "incomplete", `{"name": "Beispiel GmbH"}`)
+	if _, err := Describe(ctx, cf, "incomplete"); err == nil || !strings.Contains(err.Error(), "address, email missing") {
+		t.Errorf("an operator without address and email: %v", err)
+	}
 }
 
 // Assets go up before the pages that name them.
@@ -155,5 +170,32 @@ func TestInvalidateAsksForEveryPath(t *testing.T) {
 	}
 	if p := got.Invalidation.InvalidationBatch.Paths; p == nil || len(p.Items) != 1 || p.Items[0] != "/*" {
 		t.Errorf("invalidated %+v", p)
+	}
+}
+
+// createStack makes, in moto, a stack named name with the outputs and parameters the
+// upload reads (TermsVersion 2026-03, PrivacyNoticeVersion 2026-02) and operator as
+// its OperatorDetails; its bucket is kontor-site-<name>.
+func createStack(t *testing.T, cf *cloudformation.Client, name, operator string) {
+	t.Helper()
+	stackTemplate := `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TermsVersion: {Type: String}
+  PrivacyNoticeVersion: {Type: String}
+  OperatorDetails: {Type: String, Default: ""}
+Resources:
+  SiteBucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: kontor-site-` + name + `}
+Outputs:
+  SiteBucketName: {Value: !Ref SiteBucket}
+  DistributionId: {Value: E2EXAMPLE}
+  SiteUrl: {Value: "https://d111111abcdef8.cloudfront.net"}
+`
+	if _, err := cf.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(stackTemplate),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("TermsVersion"), ParameterValue: aws.String("2026-03")},
+			{ParameterKey: aws.String("PrivacyNoticeVersion"), ParameterValue: aws.String("2026-02")},
+			{ParameterKey: aws.String(web.OperatorParameter), ParameterValue: aws.String(operator)}}}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"kontor/infra/local"
 	"kontor/infra/template"
+	"kontor/web"
 )
 
 // Every stand-in plugs into template.yaml: what it reads and sets is declared there,
@@ -26,6 +27,9 @@ func TestEveryStandInFitsTheTemplate(t *testing.T) {
 		pl, err := si.Plug(local.Socket{APIURL: "http://127.0.0.1:3000", BasePath: base, BaseURL: "http://127.0.0.1:3000" + base, Param: func(name string) (string, error) {
 			if _, ok := tpl.Parameters[name]; !ok {
 				return "", fmt.Errorf("template has no parameter %s", name)
+			}
+			if name == web.OperatorParameter { // JSON, read at plug time
+				return `{"name": "Beispiel GmbH", "address": ["Musterweg 1"], "email": "kontakt@example.org"}`, nil
 			}
 			return "a value of at least thirty-two characters", nil
 		}, Secret: func(name string) (string, error) {

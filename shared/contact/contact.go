@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,6 +115,9 @@ type Store interface {
 	Resolved(ctx context.Context, r Request) error
 	// Each calls fn for every stored request (the retention sweep).
 	Each(ctx context.Context, fn func(Request) error) error
+	// AccountIDs lists the ids of the requests sent from the account, in no
+	// particular order, reading only those (the index of a person's requests).
+	AccountIDs(ctx context.Context, accountID string) ([]string, error)
 	// Of calls fn for every request sent from the account, and every one sent from
 	// the address without an account (either may be ""), reading only those.
 	Of(ctx context.Context, accountID, email string, fn func(Request) error) error
@@ -224,6 +229,89 @@ func (s *Service) Open(ctx context.Context) ([]Request, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// The page sizes of a person's own list (GET /v1/me/contact-requests).
+const (
+	DefaultMinePage = 20
+	MaxMinePage     = 100
+)
+
+// Mine is a request as the person who sent it sees it: everything they gave and
+// what became of it, without the staff member who resolved it (another person's
+// account).
+type Mine struct {
+	ID             string     `json:"id"`
+	Email          string     `json:"email"`
+	Subject        string     `json:"subject,omitempty"`
+	Message        string     `json:"message,omitempty"`
+	AppLog         string     `json:"appLog,omitempty"`
+	ConsentVersion string     `json:"consentVersion,omitempty"`
+	ConsentAt      *time.Time `json:"consentAt,omitempty"`
+	Status         string     `json:"status"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	ResolvedAt     *time.Time `json:"resolvedAt,omitempty"`
+	RetainUntil    *time.Time `json:"retainUntil,omitempty"`
+	RetainReason   string     `json:"retainReason,omitempty"`
+}
+
+func mine(r Request) Mine {
+	return Mine{ID: r.ID, Email: r.Email, Subject: r.Subject, Message: r.Message, AppLog: r.AppLog,
+		ConsentVersion: r.ConsentVersion, ConsentAt: r.ConsentAt, Status: r.Status, CreatedAt: r.CreatedAt,
+		ResolvedAt: r.ResolvedAt, RetainUntil: r.RetainUntil, RetainReason: r.RetainReason}
+}
+
+// MinePage checks a page request of a person's own list: limit 1..MaxMinePage
+// (DefaultMinePage when ""), cursor "" or the id of the last request of the
+// previous page.
+func MinePage(limit, cursor string) (int, string, error) {
+	n := DefaultMinePage
+	if limit != "" {
+		v, err := strconv.Atoi(limit)
+		if err != nil || v < 1 || v > MaxMinePage {
+			return 0, "", problem.Invalid(problem.FieldError{Field: "limit", Code: problem.FieldInvalidValue})
+		}
+		n = v
+	}
+	if cursor != "" && !ids.ValidV7(cursor) {
+		return 0, "", problem.Invalid(problem.FieldError{Field: "cursor", Code: problem.FieldInvalidValue})
+	}
+	return n, cursor, nil
+}
+
+// Of lists the requests sent from the account, newest first: at most limit of
+// them, those older than the request cursor (an id of the previous page), and the
+// cursor of the next page ("" on the last). Only the account's own requests are
+// read, so no other person's request can be reached, whatever the cursor. Ids are
+// UUIDv7, which sort by time; the index has no sort key, so the account's ids are
+// read (keys only) and sorted here. What it costs is bounded by the requests a
+// person keeps: resolved ones are deleted by the next retention sweep.
+func (s *Service) Of(ctx context.Context, accountID string, limit int, cursor string) ([]Mine, string, error) {
+	all, err := s.Store.AccountIDs(ctx, accountID)
+	if err != nil {
+		return nil, "", err
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(all)))
+	out := []Mine{}
+	for _, id := range all {
+		if cursor != "" && id >= cursor {
+			continue
+		}
+		if len(out) == limit {
+			return out, out[len(out)-1].ID, nil
+		}
+		r, err := s.Store.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue // deleted since the index was read
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		if r.AccountID == accountID {
+			out = append(out, mine(r))
+		}
+	}
+	return out, "", nil
 }
 
 // Resolve marks a request resolved by a staff member. retainYears > 0 keeps it that

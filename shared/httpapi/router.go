@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -71,6 +72,9 @@ type Router struct {
 	limiter Limiter
 	ledger  Ledger
 	answers Answers
+	// origin is the value the CloudFront distribution sends in OriginHeader
+	// (OriginVerifyVariable); "" trusts no request to have come through it.
+	origin string
 }
 
 // HandlerReserve is the part of the function's time the router keeps for itself: a
@@ -97,8 +101,10 @@ func (rt *Router) WithLimiter(l Limiter) *Router {
 }
 
 // NewRouter returns a router over routes that logs one line per request to log.
+// The value a request must carry in OriginHeader to be taken as coming through the
+// site's distribution is read from OriginVerifyVariable.
 func NewRouter(log *slog.Logger, routes map[string]Route) *Router {
-	return &Router{routes: routes, log: log}
+	return &Router{routes: routes, log: log, origin: os.Getenv(OriginVerifyVariable)}
 }
 
 // NeedsLimiter reports whether any route applies a limit.
@@ -146,6 +152,7 @@ func (rt *Router) Check() error {
 // and turns its result into an API Gateway response.
 func (rt *Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, err error) {
 	start := time.Now()
+	ev = viaDistribution(ev, rt.origin)
 	req := &Request{Event: ev}
 	req.Lang = negotiateLang(req.Cookie(LangCookie), req.Header("accept-language"))
 	defer func() {

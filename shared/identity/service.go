@@ -168,7 +168,35 @@ func (s *Service) useToken(ctx context.Context, raw, kind string) (Token, error)
 	if err != nil {
 		return Token{}, fmt.Errorf("load token: %w", err)
 	}
+	if t.UsedAt != nil {
+		return t, errTokenUsed
+	}
 	return t, nil
+}
+
+// errTokenUsed is useToken's answer for a link used before: the caller answers a
+// repeat of the request that used it as that request was answered, and anything
+// else as an invalid link.
+var errTokenUsed = problem.New(http.StatusBadRequest, CodeTokenInvalid)
+
+// repeatedPassword answers a password set through a link that is already used. It
+// is the same request again (its answer was lost: a cut connection, a 503 after
+// the write) exactly when the password it carries is the one that use set, at
+// that very moment: then it is answered as done, and nothing changes. A link
+// replayed with any other password, or after the password changed again, stays
+// refused as invalid.
+func (s *Service) repeatedPassword(ctx context.Context, t Token, password string) (Account, error) {
+	acc, err := s.Store.Account(ctx, t.AccountID, s.Now())
+	if errors.Is(err, ErrNotFound) {
+		return Account{}, errTokenUsed
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("load account: %w", err)
+	}
+	if acc.PasswordChangedAt == nil || !acc.PasswordChangedAt.Equal(*t.UsedAt) || !VerifyPassword(password, acc.PasswordHash) {
+		return Account{}, errTokenUsed
+	}
+	return acc, nil
 }
 
 // setPasswordWithToken is the common core of confirming an account and resetting a
@@ -176,6 +204,9 @@ func (s *Service) useToken(ctx context.Context, raw, kind string) (Token, error)
 // set the password and use up the token atomically.
 func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password string, before func(Account) error) (Account, error) {
 	t, err := s.useToken(ctx, raw, kind)
+	if errors.Is(err, errTokenUsed) {
+		return s.repeatedPassword(ctx, t, password)
+	}
 	if err != nil {
 		return Account{}, err
 	}
@@ -595,9 +626,14 @@ func (s *Service) startEmailChange(ctx context.Context, acc Account, newEmail st
 
 // ConfirmEmail makes a new email address take effect through the mailed link and
 // tells the previous address.
+//
+// A link used before answers as done while the address it confirmed is still the
+// account's (the same request repeated after its answer was lost; nothing changes
+// and nothing is mailed again), and as invalid once the address changed since.
 func (s *Service) ConfirmEmail(ctx context.Context, raw string) error {
 	t, err := s.useToken(ctx, raw, TokenEmailChange)
-	if err != nil {
+	used := errors.Is(err, errTokenUsed)
+	if err != nil && !used {
 		return err
 	}
 	now := s.Now()
@@ -607,6 +643,12 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("confirm email: load account: %w", err)
+	}
+	if used {
+		if acc.Email == t.NewEmail {
+			return nil
+		}
+		return errTokenUsed
 	}
 	if err := s.Store.ChangeEmailWithToken(ctx, t, acc.Email, now); err != nil {
 		switch {

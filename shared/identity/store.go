@@ -37,6 +37,10 @@ type Token struct {
 	AccountID string    `dynamodbav:"accountId"`
 	NewEmail  string    `dynamodbav:"newEmail,omitempty"`
 	ExpiresAt time.Time `dynamodbav:"expiresAt"`
+	// UsedAt is when the link was used. A used link is kept, marked, until it
+	// expires, so that a request repeated after a lost answer can be recognised
+	// as done instead of refused (Service.setPasswordWithToken, ConfirmEmail).
+	UsedAt *time.Time `dynamodbav:"usedAt,omitempty"`
 }
 
 // ProfileChanges are the fields a person may change directly; nil leaves a field alone.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -122,9 +121,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err != nil {
 		return err
 	}
+	t := dynamo.Table{DB: m.DB, Name: m.Table}
 	for k := range keys {
-		_, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Key(k, "")})
-		if err != nil {
+		if err := t.Delete(ctx, dynamo.Key(k, "")); err != nil {
 			return fmt.Errorf("erase limit counter: %w", err)
 		}
 	}
@@ -138,7 +137,7 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	counts := map[string]int{}
 	t := dynamo.Table{DB: m.DB, Name: m.Table}
 	_, err := t.Sweep(ctx, dynamo.Sweep{Name: "expired", PartitionKeyOnly: true}, dynamo.ExpiredAt(now), func(it dynamo.Item) error {
-		if _, err := m.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(m.Table), Key: dynamo.Item{dynamo.PK: it[dynamo.PK]}}); err != nil {
+		if err := t.Delete(ctx, dynamo.Item{dynamo.PK: it[dynamo.PK]}); err != nil {
 			return fmt.Errorf("sweep limit counter: %w", err)
 		}
 		counts[KindCounters]++

@@ -15,7 +15,8 @@ export const lang = document.documentElement.lang;
 
 let csrf = null;
 
-async function csrfToken(fresh) {
+/** csrfToken returns the X-CSRF-Token value, a fresh one when asked (for a request sent without api()). */
+export async function csrfToken(fresh) {
   if (csrf && !fresh) return csrf;
   const res = await fetch('/v1/csrf', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
   if (!res.ok) throw new ApiResponse(res, await readProblem(res));
@@ -140,6 +141,17 @@ export function showErrors(form, items) {
   summary.hidden = false;
   document.title = t('js.titlePrefix') + baseTitle;
   summary.focus();
+}
+
+/**
+ * showSignedIn switches the header's navigation to the signed-in links (my
+ * account instead of sign in and request access), once a call made with the
+ * session has succeeded. The page is static; only a call knows the session.
+ */
+export function showSignedIn() {
+  for (const li of document.querySelectorAll('[data-signed]')) {
+    li.hidden = li.dataset.signed !== 'in';
+  }
 }
 
 /** problemItems turns a failed call into the summary's entries. */

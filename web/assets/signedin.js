@@ -3,7 +3,7 @@
 // asks for the password once (POST /v1/sessions/current/confirm) and is then
 // tried again.
 
-import { api, ApiResponse, bindForm, clearErrors, lang } from './form.js';
+import { api, ApiResponse, bindForm, clearErrors, lang, showSignedIn } from './form.js';
 
 /** loginURL is the sign-in page that comes back to this page afterwards. */
 export function loginURL() {
@@ -16,7 +16,9 @@ export function loginURL() {
  */
 export async function call(method, path, body, opts) {
   try {
-    return await api(method, path, body, opts);
+    const answer = await api(method, path, body, opts);
+    showSignedIn();
+    return answer;
   } catch (err) {
     if (err instanceof ApiResponse && err.status === 401) {
       window.location.assign(loginURL());
@@ -106,4 +108,38 @@ export function show(id) {
   const el = document.getElementById(id);
   el.hidden = false;
   el.focus();
+}
+
+/** refused is the API's answer to someone without the role, made by the page. */
+function refused() {
+  return new ApiResponse({ status: 403, headers: { get: () => null } }, {});
+}
+
+/**
+ * requireRole reads GET /v1/me and refuses as the API would (403) when the
+ * person lacks role: for a page behind a role that reads nothing first.
+ */
+export async function requireRole(role) {
+  const me = await call('GET', '/v1/me');
+  if (!(me.roles || []).includes(role)) throw refused();
+}
+
+/**
+ * guarded runs load() for a page behind a role: #loading while it runs, then
+ * #content; a 403 or 404 shows "No access" (#denied) and no data.
+ */
+export async function guarded(load) {
+  const loading = document.getElementById('loading');
+  try {
+    await load();
+  } catch (err) {
+    loading.hidden = true;
+    if (err instanceof ApiResponse && (err.status === 403 || err.status === 404)) {
+      show('denied');
+      return;
+    }
+    throw err;
+  }
+  loading.hidden = true;
+  document.getElementById('content').hidden = false;
 }

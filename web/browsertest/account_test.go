@@ -1,8 +1,11 @@
 package browsertest
 
 import (
+	"bytes"
+	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -28,27 +31,50 @@ func ownClient() *http.Transport {
 // hour), which the flows themselves need.
 func activeAccount(t *testing.T, lang string) string {
 	t.Helper()
-	c := newAPIClient(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: ownClient()}
+	csrf := func() string {
+		res, err := c.Get(base + "/v1/csrf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b struct{ CsrfToken string }
+		if err := json.NewDecoder(res.Body).Decode(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.CsrfToken
+	}
+	post := func(path string, body any, want int) {
+		t.Helper()
+		raw, _ := json.Marshal(body)
+		req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", csrf())
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if res.StatusCode != want {
+			t.Fatalf("POST %s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
 	addr := newAddress("account-" + lang)
 	tpl := stack.Template()
-	c.do(http.MethodPost, "/v1/accounts", map[string]string{
+	post("/v1/accounts", map[string]string{
 		"email": addr, "language": lang,
 		"acceptedTermsVersion":   tpl.Parameters["TermsVersion"].Default,
 		"acceptedPrivacyVersion": tpl.Parameters["PrivacyNoticeVersion"].Default,
-	}, http.StatusAccepted, nil)
-	c.do(http.MethodPost, "/v1/accounts/confirm", map[string]string{"token": mailedToken(t, addr, "/confirm"), "password": password}, http.StatusNoContent, nil)
-	return addr
-}
-
-// mailedToken returns the token of the newest mail to addr with a link to path.
-func mailedToken(t *testing.T, addr, path string) string {
-	t.Helper()
-	link, err := url.Parse(mailedLink(t, addr, path))
+	}, http.StatusAccepted)
+	link, err := url.Parse(mailedLink(t, addr, "/confirm"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token := link.Query().Get("token"); token != "" {
-		return token
+	token := link.Query().Get("token")
+	if token == "" {
+		token = strings.TrimPrefix(link.Fragment, "token=")
 	}
-	return strings.TrimPrefix(link.Fragment, "token=")
+	post("/v1/accounts/confirm", map[string]string{"token": token, "password": password}, http.StatusNoContent)
+	return addr
 }

@@ -2,7 +2,9 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,29 +33,44 @@ func dynamoDB(t *testing.T) *dynamodb.Client {
 // `make run` creates it (identitywire.SeedLocalAdmin) unless it exists.
 func (tb *tab) signInAdmin(lang string) {
 	tb.t.Helper()
-	seedAdmin(tb.t)
-	tb.signIn(lang, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
-}
-
-// seedAdmin creates the local stack's administrator as `make run` does
-// (identitywire.SeedLocalAdmin) unless it exists.
-func seedAdmin(t *testing.T) {
-	t.Helper()
 	cfg, err := stack.AWSConfig(context.Background())
 	if err != nil {
-		t.Fatal(err)
+		tb.t.Fatal(err)
 	}
 	if _, err := identitywire.SeedLocalAdmin(context.Background(), cfg, stack.Name("IdentityTable")); err != nil {
-		t.Fatal(err)
+		tb.t.Fatal(err)
 	}
+	tb.signIn(lang, identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
 }
 
 // accountID signs in to addr through the API, from a loopback address of its
 // own, and returns the account's id (GET /v1/me).
 func accountID(t *testing.T, addr string) string {
 	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: ownClient()}
+	var csrf struct{ CsrfToken string }
+	res, err := c.Get(base + "/v1/csrf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(res.Body).Decode(&csrf)
+	_ = res.Body.Close()
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/sessions", strings.NewReader(`{"email":`+strconv.Quote(addr)+`,"password":`+strconv.Quote(password)+`}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf.CsrfToken)
+	if res, err = c.Do(req); err != nil || res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
+		t.Fatalf("sign in %s: %v %v", addr, res, err)
+	}
+	_ = res.Body.Close()
+	if res, err = c.Get(base + "/v1/me"); err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
 	var me struct{ ID string }
-	newAPIClient(t).signIn(addr, password).do(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	if err := json.NewDecoder(res.Body).Decode(&me); err != nil || me.ID == "" {
+		t.Fatalf("GET /v1/me: %d %v", res.StatusCode, err)
+	}
 	return me.ID
 }
 
@@ -196,23 +213,27 @@ func TestAdminStatisticsDrawsCharts(t *testing.T) {
 				t.Errorf("from shows %q", v)
 			}
 			tb.axe("statistics")
+			tb.screenshot("admin-statistics-" + l.lang)
 		})
 	}
 }
 
-// Someone without the admin role sees that they have no access, and no data.
+// Someone without the admin or staff role sees that they have no access on
+// the admin and staff pages, and no data, in both languages.
 func TestAdminPagesSayNoAccessToOthers(t *testing.T) {
 	addr := activeAccount(t, "en")
 	tb := openTab(t, languages[1].accept)
 	tb.signIn("en", addr, password)
-	for _, p := range []string{"holds", "statistics"} {
-		tb.do(chromedp.Navigate(base+"/en/admin/"+p), chromedp.WaitVisible(css("#denied")))
-		if got := tb.text("#denied"); !strings.Contains(got, "No access") {
-			t.Errorf("%s: %q", p, got)
+	for _, l := range languages {
+		for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "staff/contract-imports", "staff/contact-requests", "staff/letters", "staff/claims", "staff/claim?id=" + uuid()} {
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/"+p), chromedp.WaitVisible(css("#denied")))
+			if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[l.lang]) {
+				t.Errorf("%s/%s: %q", l.lang, p, got)
+			}
+			if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
+				t.Errorf("%s/%s: content shown", l.lang, p)
+			}
+			tb.axe(l.lang + "/" + p + ", no access")
 		}
-		if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
-			t.Errorf("%s: content shown", p)
-		}
-		tb.axe("admin " + p + ", no access")
 	}
 }

@@ -59,7 +59,6 @@ func TestContactFormShowsErrorsThenSends(t *testing.T) {
 				t.Errorf("the error summary has %s entries, want 2 (subject too long, consent missing): %s", n, tb.text("#error-summary"))
 			}
 			tb.axe("contact form, subject too long and no consent")
-			tb.screenshot("contact-errors-" + l.lang)
 
 			tb.do(
 				chromedp.Func(clearField("subject")),
@@ -149,7 +148,13 @@ func TestRecordOfProcessingAndPrivacyNotice(t *testing.T) {
 				t.Error("the privacy notice shows no kind of data")
 			}
 			tb.axe("privacy notice")
-			tb.screenshot("privacy-" + l.lang)
+
+			// The local stack sets no OperatorDetails: the imprint shows the same gap.
+			tb.do(chromedp.Click(css(`.footer a[href$="/imprint"]`)), chromedp.WaitVisible(css("#operator-missing")))
+			if got := tb.text("#operator-missing"); !strings.Contains(got, "OperatorDetails") {
+				t.Errorf("the imprint's gap says %q, not which parameter fills it", got)
+			}
+			tb.axe("imprint")
 		})
 	}
 }

@@ -80,7 +80,6 @@ func TestSignUpThroughTheMailedLinkToSignedIn(t *testing.T) {
 				t.Errorf("the mailed link shows %s, want /%s/confirm without the token", got, l.lang)
 			}
 			tb.axe("set password")
-			tb.screenshot("password-" + l.lang)
 
 			tb.do(
 				chromedp.SendKeys(css("#password"), "short"),
@@ -113,7 +112,6 @@ func TestSignUpThroughTheMailedLinkToSignedIn(t *testing.T) {
 				t.Errorf("home page after sign-in says %q, want the address", got)
 			}
 			tb.axe("signed in")
-			tb.screenshot("signed-in-" + l.lang)
 			if got := tb.cookies(); !slices.Equal(got, documentedCookies) {
 				t.Errorf("cookies after the flow: %v, want exactly %v", got, documentedCookies)
 			}
@@ -145,7 +143,6 @@ func TestWrongPasswordShowsTheErrorSummaryWithFocus(t *testing.T) {
 				t.Errorf("title %q does not say there is an error", tb.eval(`document.title`))
 			}
 			tb.axe("sign-in with wrong password")
-			tb.screenshot("login-error-" + l.lang)
 		})
 	}
 }
@@ -158,7 +155,6 @@ func TestForgotPasswordMailsALinkThatSetsANewPassword(t *testing.T) {
 			tb := openTab(t, l.accept)
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/password/forgot"), chromedp.WaitVisible(css("#email")))
 			tb.axe("forgot password")
-			tb.screenshot("forgot-" + l.lang)
 			tb.do(
 				chromedp.SendKeys(css("#email"), addr),
 				chromedp.Click(css(`#form button[type="submit"]`)),

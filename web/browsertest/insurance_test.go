@@ -162,6 +162,7 @@ func TestInsuranceRegistrationActivationContractsAndClaims(t *testing.T) {
 				}
 			}
 			tb.axe("contracts")
+			tb.screenshot("insurance-contracts-" + l.lang)
 
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/insurance/claims"), chromedp.WaitVisible(css("#claim-form")))
 			tb.visible("#no-claims")
@@ -191,6 +192,7 @@ func TestInsuranceRegistrationActivationContractsAndClaims(t *testing.T) {
 				t.Errorf("history has %s entries, want 1", n)
 			}
 			tb.axe("claim status")
+			tb.screenshot("insurance-claim-" + l.lang)
 
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/insurance/claims"), chromedp.WaitVisible(css("#claims-table")))
 			if got := tb.text("#claims"); !strings.Contains(got, map[string]string{"de": "Eingereicht", "en": "Submitted"}[l.lang]) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -30,28 +29,6 @@ var (
 	axeSource string
 )
 
-// findBrowser returns the Chromium to drive: KONTOR_CHROMIUM, else the one
-// `make setup` unpacks into .venv/chromium, else a chromium on PATH.
-func findBrowser(root string) (string, error) {
-	if p := os.Getenv("KONTOR_CHROMIUM"); p != "" {
-		return p, nil
-	}
-	if p := filepath.Join(root, ".venv", "chromium", "chromium"); isFile(p) {
-		return p, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no Chromium: run `make setup` (it unpacks @sparticuz/chromium into .venv/chromium) or set KONTOR_CHROMIUM")
-}
-
-func isFile(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
-}
-
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() {
@@ -66,7 +43,7 @@ func run(m *testing.M) int {
 	if err != nil {
 		panic(err)
 	}
-	exe, err := findBrowser(root)
+	exe, err := FindBrowser(root)
 	axe, axeErr := os.ReadFile(filepath.Join(root, ".venv", "node", "node_modules", "axe-core", "axe.min.js"))
 	if err == nil && axeErr != nil {
 		err = fmt.Errorf("no axe-core (%v): run `make setup`", errors.Unwrap(axeErr))
@@ -116,15 +93,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = os.RemoveAll(profile) }()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox, // the tests may run as root
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1024, 900),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.Env("FONTCONFIG_PATH="+filepath.Join(filepath.Dir(exe), "fonts")),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), AllocatorOptions(exe, profile)...)
 	defer cancelAlloc()
 	b, cancelBrowser := chromedp.NewContext(alloc)
 	defer cancelBrowser()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -80,6 +81,17 @@ func (tb *tab) allow(prefix string) {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	tb.allowed = append(tb.allowed, prefix)
+}
+
+// downloadsTo lets the tab's downloads land in dir.
+func (tb *tab) downloadsTo(dir string) {
+	tb.t.Helper()
+	bc := chromedp.FromContext(tb.ctx).BrowserContextID
+	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir,
+	}); err != nil {
+		tb.t.Fatal(err)
+	}
 }
 
 func (tb *tab) call(f func(ctx context.Context) error) {
@@ -234,21 +246,36 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// screenshot writes the page to docs/web/<name>.png when KONTOR_SCREENSHOTS=1.
+// screenshotHeight is the most of a page a screenshot shows (CSS pixels from its
+// top, 1024 wide): enough for a form and its answer, while a long page (the
+// privacy notice, the record of processing) stays a picture of its start.
+const screenshotHeight = 1400
+
+// screenshot writes the page as it is now, from its top, to docs/web/<name>.png
+// when KONTOR_SCREENSHOTS=1 (`make screenshots`); otherwise it does nothing.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
 	if os.Getenv("KONTOR_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	m, err := chromedp.Call(tb.ctx, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil || m.CSSContentSize == nil {
+		tb.t.Fatalf("screenshot %s: layout metrics: %v", name, err)
+	}
+	beyond := true
+	shot, err := chromedp.Call(tb.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		Clip:                  &page.Viewport{Width: m.CSSContentSize.Width, Height: min(m.CSSContentSize.Height, screenshotHeight), Scale: 1},
+		CaptureBeyondViewport: &beyond,
+	})
 	if err != nil {
-		tb.t.Fatalf("screenshot: %v", err)
+		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
 	dir := filepath.Join("..", "..", "docs", "web")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot.Data, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
 }
@@ -270,20 +297,9 @@ func (tb *tab) cookies() []string {
 
 var linkInMail = regexp.MustCompile(`https?://\S+token=[A-Za-z0-9_-]+`)
 
-// mailedLink waits for a mail to addr with a link to path and returns the link.
+// mailedLink waits for the newest mail to addr with a link to path and returns
+// the link.
 func mailedLink(t *testing.T, addr, path string) string {
-	t.Helper()
-	return waitForMail(t, addr, "a link to "+path, func(text string) string {
-		if l := linkInMail.FindString(text); strings.HasPrefix(l, base+path+"?") || strings.HasPrefix(l, base+path+"#") {
-			return l
-		}
-		return ""
-	})
-}
-
-// waitForMail waits for a mail to addr in which find finds something (what, for
-// the failure), and returns what it found.
-func waitForMail(t *testing.T, addr, what string, find func(text string) string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -293,26 +309,15 @@ func waitForMail(t *testing.T, addr, what string, find func(text string) string)
 		}
 		for _, m := range ms {
 			if slices.ContainsFunc(m.To, func(to string) bool { return strings.EqualFold(to, addr) }) {
-				if found := find(m.Text); found != "" {
-					return found
+				if l := linkInMail.FindString(m.Text); strings.HasPrefix(l, base+path+"?") || strings.HasPrefix(l, base+path+"#") {
+					return l
 				}
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no mail to %s with %s", addr, what)
+			t.Fatalf("no mail with a link to %s", addr)
 		}
 		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// downloadsTo lets the tab's downloads land in dir.
-func (tb *tab) downloadsTo(dir string) {
-	tb.t.Helper()
-	bc := chromedp.FromContext(tb.ctx).BrowserContextID
-	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir,
-	}); err != nil {
-		tb.t.Fatal(err)
 	}
 }
 

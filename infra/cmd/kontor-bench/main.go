@@ -1,5 +1,7 @@
 // Command kontor-bench measures what `make bench` reports: the weight of every
-// page of the built web portal in every language against the page budget; per function of
+// page of the built web portal in every language against the page budget, as built
+// and as Chromium loads it from a local stack (bytes on the wire, requests to first
+// render, first contentful paint); per function of
 // template.yaml, the arm64 binary size and the median cold-start init duration next to
 // a hello-world Lambda; then, on a local stack on free loopback ports, the hourly
 // request-log aggregation against the emulator's BatchWriteItem rate, the capture's
@@ -16,6 +18,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,6 +29,7 @@ import (
 	"kontor/infra/standin"
 	"kontor/infra/template"
 	"kontor/web"
+	"kontor/web/browsertest"
 )
 
 func main() {
@@ -38,6 +42,7 @@ func main() {
 	others := flag.String("others", "10000,100000", "levels of other people's items for the export and erasure figures, ascending, comma-separated (0 always runs first; empty: skip)")
 	persons := flag.Int("others-persons", 3, "fresh persons whose export and erasure are measured at each level")
 	pages := flag.Bool("pages", true, "measure the built site's page weights (needs no stack)")
+	browser := flag.Bool("browser", true, "load every page in Chromium from a local stack of its own (skipped, saying why, without Chromium)")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
 	levels, err := parseLevels(*others)
@@ -52,6 +57,13 @@ func main() {
 	var weights []web.PageWeight
 	if *pages {
 		if weights, err = pageWeights(wd); err != nil {
+			fail(err)
+		}
+	}
+	var loads []bench.PageLoad
+	var noBrowser string
+	if *browser {
+		if loads, noBrowser, err = pageLoads(wd); err != nil {
 			fail(err)
 		}
 	}
@@ -75,11 +87,16 @@ func main() {
 		if *pages {
 			budget = map[string]int{"scriptBytes": web.ScriptBudget, "styleBytes": web.StyleBudget}
 		}
-		_ = enc.Encode(map[string]any{"pages": weights, "pageBudget": budget, "coldStarts": cold, "stack": st})
+		_ = enc.Encode(map[string]any{"pages": weights, "pageBudget": budget, "pageLoads": loads, "pageLoadsSkipped": noBrowser, "coldStarts": cold, "stack": st})
 		return
 	}
 	if len(weights) > 0 {
 		printPageWeights(os.Stdout, weights)
+	}
+	if noBrowser != "" {
+		fmt.Printf("\nPage loads in Chromium: SKIPPED, %s\n", noBrowser)
+	} else if len(loads) > 0 {
+		printPageLoads(os.Stdout, loads)
 	}
 	if len(cold) > 0 {
 		printColdStarts(os.Stdout, cold, *n)
@@ -120,6 +137,57 @@ func printPageWeights(out io.Writer, ws []web.PageWeight) {
 	fmt.Fprintf(out, "\nBudget per page (uncompressed, minified): script ≤ %d KB (%d B), CSS ≤ %d KB (%d B); %d of %d pages over. Largest: script %d B (%.0f%% of its budget), CSS %d B (%.0f%%), page %d B; gzipped, page %d B.\n",
 		web.ScriptBudget/1024, web.ScriptBudget, web.StyleBudget/1024, web.StyleBudget, over, len(ws),
 		maxJS, 100*float64(maxJS)/web.ScriptBudget, maxCSS, 100*float64(maxCSS)/web.StyleBudget, maxTotal, maxTotalGzip)
+}
+
+// pageLoads loads every page in Chromium from a local stack started for it, as
+// the browser tests start theirs; without a Chromium, skipped says why (skipped,
+// not failed: make bench is not CI).
+func pageLoads(root string) (loads []bench.PageLoad, skipped string, err error) {
+	exe, err := browsertest.FindBrowser(root)
+	if err != nil {
+		return nil, err.Error(), nil
+	}
+	ctx := context.Background()
+	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All(), Logs: benchLogs()})
+	if err != nil {
+		return nil, "", err
+	}
+	defer s.Close()
+	if loads, err = bench.RunPageLoads(ctx, s, exe, web.Pages(web.Options{})); err != nil {
+		return nil, "", fmt.Errorf("page loads: %w", err)
+	}
+	return loads, "", nil
+}
+
+func printPageLoads(out io.Writer, loads []bench.PageLoad) {
+	fmt.Fprintf(out, "\nPage loads in Chromium (headless, this machine, local stack; each page in a fresh browser context, cache off; the stand-in site gzips as the distribution does): HTML, CSS, JS = body bytes on the wire (resource timing encodedBodySize), API = the page's /v1/ answers, wire = every byte received, headers included (CDP loadingFinished encodedDataLength); first render = requests whose response ended before the first contentful paint (FCP); ratios against the same language's home page. Pages that lead to sign-in without a session are loaded signed in (*).\n\n")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "page\tHTML gz\tCSS gz\tJS gz\tpage gz\t× home\tAPI\twire\trequests\tto first render\tFCP ms\t× home\tbudget\t")
+	over := 0
+	var fcps []float64
+	for _, p := range loads {
+		name := p.URL
+		if p.SignedIn {
+			name += " *"
+		}
+		ok := "ok"
+		if len(p.Over) > 0 {
+			ok = "OVER (" + strings.Join(p.Over, ", ") + ")"
+			over++
+		}
+		if p.Encoding != "gzip" {
+			ok += " (HTML not gzipped)"
+		}
+		fcps = append(fcps, p.FCP)
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t\n", name, p.HTML, p.CSS, p.JS, p.Gzip(), p.SizeRatio, p.API, p.Wire, p.Requests, p.ToFirstRender, p.FCP, p.FCPRatio, ok)
+	}
+	_ = w.Flush()
+	if len(fcps) == 0 {
+		return
+	}
+	slices.Sort(fcps)
+	fmt.Fprintf(out, "\nBudget per page (unpacked): script ≤ %d B, CSS ≤ %d B; %d of %d page loads over. FCP median %.0f ms, largest %.0f ms.\n",
+		web.ScriptBudget, web.StyleBudget, over, len(loads), fcps[len(fcps)/2], fcps[len(fcps)-1])
 }
 
 func printColdStarts(out io.Writer, res []bench.Result, n int) {

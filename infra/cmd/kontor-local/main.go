@@ -20,6 +20,7 @@ import (
 	"kontor/infra/local"
 	"kontor/infra/standin"
 	"kontor/shared/identity/identitywire"
+	"kontor/web"
 )
 
 func main() {
@@ -54,7 +55,15 @@ func run(args []string) error {
 	moto := fs.String("moto", "127.0.0.1:4566", "address of the AWS emulator")
 	motoLog := fs.String("moto-log", "", "file for the emulator's own output (default .build/local/moto.log, moto-<port>.log when not on port 4566)")
 	quiet := fs.Bool("quiet", false, "do not print the functions' logs")
+	operator := fs.String("operator", os.Getenv("KONTOR_OPERATOR"), "the template parameter "+web.OperatorParameter+" (JSON; docs/local.md) for the privacy notice and the imprint; default $KONTOR_OPERATOR")
 	_ = fs.Parse(args)
+	if _, err := web.ParseOperator(*operator); err != nil {
+		return err
+	}
+	params := map[string]string{}
+	if *operator != "" {
+		params[web.OperatorParameter] = *operator
+	}
 	if *motoLog == "" {
 		*motoLog = filepath.Join(".build", "local", "moto.log")
 		if _, port, _ := net.SplitHostPort(*moto); port != "4566" {
@@ -73,7 +82,8 @@ func run(args []string) error {
 	fmt.Println("kontor-local: starting moto, creating resources from template.yaml, building functions…")
 	s, err := local.Start(ctx, local.Options{
 		APIAddr: *api, MotoAddr: *moto, MotoLog: *motoLog, Schedules: true, Logs: logs,
-		StandIns: standin.All(),
+		StandIns:   standin.All(),
+		Parameters: params,
 		Seed: func(ctx context.Context, s *local.Stack) error {
 			cfg, err := s.AWSConfig(ctx)
 			if err != nil {

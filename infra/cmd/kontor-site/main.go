@@ -5,7 +5,8 @@
 //	go run ./infra/cmd/kontor-site -deploy -stack kontor
 //
 // -deploy reads the stack's outputs SiteBucketName and DistributionId and its
-// parameters TermsVersion and PrivacyNoticeVersion, uploads every file with its
+// parameters TermsVersion, PrivacyNoticeVersion and OperatorDetails (the
+// operator's details for the privacy notice and the imprint), uploads every file with its
 // Content-Type and Cache-Control (fingerprinted assets immutable for a year, pages
 // no-cache; the not-found page with its 404 as metadata), then invalidates the
 // distribution's cache. Needs AWS credentials and the region (AWS_REGION or
@@ -56,7 +57,11 @@ func write(tplPath, dir string) error {
 	if err != nil {
 		return err
 	}
-	site, err := web.Build(web.Options{TermsVersion: tpl.Parameters["TermsVersion"].Default, PrivacyVersion: tpl.Parameters["PrivacyNoticeVersion"].Default})
+	operator, err := web.ParseOperator(tpl.Parameters[web.OperatorParameter].Default)
+	if err != nil {
+		return err
+	}
+	site, err := web.Build(web.Options{TermsVersion: tpl.Parameters["TermsVersion"].Default, PrivacyVersion: tpl.Parameters["PrivacyNoticeVersion"].Default, Operator: operator})
 	if err != nil {
 		return err
 	}
@@ -82,7 +87,7 @@ func upload(ctx context.Context, stack string) error {
 	if err != nil {
 		return err
 	}
-	site, err := web.Build(web.Options{TermsVersion: st.TermsVersion, PrivacyVersion: st.PrivacyVersion})
+	site, err := web.Build(st.Options())
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 // Package site plugs the portal's web site (package web) into the local stack as
 // a stand-in for the CloudFront distribution of template.yaml: the site, built
-// once at start, on every GET outside /v1/ with the headers the distribution
-// sets, and AppBaseUrl the stack's own address, so that mailed links lead to it.
+// once at start (with the template parameters TermsVersion, PrivacyNoticeVersion and
+// OperatorDetails, as make deploy builds it), on every GET outside /v1/ with the
+// headers the distribution sets, and AppBaseUrl the stack's own address, so that mailed links lead to it.
 // The upload pages may also connect to the emulator, where the functions'
 // presigned URLs lead (deployed: the invoice bucket's origin).
 package site
@@ -33,7 +34,15 @@ func (standIn) Plug(s local.Socket) (local.Plugged, error) {
 	if err != nil {
 		return local.Plugged{}, err
 	}
-	built, err := web.Build(web.Options{TermsVersion: terms, PrivacyVersion: privacy})
+	raw, err := s.Param(web.OperatorParameter)
+	if err != nil {
+		return local.Plugged{}, err
+	}
+	operator, err := web.ParseOperator(raw)
+	if err != nil {
+		return local.Plugged{}, err
+	}
+	built, err := web.Build(web.Options{TermsVersion: terms, PrivacyVersion: privacy, Operator: operator})
 	if err != nil {
 		return local.Plugged{}, fmt.Errorf("build the site: %w", err)
 	}

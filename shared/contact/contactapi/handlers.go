@@ -77,6 +77,27 @@ func (h Handlers) SubmitSigned(ctx context.Context, r *httpapi.Request) (httpapi
 	return httpapi.JSON(http.StatusCreated, Receipt{ID: req.ID, Status: req.Status}), nil
 }
 
+// MineList is a page of the signed-in person's own requests.
+type MineList struct {
+	Requests []contact.Mine `json:"requests"`
+	Next     string         `json:"next,omitempty"`
+}
+
+// Mine serves GET /v1/me/contact-requests: the requests sent from the signed-in
+// account, newest first, paged (?limit=, ?cursor= the previous page's next).
+func (h Handlers) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	q := r.Event.QueryStringParameters
+	limit, cursor, err := contact.MinePage(q["limit"], q["cursor"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	rs, next, err := h.Svc.Of(ctx, r.Principal.AccountID, limit, cursor)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, MineList{Requests: rs, Next: next}), nil
+}
+
 // List is the staff's list of open requests.
 type List struct {
 	Requests []contact.Request `json:"requests"`
@@ -114,6 +135,7 @@ func (h Handlers) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"POST /v1/contact-requests":                    {Handler: h.Submit, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.ContactSubmit, ratelimit.ContactSubmitAll}, MaxBody: contact.MaxBody, Idempotency: httpapi.IdempotencyOptional},
 		"POST /v1/me/contact-requests":                 {Handler: h.SubmitSigned, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.ContactSubmit}, MaxBody: contact.MaxBody, Idempotency: httpapi.IdempotencyOptional},
+		"GET /v1/me/contact-requests":                  {Handler: h.Mine, Access: httpapi.Signed},
 		"GET /v1/staff/contact-requests":               {Handler: h.Open, Access: httpapi.Signed, Role: access.RoleStaff},
 		"POST /v1/staff/contact-requests/{id}/resolve": {Handler: h.Resolve, Access: httpapi.Signed, Role: access.RoleStaff},
 	}

@@ -256,6 +256,19 @@ func (s *Store) Of(ctx context.Context, accountID, email string, fn func(contact
 	return s.table().Keys(ctx, ByPerson, k, each)
 }
 
+// AccountIDs implements contact.Store: the keys of the account's requests in the
+// index, nothing else read.
+func (s *Store) AccountIDs(ctx context.Context, accountID string) ([]string, error) {
+	var out []string
+	err := s.table().Keys(ctx, ByPerson, "ACCOUNT#"+accountID, func(key dynamo.Item) error {
+		if dynamo.String(key, dynamo.SK) == "REQ" {
+			out = append(out, strings.TrimPrefix(dynamo.String(key, dynamo.PK), "REQ#"))
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Remove implements contact.Store. An open request leaves the open list and the
 // count in one transaction; one resolved meanwhile left both when it was resolved.
 func (s *Store) Remove(ctx context.Context, r contact.Request) error {

@@ -222,14 +222,42 @@ func (st *Store) Token(ctx context.Context, digest string, now time.Time) (ident
 	return it.Token, nil
 }
 
-// consumeToken is the transaction item that deletes a token exactly once.
+// consumeToken is the transaction item that uses a token exactly once: it marks
+// the token used at now (the item stays until its TTL) under the condition that
+// it is live and unused.
 func (st *Store) consumeToken(t identity.Token, now time.Time) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{
+	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(st.Table), Key: tokenKey(t.Digest),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND #ttl > :now"),
+		UpdateExpression:          aws.String("SET usedAt = :used"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND #ttl > :now AND attribute_not_exists(usedAt)"),
 		ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-		ExpressionAttributeValues: dynamo.Item{":now": dynamo.N(now.Unix())},
+		ExpressionAttributeValues: dynamo.Item{":now": dynamo.N(now.Unix()), ":used": ts(now)},
 	}}
+}
+
+// markerLife is how long the marker of a token's consumption is kept: far longer
+// than any retry of it.
+const markerLife = time.Hour
+
+// transactOnce writes items in one transaction together with a marker under a fresh
+// random id, and reports done when a retry of this very call finds its own marker:
+// the first attempt committed and only its answer was lost. AWS answers the SDK's
+// retry of a committed transaction by its ClientRequestToken; the emulator does
+// not, and there the retry would fail its conditions (a consumed token is gone)
+// although the work is done. A failed condition on a fresh id can only be this
+// call's own earlier attempt. The marker holds no personal data and expires at
+// markerExpires (the sweeper deletes it after that).
+func (st *Store) transactOnce(ctx context.Context, items []types.TransactWriteItem, markerExpires time.Time) (done bool, err error) {
+	marker := failureKey("once#" + ids.NewToken())
+	marker["ttl"] = dynamo.N(markerExpires.Unix())
+	all := append(items[:len(items):len(items)], types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(st.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}})
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: all})
+	if failed(err, len(items)) {
+		return true, nil
+	}
+	return false, err
 }
 
 // SetPasswordWithToken implements identity.Store.
@@ -238,7 +266,7 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 	if err != nil {
 		return err
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = st.transactOnce(ctx, []types.TransactWriteItem{
 		st.consumeToken(t, now),
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
@@ -254,7 +282,7 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
 			ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(t.AccountID)},
 		}},
-	}})
+	}, now.Add(markerLife))
 	switch {
 	case failed(err, 0):
 		return identity.ErrNotFound
@@ -272,7 +300,7 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 	if err != nil {
 		return fmt.Errorf("marshal claim: %w", err)
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = st.transactOnce(ctx, []types.TransactWriteItem{
 		st.consumeToken(t, now),
 		{Put: &types.Put{
 			TableName: aws.String(st.Table), Item: claim,
@@ -291,7 +319,7 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 			ConditionExpression:       aws.String("email = :old"),
 			ExpressionAttributeValues: dynamo.Item{":new": dynamo.S(t.NewEmail), ":old": dynamo.S(oldEmail)},
 		}},
-	}})
+	}, now.Add(markerLife))
 	switch {
 	case failed(err, 0):
 		return identity.ErrNotFound
@@ -439,20 +467,11 @@ func (st *Store) Failures(ctx context.Context, keys []string, now time.Time) (ma
 }
 
 // Reserve implements identity.Store: one transaction of conditional increments, so
-// concurrent attempts never take more places than a counter's cap.
-//
-// The transaction also creates a marker under a fresh random id: DynamoDB answers
-// the SDK's retry of a committed transaction by its ClientRequestToken, the emulator
-// does not, and there the retry would take a second place in every counter. A
-// retry that finds its own marker knows the places are taken (a failed condition on
-// a fresh id can only be this transaction's own earlier attempt).
+// concurrent attempts never take more places than a counter's cap. It is written
+// once (transactOnce): a retry of a committed reservation must not take a second
+// place in every counter.
 func (st *Store) Reserve(ctx context.Context, counters []identity.Counter, expires time.Time) error {
-	marker := failureKey("reservation#" + ids.NewToken())
-	marker["ttl"] = dynamo.N(expires.Unix())
-	items := make([]types.TransactWriteItem, 0, len(counters)+1)
-	items = append(items, types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(st.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}})
+	items := make([]types.TransactWriteItem, 0, len(counters))
 	for _, c := range counters {
 		u := &types.Update{
 			TableName: aws.String(st.Table), Key: failureKey(c.Key),
@@ -466,12 +485,9 @@ func (st *Store) Reserve(ctx context.Context, counters []identity.Counter, expir
 		}
 		items = append(items, types.TransactWriteItem{Update: u})
 	}
-	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if failed(err, 0) {
-		return nil // this transaction's own earlier attempt took the places
-	}
+	_, err := st.transactOnce(ctx, items, expires)
 	for i, c := range counters {
-		if failed(err, i+1) {
+		if failed(err, i) {
 			return &identity.ErrThrottled{Scope: c.Scope}
 		}
 	}

@@ -75,11 +75,12 @@ type SessionView struct {
 	AbsoluteExpiresAt time.Time `json:"absoluteExpiresAt"`
 }
 
-// TokenView is a pending single-use link.
+// TokenView is a single-use link not yet expired, pending or used.
 type TokenView struct {
-	Kind      string    `json:"kind"`
-	NewEmail  string    `json:"newEmail,omitempty"`
-	ExpiresAt time.Time `json:"expiresAt"`
+	Kind      string     `json:"kind"`
+	NewEmail  string     `json:"newEmail,omitempty"`
+	ExpiresAt time.Time  `json:"expiresAt"`
+	UsedAt    *time.Time `json:"usedAt,omitempty"`
 }
 
 // Export implements privacy.Module.
@@ -116,7 +117,7 @@ func (m *Module) Export(ctx context.Context, s privacy.Subject) (map[string]any,
 	views := []TokenView{}
 	for _, t := range tokens {
 		if t.ExpiresAt.After(now) {
-			views = append(views, TokenView{Kind: t.Kind, NewEmail: t.NewEmail, ExpiresAt: t.ExpiresAt})
+			views = append(views, TokenView{Kind: t.Kind, NewEmail: t.NewEmail, ExpiresAt: t.ExpiresAt, UsedAt: t.UsedAt})
 		}
 	}
 	out["identity.tokens"] = views

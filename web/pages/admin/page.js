@@ -1,13 +1,8 @@
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
-import { call, onField, show, when } from '../../assets/signedin.js';
+import { call, guarded, onField, requireRole, show, when } from '../../assets/signedin.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
-
-/** denied says the person has no access; no data is shown. */
-function denied(err) {
-  return err instanceof ApiResponse && (err.status === 403 || err.status === 404);
-}
 
 // ---- Legal holds ----
 
@@ -87,6 +82,31 @@ async function holds() {
     lift.reset();
     $('lift').hidden = true;
     lifting = null;
+  });
+}
+
+// ---- Invite a member ----
+
+async function members() {
+  // The invitation has nothing to read first; the role decides what is shown.
+  await requireRole('admin');
+  const form = $('invite-form');
+  const checked = (name) => form.elements.namedItem(name).checked;
+  bindForm(form, {
+    body: () => {
+      const b = { email: value(form, 'email'), language: value(form, 'language'), staff: checked('staff'), admin: checked('admin') };
+      for (const name of ['firstName', 'lastName']) if (value(form, name)) b[name] = value(form, name);
+      return b;
+    },
+    send: (body, key) => call('POST', '/v1/admin/members', body, { idempotencyKey: key }).catch((err) => {
+      throw onField(err, 'email_taken', 'email');
+    }),
+    done: (m) => {
+      form.reset();
+      const roles = m.roles.map((r) => t(`js.role.${r}`)).join(', ');
+      $('invite-done-text').textContent = t('js.invite.done', { email: m.email, roles });
+      show('invite-done');
+    },
   });
 }
 
@@ -241,23 +261,13 @@ async function statistics() {
 }
 
 async function start() {
-  try {
-    if ($('place-form')) await holds();
-    else await statistics();
-  } catch (err) {
-    $('loading').hidden = true;
-    if (denied(err)) {
-      show('denied');
-      return;
-    }
-    throw err;
-  }
-  $('loading').hidden = true;
-  $('content').hidden = false;
+  if ($('place-form')) await holds();
+  else if ($('invite-form')) await members();
+  else await statistics();
 }
 
-start().catch((err) => {
-  const form = $('place-form') || $('range-form');
+guarded(start).catch((err) => {
+  const form = $('place-form') || $('invite-form') || $('range-form');
   if (err instanceof ApiResponse && err.status === 400 && $('range-form')) {
     $('content').hidden = false;
     showErrors(form, (err.problem?.errors || []).map((e) => ({ field: e.field, text: e.message })).concat(err.problem?.errors?.length ? [] : [{ text: err.problem?.detail || t('js.unexpected') }]));

@@ -1,16 +1,12 @@
 // Staff claim review: the claims awaiting a decision (oldest first, paged) and one
 // claim with its invoices (downloads, audited by the API) and the decision form.
-// Someone without the staff role gets the API's 403 and sees "No access".
+// Someone without the staff role gets the API's 403 and sees "No access"
+// (signedin.js guarded).
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
-import { call, onField, show, when } from '../../assets/signedin.js';
+import { call, guarded, onField, show, when } from '../../assets/signedin.js';
 import { cents, day, money, row, showClaim, showInvoices } from '../../assets/claim.js';
 
 const $ = (id) => document.getElementById(id);
-
-/** denied says the person has no access; no data is shown. */
-function denied(err) {
-  return err instanceof ApiResponse && err.status === 403;
-}
 
 function cell(tr, content) {
   const td = document.createElement('td');
@@ -127,22 +123,6 @@ function decisionProblem(err) {
   return onField(onField(err, 'invalid_transition', 'status'), 'invoice_not_uploaded', 'status');
 }
 
-async function start() {
-  try {
-    if ($('queue')) await queue();
-    else await claim();
-  } catch (err) {
-    $('loading').hidden = true;
-    if (denied(err)) {
-      show('denied');
-      return;
-    }
-    if (err instanceof ApiResponse && err.status === 404) err.problem.detail = t('js.notFound');
-    showErrors(document.body, [{ text: (err instanceof ApiResponse && err.problem?.detail) || t('js.unexpected') }]);
-    return;
-  }
-  $('loading').hidden = true;
-  $('content').hidden = false;
-}
-
-start();
+guarded($('queue') ? queue : claim).catch((err) => {
+  showErrors(document.body, [{ text: (err instanceof ApiResponse && err.problem?.detail) || t('js.unexpected') }]);
+});

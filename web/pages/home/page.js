@@ -1,4 +1,4 @@
-import { api, t, lang } from '../../assets/form.js';
+import { api, t, lang, showSignedIn } from '../../assets/form.js';
 
 const box = document.getElementById('account');
 
@@ -10,8 +10,14 @@ async function show() {
     return; // signed out (401) or unreachable: the page stays as it is
   }
   document.getElementById('account-text').textContent = t('js.signedIn', { email: me.email });
+  // The links to the staff and admin pages, for those with the role (the pages
+  // themselves still say "No access" to anyone else).
+  const roles = me.roles || [];
+  document.getElementById('for-staff').hidden = !roles.includes('staff');
+  document.getElementById('for-admin').hidden = !roles.includes('admin');
   document.getElementById('signed-out').hidden = true;
   box.hidden = false;
+  showSignedIn();
 }
 
 document.getElementById('signout').addEventListener('click', async (ev) => {
