@@ -227,7 +227,6 @@ func TestInvoiceUploadIsCheckedBeforeAndAfter(t *testing.T) {
 				t.Errorf("invoices after the upload: %q", tb.text("#invoices"))
 			}
 			tb.axe("upload, stored")
-			tb.screenshot("claim-invoice-stored-" + l.lang)
 
 			if got := tb.downloaded(); !bytes.Equal(got, invoicePDF) {
 				t.Errorf("downloaded %d bytes, not the invoice sent", len(got))
