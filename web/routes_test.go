@@ -20,9 +20,7 @@ var noPage = map[string]string{
 	"POST /v1/sessions/device":        "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
 
-	"POST /v1/me/devices":        "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
-	"GET /v1/admin/request-logs": toCome("admin: raw request records (security mode), not named in the issue's page list"),
-	"GET /v1/admin/evidence/{}":  toCome("admin: sign-in evidence, not named in the issue's page list"),
+	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
 }
 
 var (

@@ -84,6 +84,7 @@ func Pages(o Options) []Page {
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
 		{Path: "admin/members", Dir: "admin", Vars: map[string]string{"variant": "members"}},
+		{Path: "admin/security", Dir: "admin", Vars: map[string]string{"variant": "security"}},
 		{Path: "staff/contract-imports", Dir: "staffdesk", Vars: map[string]string{"variant": "imports"}},
 		{Path: "staff/contact-requests", Dir: "staffdesk", Vars: map[string]string{"variant": "requests"}},
 		{Path: "staff/letters", Dir: "staffdesk", Vars: map[string]string{"variant": "letters"}},

@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -369,6 +371,21 @@ func TestRecordOfProcessingIsPublished(t *testing.T) {
 	r.json(t, &rec)
 	if len(rec.Kinds) != len(registry.All().Kinds) || rec.Parameters["ContractRetentionYears"] != "10" || rec.Region != "eu-central-1" || !strings.Contains(rec.Backups.EN, "35 days") {
 		t.Fatalf("record %d kinds, params %v, region %q", len(rec.Kinds), rec.Parameters, rec.Region)
+	}
+	// The record is the largest public answer; it is gzipped for a client that
+	// accepts it (and decompresses to the same record).
+	z := c.raw(http.MethodGet, "/v1/privacy/processing", "", nil, map[string]string{"Accept-Encoding": "gzip"})
+	want(t, z, http.StatusOK)
+	if z.Header.Get("Content-Encoding") != "gzip" || z.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("record answered with Content-Encoding %q, Vary %q", z.Header.Get("Content-Encoding"), z.Header.Get("Vary"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(z.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(plain, r.Body) || len(z.Body) > len(r.Body)/3 {
+		t.Fatalf("gzipped record: %d bytes for %d, same after decompression %v (%v)", len(z.Body), len(r.Body), bytes.Equal(plain, r.Body), err)
 	}
 	c.lang = "de"
 	r = c.do(http.MethodGet, "/v1/privacy/processing?format=html", nil)

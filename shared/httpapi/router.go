@@ -56,6 +56,10 @@ type Route struct {
 	Recent bool
 	// Idempotency says whether the route honours an Idempotency-Key (idempotent.go).
 	Idempotency Idempotency
+	// Compress gzips the route's successful answers for a client that accepts it
+	// (compress.go): only for public answers that carry no secret and nothing the
+	// caller sent, so that the compressed length tells nothing (BREACH).
+	Compress bool
 }
 
 // Limiter counts one event of a rule for a value and says how long to wait when the
@@ -214,7 +218,11 @@ func (rt *Router) run(ctx, hctx context.Context, req *Request, route Route) even
 	if herr != nil {
 		return rt.failure(ctx, req, herr)
 	}
-	return out.event(req.Lang)
+	ev := out.event(req.Lang)
+	if route.Compress {
+		ev = compressed(ev, req.Header("accept-encoding"))
+	}
+	return ev
 }
 
 // failure turns a handler's error into its answer: a problem as it is, an outage of

@@ -225,7 +225,7 @@ func TestAdminPagesSayNoAccessToOthers(t *testing.T) {
 	tb := openTab(t, languages[1].accept)
 	tb.signIn("en", addr, password)
 	for _, l := range languages {
-		for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "staff/contract-imports", "staff/contact-requests", "staff/letters", "staff/claims", "staff/claim?id=" + uuid()} {
+		for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "admin/security", "staff/contract-imports", "staff/contact-requests", "staff/letters", "staff/claims", "staff/claim?id=" + uuid()} {
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/"+p), chromedp.WaitVisible(css("#denied")))
 			if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[l.lang]) {
 				t.Errorf("%s/%s: %q", l.lang, p, got)

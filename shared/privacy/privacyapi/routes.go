@@ -42,5 +42,5 @@ func (h Handlers) HoldRoutes() map[string]httpapi.Route {
 
 // ProcessingRoutes are served by the processing-record function (public).
 func (h Handlers) ProcessingRoutes() map[string]httpapi.Route {
-	return map[string]httpapi.Route{"GET /v1/privacy/processing": {Handler: h.Processing, Access: httpapi.Public}}
+	return map[string]httpapi.Route{"GET /v1/privacy/processing": {Handler: h.Processing, Access: httpapi.Public, Compress: true}}
 }

@@ -260,14 +260,81 @@ async function statistics() {
     features.map(([f, n]) => [f, num.format(n)]));
 }
 
+// ---- Security records ----
+// Nothing is read when the page opens: every read is audited, so only what the
+// administrator asks for is fetched.
+
+/** result fills the box with id with a visible table, or a paragraph when empty. */
+function result(id, caption, head, rows, empty) {
+  const box = $(id);
+  if (rows.length === 0) {
+    const p = document.createElement('p');
+    p.textContent = empty;
+    box.replaceChildren(p);
+  } else {
+    const tbl = table(caption, head, rows);
+    tbl.classList.remove('visually-hidden');
+    box.replaceChildren(tbl);
+  }
+  show(id);
+}
+
+async function security() {
+  await requireRole('admin');
+  const evidence = $('evidence-form');
+  bindForm(evidence, {
+    body: () => ({ accountId: value(evidence, 'evidenceAccountId') }),
+    send: ({ accountId }) => {
+      // An empty ID, or one the API does not know (404), is an error on the field.
+      if (!accountId) return Promise.reject(fieldError(400, 'evidenceAccountId', t('js.evidence.invalid')));
+      return call('GET', `/v1/admin/evidence/${encodeURIComponent(accountId)}`).catch((err) => {
+        if (err instanceof ApiResponse && err.status === 404) throw fieldError(404, 'evidenceAccountId', t('js.evidence.invalid'));
+        throw err;
+      });
+    },
+    done: (answer) => result('evidence-result', t('js.evidence.caption', { id: answer.accountId }),
+      [t('js.col.at'), t('js.evidence.event'), t('js.col.ip')],
+      (answer.records || []).map((r) => [when(r.at), r.event === 'login' ? t('js.evidence.login') : r.event, r.ip]),
+      t('js.evidence.none', { id: answer.accountId })),
+  });
+  const records = $('records-form');
+  bindForm(records, {
+    body: () => ({ day: records.elements.namedItem('day').value }),
+    send: ({ day }) => {
+      if (!day) return Promise.reject(fieldError(400, 'day', t('js.records.dayMissing')));
+      return call('GET', `/v1/admin/request-logs?day=${encodeURIComponent(day)}`).catch((err) => {
+        // 404: this deployment keeps no raw records (RequestLogMode is not security).
+        if (err instanceof ApiResponse && err.status === 404) return { notKept: true };
+        throw err;
+      });
+    },
+    done: (answer) => {
+      if (answer.notKept) {
+        result('records-result', '', [], [], t('js.records.notKept'));
+        return;
+      }
+      result('records-result', t('js.records.caption', { day: answer.day }),
+        [t('js.col.at'), t('js.col.request'), t('js.col.status'), t('js.col.ip'), t('js.col.browser')],
+        (answer.records || []).map((r) => [when(r.at), `${r.method} ${r.route}`, String(r.status), r.ip, r.userAgent || '']),
+        t('js.records.none', { day: answer.day }));
+    },
+  });
+}
+
+/** fieldError is a failed answer, made by the page, that names field with text. */
+function fieldError(status, field, text) {
+  return new ApiResponse({ status, headers: { get: () => null } }, { status, errors: [{ field, message: text }] });
+}
+
 async function start() {
   if ($('place-form')) await holds();
   else if ($('invite-form')) await members();
+  else if ($('evidence-form')) await security();
   else await statistics();
 }
 
 guarded(start).catch((err) => {
-  const form = $('place-form') || $('invite-form') || $('range-form');
+  const form = $('place-form') || $('invite-form') || $('evidence-form') || $('range-form');
   if (err instanceof ApiResponse && err.status === 400 && $('range-form')) {
     $('content').hidden = false;
     showErrors(form, (err.problem?.errors || []).map((e) => ({ field: e.field, text: e.message })).concat(err.problem?.errors?.length ? [] : [{ text: err.problem?.detail || t('js.unexpected') }]));
