@@ -276,71 +276,146 @@ func TestHandlerServesTheNotFoundPage(t *testing.T) {
 	}
 }
 
-// The distribution's response-headers policy sets exactly web.Headers.
+// The distribution's response-headers policy sets exactly web.Headers; the upload
+// pages' policy the same with the invoice bucket in connect-src.
 func TestHeadersPolicyIsWebHeaders(t *testing.T) {
+	doc := headersPolicies(t)
+	upload := Headers()
+	upload["Content-Security-Policy"] = CSPWithStorage("https://${InvoiceBucket.RegionalDomainName}")
+	for id, headers := range map[string]map[string]string{"SiteHeadersPolicy": Headers(), "SiteUploadHeadersPolicy": upload} {
+		sec := doc.Resources[id].Properties.Config.Security
+		hsts := fmt.Sprintf("max-age=%d", sec.HSTS.MaxAge)
+		if sec.HSTS.IncludeSubdomains {
+			hsts += "; includeSubDomains"
+		}
+		if sec.HSTS.Preload {
+			hsts += "; preload"
+		}
+		got := map[string]string{
+			"Content-Security-Policy":   sec.CSP.Value,
+			"Strict-Transport-Security": hsts,
+			"Referrer-Policy":           sec.Referrer.Value,
+			"X-Frame-Options":           sec.Frame.Value,
+		}
+		if sec.NoSniff != nil {
+			got["X-Content-Type-Options"] = "nosniff"
+		}
+		for k, want := range headers {
+			if got[k] != want {
+				t.Errorf("%s sets %s %q, want %q", id, k, got[k], want)
+			}
+		}
+		if !sec.CSP.Override || !sec.HSTS.Override || !sec.Referrer.Override || sec.NoSniff == nil || !sec.NoSniff.Override || !sec.Frame.Override {
+			t.Errorf("a header of %s does not override the origin's", id)
+		}
+	}
+}
+
+type override struct {
+	Override bool `yaml:"Override"`
+}
+
+type policiesDoc struct {
+	Resources map[string]struct {
+		Properties struct {
+			Config struct {
+				Security struct {
+					CSP struct {
+						override `yaml:",inline"`
+						Value    string `yaml:"ContentSecurityPolicy"`
+					} `yaml:"ContentSecurityPolicy"`
+					HSTS struct {
+						override          `yaml:",inline"`
+						MaxAge            int  `yaml:"AccessControlMaxAgeSec"`
+						IncludeSubdomains bool `yaml:"IncludeSubdomains"`
+						Preload           bool `yaml:"Preload"`
+					} `yaml:"StrictTransportSecurity"`
+					Referrer struct {
+						override `yaml:",inline"`
+						Value    string `yaml:"ReferrerPolicy"`
+					} `yaml:"ReferrerPolicy"`
+					NoSniff *override `yaml:"ContentTypeOptions"`
+					Frame   struct {
+						override `yaml:",inline"`
+						Value    string `yaml:"FrameOption"`
+					} `yaml:"FrameOptions"`
+				} `yaml:"SecurityHeadersConfig"`
+			} `yaml:"ResponseHeadersPolicyConfig"`
+			Distribution struct {
+				Default   behaviour   `yaml:"DefaultCacheBehavior"`
+				Behaviors []behaviour `yaml:"CacheBehaviors"`
+			} `yaml:"DistributionConfig"`
+		} `yaml:"Properties"`
+	} `yaml:"Resources"`
+}
+
+type behaviour struct {
+	PathPattern    string   `yaml:"PathPattern"`
+	TargetOriginID string   `yaml:"TargetOriginId"`
+	Protocol       string   `yaml:"ViewerProtocolPolicy"`
+	Compress       bool     `yaml:"Compress"`
+	Allowed        []string `yaml:"AllowedMethods"`
+	CachePolicy    string   `yaml:"CachePolicyId"`
+	HeadersPolicy  string   `yaml:"ResponseHeadersPolicyId"`
+	Functions      []struct {
+		Event string `yaml:"EventType"`
+		ARN   string `yaml:"FunctionARN"`
+	} `yaml:"FunctionAssociations"`
+}
+
+func headersPolicies(t *testing.T) policiesDoc {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "template.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	type override struct {
-		Override bool `yaml:"Override"`
-	}
-	var doc struct {
-		Resources map[string]struct {
-			Properties struct {
-				Config struct {
-					Security struct {
-						CSP struct {
-							override `yaml:",inline"`
-							Value    string `yaml:"ContentSecurityPolicy"`
-						} `yaml:"ContentSecurityPolicy"`
-						HSTS struct {
-							override          `yaml:",inline"`
-							MaxAge            int  `yaml:"AccessControlMaxAgeSec"`
-							IncludeSubdomains bool `yaml:"IncludeSubdomains"`
-							Preload           bool `yaml:"Preload"`
-						} `yaml:"StrictTransportSecurity"`
-						Referrer struct {
-							override `yaml:",inline"`
-							Value    string `yaml:"ReferrerPolicy"`
-						} `yaml:"ReferrerPolicy"`
-						NoSniff *override `yaml:"ContentTypeOptions"`
-						Frame   struct {
-							override `yaml:",inline"`
-							Value    string `yaml:"FrameOption"`
-						} `yaml:"FrameOptions"`
-					} `yaml:"SecurityHeadersConfig"`
-				} `yaml:"ResponseHeadersPolicyConfig"`
-			} `yaml:"Properties"`
-		} `yaml:"Resources"`
-	}
+	var doc policiesDoc
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	sec := doc.Resources["SiteHeadersPolicy"].Properties.Config.Security
-	hsts := fmt.Sprintf("max-age=%d", sec.HSTS.MaxAge)
-	if sec.HSTS.IncludeSubdomains {
-		hsts += "; includeSubDomains"
-	}
-	if sec.HSTS.Preload {
-		hsts += "; preload"
-	}
-	got := map[string]string{
-		"Content-Security-Policy":   sec.CSP.Value,
-		"Strict-Transport-Security": hsts,
-		"Referrer-Policy":           sec.Referrer.Value,
-		"X-Frame-Options":           sec.Frame.Value,
-	}
-	if sec.NoSniff != nil {
-		got["X-Content-Type-Options"] = "nosniff"
-	}
-	for k, want := range Headers() {
-		if got[k] != want {
-			t.Errorf("SiteHeadersPolicy sets %s %q, web.Headers %q", k, got[k], want)
+	return doc
+}
+
+// Each upload page has a cache behaviour of its own: the default one's, with the
+// upload pages' headers policy.
+func TestUploadPagesHaveTheirOwnBehaviour(t *testing.T) {
+	dist := headersPolicies(t).Resources["SiteDistribution"].Properties.Distribution
+	for _, p := range UploadPages {
+		i := slices.IndexFunc(dist.Behaviors, func(b behaviour) bool { return b.PathPattern == "/*/"+p })
+		if i < 0 {
+			t.Errorf("no cache behaviour for /*/%s", p)
+			continue
+		}
+		got, want := dist.Behaviors[i], dist.Default
+		if got.HeadersPolicy != "SiteUploadHeadersPolicy" {
+			t.Errorf("/*/%s: headers policy %q", p, got.HeadersPolicy)
+		}
+		got.PathPattern, got.HeadersPolicy, want.HeadersPolicy = "", "", ""
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("/*/%s behaves otherwise than the default:\n%+v\n%+v", p, got, want)
 		}
 	}
-	if !sec.CSP.Override || !sec.HSTS.Override || !sec.Referrer.Override || sec.NoSniff == nil || !sec.NoSniff.Override || !sec.Frame.Override {
-		t.Error("a header of SiteHeadersPolicy does not override the origin's")
+}
+
+// Locally, the upload pages, and only they, may connect to Site.Storage.
+func TestHandlerWidensConnectSrcOnUploadPagesOnly(t *testing.T) {
+	site, err := Build(Options{TermsVersion: "2026-01", PrivacyVersion: "2026-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Storage = "http://127.0.0.1:4566"
+	for path, want := range map[string]string{
+		"/de/insurance/claim": CSPWithStorage(site.Storage), "/en/insurance/claim": CSPWithStorage(site.Storage),
+		"/en/insurance/claims": CSP, "/en/": CSP, "/en/insurance/claim/x": CSP,
+	} {
+		rec := httptest.NewRecorder()
+		site.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if got := rec.Header().Get("Content-Security-Policy"); got != want {
+			t.Errorf("%s: CSP %q, want %q", path, got, want)
+		}
+	}
+	if !strings.Contains(CSPWithStorage("https://b.example"), "connect-src 'self' https://b.example;") {
+		t.Error("CSPWithStorage does not add the origin to connect-src")
 	}
 }
 

@@ -20,14 +20,7 @@ var noPage = map[string]string{
 	"POST /v1/sessions/device":        "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
 
-	"POST /v1/me/devices":                          "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
-	"POST /v1/me/claims/{}/invoices":               toCome("insurance portal: invoice upload"),
-	"POST /v1/me/claims/{}/invoices/{}/complete":   toCome("insurance portal: invoice upload"),
-	"GET /v1/me/claims/{}/invoices/{}/download":    toCome("insurance portal: claim status"),
-	"GET /v1/staff/claims":                         toCome("staff: claim review"),
-	"GET /v1/staff/claims/{}":                      toCome("staff: claim review"),
-	"POST /v1/staff/claims/{}/decision":            toCome("staff: claim review"),
-	"GET /v1/staff/claims/{}/invoices/{}/download": toCome("staff: claim review, invoice viewer"),
+	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
 }
 
 var (

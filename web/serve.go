@@ -18,6 +18,19 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 // HSTS is the site's Strict-Transport-Security header.
 const HSTS = "max-age=63072000; includeSubDomains"
 
+// UploadPages are the pages (paths after /<lang>/) that send a file straight to
+// a bucket, by a presigned PUT to the bucket's own origin. Only their policy adds
+// that origin to connect-src (CSPWithStorage); template.yaml serves them through
+// a cache behaviour of their own with SiteUploadHeadersPolicy (a test holds the
+// two together), the stand-in site through Site.Storage.
+var UploadPages = []string{"insurance/claim"}
+
+// CSPWithStorage is CSP with the storage origin added to connect-src, for the
+// upload pages only.
+func CSPWithStorage(origin string) string {
+	return strings.Replace(CSP, "connect-src 'self'", "connect-src 'self' "+origin, 1)
+}
+
 // Headers are the security headers of every response of the site.
 func Headers() map[string]string {
 	return map[string]string{
@@ -69,6 +82,9 @@ func (s *Site) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range Headers() {
 			w.Header().Set(k, v)
+		}
+		if s.Storage != "" && isUploadPage(r.URL.Path) {
+			w.Header().Set("Content-Security-Policy", CSPWithStorage(s.Storage))
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -163,4 +179,16 @@ func gzipBytes(b []byte) []byte {
 	_, _ = z.Write(b)                                       // a bytes.Buffer does not fail
 	_ = z.Close()
 	return buf.Bytes()
+}
+
+// isUploadPage reports whether path is one of UploadPages in a site language.
+func isUploadPage(path string) bool {
+	for _, l := range Languages {
+		for _, p := range UploadPages {
+			if path == "/"+l+"/"+p {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -18,11 +18,13 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
 
 	"kontor/shared/contact"
+	"kontor/shared/insurance"
 )
 
 //go:embed layout assets pages
@@ -78,7 +80,7 @@ func Pages(o Options) []Page {
 		{Path: "insurance/activate", Dir: "insurance", Vars: map[string]string{"variant": "activate"}},
 		{Path: "insurance/contracts", Dir: "insurance", Vars: map[string]string{"variant": "contracts"}},
 		{Path: "insurance/claims", Dir: "insurance", Vars: map[string]string{"variant": "claims"}},
-		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
+		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim", "invoiceTypes": strings.Join(insurance.InvoicePolicy.Types, ","), "invoiceMaxBytes": strconv.FormatInt(insurance.InvoicePolicy.MaxBytes, 10)}},
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
 		{Path: "admin/members", Dir: "admin", Vars: map[string]string{"variant": "members"}},
@@ -87,6 +89,8 @@ func Pages(o Options) []Page {
 		{Path: "staff/contact-requests", Dir: "staffdesk", Vars: map[string]string{"variant": "requests"}},
 		{Path: "staff/letters", Dir: "staffdesk", Vars: map[string]string{"variant": "letters"}},
 		{Path: "contact/requests", Dir: "myrequests"},
+		{Path: "staff/claims", Dir: "claimreview", Vars: map[string]string{"variant": "queue"}},
+		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
 	}
 }
 
@@ -115,6 +119,10 @@ const StatusMetadata = "kontor-status"
 // "assets/signup-1a2b3c4d5e.js"), as they are stored in the site bucket.
 type Site struct {
 	Files map[string]File
+	// Storage is the origin the upload pages send files to (presigned PUTs), added
+	// to their connect-src when Handler serves them; "" adds none. Deployed, the
+	// distribution's SiteUploadHeadersPolicy does the same.
+	Storage string
 }
 
 // Keys returns the site's object keys, sorted.

@@ -114,7 +114,13 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s.APIURL = "http://" + apiLn.Addr().String()
 	s.secrets = Secrets(tpl)
-	params, plugged, err := plugStandIns(tpl, s.APIURL, o.Parameters, s.secrets, o.StandIns)
+	// The emulator first: a stand-in may need its address (the site's upload
+	// pages send files to it).
+	if err := s.startEmulator(ctx, o); err != nil {
+		_ = apiLn.Close()
+		return nil, err
+	}
+	params, plugged, err := plugStandIns(tpl, Socket{APIURL: s.APIURL, EmulatorURL: s.functionsEndpoint()}, o.Parameters, s.secrets, o.StandIns)
 	if err != nil {
 		_ = apiLn.Close()
 		return nil, err
@@ -122,10 +128,6 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	s.standIns = plugged
 	s.resolver = template.Resolver{T: tpl, Stack: "kontor", Region: Region, Account: Account, Parameters: params}
 
-	if err := s.startEmulator(ctx, o); err != nil {
-		_ = apiLn.Close()
-		return nil, err
-	}
 	cfg, err := s.AWSConfig(ctx)
 	if err != nil {
 		_ = apiLn.Close()
@@ -271,6 +273,10 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 	}
 	base := &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 	cmd := exec.Command(command, "-H", host, "-p", port) // #nosec G204 -- the developer's moto_server (.venv or MOTO_SERVER), no shell
+	// Without this, moto server answers every origin's CORS request itself
+	// (flask_cors on the whole app, moto/moto_server/werkzeug_app.py), whatever
+	// the bucket's CORS rule says; so a browser is held to the template's rules.
+	cmd.Env = append(os.Environ(), "MOTO_DISABLE_GLOBAL_CORS=true")
 	cmd.Stdout = s.motoLog
 	cmd.Stderr = s.motoLog
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -37,6 +37,9 @@ type Socket struct {
 	APIURL   string // the stack's API, e.g. http://127.0.0.1:3000
 	BasePath string // where the stand-in is served: /_local/<Name>
 	BaseURL  string // APIURL + BasePath
+	// EmulatorURL is the emulator as the functions reach it (their
+	// AWS_ENDPOINT_URL): presigned URLs they issue lead there.
+	EmulatorURL string
 	// Param returns a template parameter's value on this run, as the functions get
 	// it: from Options.Parameters, else the random value of a NoEcho parameter
 	// without default, else the template's default. It is an error to read a
@@ -130,10 +133,12 @@ func randomSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// plugStandIns plugs every stand-in into a stack whose API is at apiURL and returns
-// the run's parameter values (Parameters plus the stand-ins' own) and the plugged
-// stand-ins, in the order given.
-func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[string]string, standIns []StandIn) (map[string]string, []pluggedStandIn, error) {
+// plugStandIns plugs every stand-in into a stack whose API and emulator are at
+// stack's APIURL and EmulatorURL, and returns the run's parameter values
+// (Parameters plus the stand-ins' own) and the plugged stand-ins, in the order
+// given.
+func plugStandIns(tpl *template.Template, stack Socket, overrides, secrets map[string]string, standIns []StandIn) (map[string]string, []pluggedStandIn, error) {
+	apiURL := stack.APIURL
 	params := Parameters(tpl, overrides)
 	param := func(name string) (string, error) {
 		if v, ok := params[name]; ok {
@@ -160,7 +165,7 @@ func plugStandIns(tpl *template.Template, apiURL string, overrides, secrets map[
 			}
 		}
 		base := localPrefix + name
-		sock := Socket{APIURL: apiURL, BasePath: base, BaseURL: apiURL + base, Param: func(p string) (string, error) {
+		sock := Socket{APIURL: apiURL, EmulatorURL: stack.EmulatorURL, BasePath: base, BaseURL: apiURL + base, Param: func(p string) (string, error) {
 			reads[p] = append(reads[p], name)
 			return param(p)
 		}, Secret: func(p string) (string, error) {

@@ -73,7 +73,7 @@ func TestStandInsArePluggedIn(t *testing.T) {
 	tpl := loadTemplate(t, standInTemplate)
 	svc := &fakeStandIn{name: "svc", reads: []string{"ServiceSecret", "Plain"}, sets: map[string]string{"ServiceUrl": "http://127.0.0.1:3000/_local/svc/v1"}}
 	front := &fakeStandIn{name: "front-end", pages: []string{"/", "/login"}}
-	params, plugged, err := plugStandIns(tpl, "http://127.0.0.1:3000", nil, nil, []StandIn{svc, front})
+	params, plugged, err := plugStandIns(tpl, Socket{APIURL: "http://127.0.0.1:3000"}, nil, nil, []StandIn{svc, front})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestStandInsArePluggedIn(t *testing.T) {
 	}
 	// Options.Parameters win over a stand-in's, and a stand-in reads them.
 	svc.reads = []string{"ServiceSecret"}
-	params, _, err = plugStandIns(tpl, "http://127.0.0.1:3000", map[string]string{"ServiceUrl": "https://elsewhere.example.org", "ServiceSecret": "given"}, nil, []StandIn{svc})
+	params, _, err = plugStandIns(tpl, Socket{APIURL: "http://127.0.0.1:3000"}, map[string]string{"ServiceUrl": "https://elsewhere.example.org", "ServiceSecret": "given"}, nil, []StandIn{svc})
 	if err != nil || params["ServiceUrl"] != "https://elsewhere.example.org" || svc.read["ServiceSecret"] != "given" {
 		t.Fatalf("params %v, read %v, %v", params, svc.read, err)
 	}
@@ -120,7 +120,7 @@ func TestStandInsThatDoNotFitAreRefused(t *testing.T) {
 		{"not a path segment", []StandIn{&fakeStandIn{name: "A/b"}}, `stand-in name "A/b"`},
 		{"plug fails", []StandIn{&fakeStandIn{name: "a", err: errors.New("no way")}}, "stand-in a: no way"},
 	} {
-		if _, _, err := plugStandIns(tpl, "http://127.0.0.1:3000", nil, nil, c.standIns); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := plugStandIns(tpl, Socket{APIURL: "http://127.0.0.1:3000"}, nil, nil, c.standIns); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}

@@ -74,7 +74,7 @@ var notCreated = map[string]string{
 	"AWS::CloudFront::Distribution":          "the stand-in site serves the portal and the local gateway /v1/ on one address, as the distribution does (infra/standin/site)",
 	"AWS::CloudFront::OriginAccessControl":   "the stand-in site serves the built site from memory; there is no bucket read to sign",
 	"AWS::CloudFront::Function":              "web.Site.Handler maps paths with web.Resolve and answers the not-found page with 404, as SiteRouterFunction and SiteStatusFunction do",
-	"AWS::CloudFront::ResponseHeadersPolicy": "web.Site.Handler sets web.Headers on every answer of the site",
+	"AWS::CloudFront::ResponseHeadersPolicy": "web.Site.Handler sets web.Headers on every answer of the site, with Site.Storage in the upload pages' connect-src",
 	"AWS::SecretsManager::Secret":            "OriginVerifySecret is the distribution's origin value; there is no distribution locally, its dynamic reference resolves to \"\" (template.Resolver), and no request is taken as coming through one",
 }
 

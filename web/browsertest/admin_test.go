@@ -219,19 +219,21 @@ func TestAdminStatisticsDrawsCharts(t *testing.T) {
 }
 
 // Someone without the admin or staff role sees that they have no access on
-// the admin and staff pages, and no data.
+// the admin and staff pages, and no data, in both languages.
 func TestAdminPagesSayNoAccessToOthers(t *testing.T) {
 	addr := activeAccount(t, "en")
 	tb := openTab(t, languages[1].accept)
 	tb.signIn("en", addr, password)
-	for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "admin/security", "staff/contract-imports", "staff/contact-requests", "staff/letters"} {
-		tb.do(chromedp.Navigate(base+"/en/"+p), chromedp.WaitVisible(css("#denied")))
-		if got := tb.text("#denied"); !strings.Contains(got, "No access") {
-			t.Errorf("%s: %q", p, got)
+	for _, l := range languages {
+		for _, p := range []string{"admin/holds", "admin/statistics", "admin/members", "admin/security", "staff/contract-imports", "staff/contact-requests", "staff/letters", "staff/claims", "staff/claim?id=" + uuid()} {
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/"+p), chromedp.WaitVisible(css("#denied")))
+			if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[l.lang]) {
+				t.Errorf("%s/%s: %q", l.lang, p, got)
+			}
+			if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
+				t.Errorf("%s/%s: content shown", l.lang, p)
+			}
+			tb.axe(l.lang + "/" + p + ", no access")
 		}
-		if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
-			t.Errorf("%s: content shown", p)
-		}
-		tb.axe(p + ", no access")
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -241,15 +240,10 @@ func TestPrivacyCentreConsentsExportAndRestriction(t *testing.T) {
 			tb.axe("privacy centre, consent withdrawn")
 
 			dir := t.TempDir()
-			bc := chromedp.FromContext(tb.ctx).BrowserContextID
-			if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir,
-			}); err != nil {
-				t.Fatal(err)
-			}
+			tb.downloadsTo(dir)
 			tb.submit("export-form")
 			tb.waitFor(`!document.getElementById('export-again').hidden`)
-			file := waitForFile(t, dir)
+			file := waitForFile(t, dir, "kontor-*.json")
 			for what, raw := range map[string]string{filepath.Base(file): readFile(t, file)} {
 				var doc struct {
 					Format     string
@@ -283,17 +277,19 @@ func TestPrivacyCentreConsentsExportAndRestriction(t *testing.T) {
 	}
 }
 
-func waitForFile(t *testing.T, dir string) string {
+// waitForFile waits for one file matching pattern (a glob) in dir, a download
+// done, and returns its path.
+func waitForFile(t *testing.T, dir, pattern string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		matches, _ := filepath.Glob(filepath.Join(dir, "kontor-*.json"))
+		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
 		if len(matches) == 1 {
 			return matches[0]
 		}
 		if time.Now().After(deadline) {
 			entries, _ := os.ReadDir(dir)
-			t.Fatalf("no downloaded export in %s (%d entries)", dir, len(entries))
+			t.Fatalf("no download %s in %s (%d entries)", pattern, dir, len(entries))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -14,6 +14,7 @@ var PAGES = [
   'de/insurance/register.html', 'de/insurance/activate.html', 'de/insurance/contracts.html', 'de/insurance/claims.html', 'de/insurance/claim.html',
   'de/admin/holds.html', 'de/admin/statistics.html',
   'de/admin/members.html', 'de/admin/security.html', 'de/staff/contract-imports.html', 'de/staff/contact-requests.html', 'de/staff/letters.html', 'de/contact/requests.html',
+  'de/staff/claims.html', 'de/staff/claim.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -21,7 +22,8 @@ var PAGES = [
   'en/processing.html',
   'en/insurance/register.html', 'en/insurance/activate.html', 'en/insurance/contracts.html', 'en/insurance/claims.html', 'en/insurance/claim.html',
   'en/admin/holds.html', 'en/admin/statistics.html',
-  'en/admin/members.html', 'en/admin/security.html', 'en/staff/contract-imports.html', 'en/staff/contact-requests.html', 'en/staff/letters.html', 'en/contact/requests.html'
+  'en/admin/members.html', 'en/admin/security.html', 'en/staff/contract-imports.html', 'en/staff/contact-requests.html', 'en/staff/letters.html', 'en/contact/requests.html',
+  'en/staff/claims.html', 'en/staff/claim.html'
 ];
 var NOT_FOUND = '/404.html';
 

@@ -3,6 +3,8 @@
 // once at start (with the template parameters TermsVersion, PrivacyNoticeVersion and
 // OperatorDetails, as make deploy builds it), on every GET outside /v1/ with the
 // headers the distribution sets, and AppBaseUrl the stack's own address, so that mailed links lead to it.
+// The upload pages may also connect to the emulator, where the functions'
+// presigned URLs lead (deployed: the invoice bucket's origin).
 package site
 
 import (
@@ -44,6 +46,7 @@ func (standIn) Plug(s local.Socket) (local.Plugged, error) {
 	if err != nil {
 		return local.Plugged{}, fmt.Errorf("build the site: %w", err)
 	}
+	built.Storage = s.EmulatorURL
 	return local.Plugged{
 		Handler:    built.Handler(),
 		Site:       true,
