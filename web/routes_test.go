@@ -11,11 +11,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// toCome marks a route whose page is still to be built.
-func toCome(page string) string { return "page still to come (issue 16): " + page }
 
-// noPage lists every route in openapi.yaml that no page calls, and why. A route a
-// person or staff member calls belongs here only while its page is still to come.
+// noPage lists every route in openapi.yaml that no page calls, and why: only
+// routes no person calls from a browser (an app's, a provider's). A route a person
+// or staff member calls ships with its page.
 var noPage = map[string]string{
 	"POST /v1/sessions/device":        "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
