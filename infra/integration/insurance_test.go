@@ -348,7 +348,8 @@ func TestEIDActivationSendsOnlyAPseudonym(t *testing.T) {
 			}
 		}
 	}
-	if len(sent) != 2 || sent["pseudonym"] == "" || !strings.HasSuffix(sent["callbackUrl"], "/v1/insurance/eid/callback") {
+	if len(sent) != 3 || sent["pseudonym"] == "" || !strings.HasSuffix(sent["callbackUrl"], "/v1/insurance/eid/callback") ||
+		sent["returnUrl"] != insurance.ReturnURL(stack.APIURL, "en", reg.ID) {
 		t.Fatalf("the provider received %v", sent)
 	}
 	for _, personal := range []string{p.First, p.Last, p.Birthdate, email, p.Contracts[0], p.Customer, "123456"} {

@@ -148,15 +148,15 @@ var plainLetter = func() map[rune]rune {
 }()
 
 // HTTPProvider starts identifications with an eID provider over HTTPS: it sends
-// the pseudonym and the callback address, and nothing else.
+// the pseudonym, the callback address and the return page, and nothing else.
 type HTTPProvider struct {
 	URL    string // the provider's session endpoint
 	Client *http.Client
 }
 
 // Start implements EIDProvider.
-func (p HTTPProvider) Start(ctx context.Context, pseudonym, callbackURL string) (string, error) {
-	body, err := json.Marshal(map[string]string{"pseudonym": pseudonym, "callbackUrl": callbackURL})
+func (p HTTPProvider) Start(ctx context.Context, pseudonym, callbackURL, returnURL string) (string, error) {
+	body, err := json.Marshal(map[string]string{"pseudonym": pseudonym, "callbackUrl": callbackURL, "returnUrl": returnURL})
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -117,10 +118,10 @@ type Provisioner interface {
 }
 
 // EIDProvider starts an identification with the external provider, which receives
-// only the pseudonym and the callback address, and returns where the customer
-// continues.
+// only the pseudonym, the callback address and the page the person's browser
+// returns to afterwards, and returns where the customer continues.
 type EIDProvider interface {
-	Start(ctx context.Context, pseudonym, callbackURL string) (string, error)
+	Start(ctx context.Context, pseudonym, callbackURL, returnURL string) (string, error)
 }
 
 // RegistrationStore keeps registrations, their activation letters and eID
@@ -172,6 +173,9 @@ type Registrar struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 	CallbackURL string
+	// SiteURL is the portal's address (AppBaseUrl): after identifying, the
+	// provider sends the browser back to the activation page there (ReturnURL).
+	SiteURL string
 	// Current versions of the documents a registration must accept (HKC-1).
 	TermsVersion, PrivacyVersion string
 }
@@ -283,7 +287,7 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 		if err := g.Store.CreateEIDRegistration(ctx, reg); err != nil {
 			return Registration{}, err
 		}
-		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL)
+		url, err := g.EID.Start(ctx, reg.Pseudonym, g.CallbackURL, ReturnURL(g.SiteURL, reg.Language, reg.ID))
 		if err != nil {
 			g.Log.ErrorContext(ctx, "eid provider unavailable", slog.String("fault", fault.Describe(err)))
 			return Registration{}, problem.New(http.StatusBadGateway, CodeEIDUnavailable)
@@ -292,6 +296,16 @@ func (g *Registrar) Register(ctx context.Context, in RegisterInput) (Registratio
 	}
 	g.Log.InfoContext(ctx, "registration matched", slog.String("registrationId", reg.ID), slog.String("activation", reg.Method))
 	return reg, nil
+}
+
+// ReturnURL is the activation page the eID provider sends the browser back to: in
+// the registration's language, naming the registration (a random id, not
+// personal data; the activation still needs the provider's signed result).
+func ReturnURL(site, lang, registrationID string) string {
+	if lang != "de" && lang != "en" {
+		lang = "de"
+	}
+	return strings.TrimRight(site, "/") + "/" + lang + "/insurance/activate?registration=" + url.QueryEscape(registrationID) + "&via=eid"
 }
 
 func sameName(a, b string) bool {

@@ -202,3 +202,61 @@ func TestInsuranceRegistrationActivationContractsAndClaims(t *testing.T) {
 		})
 	}
 }
+
+// Activation by eID: registered in the browser, the person follows the link to
+// the provider (the local stand-in), identifies as the contract's holder and is
+// sent back to the activation page of the registration, in the page's language,
+// which activates; the mailed link then sets the password.
+func TestInsuranceActivationByEIDComesBack(t *testing.T) {
+	s := insuranceStore(t)
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			c := newContract(t, s)
+			addr := newAddress("eid-" + l.lang)
+			tb := openTab(t, l.accept)
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/insurance/register"), chromedp.WaitVisible(css("#register-form")))
+			tb.fill("contractNumber", c.Number)
+			tb.fill("firstName", c.Holder.FirstName)
+			tb.fill("lastName", c.Holder.LastName)
+			tb.do(chromedp.SetValue(css("#birthdate"), c.Holder.Birthdate), chromedp.SetValue(css("#activation"), "eid"))
+			tb.fill("email", addr)
+			tb.fill("phone", "+49 345 123456")
+			tb.do(
+				chromedp.Click(css(`label[for="acceptedTermsVersion"]`)),
+				chromedp.Click(css(`label[for="acceptedPrivacyVersion"]`)),
+			)
+			tb.submit("register-form")
+			tb.waitFor(`!document.getElementById('done-eid').hidden || !document.getElementById('error-summary').hidden`)
+			if tb.eval(`String(document.getElementById('done-eid').hidden)`) == "true" {
+				t.Fatalf("registration for eID refused: %s", tb.text("#error-summary"))
+			}
+			if f := tb.focused(); f != "done-eid" {
+				t.Errorf("focus on %q after registering, want the eID panel", f)
+			}
+			tb.axe("registered for eID")
+
+			tb.do(chromedp.Click(css("#eid-link")), chromedp.WaitVisible(css(`input[name="givenNames"]`)))
+			if !strings.Contains(tb.location(), "/_local/eid/identify/") {
+				t.Fatalf("the eID link led to %s", tb.location())
+			}
+			tb.do(
+				chromedp.SendKeys(css(`input[name="givenNames"]`), c.Holder.FirstName),
+				chromedp.SendKeys(css(`input[name="familyNames"]`), c.Holder.LastName),
+				chromedp.SetValue(css(`input[name="dateOfBirth"]`), c.Holder.Birthdate),
+				chromedp.Click(css("button")),
+			)
+			tb.waitFor(`location.pathname === '/` + l.lang + `/insurance/activate'`)
+			if q := tb.eval(`location.search`); !strings.Contains(q, "via=eid") || !strings.Contains(q, "registration=") {
+				t.Fatalf("back at the activation page with %q", q)
+			}
+			tb.visible("#intro-eid")
+			tb.axe("back from the eID provider")
+			tb.submit("activate-form")
+			tb.visible("#done")
+			tb.axe("activated by eID")
+			if link := mailedLink(t, addr, "/confirm"); link == "" {
+				t.Fatal("no mail to set the password")
+			}
+		})
+	}
+}

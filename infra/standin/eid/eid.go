@@ -48,6 +48,7 @@ type session struct {
 	Request     json.RawMessage `json:"request"` // exactly what the portal sent
 	Pseudonym   string          `json:"pseudonym"`
 	CallbackURL string          `json:"callbackUrl"`
+	ReturnURL   string          `json:"returnUrl,omitempty"`
 	Result      string          `json:"result,omitempty"`
 	CreatedAt   time.Time       `json:"createdAt"`
 }
@@ -96,14 +97,16 @@ func (e *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Pseudonym   string `json:"pseudonym"`
 			CallbackURL string `json:"callbackUrl"`
+			ReturnURL   string `json:"returnUrl"`
 		}
-		if err != nil || json.Unmarshal(body, &req) != nil || req.Pseudonym == "" || !strings.HasPrefix(req.CallbackURL, "http") {
+		if err != nil || json.Unmarshal(body, &req) != nil || req.Pseudonym == "" || !strings.HasPrefix(req.CallbackURL, "http") ||
+			(req.ReturnURL != "" && !strings.HasPrefix(req.ReturnURL, "http")) {
 			writeError(w, http.StatusBadRequest, "Bad Request")
 			return
 		}
 		id := make([]byte, 8)
 		_, _ = rand.Read(id)
-		sess := session{ID: hex.EncodeToString(id), Request: body, Pseudonym: req.Pseudonym, CallbackURL: req.CallbackURL, CreatedAt: time.Now().UTC()}
+		sess := session{ID: hex.EncodeToString(id), Request: body, Pseudonym: req.Pseudonym, CallbackURL: req.CallbackURL, ReturnURL: req.ReturnURL, CreatedAt: time.Now().UTC()}
 		e.mu.Lock()
 		e.sessions[sess.ID] = sess
 		e.order = append(e.order, sess.ID)
@@ -171,6 +174,12 @@ func (e *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer resp.Body.Close()
+		// A browser (the identify page's form) goes back to the portal's page, as a
+		// provider sends it back after the identification; a script gets the outcome.
+		if sess.ReturnURL != "" && strings.Contains(r.Header.Get("Accept"), "text/html") {
+			http.Redirect(w, r, sess.ReturnURL, http.StatusSeeOther)
+			return
+		}
 		writeJSON(w, map[string]any{"callbackStatus": resp.StatusCode})
 	default:
 		writeError(w, http.StatusNotFound, "Not Found")

@@ -142,3 +142,49 @@ func TestUnknownIsNotFound(t *testing.T) {
 		t.Errorf("empty pseudonym: %d", resp.StatusCode)
 	}
 }
+
+// A session started with a return page sends a browser (its form asks for HTML)
+// back there after the callback, as a provider does; a script still gets the
+// outcome as JSON.
+func TestIdentificationSendsTheBrowserBack(t *testing.T) {
+	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer portal.Close()
+	srv, _ := plugged(t, strings.Repeat("k", 40))
+	back := portal.URL + "/en/insurance/activate?registration=r-1&via=eid"
+	start := func() string {
+		resp, err := http.Post(srv.URL+"/_local/eid/sessions", "application/json", strings.NewReader(`{"pseudonym":"p-2","callbackUrl":"`+portal.URL+`/v1/insurance/eid/callback","returnUrl":"`+back+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var started struct {
+			RedirectURL string `json:"redirectUrl"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&started)
+		return started.RedirectURL
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := url.Values{"result": {"verified"}, "givenNames": {"Erik"}, "familyNames": {"Muster"}, "dateOfBirth": {"1980-02-03"}}
+	req, _ := http.NewRequest(http.MethodPost, start(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != back {
+		t.Fatalf("browser: %d to %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), back)
+	}
+	resp, err = http.PostForm(start(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var done struct {
+		CallbackStatus int `json:"callbackStatus"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&done); err != nil || done.CallbackStatus != http.StatusNoContent {
+		t.Fatalf("script: %v %+v", err, done)
+	}
+}

@@ -65,6 +65,6 @@ func Build(ctx context.Context, log *slog.Logger, read SecretReader) (insurancea
 	}
 	now := func() time.Time { return time.Now().UTC() }
 	g := &insurance.Registrar{Store: st, Accounts: people, EID: provider, Now: now, Log: log,
-		CallbackURL: base + "/v1/insurance/eid/callback", TermsVersion: terms, PrivacyVersion: notice}
+		CallbackURL: base + "/v1/insurance/eid/callback", SiteURL: base, TermsVersion: terms, PrivacyVersion: notice}
 	return insuranceapi.Registration{Registrar: g, Secret: secret, Now: now}, nil
 }
