@@ -11,7 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-
 // noPage lists every route in openapi.yaml that no page calls, and why: only
 // routes no person calls from a browser (an app's, a provider's). A route a person
 // or staff member calls ships with its page.
