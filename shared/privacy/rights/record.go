@@ -26,7 +26,7 @@ type Record struct {
 
 // BackedUpTables are the tables with point-in-time recovery, as Backups describes
 // them (a template test holds the two together).
-var BackedUpTables = []string{"IdentityTable", "PrivacyTable", "EvidenceTable", "ContactTable", "InsuranceTable"}
+var BackedUpTables = []string{"IdentityTable", "PrivacyTable", "EvidenceTable", "ContactTable", "InsuranceTable", "NetworkTable"}
 
 // Backups is what the record says about point-in-time recovery.
 var Backups = privacy.Text{
