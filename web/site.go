@@ -80,6 +80,8 @@ func Pages(o Options) []Page {
 		{Path: "insurance/claim", Dir: "insurance", Vars: map[string]string{"variant": "claim"}},
 		{Path: "admin/holds", Dir: "admin", Vars: map[string]string{"variant": "holds"}},
 		{Path: "admin/statistics", Dir: "admin", Vars: map[string]string{"variant": "statistics"}},
+		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile"}},
+		{Path: "network/member", Dir: "network", Vars: map[string]string{"variant": "member"}},
 	}
 }
 

@@ -13,13 +13,15 @@ var PAGES = [
   'de/processing.html',
   'de/insurance/register.html', 'de/insurance/activate.html', 'de/insurance/contracts.html', 'de/insurance/claims.html', 'de/insurance/claim.html',
   'de/admin/holds.html', 'de/admin/statistics.html',
+  'de/network/profile.html', 'de/network/member.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
   'en/account.html', 'en/privacy-centre.html', 'en/contact.html',
   'en/processing.html',
   'en/insurance/register.html', 'en/insurance/activate.html', 'en/insurance/contracts.html', 'en/insurance/claims.html', 'en/insurance/claim.html',
-  'en/admin/holds.html', 'en/admin/statistics.html'
+  'en/admin/holds.html', 'en/admin/statistics.html',
+  'en/network/profile.html', 'en/network/member.html'
 ];
 var NOT_FOUND = '/404.html';
 
