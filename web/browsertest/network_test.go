@@ -235,12 +235,23 @@ func TestNetworkProfileFilledThenSeenByAnotherMember(t *testing.T) {
 }
 
 // A member without the network role sees "No access" on both network pages (the
-// API's 404) and no data.
+// API's 404) and no data; a network member opening the profile of an account
+// without the role (which has none) is told it was not found.
 func TestNetworkPagesSayNoAccessWithoutTheRole(t *testing.T) {
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
-			_, ownerID := networkAccount(t, l.lang)
+			owner, ownerID := networkAccount(t, l.lang)
 			addr := activeAccount(t, l.lang)
+			nt := networkPage(t, l.accept, l.lang, owner, "member?id="+accountID(t, addr))
+			nt.visible("#missing")
+			if got := nt.text("#missing"); !strings.Contains(got, map[string]string{"de": "nicht gefunden", "en": "not found"}[l.lang]) {
+				t.Errorf("unknown member: %q", got)
+			}
+			if nt.eval(`String(document.getElementById('member').hidden)`) != "true" {
+				t.Error("a member shown for an account without a profile")
+			}
+			nt.axe("member, not found")
+
 			tb := openTab(t, l.accept)
 			tb.signIn(l.lang, addr, password)
 			for _, p := range []string{"profile", "member?id=" + ownerID} {
