@@ -55,10 +55,11 @@ func (s *Service) Update(ctx context.Context, accountID string, patch map[string
 			return Profile{}, problem.New(http.StatusBadRequest, problem.CodeInvalidJSON)
 		}
 	}
-	version, ok := patch["version"].(float64)
-	if _, given := patch["version"]; !given {
+	raw, given := patch["version"]
+	if !given {
 		return Profile{}, problem.Invalid(problem.FieldError{Field: "version", Code: problem.FieldRequired})
 	}
+	version, ok := raw.(float64)
 	if !ok || version < 0 || version != float64(int(version)) {
 		return Profile{}, problem.Invalid(problem.FieldError{Field: "version", Code: problem.FieldInvalidValue})
 	}
