@@ -91,6 +91,8 @@ func Pages(o Options) []Page {
 		{Path: "contact/requests", Dir: "myrequests"},
 		{Path: "staff/claims", Dir: "claimreview", Vars: map[string]string{"variant": "queue"}},
 		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
+		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile"}},
+		{Path: "network/member", Dir: "network", Vars: map[string]string{"variant": "member"}},
 	}
 }
 

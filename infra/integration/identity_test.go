@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity"
 	"kontor/shared/identity/identitywire"
@@ -190,12 +192,19 @@ func TestRegistrationDoesNotRevealExistingAccounts(t *testing.T) {
 func TestInvitedMemberMustChangeTemporaryPassword(t *testing.T) {
 	admin := adminClient(t)
 	email := newEmail("member")
-	r := admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": email, "firstName": "Jan", "lastName": "Kühn", "language": "de"})
+	r := admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": email, "firstName": "Jan", "lastName": "Kühn", "language": "de", "network": true})
 	want(t, r, http.StatusCreated)
 	// Twice is a conflict, not a second account.
 	want(t, admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": email}), http.StatusConflict, "email_taken")
-	var member struct{ ID string }
+	var member struct {
+		ID    string
+		Roles []string
+	}
 	r.json(t, &member)
+	// Invited with network: true, the member joins the members' network.
+	if !slices.Equal(member.Roles, []string{access.RoleMember, access.RoleNetwork}) {
+		t.Fatalf("roles %v", member.Roles)
+	}
 	if entries, err := privacyStore().AuditFor(context.Background(), member.ID, time.Now()); err != nil || len(entries) != 1 || entries[0].Action != "member.invited" {
 		t.Fatalf("invitation not audited: %+v %v", entries, err)
 	}

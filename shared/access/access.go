@@ -14,6 +14,9 @@ const (
 	RoleAdmin  = "admin"
 	// RoleStaff handles customers' requests (contact requests, claims).
 	RoleStaff = "staff"
+	// RoleNetwork opens the members' network (profiles; docs/network.md). An
+	// account without it gets 404 on every network route.
+	RoleNetwork = "network"
 )
 
 // Principal is the signed-in person behind a request, as the authorizer resolved it,

@@ -54,6 +54,7 @@ func (rt *Router) pass(ctx context.Context, req *Request, g *Gate) error {
 	if err != nil {
 		return err
 	}
+	req.granted = granted
 	for _, c := range g.Consents {
 		if !granted[c.Purpose] {
 			return problem.New(http.StatusForbidden, c.Missing)
@@ -64,3 +65,9 @@ func (rt *Router) pass(ctx context.Context, req *Request, g *Gate) error {
 	}
 	return nil
 }
+
+// Consented reports whether the caller has given the consent to purpose, as the
+// privacy ledger said when the route's gate was checked: a handler decides with it
+// on what only some requests need (voluntary fields). On a route without a gate it
+// is always false.
+func (r *Request) Consented(purpose string) bool { return r.granted[purpose] }

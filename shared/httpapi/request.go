@@ -28,6 +28,9 @@ type Request struct {
 	Event     events.APIGatewayV2HTTPRequest
 	Lang      string           // "de" or "en"
 	Principal access.Principal // zero unless the route requires a session
+	// granted are the consents the caller has given, read by the route's gate
+	// (Consented).
+	granted map[string]bool
 }
 
 // UseLanguage answers the request in lang when the caller named a supported one

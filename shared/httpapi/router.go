@@ -45,7 +45,10 @@ type Route struct {
 	Handler Handler
 	Access  Access
 	Role    string
-	Limits  []ratelimit.Rule
+	// HiddenWithoutRole answers a caller without Role 404 not_found instead of 403
+	// forbidden: the route's very existence is not told to who may not use it.
+	HiddenWithoutRole bool
+	Limits            []ratelimit.Rule
 	// MaxBody, when set, bounds the request body in bytes: a larger one is answered
 	// 413 body_too_large after the limits are counted and before the handler runs.
 	MaxBody int
@@ -287,6 +290,9 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 			return problem.New(http.StatusForbidden, problem.CodePasswordChangeRequired)
 		}
 		if route.Role != "" && !req.Principal.HasRole(route.Role) {
+			if route.HiddenWithoutRole {
+				return problem.New(http.StatusNotFound, problem.CodeNotFound)
+			}
 			return problem.New(http.StatusForbidden, problem.CodeForbidden)
 		}
 	}

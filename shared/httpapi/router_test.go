@@ -547,3 +547,51 @@ func TestBodyCapAnswers413BeforeTheHandler(t *testing.T) {
 		t.Fatalf("within the cap: %d ran=%v", resp.StatusCode, ran)
 	}
 }
+
+// A route hidden from those without its role answers them 404 not_found, as for a
+// route that does not exist; signed out it is still 401, and with the role it runs.
+func TestRouteHiddenWithoutRoleAnswers404(t *testing.T) {
+	ok := func(context.Context, *Request) (Response, error) { return NoContent(), nil }
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /hidden": {Handler: ok, Access: Signed, Role: access.RoleNetwork, HiddenWithoutRole: true},
+	})
+	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
+	network := access.Principal{AccountID: "a2", SessionID: "s2", Roles: []string{access.RoleMember, access.RoleNetwork}}
+	for _, c := range []struct {
+		name string
+		ev   events.APIGatewayV2HTTPRequest
+		want int
+	}{
+		{"anonymous", event("GET", "/hidden"), 401},
+		{"without the role", signedIn(event("GET", "/hidden"), member), 404},
+		{"with the role", signedIn(event("GET", "/hidden"), network), 204},
+	} {
+		resp, err := rt.Handle(context.Background(), c.ev)
+		if err != nil || resp.StatusCode != c.want {
+			t.Fatalf("%s: %d %v, want %d: %s", c.name, resp.StatusCode, err, c.want, resp.Body)
+		}
+		if c.want == 404 && decodeProblem(t, resp).Code != problem.CodeNotFound.ID {
+			t.Fatalf("%s: %s", c.name, resp.Body)
+		}
+	}
+}
+
+// A handler behind a gate learns which consents the caller has given.
+func TestGateTellsTheHandlerTheConsentsGiven(t *testing.T) {
+	seen := map[string]bool{}
+	h := func(_ context.Context, r *Request) (Response, error) {
+		seen["one"], seen["two"] = r.Consented("one"), r.Consented("two")
+		return NoContent(), nil
+	}
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"GET /mine": {Handler: h, Access: Signed, Gate: &Gate{WritesStopWhenRestricted: true}},
+	}).WithLedger(&ledger{granted: map[string]bool{"one": true}})
+	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
+	resp, _ := rt.Handle(context.Background(), signedIn(event("GET", "/mine"), member))
+	if resp.StatusCode != 204 || !seen["one"] || seen["two"] {
+		t.Fatalf("%d %v", resp.StatusCode, seen)
+	}
+	if (&Request{}).Consented("one") {
+		t.Fatal("a request without a gate reports a consent")
+	}
+}

@@ -260,6 +260,8 @@ type InviteInput struct {
 	Language  string
 	Admin     bool
 	Staff     bool
+	// Network opens the members' network (access.RoleNetwork).
+	Network bool
 }
 
 // Invite creates an active member with an individual temporary password, mailed to
@@ -289,6 +291,9 @@ func (s *Service) Invite(ctx context.Context, by access.Principal, in InviteInpu
 	}
 	if in.Staff {
 		roles = append(roles, access.RoleStaff)
+	}
+	if in.Network {
+		roles = append(roles, access.RoleNetwork)
 	}
 	acc := Account{
 		ID: ids.NewV7(now), Email: email, FirstName: in.FirstName, LastName: in.LastName, Language: in.Language,

@@ -16,6 +16,7 @@ import (
 	"kontor/shared/identity"
 	"kontor/shared/insurance"
 	"kontor/shared/mail"
+	"kontor/shared/network"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/protocol"
 	"kontor/shared/privacy/rights"
@@ -64,6 +65,7 @@ func List() []Module {
 		{Name: "insurance", Kinds: insurance.Kinds, Function: "InsurancePrivacyFunction", Purposes: insurance.Purposes(), Withdraws: true, Problems: insurance.Problems()},
 		{Name: "limits", Kinds: ratelimit.Module{}.Kinds, Function: "LimitsPrivacyFunction"},
 		{Name: "idempotency", Kinds: idempotency.Module{}.Kinds, Function: "IdempotencyPrivacyFunction"},
+		{Name: "network", Kinds: network.Kinds, Function: "NetworkPrivacyFunction", Purposes: network.Purposes(), Withdraws: true, Problems: network.Problems()},
 		{Name: Core, Kinds: rights.SelfModule{}.Kinds, Purposes: rights.CorePurposes(), Problems: rights.Problems()},
 	}
 }

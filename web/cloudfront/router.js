@@ -15,6 +15,7 @@ var PAGES = [
   'de/admin/holds.html', 'de/admin/statistics.html',
   'de/admin/members.html', 'de/admin/security.html', 'de/staff/contract-imports.html', 'de/staff/contact-requests.html', 'de/staff/letters.html', 'de/contact/requests.html',
   'de/staff/claims.html', 'de/staff/claim.html',
+  'de/network/profile.html', 'de/network/member.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -23,7 +24,8 @@ var PAGES = [
   'en/insurance/register.html', 'en/insurance/activate.html', 'en/insurance/contracts.html', 'en/insurance/claims.html', 'en/insurance/claim.html',
   'en/admin/holds.html', 'en/admin/statistics.html',
   'en/admin/members.html', 'en/admin/security.html', 'en/staff/contract-imports.html', 'en/staff/contact-requests.html', 'en/staff/letters.html', 'en/contact/requests.html',
-  'en/staff/claims.html', 'en/staff/claim.html'
+  'en/staff/claims.html', 'en/staff/claim.html',
+  'en/network/profile.html', 'en/network/member.html'
 ];
 var NOT_FOUND = '/404.html';
 

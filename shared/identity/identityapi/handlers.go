@@ -94,6 +94,7 @@ type inviteBody struct {
 	Language  string `json:"language"`
 	Admin     bool   `json:"admin"`
 	Staff     bool   `json:"staff"`
+	Network   bool   `json:"network"`
 }
 
 // Member is the admin's view of an invited member.
@@ -117,7 +118,7 @@ func (h Handlers) InviteMember(ctx context.Context, r *httpapi.Request) (httpapi
 		b.Language = r.Lang
 	}
 	acc, err := h.Svc.Invite(ctx, r.Principal, identity.InviteInput{
-		Email: b.Email, FirstName: b.FirstName, LastName: b.LastName, Language: b.Language, Admin: b.Admin, Staff: b.Staff,
+		Email: b.Email, FirstName: b.FirstName, LastName: b.LastName, Language: b.Language, Admin: b.Admin, Staff: b.Staff, Network: b.Network,
 	})
 	if err != nil {
 		return httpapi.Response{}, err

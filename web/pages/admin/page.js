@@ -94,7 +94,7 @@ async function members() {
   const checked = (name) => form.elements.namedItem(name).checked;
   bindForm(form, {
     body: () => {
-      const b = { email: value(form, 'email'), language: value(form, 'language'), staff: checked('staff'), admin: checked('admin') };
+      const b = { email: value(form, 'email'), language: value(form, 'language'), staff: checked('staff'), admin: checked('admin'), network: checked('network') };
       for (const name of ['firstName', 'lastName']) if (value(form, name)) b[name] = value(form, name);
       return b;
     },

@@ -13,6 +13,7 @@ async function show() {
   // The links to the staff and admin pages, for those with the role (the pages
   // themselves still say "No access" to anyone else).
   const roles = me.roles || [];
+  document.getElementById('for-network').hidden = !roles.includes('network');
   document.getElementById('for-staff').hidden = !roles.includes('staff');
   document.getElementById('for-admin').hidden = !roles.includes('admin');
   document.getElementById('signed-out').hidden = true;

@@ -1,0 +1,73 @@
+// Package networkprivacy is the network module's side of the privacy protocol:
+// export, erasure, consent withdrawal and the retention sweep of profiles. It runs
+// only inside the module's own privacy function.
+package networkprivacy
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"kontor/shared/network"
+	"kontor/shared/privacy"
+)
+
+// Module is the network's data as a privacy.Module.
+type Module struct {
+	Svc *network.Service
+}
+
+var (
+	_ privacy.Module     = Module{}
+	_ privacy.Withdrawer = Module{}
+)
+
+// Name implements privacy.Module.
+func (Module) Name() string { return "network" }
+
+// Kinds implements privacy.Module.
+func (Module) Kinds() []privacy.Kind { return network.Kinds() }
+
+// Export implements privacy.Module: the whole profile, birthdate and its
+// visibility included, and the voluntary details on their own.
+func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
+	out := map[string]any{"network.profiles": nil, "network.voluntary": nil}
+	if s.AccountID == "" {
+		return out, nil
+	}
+	p, err := m.Svc.Store.Get(ctx, s.AccountID)
+	if errors.Is(err, network.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out["network.profiles"], out["network.voluntary"] = p, p.Voluntary
+	return out, nil
+}
+
+// Erase implements privacy.Module: the profile is deleted (HKC-14); erasing twice
+// is harmless.
+func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
+	if s.AccountID == "" {
+		return nil
+	}
+	return m.Svc.Store.Delete(ctx, s.AccountID)
+}
+
+// OnWithdraw implements privacy.Withdrawer: withdrawing the consent
+// network.voluntary removes every voluntary detail (HKC-16).
+func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose string) (int, error) {
+	if s.AccountID == "" || purpose != network.PurposeVoluntary {
+		return 0, nil
+	}
+	return m.Svc.Withdraw(ctx, s.AccountID)
+}
+
+// Sweep implements privacy.Module. Nothing of the network ends on its own: a
+// profile lasts while the membership does and goes with the erasure at
+// deactivation, voluntary details with their removal or the consent's withdrawal.
+// So the sweep deletes nothing, and a legal hold has nothing to keep here.
+func (Module) Sweep(context.Context, time.Time, *privacy.Held) (map[string]int, error) {
+	return map[string]int{}, nil
+}

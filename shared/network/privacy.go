@@ -1,0 +1,48 @@
+package network
+
+import "kontor/shared/privacy"
+
+// PurposeVoluntary is the consent (Art. 6(1)(a)) the voluntary profile fields
+// rest on (HKC-5); withdrawing it removes them (HKC-16).
+const PurposeVoluntary = "network.voluntary"
+
+// Purposes are the consents the network asks for, in their current text.
+func Purposes() []privacy.Purpose {
+	return []privacy.Purpose{
+		{ID: PurposeVoluntary, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+			DE: "Freiwillige Angaben in Ihrem Netzwerkprofil (über Sie, Fachgebiete, Sprachen, Beschreibung, Branche und Größe Ihres Unternehmens), sichtbar für die anderen Mitglieder des Netzwerks.",
+			EN: "Voluntary details in your network profile (about you, expertise, languages, your company's description, industry and size), visible to the network's other members."}},
+	}
+}
+
+// Kinds declares the module's personal data.
+func Kinds() []privacy.Kind {
+	recipients := privacy.Text{
+		DE: "Die anderen Mitglieder des Netzwerks (das Geburtsdatum nur, wenn Sie es freischalten); die zuständigen Mitarbeitenden des Betreibers.",
+		EN: "The network's other members (the birthdate only if you switch it on); the operator's responsible staff."}
+	retention := privacy.Retention{Rule: privacy.Text{
+		DE: "Solange Ihre Mitgliedschaft im Netzwerk besteht; bei der Deaktivierung Ihres Zugangs gelöscht (außer bei einer gesetzlichen Aufbewahrungspflicht, über die Sie informiert werden).",
+		EN: "While your membership of the network lasts; deleted when your access is deactivated (unless a legal hold applies, of which you are informed)."}}
+	source := privacy.Text{DE: "Von Ihnen, über Ihr Profil.", EN: "From you, through your profile."}
+	return []privacy.Kind{
+		{ID: "network.profiles", Module: "network", Table: "NetworkTable",
+			Category: privacy.Text{DE: "Netzwerkprofile (Pflichtangaben und Geburtsdatum)", EN: "Network profiles (mandatory details and birthdate)"},
+			Fields: []string{"firstName", "lastName", "gender", "company", "roleInCompany", "companyWebsite", "street", "houseNumber", "postalCode", "city", "country",
+				"phone", "fax", "email", "birthdate", "birthdateVisible"},
+			Purpose: privacy.Text{
+				DE: "Das Netzwerk der Mitglieder: Ihre geschäftlichen Kontaktdaten den anderen Mitgliedern zeigen.",
+				EN: "The members' network: show your business contact details to the other members."},
+			LegalBasis: privacy.Contract, Retention: retention, Recipients: recipients, Source: source},
+		{ID: "network.voluntary", Module: "network", Table: "NetworkTable",
+			Category: privacy.Text{DE: "Freiwillige Profilangaben", EN: "Voluntary profile details"},
+			Fields:   []string{"about", "expertise", "languages", "companyDescription", "industry", "companySize"},
+			Purpose: privacy.Text{
+				DE: "Ihr Profil im Netzwerk um freiwillige Angaben zu Ihnen und Ihrem Unternehmen ergänzen.",
+				EN: "Add voluntary details about you and your company to your network profile."},
+			LegalBasis: privacy.Consent,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis Sie die Angabe entfernen oder die Einwilligung widerrufen (dann alle sofort gelöscht); spätestens bei der Deaktivierung Ihres Zugangs.",
+				EN: "Until you remove it or withdraw the consent (then all are deleted at once); at the latest when your access is deactivated."}},
+			Recipients: recipients, Source: source},
+	}
+}

@@ -1,0 +1,39 @@
+package network
+
+import "kontor/shared/problem"
+
+// Problem codes of the network module. Clients act on them; never rename one.
+var (
+	// CodeVoluntaryConsentRequired refuses a voluntary field given without the
+	// consent PurposeVoluntary (403); nothing of the request is stored.
+	CodeVoluntaryConsentRequired = problem.Define("voluntary_consent_required",
+		"Freiwillige Angaben speichern wir nur mit Ihrer Einwilligung. Bitte erteilen Sie sie in der Datenschutz-Zentrale oder lassen Sie diese Felder leer.",
+		"Voluntary details are stored only with your consent. Please give it in the privacy centre, or leave these fields empty.")
+)
+
+// Field codes of the network module (problem.FieldError.Code).
+var (
+	FieldInvalidURL = problem.Define("invalid_url",
+		"Bitte geben Sie eine Internetadresse an, die mit http:// oder https:// beginnt.",
+		"Please give a web address starting with http:// or https://.")
+	FieldInvalidPostalCode = problem.Define("invalid_postal_code",
+		"Diese Postleitzahl passt nicht zum Land (in Deutschland fünf Ziffern).",
+		"This postal code does not fit the country (five digits in Germany).")
+	FieldInvalidPhone = problem.Define("invalid_phone",
+		"Bitte geben Sie eine Nummer aus 5 bis 20 Ziffern an, gern mit + am Anfang und Leerzeichen, Bindestrichen, Schrägstrichen oder Klammern.",
+		"Please give a number of 5 to 20 digits, optionally with a leading + and spaces, hyphens, slashes or brackets.")
+	FieldInvalidCountry = problem.Define("invalid_country",
+		"Bitte geben Sie das Land als zweistelligen Code nach ISO 3166 an, etwa DE.",
+		"Please give the country as its two-letter ISO 3166 code, such as DE.")
+	FieldInvalidDate = problem.Define("invalid_date",
+		"Bitte geben Sie ein Datum in der Vergangenheit im Format JJJJ-MM-TT an.",
+		"Please give a date in the past in the form YYYY-MM-DD.")
+)
+
+// Problems lists the module's problem codes, for the module list.
+func Problems() []problem.Code { return []problem.Code{CodeVoluntaryConsentRequired} }
+
+// FieldProblems lists the module's field codes.
+func FieldProblems() []problem.Code {
+	return []problem.Code{FieldInvalidURL, FieldInvalidPostalCode, FieldInvalidPhone, FieldInvalidCountry, FieldInvalidDate}
+}

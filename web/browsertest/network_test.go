@@ -1,0 +1,211 @@
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"kontor/shared/identity/identitywire"
+)
+
+// networkAccount is a member the local administrator invited into the network
+// (POST /v1/admin/members with network: true), whose temporary password was
+// changed to password at the first sign-in, as the invitation asks (HKC-2). It
+// returns the address and the account's id.
+func networkAccount(t *testing.T, lang string) (string, string) {
+	t.Helper()
+	cfg, err := stack.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := identitywire.SeedLocalAdmin(context.Background(), cfg, stack.Name("IdentityTable")); err != nil {
+		t.Fatal(err)
+	}
+	admin := newAPIClient(t)
+	admin.signIn(identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
+	addr := newAddress("network")
+	admin.call(http.MethodPost, "/v1/admin/members", map[string]any{"email": addr, "language": lang, "network": true}, http.StatusCreated, nil)
+	temp := temporaryPassword(t, addr)
+	member := newAPIClient(t)
+	member.signIn(addr, temp)
+	member.call(http.MethodPut, "/v1/me/password", map[string]string{"currentPassword": temp, "newPassword": password}, http.StatusOK, nil)
+	var me struct{ ID string }
+	if member.call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me); me.ID == "" {
+		t.Fatal("GET /v1/me: no id")
+	}
+	return addr, me.ID
+}
+
+// networkPage opens a tab signed in as addr on the network page at path.
+func networkPage(t *testing.T, accept, lang, addr, path string) *tab {
+	t.Helper()
+	tb := openTab(t, accept)
+	tb.signIn(lang, addr, password)
+	tb.do(chromedp.Navigate(base + "/" + lang + "/network/" + path))
+	return tb
+}
+
+// Promise: HKC-3 — a member fills the mandatory details (an invalid one refused
+// inline first) and another member sees them.
+// Promise: HKC-4 — the other member does not see the birthdate until it is
+// switched on.
+// Promise: HKC-5 — voluntary details are refused without the consent, saved once
+// it is given in the privacy centre, and removed one by one.
+func TestNetworkProfileFilledThenSeenByAnotherMember(t *testing.T) {
+	texts := map[string]map[string]string{
+		"de": {"postal": "Postleitzahl passt nicht", "complete": "vollständig", "consent": "Einwilligung", "removed": "Entfernt: Über mich", "birth": "30. Juni 1975"},
+		"en": {"postal": "postal code does not fit", "complete": "complete", "consent": "consent", "removed": "Removed: About me", "birth": "June 30, 1975"},
+	}
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			w := texts[l.lang]
+			owner, ownerID := networkAccount(t, l.lang)
+			reader, _ := networkAccount(t, l.lang)
+
+			tb := networkPage(t, l.accept, l.lang, owner, "profile")
+			tb.visible("#profile-form")
+			// Home links the network profile for the network role.
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/"), chromedp.WaitVisible(css("#for-network")))
+			tb.do(chromedp.Click(css(`#for-network a[href$="/network/profile"]`)), chromedp.WaitVisible(css("#profile-form")))
+			tb.visible("#incomplete")
+			tb.visible("#consent-missing")
+			tb.axe("profile, empty")
+
+			for id, v := range map[string]string{"firstName": "Greta", "lastName": "Großmann", "company": "Großmann Handel GmbH",
+				"roleInCompany": "CEO", "companyWebsite": "https://grossmann.example", "street": "Adolphsplatz", "houseNumber": "1",
+				"postalCode": "123", "city": "Hamburg", "country": "DE", "phone": "+49 40 36138-0", "fax": "+49 40 36138-401",
+				"email": "kontakt@grossmann.example", "birthdate": "1975-06-30"} {
+				tb.fill(id, v)
+			}
+			tb.do(chromedp.SetValue(css("#gender"), "female"))
+			tb.submit("profile-form")
+			if got := tb.summary(); !strings.Contains(got, w["postal"]) {
+				t.Errorf("summary %q, want the postal code's problem", got)
+			}
+			if got := tb.text("#postalCode-error"); !strings.Contains(got, w["postal"]) {
+				t.Errorf("inline error %q", got)
+			}
+			if tb.value("city") != "Hamburg" || tb.value("postalCode") != "123" {
+				t.Error("what was typed was not kept")
+			}
+			tb.axe("profile, postal code refused")
+
+			tb.fill("postalCode", "20457")
+			tb.submit("profile-form")
+			tb.visible("#saved")
+			if f := tb.focused(); f != "saved" {
+				t.Errorf("focus on %q, want the confirmation", f)
+			}
+			if got := tb.text("#saved"); !strings.Contains(got, w["complete"]) {
+				t.Errorf("confirmation %q", got)
+			}
+			if tb.eval(`String(document.getElementById('incomplete').hidden)`) != "true" {
+				t.Error("still marked incomplete")
+			}
+			tb.axe("profile, saved")
+
+			// Another member sees the mandatory details, not the birthdate.
+			rd := networkPage(t, l.accept, l.lang, reader, "member?id="+ownerID)
+			rd.visible("#member")
+			details := rd.text("#member")
+			for _, v := range []string{"Greta Großmann", "Großmann Handel GmbH", "https://grossmann.example", "20457", "+49 40 36138-401", "kontakt@grossmann.example"} {
+				if !strings.Contains(details, v) {
+					t.Errorf("the other member does not see %q: %q", v, details)
+				}
+			}
+			if strings.Contains(details, "1975") || rd.eval(`String(!!document.getElementById('member-birthdate'))`) != "false" {
+				t.Errorf("birthdate shown while off: %q", details)
+			}
+			rd.axe("member, without birthdate")
+
+			// Switched on, the birthdate shows at the next look.
+			tb.do(chromedp.Click(css("#birthdateVisible")))
+			tb.submit("profile-form")
+			tb.visible("#saved")
+			rd.do(chromedp.Reload())
+			rd.visible("#member-birthdate")
+			if got := rd.text("#member-birthdate"); got != w["birth"] {
+				t.Errorf("birthdate %q, want %q", got, w["birth"])
+			}
+			rd.axe("member, with birthdate")
+
+			// Voluntary details without the consent: refused, nothing saved.
+			tb.fill("about", "Tea trade since 1990")
+			tb.submit("voluntary-form")
+			if got := tb.summary(); !strings.Contains(got, w["consent"]) {
+				t.Errorf("summary %q, want the missing consent", got)
+			}
+			if tb.value("about") != "Tea trade since 1990" {
+				t.Error("the text typed was not kept")
+			}
+			tb.visible("#consent-missing")
+			tb.axe("profile, voluntary refused")
+
+			// The consent given in the privacy centre, then saved.
+			tb.do(chromedp.Click(css(`#consent-missing a`)))
+			tb.visible(`[id="consent-network.voluntary"] button`)
+			tb.do(chromedp.Click(css(`[id="consent-network.voluntary"] button`)))
+			tb.visible("#consents-done")
+			tb.do(chromedp.Navigate(base + "/" + l.lang + "/network/profile"))
+			tb.visible("#consent-given")
+			tb.fill("about", "Tea trade since 1990")
+			tb.fill("languages", "Deutsch, English")
+			tb.submit("voluntary-form")
+			tb.visible("#voluntary-saved")
+			if got := tb.text("#voluntary-list"); !strings.Contains(got, "Tea trade since 1990") || !strings.Contains(got, "Deutsch, English") {
+				t.Errorf("stored voluntary details %q", got)
+			}
+			tb.axe("profile, voluntary saved")
+			rd.do(chromedp.Reload())
+			rd.visible("#member-voluntary")
+			if got := rd.text("#member-voluntary"); !strings.Contains(got, "Tea trade since 1990") {
+				t.Errorf("the other member does not see the voluntary details: %q", got)
+			}
+
+			// One removed on its own.
+			tb.do(chromedp.Click(css(`button[aria-describedby="stored-about"]`)))
+			tb.waitFor(`document.getElementById('voluntary-saved-text').textContent.includes(` + jsString(w["removed"]) + `)`)
+			if got := tb.text("#voluntary-list"); strings.Contains(got, "Tea trade") || !strings.Contains(got, "Deutsch, English") {
+				t.Errorf("after removing one: %q", got)
+			}
+			tb.axe("profile, one voluntary detail removed")
+		})
+	}
+}
+
+// A member without the network role sees "No access" on both network pages (the
+// API's 404) and no data; a network member opening the profile of an account
+// without the role (which has none) is told it was not found.
+func TestNetworkPagesSayNoAccessWithoutTheRole(t *testing.T) {
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			owner, ownerID := networkAccount(t, l.lang)
+			addr := activeAccount(t, l.lang)
+			nt := networkPage(t, l.accept, l.lang, owner, "member?id="+accountID(t, addr))
+			nt.visible("#missing")
+			if got := nt.text("#missing"); !strings.Contains(got, map[string]string{"de": "nicht gefunden", "en": "not found"}[l.lang]) {
+				t.Errorf("unknown member: %q", got)
+			}
+			if nt.eval(`String(document.getElementById('member').hidden)`) != "true" {
+				t.Error("a member shown for an account without a profile")
+			}
+			nt.axe("member, not found")
+
+			tb := openTab(t, l.accept)
+			tb.signIn(l.lang, addr, password)
+			for _, p := range []string{"profile", "member?id=" + ownerID} {
+				tb.do(chromedp.Navigate(base+"/"+l.lang+"/network/"+p), chromedp.WaitVisible(css("#denied")))
+				if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[l.lang]) {
+					t.Errorf("%s: %q", p, got)
+				}
+				if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
+					t.Errorf("%s: content shown", p)
+				}
+				tb.axe("network " + p + ", no access")
+			}
+		})
+	}
+}
