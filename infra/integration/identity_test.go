@@ -408,3 +408,75 @@ func TestRevokedSessionStopsAtOnce(t *testing.T) {
 	want(t, b.do(http.MethodPut, "/v1/me/password", map[string]any{"currentPassword": goodPassword, "newPassword": "Wieder ein neues Passwort"}), http.StatusOK)
 	want(t, a.do(http.MethodGet, "/v1/me", nil), http.StatusUnauthorized, "unauthenticated")
 }
+
+// Older links lose their power once a newer one did its work: a second sign-up
+// link (a repeated sign-up mails another) does not set a new password on the
+// active account (that would be a reset ending no session); a reset link made
+// before the password last changed is refused; of two email-change links, only
+// the latest request's moves the address. A used link's repeat is answered as
+// done at most RepeatedLinkMax times.
+func TestOlderLinksAreRefusedOnceANewerOneWasUsed(t *testing.T) {
+	c := newClient(t)
+	email := newEmail("twolinks")
+	first := register(t, c, email)
+	want(t, c.do(http.MethodPost, "/v1/accounts", map[string]any{
+		"email": email, "language": "en", "acceptedTermsVersion": termsVersion, "acceptedPrivacyVersion": privacyVersion,
+	}), http.StatusAccepted)
+	second := newToken(t, email, "set your password", first)
+	want(t, c.do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": first, "password": goodPassword}), http.StatusNoContent)
+	login(t, c, email, goodPassword)
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/accounts/confirm", map[string]any{"token": second, "password": "Someone Else 2026!"}), http.StatusBadRequest, "token_invalid")
+	want(t, c.do(http.MethodGet, "/v1/me", nil), http.StatusOK)
+
+	// Two reset links; the newer used; the older refused.
+	other := newClientWithCSRF(t)
+	want(t, other.do(http.MethodPost, "/v1/password/forgot", map[string]any{"email": email}), http.StatusAccepted)
+	older := newToken(t, email, "Reset your password")
+	want(t, other.do(http.MethodPost, "/v1/password/forgot", map[string]any{"email": email}), http.StatusAccepted)
+	newer := newToken(t, email, "Reset your password", older)
+	want(t, other.do(http.MethodPost, "/v1/password/reset", map[string]any{"token": newer, "password": "Neues Passwort 2026"}), http.StatusNoContent)
+	want(t, other.do(http.MethodPost, "/v1/password/reset", map[string]any{"token": older, "password": "Attacker Chosen 2026"}), http.StatusBadRequest, "token_invalid")
+	// The used link's repeat is answered as done a few times, then no more.
+	for range identity.RepeatedLinkMax {
+		want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/password/reset", map[string]any{"token": newer, "password": "Neues Passwort 2026"}), http.StatusNoContent)
+	}
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/password/reset", map[string]any{"token": newer, "password": "Neues Passwort 2026"}), http.StatusBadRequest, "token_invalid")
+	login(t, other, email, "Neues Passwort 2026")
+
+	// Two email changes; the first request's link no longer moves the address.
+	carol, dave := newEmail("carol"), newEmail("dave")
+	want(t, other.do(http.MethodPatch, "/v1/me", map[string]any{"email": carol}), http.StatusOK)
+	t1 := tokenFrom(t, mailTo(t, carol, "Confirm your new email"))
+	want(t, other.do(http.MethodPatch, "/v1/me", map[string]any{"email": dave}), http.StatusOK)
+	t2 := tokenFrom(t, mailTo(t, dave, "Confirm your new email"))
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/accounts/email/confirm", map[string]any{"token": t1}), http.StatusBadRequest, "token_invalid")
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/accounts/email/confirm", map[string]any{"token": t2}), http.StatusNoContent)
+	want(t, newClientWithCSRF(t).do(http.MethodPost, "/v1/accounts/email/confirm", map[string]any{"token": t1}), http.StatusBadRequest, "token_invalid")
+	if p := profile(t, other); p.Email != dave {
+		t.Fatalf("address %s, want %s", p.Email, dave)
+	}
+}
+
+// newToken waits for a mail to addr with subject whose link is none of seen and
+// returns that link's token.
+func newToken(t *testing.T, addr, subject string, seen ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ms, err := stack.Mail(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if len(m.To) == 1 && strings.EqualFold(m.To[0], addr) && strings.Contains(m.Subject, subject) {
+				if g := tokenInLink.FindStringSubmatch(m.Text); g != nil && !slices.Contains(seen, g[1]) {
+					return g[1]
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new mail %q to %s", subject, addr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -51,7 +51,7 @@ func PrivacyKinds() []privacy.Kind {
 		{
 			ID: "identity.tokens", Module: "identity", Table: "IdentityTable",
 			Category:   privacy.Text{DE: "Einmal-Links (nur als Hash)", EN: "Single-use links (hash only)"},
-			Fields:     []string{"digest", "kind", "accountId", "newEmail", "expiresAt", "usedAt"},
+			Fields:     []string{"digest", "kind", "accountId", "newEmail", "issuedAt", "expiresAt", "usedAt", "repeats"},
 			Purpose:    privacy.Text{DE: "Passwort festlegen, zurücksetzen, neue E-Mail-Adresse bestätigen.", EN: "Set or reset a password, confirm a new email address."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{

@@ -119,7 +119,7 @@ func (s *Service) Provision(ctx context.Context, in RegisterInput) (string, erro
 		PrivacyVersion: in.PrivacyVersion, PrivacyAcceptedAt: &now,
 	}
 	raw := ids.NewToken()
-	tok := Token{Digest: ids.Digest(raw), Kind: TokenConfirm, AccountID: acc.ID, ExpiresAt: now.Add(ConfirmTokenTTL)}
+	tok := Token{Digest: ids.Digest(raw), Kind: TokenConfirm, AccountID: acc.ID, IssuedAt: now, ExpiresAt: now.Add(ConfirmTokenTTL)}
 	if err := s.Store.CreateAccount(ctx, acc, &tok, now); err != nil {
 		if errors.Is(err, ErrEmailTaken) {
 			// Registered concurrently: answer as for any existing address.
@@ -139,7 +139,7 @@ func (s *Service) Provision(ctx context.Context, in RegisterInput) (string, erro
 func (s *Service) mailToken(ctx context.Context, acc Account, kind string, ttl time.Duration, mailKind, path, lang string) error {
 	now := s.Now()
 	raw := ids.NewToken()
-	if err := s.Store.PutToken(ctx, Token{Digest: ids.Digest(raw), Kind: kind, AccountID: acc.ID, ExpiresAt: now.Add(ttl)}); err != nil {
+	if err := s.Store.PutToken(ctx, Token{Digest: ids.Digest(raw), Kind: kind, AccountID: acc.ID, IssuedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
 		return fmt.Errorf("issue %s token: %w", kind, err)
 	}
 	return s.send(ctx, acc.Email, lang, mailKind, mailData{Link: link(s.BaseURL, path, raw)})
@@ -185,19 +185,43 @@ var errTokenUsed = problem.New(http.StatusBadRequest, CodeTokenInvalid)
 // that very moment: then it is answered as done, and nothing changes. A link
 // replayed with any other password, or after the password changed again, stays
 // refused as invalid.
+//
+// A lost answer is repeated at once, not hours later, and not many times: a repeat
+// is taken only within RepeatedLinkWindow of the use and at most RepeatedLinkMax
+// times per link, so a used link is no way to try passwords; and every refused
+// repeat spends one password check, so the answer's time does not tell whether
+// the password changed since.
 func (s *Service) repeatedPassword(ctx context.Context, t Token, password string) (Account, error) {
-	acc, err := s.Store.Account(ctx, t.AccountID, s.Now())
-	if errors.Is(err, ErrNotFound) {
-		return Account{}, errTokenUsed
-	}
-	if err != nil {
+	now := s.Now()
+	acc, err := s.Store.Account(ctx, t.AccountID, now)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Account{}, fmt.Errorf("load account: %w", err)
 	}
-	if acc.PasswordChangedAt == nil || !acc.PasswordChangedAt.Equal(*t.UsedAt) || !VerifyPassword(password, acc.PasswordHash) {
+	same := err == nil && acc.PasswordChangedAt != nil && acc.PasswordChangedAt.Equal(*t.UsedAt)
+	if !same || now.Sub(*t.UsedAt) > RepeatedLinkWindow {
+		burnPasswordCheck(password)
+		return Account{}, errTokenUsed
+	}
+	ok, err := s.Store.CountRepeat(ctx, t.Digest, RepeatedLinkMax)
+	if err != nil {
+		return Account{}, fmt.Errorf("count repeat: %w", err)
+	}
+	if !ok {
+		burnPasswordCheck(password)
+		return Account{}, errTokenUsed
+	}
+	if !VerifyPassword(password, acc.PasswordHash) {
 		return Account{}, errTokenUsed
 	}
 	return acc, nil
 }
+
+// RepeatedLinkWindow and RepeatedLinkMax bound the repeats of a used link that are
+// answered as done (repeatedPassword).
+const (
+	RepeatedLinkWindow = 15 * time.Minute
+	RepeatedLinkMax    = 3
+)
 
 // setPasswordWithToken is the common core of confirming an account and resetting a
 // forgotten password: check the token and the password, run before (if any), then
@@ -218,6 +242,9 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 	if err != nil {
 		return Account{}, fmt.Errorf("load account: %w", err)
 	}
+	if stale(t, acc) {
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
+	}
 	var f fields
 	f.check("password", CheckPassword(password, acc.Email))
 	if err := f.err(); err != nil {
@@ -233,12 +260,24 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 		}
 	}
 	if err := s.Store.SetPasswordWithToken(ctx, t, hash, now); err != nil {
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
 			return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 		}
 		return Account{}, fmt.Errorf("set password: %w", err)
 	}
 	return acc, nil
+}
+
+// stale reports whether a link no longer fits its account: a sign-up link is for
+// an account still waiting for its first password (a second link mailed by a
+// repeated sign-up must not set a new password on the active account, which would
+// be a reset that ends no session), and no link made before the password last
+// changed sets it (an older reset link after a newer one was used).
+func stale(t Token, acc Account) bool {
+	if t.Kind == TokenConfirm && acc.Status != StatusPending {
+		return true
+	}
+	return acc.PasswordChangedAt != nil && !acc.PasswordChangedAt.Before(t.Issued())
 }
 
 // Confirm sets the first password of a self-registered account through the mailed
@@ -622,7 +661,7 @@ func (s *Service) startEmailChange(ctx context.Context, acc Account, newEmail st
 		return fmt.Errorf("email change: look up address: %w", err)
 	}
 	raw := ids.NewToken()
-	t := Token{Digest: ids.Digest(raw), Kind: TokenEmailChange, AccountID: acc.ID, NewEmail: newEmail, ExpiresAt: now.Add(EmailChangeTokenTTL)}
+	t := Token{Digest: ids.Digest(raw), Kind: TokenEmailChange, AccountID: acc.ID, NewEmail: newEmail, IssuedAt: now, ExpiresAt: now.Add(EmailChangeTokenTTL)}
 	if err := s.Store.PutToken(ctx, t); err != nil {
 		return fmt.Errorf("email change: store token: %w", err)
 	}

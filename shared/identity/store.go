@@ -41,6 +41,24 @@ type Token struct {
 	// expires, so that a request repeated after a lost answer can be recognised
 	// as done instead of refused (Service.setPasswordWithToken, ConfirmEmail).
 	UsedAt *time.Time `dynamodbav:"usedAt,omitempty"`
+	// IssuedAt is when the link was made: a link made before the account's
+	// password last changed is refused (Issued).
+	IssuedAt time.Time `dynamodbav:"issuedAt,omitempty"`
+}
+
+// Issued returns when the link was made; for a link stored without IssuedAt, its
+// expiry less its kind's lifetime.
+func (t Token) Issued() time.Time {
+	if !t.IssuedAt.IsZero() {
+		return t.IssuedAt
+	}
+	switch t.Kind {
+	case TokenReset:
+		return t.ExpiresAt.Add(-ResetTokenTTL)
+	case TokenEmailChange:
+		return t.ExpiresAt.Add(-EmailChangeTokenTTL)
+	}
+	return t.ExpiresAt.Add(-ConfirmTokenTTL)
 }
 
 // ProfileChanges are the fields a person may change directly; nil leaves a field alone.
@@ -66,10 +84,16 @@ type Store interface {
 	Token(ctx context.Context, digest string, now time.Time) (Token, error)
 	// SetPasswordWithToken consumes t and sets the account's password, activating it
 	// and clearing any temporary-password flag, atomically. ErrNotFound when t was
-	// already used.
+	// already used; ErrConflict when the account's status changed meanwhile (a
+	// second sign-up link used at the same moment).
 	SetPasswordWithToken(ctx context.Context, t Token, passwordHash string, now time.Time) error
+	// CountRepeat counts one repeat of a used link and reports whether it is within
+	// max (RepeatedLinkMax).
+	CountRepeat(ctx context.Context, digest string, max int) (bool, error)
 	// ChangeEmailWithToken consumes t and moves the account and its claim to
-	// t.NewEmail, atomically. ErrEmailTaken when the address was claimed meanwhile.
+	// t.NewEmail, atomically, if t.NewEmail is still the account's pending address
+	// (a later request replaced an earlier link: ErrConflict). ErrEmailTaken when
+	// the address was claimed meanwhile.
 	ChangeEmailWithToken(ctx context.Context, t Token, oldEmail string, now time.Time) error
 	// SetPassword replaces the password hash if it still is oldHash (ErrConflict).
 	SetPassword(ctx context.Context, id, oldHash, newHash string, now time.Time) error

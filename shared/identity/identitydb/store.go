@@ -270,10 +270,13 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 		st.consumeToken(t, now),
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
-			UpdateExpression:          aws.String("SET passwordHash = :h, #status = :active, mustChangePassword = :f, passwordChangedAt = :now REMOVE #ttl"),
-			ConditionExpression:       aws.String("attribute_exists(pk)"),
-			ExpressionAttributeNames:  map[string]string{"#status": "status", "#ttl": "ttl"},
-			ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash), ":active": dynamo.S(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": ts(now)},
+			UpdateExpression: aws.String("SET passwordHash = :h, #status = :active, mustChangePassword = :f, passwordChangedAt = :now REMOVE #ttl"),
+			// The status as read: of two sign-up links used at the same moment, the
+			// second finds the account active and fails.
+			ConditionExpression:      aws.String("attribute_exists(pk) AND #status = :seen"),
+			ExpressionAttributeNames: map[string]string{"#status": "status", "#ttl": "ttl"},
+			ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash), ":active": dynamo.S(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false},
+				":now": ts(now), ":seen": dynamo.S(acc.Status)},
 		}},
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: claimKey(acc.Email),
@@ -315,8 +318,10 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 		}},
 		{Update: &types.Update{
 			TableName: aws.String(st.Table), Key: accountKey(t.AccountID),
-			UpdateExpression:          aws.String("SET email = :new REMOVE pendingEmail"),
-			ConditionExpression:       aws.String("email = :old"),
+			UpdateExpression: aws.String("SET email = :new REMOVE pendingEmail"),
+			// Only the link of the latest request: asking for another address
+			// replaces the pending one, and an earlier link no longer moves it.
+			ConditionExpression:       aws.String("email = :old AND pendingEmail = :new"),
 			ExpressionAttributeValues: dynamo.Item{":new": dynamo.S(t.NewEmail), ":old": dynamo.S(oldEmail)},
 		}},
 	}, now.Add(markerLife))
@@ -331,6 +336,24 @@ func (st *Store) ChangeEmailWithToken(ctx context.Context, t identity.Token, old
 		return fmt.Errorf("change email: %w", err)
 	}
 	return nil
+}
+
+// CountRepeat implements identity.Store: one conditional increment of the used
+// token's repeat count.
+func (st *Store) CountRepeat(ctx context.Context, digest string, max int) (bool, error) {
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(st.Table), Key: tokenKey(digest),
+		UpdateExpression:          aws.String("ADD repeats :one"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND (attribute_not_exists(repeats) OR repeats < :max)"),
+		ExpressionAttributeValues: dynamo.Item{":one": dynamo.N(1), ":max": dynamo.N(int64(max))},
+	})
+	if dynamo.ConditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("count repeat: %w", err)
+	}
+	return true, nil
 }
 
 // SetPassword implements identity.Store.
