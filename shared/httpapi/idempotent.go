@@ -13,6 +13,7 @@ import (
 	"kontor/shared/fault"
 	"kontor/shared/idempotency"
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 // Idempotency says whether a creating route honours the Idempotency-Key header
@@ -99,7 +100,7 @@ func (rt *Router) idempotent(ctx, hctx context.Context, req *Request, route Rout
 	}
 	scope := idempotency.Scope{AccountID: req.Principal.AccountID}
 	if isPublic(route.Access) {
-		scope = idempotency.Scope{ClientIP: req.ClientIP()}
+		scope = idempotency.Scope{ClientIP: ratelimit.ClientKey(req.ClientIP())}
 	}
 	claim, err := rt.answers.Begin(hctx, idempotency.Request{Scope: scope, Route: req.RouteKey(), Key: key,
 		Method: req.Event.RequestContext.HTTP.Method, Path: req.Event.RawPath, Body: body})

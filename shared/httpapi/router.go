@@ -252,7 +252,7 @@ func (rt *Router) limit(ctx context.Context, req *Request, route Route) error {
 		if rt.limiter == nil {
 			return fmt.Errorf("route %s: limit %s without a limiter", req.RouteKey(), l.Name)
 		}
-		value := req.ClientIP()
+		value := ratelimit.ClientKey(req.ClientIP())
 		switch l.Scope {
 		case ratelimit.PerAccount:
 			value = req.Principal.AccountID

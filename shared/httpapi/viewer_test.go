@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
+
+	"kontor/shared/ratelimit"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -68,5 +71,40 @@ func TestClientAddressIsTheViewersOnlyThroughTheDistribution(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Behind the distribution, a client on IPv6 counts by its /64: changing the
+// address within it does not escape a per-client limit; another /64 is another
+// client.
+func TestIPv6ClientsCountByTheirNetwork(t *testing.T) {
+	const origin = "0123456789abcdef0123456789abcdef"
+	t.Setenv(OriginVerifyVariable, origin)
+	lim := &countingLimiter{max: 2, counts: map[string]int{}}
+	rule := ratelimit.Rule{Name: "test", Scope: ratelimit.PerClient, Max: 2, Window: time.Hour}
+	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
+		"POST /v1/x": {Access: Public, Limits: []ratelimit.Rule{rule}, Handler: func(context.Context, *Request) (Response, error) { return NoContent(), nil }},
+	}).WithLimiter(lim)
+	send := func(viewer string) int {
+		ev := withCSRF(event(http.MethodPost, "/v1/x"), "tok")
+		ev.RequestContext.HTTP.SourceIP = "198.51.100.1"
+		ev.Headers[OriginHeader], ev.Headers[ViewerAddressHeader] = origin, viewer
+		resp, err := rt.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	for i, addr := range []string{"2001:db8:7:7::1", "2001:db8:7:7:aaaa::2", "2001:db8:7:7:ffff::3"} {
+		want := http.StatusNoContent
+		if i == 2 {
+			want = http.StatusTooManyRequests
+		}
+		if got := send(addr); got != want {
+			t.Errorf("request %d from %s: %d, want %d", i+1, addr, got, want)
+		}
+	}
+	if got := send("2001:db8:7:8::1"); got != http.StatusNoContent {
+		t.Errorf("another /64: %d, want 204", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kontor/shared/problem"
+	"kontor/shared/ratelimit"
 )
 
 // Sign-in throttling (docs/identity.md, "Sign-in throttling"). Every sign-in attempt
@@ -77,7 +78,8 @@ func (s *Service) throttleKeys(ctx context.Context, subject, clientIP string, no
 		windowEnd: start.Add(ThrottleWindow),
 	}
 	if clientIP != "" {
-		k.client = pseudonym(secret, "ip", clientIP)
+		// An IPv6 client counts by its /64 (ratelimit.ClientKey).
+		k.client = pseudonym(secret, "ip", ratelimit.ClientKey(clientIP))
 	}
 	return k, nil
 }
