@@ -828,7 +828,13 @@ func TestClaimDecisionsAreMadeByStaffAndAudited(t *testing.T) {
 
 func currentClaim(t *testing.T, staff *client, id string) insurance.Claim {
 	t.Helper()
-	r := staff.do(http.MethodGet, "/v1/staff/claims/"+id, nil)
+	return claimAt(t, staff, "/v1/staff/claims/"+id)
+}
+
+// claimAt reads a claim from path (the owner's or the staff's route).
+func claimAt(t *testing.T, c *client, path string) insurance.Claim {
+	t.Helper()
+	r := c.do(http.MethodGet, path, nil)
 	want(t, r, http.StatusOK)
 	var cl insurance.Claim
 	r.json(t, &cl)

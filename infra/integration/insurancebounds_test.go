@@ -8,16 +8,6 @@ import (
 	"kontor/shared/insurance"
 )
 
-// claimOf returns a claim as its owner sees it.
-func claimOf(t *testing.T, c *client, id string) insurance.Claim {
-	t.Helper()
-	r := c.do(http.MethodGet, "/v1/me/claims/"+id, nil)
-	want(t, r, http.StatusOK)
-	var cl insurance.Claim
-	r.json(t, &cl)
-	return cl
-}
-
 // An upload URL obtained while the claim was open does not put an invoice on a
 // claim staff have decided: the decision drops the pending entry, and completing it
 // afterwards is refused with the bytes deleted.
@@ -122,7 +112,7 @@ func TestInvoiceSizesAreChecked(t *testing.T) {
 	ni, _ := uploadOnly(t, c, cl.ID, "application/pdf", len(pdfFile)+10)
 	overwrite(t, stagingKey(cl.ID, ni.Invoice.ID), pdfFile, stackKeyARN(t))
 	want(t, c.do(http.MethodPost, "/v1/me/claims/"+cl.ID+"/invoices/"+ni.Invoice.ID+"/complete", nil), http.StatusBadRequest, "invoice_size_mismatch")
-	if objectExists(t, stagingKey(cl.ID, ni.Invoice.ID)) || objectExists(t, storedKey(cl.ID, ni.Invoice.ID)) || len(claimOf(t, c, cl.ID).Invoices) != 0 {
+	if objectExists(t, stagingKey(cl.ID, ni.Invoice.ID)) || objectExists(t, storedKey(cl.ID, ni.Invoice.ID)) || len(claimAt(t, c, "/v1/me/claims/"+cl.ID).Invoices) != 0 {
 		t.Fatal("the file of another size was left behind")
 	}
 }
