@@ -522,11 +522,18 @@ func upload(t *testing.T, c *client, claimID, contentType string, data []byte) (
 	if err != nil || json.Unmarshal(raw, &encCtx) != nil || encCtx["kontor:claim"] != claimID || !ids.ValidV7(encCtx["kontor:owner"]) || len(encCtx) != 2 {
 		t.Fatalf("encryption context %s", raw)
 	}
-	req, err := http.NewRequest(http.MethodPut, ni.Upload.URL, bytes.NewReader(data))
+	put(t, ni.Upload, data)
+	return ni, c.do(http.MethodPost, "/v1/me/claims/"+claimID+"/invoices/"+ni.Invoice.ID+"/complete", nil)
+}
+
+// put sends data to an upload URL with its signed headers, as the browser does.
+func put(t *testing.T, up uploads.URL, data []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, up.URL, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range ni.Upload.Headers {
+	for k, v := range up.Headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -536,9 +543,8 @@ func upload(t *testing.T, c *client, claimID, contentType string, data []byte) (
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("upload to storage: %d %s\n%s %v", resp.StatusCode, b, ni.Upload.URL, ni.Upload.Headers)
+		t.Fatalf("upload to storage: %d %s\n%s %v", resp.StatusCode, b, up.URL, up.Headers)
 	}
-	return ni, c.do(http.MethodPost, "/v1/me/claims/"+claimID+"/invoices/"+ni.Invoice.ID+"/complete", nil)
 }
 
 func s3Client() *s3.Client {
@@ -822,7 +828,13 @@ func TestClaimDecisionsAreMadeByStaffAndAudited(t *testing.T) {
 
 func currentClaim(t *testing.T, staff *client, id string) insurance.Claim {
 	t.Helper()
-	r := staff.do(http.MethodGet, "/v1/staff/claims/"+id, nil)
+	return claimAt(t, staff, "/v1/staff/claims/"+id)
+}
+
+// claimAt reads a claim from path (the owner's or the staff's route).
+func claimAt(t *testing.T, c *client, path string) insurance.Claim {
+	t.Helper()
+	r := c.do(http.MethodGet, path, nil)
 	want(t, r, http.StatusOK)
 	var cl insurance.Claim
 	r.json(t, &cl)

@@ -346,29 +346,38 @@ func invoiceProblem(err error) error {
 		return problem.New(http.StatusConflict, CodeInvoiceNotUploaded)
 	case upload.TypeNotAllowed:
 		return problem.New(http.StatusUnsupportedMediaType, CodeInvoiceType)
+	case upload.SizeMismatch:
+		return problem.New(http.StatusBadRequest, CodeInvoiceSizeMismatch)
 	}
+	// upload.BadSize: a declared size no file has.
 	return problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
 }
 
 // Complete checks an uploaded invoice by its content and keeps exactly the checked
-// bytes (upload.Complete): at most 10 MB, encrypted with the module's key, a
-// complete PDF or a decodable JPEG or PNG (re-encoded without metadata). A file that
-// fails is deleted and its entry removed (415, 413 or 400), so nothing is left
-// behind; one not uploaded yet waits (409).
+// bytes (upload.Complete): at most 10 MB, of the declared size, encrypted with the
+// module's key, a complete PDF or a decodable JPEG or PNG (re-encoded without
+// metadata). A file that fails is deleted and its entry removed (415, 413 or 400),
+// so nothing is left behind; one not uploaded yet waits (409). Only a claim still
+// submitted takes invoices: once staff have moved it on, whatever was sent to an
+// upload URL issued before is deleted and refused (409 claim_closed), so no
+// invoice appears on a claim after the decision that could not have rested on it.
 func (c *Claims) Complete(ctx context.Context, p access.Principal, claimID, invoiceID string) (Invoice, error) {
 	cl, err := c.Own(ctx, p, claimID)
 	if err != nil {
 		return Invoice{}, err
 	}
 	i := invoiceIndex(cl, invoiceID)
+	if i >= 0 && cl.Invoices[i].Status == InvoiceStored {
+		return cl.Invoices[i], nil
+	}
+	if cl.Status != StatusSubmitted {
+		return Invoice{}, c.refuseClosed(ctx, cl, invoiceID)
+	}
 	if i < 0 {
 		return Invoice{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
 	}
 	inv := cl.Invoices[i]
-	if inv.Status == InvoiceStored {
-		return inv, nil
-	}
-	st, err := upload.Complete(ctx, c.Objects, InvoicePolicy, invoiceTarget(cl, inv.ID))
+	st, err := upload.Complete(ctx, c.Objects, InvoicePolicy, invoiceTarget(cl, inv.ID), inv.Size)
 	if r, ok := upload.AsRejected(err); ok && r != upload.Missing {
 		cl.Invoices = append(cl.Invoices[:i], cl.Invoices[i+1:]...)
 		if _, err := c.save(ctx, cl); err != nil {
@@ -384,10 +393,43 @@ func (c *Claims) Complete(ctx context.Context, p access.Principal, claimID, invo
 	inv.ContentType, inv.Size, inv.Status, inv.StoredAt = st.ContentType, st.Size, InvoiceStored, &now
 	cl.Invoices[i] = inv
 	if _, err := c.save(ctx, cl); err != nil {
-		return Invoice{}, err
+		return Invoice{}, c.afterLostRace(ctx, cl, inv.ID, err)
 	}
 	c.Log.InfoContext(ctx, "invoice stored", slog.String("claimId", cl.ID), slog.String("invoiceId", inv.ID))
 	return inv, nil
+}
+
+// refuseClosed deletes what was sent for an invoice of a claim no longer open for
+// invoices, removes its entry if still there, and answers 409 claim_closed.
+func (c *Claims) refuseClosed(ctx context.Context, cl Claim, invoiceID string) error {
+	if !ids.ValidV7(invoiceID) {
+		return problem.New(http.StatusConflict, CodeClaimClosed)
+	}
+	if err := upload.Remove(ctx, c.Objects, invoiceTarget(cl, invoiceID)); err != nil {
+		return err
+	}
+	if i := invoiceIndex(cl, invoiceID); i >= 0 {
+		cl.Invoices = append(cl.Invoices[:i], cl.Invoices[i+1:]...)
+		if _, err := c.save(ctx, cl); err != nil {
+			return err
+		}
+	}
+	c.Log.InfoContext(ctx, "invoice refused on a closed claim", slog.String("claimId", cl.ID), slog.String("invoiceId", invoiceID))
+	return problem.New(http.StatusConflict, CodeClaimClosed)
+}
+
+// afterLostRace handles a checked invoice whose claim changed meanwhile: if staff
+// moved the claim on, the stored copy goes and the answer is claim_closed; else the
+// conflict stands and a repeat completes (the staging object is still there).
+func (c *Claims) afterLostRace(ctx context.Context, cl Claim, invoiceID string, err error) error {
+	if p, ok := problem.As(err); !ok || p.Code != problem.CodeConflict {
+		return err
+	}
+	cur, lerr := c.Store.Claim(ctx, cl.ID, c.Now())
+	if lerr != nil || cur.Status == StatusSubmitted {
+		return err
+	}
+	return c.refuseClosed(ctx, cur, invoiceID)
 }
 
 func invoiceIndex(cl Claim, id string) int {
@@ -501,6 +543,11 @@ func (r *Review) Decide(ctx context.Context, staff access.Principal, claimID str
 	if err != nil {
 		return Claim{}, err
 	}
+	if cl.AccountID == staff.AccountID {
+		// Nobody decides on their own claim (H4U-10): a staff member who is also a
+		// customer leaves it to a colleague.
+		return Claim{}, problem.New(http.StatusForbidden, CodeOwnClaimDecision)
+	}
 	if cl.Version != in.Version {
 		return Claim{}, problem.New(http.StatusConflict, problem.CodeConflict)
 	}
@@ -524,6 +571,7 @@ func (r *Review) Decide(ctx context.Context, staff access.Principal, claimID str
 		cl.Reimbursed = &Money{Cents: in.ReimbursedCents, Currency: cl.Amount.Currency}
 	}
 	now := c.Now()
+	pending := dropPending(&cl)
 	cl.Status = in.Status
 	cl.History = append(cl.History, Event{Status: in.Status, At: now, By: staff.AccountID, Note: strings.TrimSpace(in.Note)})
 	if in.Status != StatusInReview {
@@ -533,6 +581,13 @@ func (r *Review) Decide(ctx context.Context, staff access.Principal, claimID str
 	if err != nil {
 		return Claim{}, err
 	}
+	// What was sent for a dropped invoice goes too; bytes sent to its URL later are
+	// refused and deleted by Complete, or swept.
+	for _, inv := range pending {
+		if err := upload.Remove(ctx, c.Objects, invoiceTarget(cl, inv.ID)); err != nil {
+			return Claim{}, err
+		}
+	}
 	if cl.DecidedAt != nil {
 		if err := r.Store.Unqueue(ctx, cl); err != nil {
 			return Claim{}, err
@@ -540,6 +595,25 @@ func (r *Review) Decide(ctx context.Context, staff access.Principal, claimID str
 	}
 	c.Log.InfoContext(ctx, "claim decided", slog.String("claimId", cl.ID), slog.String("status", cl.Status), slog.String("staffId", staff.AccountID))
 	return cl, nil
+}
+
+// dropPending removes the invoices not yet checked from a claim that staff move on
+// and returns them: the claim then takes no more invoices, and what staff decide on
+// is exactly the stored ones.
+func dropPending(cl *Claim) []Invoice {
+	var kept, pending []Invoice
+	for _, inv := range cl.Invoices {
+		if inv.Status == InvoicePending {
+			pending = append(pending, inv)
+			continue
+		}
+		kept = append(kept, inv)
+	}
+	if kept == nil {
+		kept = []Invoice{}
+	}
+	cl.Invoices = kept
+	return pending
 }
 
 func stored(cl Claim) int {

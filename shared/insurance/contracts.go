@@ -104,6 +104,9 @@ var optionalColumns = map[string]bool{"email": true, "phone": true, "endsOn": tr
 const (
 	MaxImportBytes = 2 << 20
 	MaxImportRows  = 5000
+	// MaxReportedRows bounds the rejected rows an import report lists: 5000 rows of
+	// 18 bad fields each made a report over Lambda's 6 MB answer limit.
+	MaxReportedRows = 500
 )
 
 var ()
@@ -115,11 +118,24 @@ type RowError struct {
 	Errors         []problem.FieldError `json:"errors"`
 }
 
-// ImportReport says what an import did.
+// ImportReport says what an import did. Rejected lists the first MaxReportedRows
+// rejected rows; RejectedRows counts them all, and Truncated says the list is cut.
 type ImportReport struct {
-	Rows     int        `json:"rows"`
-	Imported int        `json:"imported"`
-	Rejected []RowError `json:"rejected"`
+	Rows         int        `json:"rows"`
+	Imported     int        `json:"imported"`
+	RejectedRows int        `json:"rejectedRows"`
+	Truncated    bool       `json:"truncated"`
+	Rejected     []RowError `json:"rejected"`
+}
+
+// reject counts a rejected row and lists it while the list has room.
+func (rep *ImportReport) reject(e RowError) {
+	rep.RejectedRows++
+	if len(rep.Rejected) >= MaxReportedRows {
+		rep.Truncated = true
+		return
+	}
+	rep.Rejected = append(rep.Rejected, e)
 }
 
 // ParseImport reads an import file (CSV, UTF-8, comma or semicolon separated, with
@@ -161,7 +177,7 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 				if rep.Rows > MaxImportRows {
 					return nil, ImportReport{Rejected: []RowError{}}, problem.New(http.StatusRequestEntityTooLarge, problem.CodeBodyTooLarge)
 				}
-				rep.Rejected = append(rep.Rejected, RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
+				rep.reject(RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
 				continue
 			}
 			return nil, rep, fmt.Errorf("read import: %w", err)
@@ -174,7 +190,7 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 			// A row with more fields than the header: which value belongs to which
 			// column is a guess, so the row is refused, not read. (A shorter row lacks
 			// its last values, which the row's checks name.)
-			rep.Rejected = append(rep.Rejected, RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
+			rep.reject(RowError{Line: line, Errors: []problem.FieldError{{Field: "row", Code: problem.FieldInvalidValue}}})
 			continue
 		}
 		get := func(name string) string {
@@ -188,7 +204,7 @@ func ParseImport(data []byte, now time.Time) ([]Contract, ImportReport, error) {
 			fe = append(fe, problem.FieldError{Field: "contractNumber", Code: problem.FieldDuplicate})
 		}
 		if len(fe) > 0 {
-			rep.Rejected = append(rep.Rejected, RowError{Line: line, ContractNumber: c.Number, Errors: fe})
+			rep.reject(RowError{Line: line, ContractNumber: c.Number, Errors: fe})
 			continue
 		}
 		seen[c.Number] = true

@@ -43,7 +43,7 @@ func FuzzParseImport(f *testing.F) {
 			}
 			return
 		}
-		if rep.Rows != len(cs)+len(rep.Rejected) || rep.Rows > insurance.MaxImportRows {
+		if rep.Rows != len(cs)+rep.RejectedRows || rep.Rows > insurance.MaxImportRows || len(rep.Rejected) > insurance.MaxReportedRows {
 			t.Fatalf("%d rows, %d contracts, %d rejected", rep.Rows, len(cs), len(rep.Rejected))
 		}
 		last := 1

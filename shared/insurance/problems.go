@@ -43,6 +43,12 @@ var (
 	CodeTooManyInvoices = problem.Define("too_many_invoices",
 		"Ein Antrag kann höchstens 10 Rechnungen haben.",
 		"A claim can have at most 10 invoices.")
+	CodeInvoiceSizeMismatch = problem.Define("invoice_size_mismatch",
+		"Die hochgeladene Datei hat nicht die angegebene Größe und wurde gelöscht. Bitte laden Sie sie erneut hoch.",
+		"The uploaded file does not have the declared size and was deleted. Please upload it again.")
+	CodeOwnClaimDecision = problem.Define("own_claim_decision",
+		"Über einen eigenen Antrag können Sie nicht entscheiden; das übernimmt eine Kollegin oder ein Kollege.",
+		"You cannot decide on your own claim; a colleague has to decide on it.")
 	CodeInvalidTransition = problem.Define("invalid_transition",
 		"Dieser Statuswechsel ist nicht möglich.",
 		"This status change is not possible.")
@@ -53,5 +59,5 @@ var (
 
 // Problems lists the module's own problem codes, for the module list.
 func Problems() []problem.Code {
-	return []problem.Code{CodeContractMismatch, CodeActivationInvalid, CodeEIDPending, CodeEIDUnavailable, CodeEIDSignature, CodeProcessingConsentRequired, CodeHealthConsentRequired, CodeInvoiceType, CodeInvoiceTooLarge, CodeInvoiceNotUploaded, CodeInvoiceNotEncrypted, CodeClaimClosed, CodeTooManyInvoices, CodeInvalidTransition, CodeCSVExpected}
+	return []problem.Code{CodeContractMismatch, CodeActivationInvalid, CodeEIDPending, CodeEIDUnavailable, CodeEIDSignature, CodeProcessingConsentRequired, CodeHealthConsentRequired, CodeInvoiceType, CodeInvoiceTooLarge, CodeInvoiceNotUploaded, CodeInvoiceNotEncrypted, CodeClaimClosed, CodeTooManyInvoices, CodeInvoiceSizeMismatch, CodeOwnClaimDecision, CodeInvalidTransition, CodeCSVExpected}
 }

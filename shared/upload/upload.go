@@ -53,6 +53,11 @@ const (
 	TooLarge       Reason = "too_large"
 	NotEncrypted   Reason = "not_encrypted"
 	Missing        Reason = "missing"
+	// BadSize is a declared size that no file has (zero or negative).
+	BadSize Reason = "bad_size"
+	// SizeMismatch is an object whose size is not the declared one: the emulator
+	// and an unsigned Content-Length let other bytes through, so complete checks.
+	SizeMismatch Reason = "size_mismatch"
 )
 
 // Rejected is an upload that failed its check; nothing of it is kept.
@@ -77,7 +82,7 @@ func (p Policy) Declare(contentType string, size int64) error {
 	case size > p.MaxBytes:
 		return &Rejected{TooLarge}
 	case size <= 0:
-		return &Rejected{Missing}
+		return &Rejected{BadSize}
 	}
 	return nil
 }
@@ -195,11 +200,13 @@ type Stored struct {
 }
 
 // Complete checks what arrived in staging and stores exactly the checked bytes. A
-// file that fails is deleted from staging and reported as Rejected. The staging
+// file that fails — larger than the policy allows, of another size than declared,
+// not encrypted with the module's key, not of an allowed type by content — is
+// deleted from staging and reported as Rejected. The staging
 // object of a file that passes stays until its URL has expired, so the URL cannot
 // be used again (If-None-Match), and is swept after. Completing twice is harmless:
 // the stored object is kept as it is.
-func Complete(ctx context.Context, s Store, p Policy, t Target) (Stored, error) {
+func Complete(ctx context.Context, s Store, p Policy, t Target, declared int64) (Stored, error) {
 	data, info, err := s.Get(ctx, t.Staging, p.MaxBytes)
 	if errors.Is(err, ErrNoObject) {
 		return Stored{}, &Rejected{Missing}
@@ -216,6 +223,8 @@ func Complete(ctx context.Context, s Store, p Policy, t Target) (Stored, error) 
 	switch {
 	case info.Size > p.MaxBytes || data == nil:
 		return reject(TooLarge)
+	case info.Size != declared:
+		return reject(SizeMismatch)
 	case info.SSE != "aws:kms" || info.KeyARN != s.KeyARN():
 		return reject(NotEncrypted)
 	}

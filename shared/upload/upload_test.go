@@ -156,7 +156,7 @@ func TestDeclareRefusesBeforeAnythingIsStored(t *testing.T) {
 		ct   string
 		size int64
 		want Reason
-	}{{"text/html", 10, TypeNotAllowed}, {TypePDF, policy.MaxBytes + 1, TooLarge}, {TypePDF, 0, Missing}} {
+	}{{"text/html", 10, TypeNotAllowed}, {TypePDF, policy.MaxBytes + 1, TooLarge}, {TypePDF, 0, BadSize}, {TypePDF, -5, BadSize}} {
 		r, _ := AsRejected(policy.Declare(c.ct, c.size))
 		if r != c.want {
 			t.Errorf("%s/%d: %q, want %q", c.ct, c.size, r, c.want)
@@ -240,13 +240,13 @@ func TestCompleteStoresCheckedBytesOutOfTheUploadURLsReach(t *testing.T) {
 	if _, err := Start(ctx, s, policy, tg, TypePDF, int64(len(PDF))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Complete(ctx, s, policy, tg); !isReason(err, Missing) {
+	if _, err := Complete(ctx, s, policy, tg, int64(len(PDF))); !isReason(err, Missing) {
 		t.Fatalf("complete before upload: %v", err)
 	}
 	if err := s.client(tg.Staging, PDF, "aws:kms", keyARN); err != nil {
 		t.Fatal(err)
 	}
-	st, err := Complete(ctx, s, policy, tg)
+	st, err := Complete(ctx, s, policy, tg, int64(len(PDF)))
 	if err != nil || st.ContentType != TypePDF || st.Size != int64(len(PDF)) {
 		t.Fatalf("complete: %+v %v", st, err)
 	}
@@ -254,7 +254,7 @@ func TestCompleteStoresCheckedBytesOutOfTheUploadURLsReach(t *testing.T) {
 	if err := s.client(tg.Staging, []byte("<html><script>alert(1)</script>"), "aws:kms", keyARN); !errors.Is(err, ErrExists) {
 		t.Fatalf("replayed upload: %v", err)
 	}
-	if _, err := Complete(ctx, s, policy, tg); err != nil {
+	if _, err := Complete(ctx, s, policy, tg, int64(len(PDF))); err != nil {
 		t.Fatalf("second complete: %v", err)
 	}
 	if got := s.objects[tg.Stored]; !bytes.Equal(got.body, PDF) || got.ct != TypePDF {
@@ -274,11 +274,16 @@ func TestCompleteRejectsAndLeavesNothing(t *testing.T) {
 		"other key":       {PDF, "aws:kms", "arn:aws:kms:eu-central-1:1:key/other", NotEncrypted, false},
 		"disguised":       {[]byte("MZ\x90\x00 not a pdf at all"), "aws:kms", keyARN, TypeNotAllowed, false},
 		"grown too large": {append(append([]byte{}, PDF...), make([]byte, policy.MaxBytes)...), "aws:kms", keyARN, TooLarge, false},
+		"other size":      {PDF, "aws:kms", keyARN, SizeMismatch, false},
 	} {
 		s := &memStore{objects: map[string]memObject{}}
 		tg := Target{Staging: "x/incoming/" + name, Stored: "x/" + name}
 		_ = s.client(tg.Staging, c.body, c.sse, c.key)
-		if _, err := Complete(ctx, s, policy, tg); !isReason(err, c.want) {
+		declared := int64(len(c.body))
+		if c.want == SizeMismatch {
+			declared--
+		}
+		if _, err := Complete(ctx, s, policy, tg, declared); !isReason(err, c.want) {
 			t.Errorf("%s: %v, want %s", name, err, c.want)
 		}
 		if len(s.objects) != 0 {

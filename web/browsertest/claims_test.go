@@ -28,10 +28,17 @@ type claimant struct {
 
 func newClaimant(t *testing.T, lang string) claimant {
 	t.Helper()
+	return claimantAt(t, lang, newAddress("claimant-"+lang), true)
+}
+
+// claimantAt makes addr a claimant; a new account (newAccount) sets its password
+// from the mail, an existing one (a staff member's, say) is only linked.
+func claimantAt(t *testing.T, lang, addr string, newAccount bool) claimant {
+	t.Helper()
 	s := insuranceStore(t)
 	con := newContract(t, s)
 	tpl := stack.Template()
-	cl := claimant{addr: newAddress("claimant-" + lang), contract: con.Number, api: newAPIClient(t)}
+	cl := claimant{addr: addr, contract: con.Number, api: newAPIClient(t)}
 	var reg struct{ ID string }
 	cl.api.call(http.MethodPost, "/v1/insurance/registrations", map[string]string{
 		"firstName": con.Holder.FirstName, "lastName": con.Holder.LastName, "birthdate": con.Holder.Birthdate,
@@ -39,7 +46,9 @@ func newClaimant(t *testing.T, lang string) claimant {
 		"acceptedTermsVersion": tpl.Parameters["TermsVersion"].Default, "acceptedPrivacyVersion": tpl.Parameters["PrivacyNoticeVersion"].Default,
 	}, http.StatusAccepted, &reg)
 	cl.api.call(http.MethodPost, "/v1/insurance/activations", map[string]string{"registrationId": reg.ID, "code": letterCode(t, s, reg.ID)}, http.StatusAccepted, nil)
-	cl.api.call(http.MethodPost, "/v1/accounts/confirm", map[string]string{"token": mailedToken(t, cl.addr, "/confirm"), "password": password}, http.StatusNoContent, nil)
+	if newAccount {
+		cl.api.call(http.MethodPost, "/v1/accounts/confirm", map[string]string{"token": mailedToken(t, cl.addr, "/confirm"), "password": password}, http.StatusNoContent, nil)
+	}
 	cl.api.signIn(cl.addr, password)
 	for _, purpose := range []string{"portal-processing", "health-data"} {
 		cl.api.call(http.MethodPut, "/v1/me/consents/"+purpose, map[string]string{"textVersion": "2026-01"}, http.StatusOK, nil)
@@ -320,6 +329,31 @@ func TestStaffReviewsAndDecidesAClaim(t *testing.T) {
 			}
 			tb.visible("#closed")
 			tb.axe("claim reimbursed")
+		})
+	}
+}
+
+// A staff member who is also a customer opens their own claim: a decision is
+// refused, and the page says why in its own language (the API answers in the
+// account's, English here).
+func TestStaffCannotDecideTheirOwnClaim(t *testing.T) {
+	words := map[string]string{"de": "Über einen eigenen Antrag können Sie nicht entscheiden", "en": "You cannot decide on your own claim"}
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			staff := staffAccount(t)
+			cl := claimantAt(t, l.lang, staff, false)
+			tb := openTab(t, l.accept)
+			tb.signIn(l.lang, staff, password)
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/staff/claim?id="+url.QueryEscape(cl.claimID)), chromedp.WaitVisible(css("#claim div")))
+			tb.do(chromedp.SetValue(css("#status"), "in_review"))
+			tb.submit("decision-form")
+			tb.waitFor(`document.getElementById('error-summary').textContent.includes(` + jsString(words[l.lang]) + `)`)
+			var cur struct{ Status string }
+			cl.api.call(http.MethodGet, "/v1/staff/claims/"+cl.claimID, nil, http.StatusOK, &cur)
+			if cur.Status != "submitted" {
+				t.Errorf("own claim is %s", cur.Status)
+			}
+			tb.axe("decision on one's own claim")
 		})
 	}
 }

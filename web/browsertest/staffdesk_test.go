@@ -156,8 +156,8 @@ func importRow(number, postalCode string) string {
 func TestStaffContractImportReportsEachRow(t *testing.T) {
 	addr := staffAccount(t)
 	words := map[string][]string{
-		"de": {"Wählen Sie eine CSV-Datei", "höchstens 2 MB", "Endung .csv", "Kopfzeile, Spalte „colour“", "3 Zeilen gelesen: 1 gespeichert, 2 abgelehnt", "Postleitzahl: ungültiger Wert", "Vertragsnummer: kommt in der Datei mehrfach vor"},
-		"en": {"Choose a CSV file", "at most 2 MB", "ending in .csv", "Header, column “colour”", "3 rows read: 1 stored, 2 rejected", "Postal code: not a valid value", "Contract number: occurs more than once in the file"},
+		"de": {"Wählen Sie eine CSV-Datei", "höchstens 2 MB", "Endung .csv", "Kopfzeile, Spalte „colour“", "3 Zeilen gelesen: 1 gespeichert, 2 abgelehnt", "Postleitzahl: ungültiger Wert", "Vertragsnummer: kommt in der Datei mehrfach vor", "501 Zeilen gelesen: 0 gespeichert, 501 abgelehnt", "nur die ersten 500 der 501 abgelehnten Zeilen"},
+		"en": {"Choose a CSV file", "at most 2 MB", "ending in .csv", "Header, column “colour”", "3 rows read: 1 stored, 2 rejected", "Postal code: not a valid value", "Contract number: occurs more than once in the file", "501 rows read: 0 stored, 501 rejected", "only the first 500 of the 501 rejected rows"},
 	}
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
@@ -214,8 +214,24 @@ func TestStaffContractImportReportsEachRow(t *testing.T) {
 			if _, err := insuranceStore(t).Contract(context.Background(), good, time.Now()); err != nil {
 				t.Errorf("the good row was not stored: %v", err)
 			}
+			cut := func() bool { return tb.eval(`String(document.getElementById('report-truncated').hidden)`) == "false" }
+			if cut() {
+				t.Error("a report listing every rejected row says it is cut")
+			}
 			tb.axe("import report")
 			tb.screenshot("staff-import-" + l.lang)
+
+			// More rejected rows than the API lists: the page says the table is cut.
+			choose(writeFile(t, "many.csv", []byte(strings.Join(insurance.ImportColumns, ",")+"\n"+strings.Repeat("x\n", insurance.MaxReportedRows+1))))
+			tb.submit("import-form")
+			tb.waitFor(`document.getElementById('report-counts').textContent.includes(` + jsString(w[7]) + `)`)
+			if got := tb.text("#report-truncated"); !cut() || !strings.Contains(got, w[8]) {
+				t.Errorf("cut report: %q", got)
+			}
+			if n := tb.count("#report-rows tr"); n != itoa(insurance.MaxReportedRows) {
+				t.Errorf("%s rows listed", n)
+			}
+			tb.axe("import report, cut")
 		})
 	}
 }

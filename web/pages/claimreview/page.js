@@ -114,6 +114,7 @@ function decisionProblem(err) {
     $('conflict').hidden = false;
   }
   if (err.problem?.code === 'invoice_not_uploaded') err.problem.detail = t('js.noStoredInvoice');
+  if (err.problem?.code === 'own_claim_decision') err.problem.detail = t('js.ownClaim');
   for (const fe of err.problem?.errors || []) {
     if (fe.field === 'reimbursedCents') {
       fe.field = 'amount';

@@ -98,7 +98,12 @@ function codeText(field, code) {
 
 function showReport(rep) {
   const rejected = rep.rejected || [];
-  $('report-counts').textContent = t('js.report.counts', { rows: rep.rows, imported: rep.imported, rejected: rejected.length });
+  const total = rep.rejectedRows ?? rejected.length;
+  $('report-counts').textContent = t('js.report.counts', { rows: rep.rows, imported: rep.imported, rejected: total });
+  // The API lists only the first rejected rows of a large file; say so, or the
+  // table would pass for the whole list.
+  $('report-truncated').textContent = rep.truncated ? t('js.report.truncated', { listed: rejected.length, rejected: total }) : '';
+  $('report-truncated').hidden = !rep.truncated;
   const rows = $('report-rows');
   rows.replaceChildren();
   for (const r of rejected) {
