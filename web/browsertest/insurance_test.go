@@ -67,6 +67,23 @@ func letterCode(t *testing.T, s *insurancedb.Store, regID string) string {
 	}
 }
 
+// fillRegistration fills the registration form for contract c with the holder's
+// first name and date of birth, lastName (a wrong one to see the mismatch), addr,
+// a phone number, the activation method, and both acceptances.
+func (tb *tab) fillRegistration(c insurance.Contract, lastName, addr, activation string) {
+	tb.t.Helper()
+	tb.fill("contractNumber", c.Number)
+	tb.fill("firstName", c.Holder.FirstName)
+	tb.fill("lastName", lastName)
+	tb.do(chromedp.SetValue(css("#birthdate"), c.Holder.Birthdate), chromedp.SetValue(css("#activation"), activation))
+	tb.fill("email", addr)
+	tb.fill("phone", "+49 345 123456")
+	tb.do(
+		chromedp.Click(css(`label[for="acceptedTermsVersion"]`)),
+		chromedp.Click(css(`label[for="acceptedPrivacyVersion"]`)),
+	)
+}
+
 // A person with a contract registers (a mismatch first), activates with the
 // letter's code, sets the password from the mail, gives the consents the portal
 // asks for, sees the contract, files a claim and sees its status.
@@ -84,16 +101,7 @@ func TestInsuranceRegistrationActivationContractsAndClaims(t *testing.T) {
 			tb.summary()
 			tb.axe("registration, empty")
 
-			tb.fill("contractNumber", c.Number)
-			tb.fill("firstName", "Erika")
-			tb.fill("lastName", "Musterfrau")
-			tb.do(chromedp.SetValue(css("#birthdate"), c.Holder.Birthdate))
-			tb.fill("email", addr)
-			tb.fill("phone", "+49 345 123456")
-			tb.do(
-				chromedp.Click(css(`label[for="acceptedTermsVersion"]`)),
-				chromedp.Click(css(`label[for="acceptedPrivacyVersion"]`)),
-			)
+			tb.fillRegistration(c, "Musterfrau", addr, "post")
 			tb.submit("register-form")
 			tb.waitFor(`document.getElementById('error-summary').textContent.includes(` + jsString(map[string]string{"de": "passen nicht", "en": "do not match"}[l.lang]) + `)`)
 			if f := tb.focused(); f != "error-summary" {
@@ -215,16 +223,7 @@ func TestInsuranceActivationByEIDComesBack(t *testing.T) {
 			addr := newAddress("eid-" + l.lang)
 			tb := openTab(t, l.accept)
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/insurance/register"), chromedp.WaitVisible(css("#register-form")))
-			tb.fill("contractNumber", c.Number)
-			tb.fill("firstName", c.Holder.FirstName)
-			tb.fill("lastName", c.Holder.LastName)
-			tb.do(chromedp.SetValue(css("#birthdate"), c.Holder.Birthdate), chromedp.SetValue(css("#activation"), "eid"))
-			tb.fill("email", addr)
-			tb.fill("phone", "+49 345 123456")
-			tb.do(
-				chromedp.Click(css(`label[for="acceptedTermsVersion"]`)),
-				chromedp.Click(css(`label[for="acceptedPrivacyVersion"]`)),
-			)
+			tb.fillRegistration(c, c.Holder.LastName, addr, "eid")
 			tb.submit("register-form")
 			tb.waitFor(`!document.getElementById('done-eid').hidden || !document.getElementById('error-summary').hidden`)
 			if tb.eval(`String(document.getElementById('done-eid').hidden)`) == "true" {

@@ -1,14 +1,10 @@
 package browsertest
 
 import (
-	"context"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"kontor/shared/identity/identitywire"
 )
 
 // networkAccount is a member the local administrator invited into the network
@@ -17,26 +13,7 @@ import (
 // returns the address and the account's id.
 func networkAccount(t *testing.T, lang string) (string, string) {
 	t.Helper()
-	cfg, err := stack.AWSConfig(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := identitywire.SeedLocalAdmin(context.Background(), cfg, stack.Name("IdentityTable")); err != nil {
-		t.Fatal(err)
-	}
-	admin := newAPIClient(t)
-	admin.signIn(identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
-	addr := newAddress("network")
-	admin.call(http.MethodPost, "/v1/admin/members", map[string]any{"email": addr, "language": lang, "network": true}, http.StatusCreated, nil)
-	temp := temporaryPassword(t, addr)
-	member := newAPIClient(t)
-	member.signIn(addr, temp)
-	member.call(http.MethodPut, "/v1/me/password", map[string]string{"currentPassword": temp, "newPassword": password}, http.StatusOK, nil)
-	var me struct{ ID string }
-	if member.call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me); me.ID == "" {
-		t.Fatal("GET /v1/me: no id")
-	}
-	return addr, me.ID
+	return invitedAccount(t, "network", lang, "network")
 }
 
 // networkPage opens a tab signed in as addr on the network page at path.

@@ -96,6 +96,16 @@ func temporaryPassword(t *testing.T, addr string) string {
 // sets `password`; it returns the address.
 func staffAccount(t *testing.T) string {
 	t.Helper()
+	addr, _ := invitedAccount(t, "staff", "en", "staff")
+	return addr
+}
+
+// invitedAccount has the local administrator invite a member with roles through
+// the API (POST /v1/admin/members), signs in with the mailed temporary password
+// and changes it to `password`, as the invitation asks (HKC-2); it returns the
+// address and the account's id.
+func invitedAccount(t *testing.T, prefix, lang string, roles ...string) (string, string) {
+	t.Helper()
 	cfg, err := stack.AWSConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -103,23 +113,21 @@ func staffAccount(t *testing.T) string {
 	if _, err := identitywire.SeedLocalAdmin(context.Background(), cfg, stack.Name("IdentityTable")); err != nil {
 		t.Fatal(err)
 	}
-	admin := newAPIClient(t)
-	if s := admin.do(http.MethodPost, "/v1/sessions", map[string]string{"email": identitywire.LocalAdminEmail, "password": identitywire.LocalAdminPassword}, nil); s/100 != 2 {
-		t.Fatalf("admin sign-in: %d", s)
+	admin := newAPIClient(t).signIn(identitywire.LocalAdminEmail, identitywire.LocalAdminPassword)
+	addr := newAddress(prefix)
+	invite := map[string]any{"email": addr, "language": lang}
+	for _, r := range roles {
+		invite[r] = true
 	}
-	addr := newAddress("staff")
-	if s := admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": addr, "language": "en", "staff": true}, nil); s != http.StatusCreated {
-		t.Fatalf("invite staff: %d", s)
-	}
+	admin.call(http.MethodPost, "/v1/admin/members", invite, http.StatusCreated, nil)
 	temp := temporaryPassword(t, addr)
-	staff := newAPIClient(t)
-	if s := staff.do(http.MethodPost, "/v1/sessions", map[string]string{"email": addr, "password": temp}, nil); s/100 != 2 {
-		t.Fatalf("staff sign-in: %d", s)
+	member := newAPIClient(t).signIn(addr, temp)
+	member.call(http.MethodPut, "/v1/me/password", map[string]string{"currentPassword": temp, "newPassword": password}, http.StatusOK, nil)
+	var me struct{ ID string }
+	if member.call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me); me.ID == "" {
+		t.Fatal("GET /v1/me: no id")
 	}
-	if s := staff.do(http.MethodPut, "/v1/me/password", map[string]string{"currentPassword": temp, "newPassword": password}, nil); s/100 != 2 {
-		t.Fatalf("staff password: %d", s)
-	}
-	return addr
+	return addr, me.ID
 }
 
 // shownWithFocus waits for the element with id and checks it has the focus.
