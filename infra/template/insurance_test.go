@@ -27,7 +27,7 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 		b, _ := json.Marshal(tree)
 		pol := string(b)
 		insurance := slices.Contains(insuranceFunctions, f.LogicalID)
-		for _, res := range []string{"kontor-InsuranceTable", "kontor-InvoiceBucket", ":key/"} {
+		for _, res := range []string{"kontor-InsuranceTable", "kontor-InvoiceBucket", ":key/kontor-InsuranceKey"} {
 			if strings.Contains(pol, res) && !insurance {
 				t.Errorf("%s reaches %s", f.LogicalID, res)
 			}
@@ -36,8 +36,15 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 		if strings.Contains(pol, "function:kontor-InsurancePrivacyFunction") {
 			invokers++
 		}
-		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") {
-			t.Errorf("%s reaches objects outside the invoices' prefix: %s", f.LogicalID, pol)
+		// Objects are reached only under a module's prefix: the invoices', or the
+		// network's pictures'.
+		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") && !strings.Contains(pol, "kontor-PictureBucket/pictures/*") {
+			t.Errorf("%s reaches objects outside the invoices' and pictures' prefixes: %s", f.LogicalID, pol)
+		}
+		if strings.Contains(pol, "kontor-PictureBucket") || strings.Contains(pol, ":key/kontor-NetworkKey") {
+			if !slices.Contains([]string{"NetworkFunction", "NetworkPrivacyFunction"}, f.LogicalID) {
+				t.Errorf("%s reaches the network's pictures", f.LogicalID)
+			}
 		}
 	}
 	if invokers != 4 {

@@ -44,5 +44,16 @@ func Kinds() []privacy.Kind {
 				DE: "Bis Sie die Angabe entfernen oder die Einwilligung widerrufen (dann alle sofort gelöscht); spätestens bei der Deaktivierung Ihres Zugangs.",
 				EN: "Until you remove it or withdraw the consent (then all are deleted at once); at the latest when your access is deactivated."}},
 			Recipients: recipients, Source: source},
+		{ID: "network.pictures", Module: "network", Table: "PictureBucket",
+			Category: privacy.Text{DE: "Profilbild (verschlüsselt gespeichert)", EN: "Profile picture (stored encrypted)"},
+			Fields:   []string{"file", "contentType", "size"},
+			Purpose: privacy.Text{
+				DE: "Ihr Bild im Profil den anderen Mitgliedern zeigen; gespeichert werden nur neu berechnete Bildpunkte in zwei Größen, ohne Metadaten wie Aufnahmeort oder Kamera.",
+				EN: "Show your picture in your profile to the other members; only freshly computed pixels in two sizes are kept, without metadata such as the place taken or the camera."},
+			LegalBasis: privacy.Consent,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis Sie das Bild entfernen oder die Einwilligung in freiwillige Angaben widerrufen; spätestens bei der Deaktivierung Ihres Zugangs.",
+				EN: "Until you remove the picture or withdraw the consent to voluntary details; at the latest when your access is deactivated."}},
+			Recipients: recipients, Source: source},
 	}
 }

@@ -9,6 +9,23 @@ var (
 	CodeVoluntaryConsentRequired = problem.Define("voluntary_consent_required",
 		"Freiwillige Angaben speichern wir nur mit Ihrer Einwilligung. Bitte erteilen Sie sie in der Datenschutz-Zentrale oder lassen Sie diese Felder leer.",
 		"Voluntary details are stored only with your consent. Please give it in the privacy centre, or leave these fields empty.")
+	CodePictureType = problem.Define("picture_type_not_allowed",
+		"Bitte wählen Sie ein Bild im Format JPEG oder PNG mit höchstens 40 Megapixeln.",
+		"Please choose a JPEG or PNG image of at most 40 megapixels.")
+	CodePictureTooLarge = problem.Define("picture_too_large",
+		"Das Bild ist zu groß. Bitte wählen Sie eine Datei von höchstens 5 MB.",
+		"The image is too large. Please choose a file of at most 5 MB.")
+	CodePictureNotUploaded = problem.Define("picture_not_uploaded",
+		"Das Bild ist noch nicht angekommen. Bitte versuchen Sie es gleich noch einmal.",
+		"The image has not arrived yet. Please try again in a moment.")
+	CodePictureNotAccepted = problem.Define("picture_not_accepted",
+		"Das Bild kam nicht so an, wie es angekündigt war. Bitte laden Sie es erneut hoch.",
+		"The image did not arrive as announced. Please upload it again.")
+	// CodePictureNotDeclared refuses a completion with no picture declared: one
+	// completed already (a replay) or never begun (409).
+	CodePictureNotDeclared = problem.Define("picture_not_declared",
+		"Es wartet kein Bild auf die Prüfung. Bitte wählen Sie das Bild erneut aus.",
+		"No image is waiting to be checked. Please choose the image again.")
 )
 
 // Field codes of the network module (problem.FieldError.Code).
@@ -31,7 +48,10 @@ var (
 )
 
 // Problems lists the module's problem codes, for the module list.
-func Problems() []problem.Code { return []problem.Code{CodeVoluntaryConsentRequired} }
+func Problems() []problem.Code {
+	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
+		CodePictureNotAccepted, CodePictureNotDeclared}
+}
 
 // FieldProblems lists the module's field codes.
 func FieldProblems() []problem.Code {

@@ -22,38 +22,82 @@ const JPEGQuality = 90
 // A JPEG's EXIF orientation is applied to the pixels first, so the image still shows
 // the right way up.
 func reencode(kind string, data []byte, maxPixels int) ([]byte, error) {
-	var cfg image.Config
-	var err error
+	img, err := decodeImage(kind, data, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if kind == TypeJPEG {
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: JPEGQuality})
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// decodeImage decodes a JPEG or PNG after its header has shown dimensions of at
+// most maxPixels, so a small file declaring huge dimensions (a decompression
+// bomb) is refused before a pixel is allocated. A JPEG is turned as its EXIF
+// orientation says.
+func decodeImage(kind string, data []byte, maxPixels int) (image.Image, error) {
+	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
 	switch kind {
 	case TypeJPEG:
-		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
 	case TypePNG:
-		cfg, err = png.DecodeConfig(bytes.NewReader(data))
+		decodeConfig, decode = png.DecodeConfig, png.Decode
 	default:
 		return nil, errImage
 	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPixels/cfg.Height {
 		return nil, errImage
 	}
-	var out bytes.Buffer
-	switch kind {
-	case TypeJPEG:
-		img, err := jpeg.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, errImage
-		}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, errImage
+	}
+	if kind == TypeJPEG {
 		img = orient(img, jpegOrientation(data))
-		if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: JPEGQuality}); err != nil {
-			return nil, err
+	}
+	return img, nil
+}
+
+// PictureQuality is the JPEG quality of the fixed sizes of a picture.
+const PictureQuality = 85
+
+// encodeSquare cuts the centre square out of img and encodes it as a JPEG of
+// side × side pixels: each target pixel is the average of the source pixels it
+// covers (a larger source), or the one it falls on (a smaller one). Transparent
+// parts of a PNG show on white.
+func encodeSquare(img image.Image, side int) ([]byte, error) {
+	b := img.Bounds()
+	n := min(b.Dx(), b.Dy())
+	ox, oy := b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2
+	at := pixelReader(img)
+	dst := image.NewRGBA(image.Rect(0, 0, side, side))
+	for dy := range side {
+		y0 := dy * n / side
+		y1 := max(y0+1, (dy+1)*n/side)
+		for dx := range side {
+			x0 := dx * n / side
+			x1 := max(x0+1, (dx+1)*n/side)
+			var r, g, bl, count int
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					pr, pg, pb := at(ox+x, oy+y)
+					r, g, bl, count = r+int(pr), g+int(pg), bl+int(pb), count+1
+				}
+			}
+			i := dst.PixOffset(dx, dy)
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = uint8(r/count), uint8(g/count), uint8(bl/count), 0xFF // #nosec G115 -- averages of 8-bit values
 		}
-	case TypePNG:
-		img, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, errImage
-		}
-		if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img); err != nil {
-			return nil, err
-		}
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: PictureQuality}); err != nil {
+		return nil, err
 	}
 	return out.Bytes(), nil
 }
@@ -171,8 +215,10 @@ func pixelReader(img image.Image) func(x, y int) (uint8, uint8, uint8) {
 			return v, v, v
 		}
 	}
+	// Premultiplied colour over white: a transparent pixel shows white, not the
+	// black its zero colour would give.
 	return func(x, y int) (uint8, uint8, uint8) {
 		c, _ := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
-		return c.R, c.G, c.B
+		return c.R + (0xFF - c.A), c.G + (0xFF - c.A), c.B + (0xFF - c.A)
 	}
 }

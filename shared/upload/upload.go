@@ -207,30 +207,13 @@ type Stored struct {
 // be used again (If-None-Match), and is swept after. Completing twice is harmless:
 // the stored object is kept as it is.
 func Complete(ctx context.Context, s Store, p Policy, t Target, declared int64) (Stored, error) {
-	data, info, err := s.Get(ctx, t.Staging, p.MaxBytes)
-	if errors.Is(err, ErrNoObject) {
-		return Stored{}, &Rejected{Missing}
-	}
+	data, err := receive(ctx, s, p, t, declared)
 	if err != nil {
 		return Stored{}, err
 	}
-	reject := func(r Reason) (Stored, error) {
-		if err := s.Delete(ctx, t.Staging); err != nil {
-			return Stored{}, err
-		}
-		return Stored{}, &Rejected{r}
-	}
-	switch {
-	case info.Size > p.MaxBytes || data == nil:
-		return reject(TooLarge)
-	case info.Size != declared:
-		return reject(SizeMismatch)
-	case info.SSE != "aws:kms" || info.KeyARN != s.KeyARN():
-		return reject(NotEncrypted)
-	}
 	kind, body, err := p.Check(data)
 	if r, ok := AsRejected(err); ok {
-		return reject(r)
+		return Stored{}, reject(ctx, s, t, r)
 	}
 	if err != nil {
 		return Stored{}, err
@@ -239,6 +222,75 @@ func Complete(ctx context.Context, s Store, p Policy, t Target, declared int64) 
 		return Stored{}, fmt.Errorf("store checked upload: %w", err)
 	}
 	return Stored{ContentType: kind, Size: int64(len(body))}, nil
+}
+
+// receive reads what arrived in staging and checks what storage says of it: at
+// most the policy's size, of the declared size, encrypted with the module's key.
+// A file that fails is deleted from staging and reported as Rejected.
+func receive(ctx context.Context, s Store, p Policy, t Target, declared int64) ([]byte, error) {
+	data, info, err := s.Get(ctx, t.Staging, p.MaxBytes)
+	if errors.Is(err, ErrNoObject) {
+		return nil, &Rejected{Missing}
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case info.Size > p.MaxBytes || data == nil:
+		return nil, reject(ctx, s, t, TooLarge)
+	case info.Size != declared:
+		return nil, reject(ctx, s, t, SizeMismatch)
+	case info.SSE != "aws:kms" || info.KeyARN != s.KeyARN():
+		return nil, reject(ctx, s, t, NotEncrypted)
+	}
+	return data, nil
+}
+
+// reject deletes an upload's staging object and returns the rejection.
+func reject(ctx context.Context, s Store, t Target, r Reason) error {
+	if err := s.Delete(ctx, t.Staging); err != nil {
+		return err
+	}
+	return &Rejected{r}
+}
+
+// Square is one size an image is kept in: a square of Side pixels under Key.
+type Square struct {
+	Key  string
+	Side int
+}
+
+// CompleteImage is Complete for a picture kept in fixed sizes (a profile
+// picture): what arrived must be a JPEG or PNG the policy allows, by content;
+// its header's dimensions are checked against MaxPixels before any pixel is
+// decoded; the picture is turned upright, cut to its centre square and stored
+// as a fresh JPEG in each size (so only pixels survive: no EXIF, GPS position,
+// camera serial or comment). Unlike Complete, the staging object is deleted
+// once the sizes are stored, so nothing of the original is kept. A file that
+// fails is deleted and reported as Rejected.
+func CompleteImage(ctx context.Context, s Store, p Policy, t Target, declared int64, sizes []Square) error {
+	data, err := receive(ctx, s, p, t, declared)
+	if err != nil {
+		return err
+	}
+	kind := Sniff(data)
+	if !slices.Contains(p.Types, kind) || (kind != TypeJPEG && kind != TypePNG) {
+		return reject(ctx, s, t, TypeNotAllowed)
+	}
+	img, err := decodeImage(kind, data, p.MaxPixels)
+	if err != nil {
+		return reject(ctx, s, t, TypeNotAllowed)
+	}
+	for _, sq := range sizes {
+		body, err := encodeSquare(img, sq.Side)
+		if err != nil {
+			return err
+		}
+		if err := s.PutChecked(ctx, sq.Key, TypeJPEG, body, t.Context); err != nil && !errors.Is(err, ErrExists) {
+			return fmt.Errorf("store checked image: %w", err)
+		}
+	}
+	return s.Delete(ctx, t.Staging)
 }
 
 // Remove deletes both the staging and the stored object of an upload.

@@ -54,3 +54,29 @@ func (s *Store) Put(ctx context.Context, p network.Profile, prev int) error {
 func (s *Store) Delete(ctx context.Context, accountID string) error {
 	return s.table().Delete(ctx, profileKey(accountID))
 }
+
+var _ network.PictureStore = (*Store)(nil)
+
+// pictureKey is the key of an account's pictures, next to its profile, so that
+// a picture's upload does not change the profile's version.
+func pictureKey(accountID string) dynamo.Item { return dynamo.Key("PROFILE#"+accountID, "PICTURE") }
+
+// GetPictures implements network.PictureStore.
+func (s *Store) GetPictures(ctx context.Context, accountID string) (network.Pictures, error) {
+	var p network.Pictures
+	err := s.table().Get(ctx, pictureKey(accountID), &p, dynamo.IgnoreTTL)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return network.Pictures{}, nil
+	}
+	return p, err
+}
+
+// PutPictures implements network.PictureStore.
+func (s *Store) PutPictures(ctx context.Context, accountID string, p network.Pictures) error {
+	return s.table().Put(ctx, pictureKey(accountID), p, time.Time{}, dynamo.Cond{})
+}
+
+// DeletePictures implements network.PictureStore.
+func (s *Store) DeletePictures(ctx context.Context, accountID string) error {
+	return s.table().Delete(ctx, pictureKey(accountID))
+}

@@ -14,7 +14,8 @@ import (
 
 // Module is the network's data as a privacy.Module.
 type Module struct {
-	Svc *network.Service
+	Svc      *network.Service
+	Pictures *network.PictureService
 }
 
 var (
@@ -29,11 +30,19 @@ func (Module) Name() string { return "network" }
 func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 
 // Export implements privacy.Module: the whole profile, birthdate and its
-// visibility included, and the voluntary details on their own.
+// visibility included, the voluntary details on their own, and links to the
+// picture valid for network.ExportPictureTTL.
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
-	out := map[string]any{"network.profiles": nil, "network.voluntary": nil}
+	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil}
 	if s.AccountID == "" {
 		return out, nil
+	}
+	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
+	if err != nil {
+		return nil, err
+	}
+	if pic != nil {
+		out["network.pictures"] = pic
 	}
 	p, err := m.Svc.Store.Get(ctx, s.AccountID)
 	if errors.Is(err, network.ErrNotFound) {
@@ -46,22 +55,33 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, nil
 }
 
-// Erase implements privacy.Module: the profile is deleted (HKC-14); erasing twice
-// is harmless.
+// Erase implements privacy.Module: the profile and its picture are deleted
+// (HKC-14); erasing twice is harmless.
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if s.AccountID == "" {
 		return nil
+	}
+	if _, err := m.Pictures.Remove(ctx, s.AccountID); err != nil {
+		return err
 	}
 	return m.Svc.Store.Delete(ctx, s.AccountID)
 }
 
 // OnWithdraw implements privacy.Withdrawer: withdrawing the consent
-// network.voluntary removes every voluntary detail (HKC-16).
+// network.voluntary removes every voluntary detail and the picture (HKC-16).
 func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose string) (int, error) {
 	if s.AccountID == "" || purpose != network.PurposeVoluntary {
 		return 0, nil
 	}
-	return m.Svc.Withdraw(ctx, s.AccountID)
+	had, err := m.Pictures.Remove(ctx, s.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := m.Svc.Withdraw(ctx, s.AccountID)
+	if had {
+		n++
+	}
+	return n, err
 }
 
 // Sweep implements privacy.Module. Nothing of the network ends on its own: a

@@ -14,29 +14,33 @@ import (
 	"kontor/shared/network/networkdb"
 	"kontor/shared/network/networkprivacy"
 	"kontor/shared/privacy"
+	"kontor/shared/upload/s3store"
 )
 
 func now() time.Time { return time.Now().UTC() }
 
-// service is the profiles on the network table (NETWORK_TABLE).
-func service(ctx context.Context) (*network.Service, error) {
+// services are the profiles on the network table (NETWORK_TABLE) and their
+// pictures in the picture bucket (PICTURE_BUCKET, encrypted with
+// PICTURE_KEY_ARN).
+func services(ctx context.Context) (*network.Service, *network.PictureService, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var r env.Reader
 	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE")}
-	return &network.Service{Store: store, Now: now}, r.Err()
+	pictures := &network.PictureService{Store: store, Objects: s3store.New(cfg, r.String("PICTURE_BUCKET"), r.String("PICTURE_KEY_ARN")), Now: now}
+	return &network.Service{Store: store, Now: now}, pictures, r.Err()
 }
 
 // Handlers builds the network function's handlers.
 func Handlers(ctx context.Context) (networkapi.Handlers, error) {
-	svc, err := service(ctx)
-	return networkapi.Handlers{Svc: svc}, err
+	svc, pictures, err := services(ctx)
+	return networkapi.Handlers{Svc: svc, Pictures: pictures}, err
 }
 
 // Privacy builds the network module's privacy function.
 func Privacy(ctx context.Context) ([]privacy.Module, error) {
-	svc, err := service(ctx)
-	return []privacy.Module{networkprivacy.Module{Svc: svc}}, err
+	svc, pictures, err := services(ctx)
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures}}, err
 }
