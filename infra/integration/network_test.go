@@ -1,9 +1,21 @@
 package integration
 
 import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"kontor/shared/network"
+	uploads "kontor/shared/upload"
 )
 
 // networkMember is a freshly invited member with the network role, signed in with
@@ -279,4 +291,240 @@ func TestNetworkProfileIsExportedAndErased(t *testing.T) {
 		t.Fatalf("the network table still holds %d items of the erased account", n)
 	}
 	want(t, reader.do(http.MethodGet, "/v1/members/"+ownerID, nil), http.StatusNotFound, "not_found")
+}
+
+// pictureObjects lists the keys of an account's objects in the picture bucket,
+// staged and stored.
+func pictureObjects(t *testing.T, accountID string) []string {
+	t.Helper()
+	var keys []string
+	for _, prefix := range []string{network.PictureStaging + accountID + "/", "pictures/" + accountID + "/"} {
+		out, err := s3Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(stack.Name("PictureBucket")), Prefix: aws.String(prefix)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+	}
+	return keys
+}
+
+// pictureObject reads an object of the picture bucket directly.
+func pictureObject(t *testing.T, key string) []byte {
+	t.Helper()
+	out, err := s3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(stack.Name("PictureBucket")), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("read %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(out.Body); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// sendPicture declares data as contentType, sends it to the upload URL and asks
+// for the check; it returns the completion's answer.
+func sendPicture(t *testing.T, c *client, contentType string, data []byte) response {
+	t.Helper()
+	r := c.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": contentType, "size": len(data)})
+	want(t, r, http.StatusCreated)
+	var np struct {
+		Upload uploads.URL `json:"upload"`
+	}
+	r.json(t, &np)
+	put(t, np.Upload, data)
+	return c.do(http.MethodPost, "/v1/me/profile/picture/complete", nil)
+}
+
+// pictureMember is a network member with a complete profile and the consent to
+// voluntary details, which the picture rests on.
+func pictureMember(t *testing.T) (*client, string) {
+	t.Helper()
+	c, id := networkMember(t)
+	want(t, c.do(http.MethodPatch, "/v1/me/profile", fullProfile(0)), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	return c, id
+}
+
+// wantPictureSizes fails unless the stored sizes are fresh JPEG squares of the
+// documented sides with nothing of the upload's metadata.
+func wantPictureSizes(t *testing.T, keys []string) {
+	t.Helper()
+	sides := map[string]int{"small": network.SmallPicture, "large": network.LargePicture}
+	if len(keys) != 2 {
+		t.Fatalf("stored objects %v, want the two sizes only (no staged original)", keys)
+	}
+	for _, key := range keys {
+		got := pictureObject(t, key)
+		for _, leak := range []string{"Exif", "GPS", "Lindenstrasse"} {
+			if bytes.Contains(got, []byte(leak)) {
+				t.Fatalf("%s keeps %q", key, leak)
+			}
+		}
+		if hasAPP1(got) {
+			t.Fatalf("%s has an APP1 segment", key)
+		}
+		side := sides[key[strings.LastIndex(key, "/")+1:]]
+		cfg, kind, err := image.DecodeConfig(bytes.NewReader(got))
+		if err != nil || kind != "jpeg" || cfg.Width != side || cfg.Height != side {
+			t.Fatalf("%s: %s %dx%d (%v), want a %d px JPEG square", key, kind, cfg.Width, cfg.Height, err, side)
+		}
+	}
+}
+
+// hasAPP1 reports whether a JPEG has an APP1 (EXIF or XMP) segment before its
+// image data.
+func hasAPP1(data []byte) bool {
+	for p := 2; p+4 <= len(data) && data[p] == 0xFF; {
+		marker := data[p+1]
+		if marker == 0xE1 {
+			return true
+		}
+		if marker == 0xDA {
+			return false
+		}
+		p += 2 + int(binary.BigEndian.Uint16(data[p+2:]))
+	}
+	return false
+}
+
+// bombPNG is a 67-byte PNG whose header declares width × height pixels: decoded,
+// it would need gigabytes.
+func bombPNG(width, height uint32) []byte {
+	chunk := func(kind string, data []byte) []byte {
+		c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		c = append(append(c, kind...), data...)
+		return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, width), height)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
+	out := append([]byte("\x89PNG\r\n\x1a\n"), chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+// pictureLinks reads the picture links of a profile answer.
+func pictureLinks(t *testing.T, v map[string]any) map[string]any {
+	t.Helper()
+	p, _ := v["picture"].(map[string]any)
+	return p
+}
+
+// Promise: HKC-5 — the profile picture is decoded and re-encoded server-side (EXIF
+// with a GPS position in, none out), kept as two JPEG squares in the encrypted
+// picture bucket; anything that is not a real JPEG or PNG, or a decompression
+// bomb, is refused and gone; a replayed completion is refused; other members get
+// short-lived links, accounts without the role 404; removal deletes the objects.
+func TestNetworkPictureIsReencodedCheckedAndRemoved(t *testing.T) {
+	owner, ownerID := pictureMember(t)
+	reader, _ := networkMember(t)
+	outsider, _ := signUp(t, "outsider")
+
+	// Without the role, every picture route is 404, as the other network routes.
+	want(t, outsider.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": "image/jpeg", "size": 100}), http.StatusNotFound, "not_found")
+	want(t, outsider.do(http.MethodPost, "/v1/me/profile/picture/complete", nil), http.StatusNotFound, "not_found")
+	want(t, outsider.do(http.MethodDelete, "/v1/me/profile/picture", nil), http.StatusNotFound, "not_found")
+	// Declared types and sizes outside the policy are refused before anything is stored.
+	want(t, owner.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": "image/gif", "size": 100}), http.StatusUnsupportedMediaType, "picture_type_not_allowed")
+	want(t, owner.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": "image/jpeg", "size": network.MaxPictureBytes + 1}), http.StatusRequestEntityTooLarge, "picture_too_large")
+	// Without a declaration, completion is refused.
+	want(t, owner.do(http.MethodPost, "/v1/me/profile/picture/complete", nil), http.StatusConflict, "picture_not_declared")
+
+	// A JPEG with EXIF GPS in: two fresh squares out, the staged original gone.
+	if !hasAPP1(jpegFile) || !bytes.Contains(jpegFile, []byte("GPS")) {
+		t.Fatal("the test picture has no EXIF GPS segment")
+	}
+	want(t, sendPicture(t, owner, "image/jpeg", jpegFile), http.StatusOK)
+	wantPictureSizes(t, pictureObjects(t, ownerID))
+	first := pictureObjects(t, ownerID)
+
+	// Replayed: the upload URL used again and completion asked again is refused,
+	// and what reached staging is deleted.
+	want(t, owner.do(http.MethodPost, "/v1/me/profile/picture/complete", nil), http.StatusConflict, "picture_not_declared")
+	if keys := pictureObjects(t, ownerID); len(keys) != 2 {
+		t.Fatalf("after a replay: %v", keys)
+	}
+
+	// Another member sees short-lived links to both sizes; they serve the stored JPEGs.
+	links := pictureLinks(t, memberView(t, reader, ownerID))
+	small, _ := links["small"].(string)
+	large, _ := links["large"].(string)
+	if small == "" || large == "" || links["expiresAt"] == nil || !strings.Contains(small, "X-Amz-Expires=300") {
+		t.Fatalf("links %v", links)
+	}
+	if body, ctype := download(t, small); ctype != "image/jpeg" || !bytes.Equal(body, pictureObject(t, first[len(first)-1])) && !bytes.Equal(body, pictureObject(t, first[0])) {
+		t.Fatalf("small link serves %s", ctype)
+	}
+	if pictureLinks(t, myNetworkProfile(t, owner)) == nil {
+		t.Fatal("the owner does not see their picture")
+	}
+
+	// A PNG replaces it: the old sizes are deleted.
+	want(t, sendPicture(t, owner, "image/png", pngFile), http.StatusOK)
+	second := pictureObjects(t, ownerID)
+	wantPictureSizes(t, second)
+	if second[0] == first[0] {
+		t.Fatal("the replaced picture's objects are still there")
+	}
+
+	// A PDF or random bytes declared as JPEG, a PNG declaring 50000×50000 pixels
+	// (refused from its header, never decoded): refused, and nothing of them stays.
+	noise := make([]byte, 4096)
+	_, _ = rand.Read(noise)
+	pdf := []byte("%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	for _, c := range []struct {
+		name, declared string
+		data           []byte
+	}{{"pdf", "image/jpeg", pdf}, {"noise", "image/jpeg", noise}, {"bomb", "image/png", bombPNG(50000, 50000)}} {
+		want(t, sendPicture(t, owner, c.declared, c.data), http.StatusUnsupportedMediaType, "picture_type_not_allowed")
+		if keys := pictureObjects(t, ownerID); len(keys) != 2 || keys[0] != second[0] || keys[1] != second[1] {
+			t.Fatalf("%s: objects after the refusal %v, want the earlier picture's only", c.name, keys)
+		}
+	}
+
+	// Removed: the objects are gone, and readers see no picture.
+	want(t, owner.do(http.MethodDelete, "/v1/me/profile/picture", nil), http.StatusNoContent)
+	if keys := pictureObjects(t, ownerID); len(keys) != 0 {
+		t.Fatalf("after removal: %v", keys)
+	}
+	if pictureLinks(t, memberView(t, reader, ownerID)) != nil || pictureLinks(t, myNetworkProfile(t, owner)) != nil {
+		t.Fatal("a removed picture is still linked")
+	}
+}
+
+// Promise: HKC-5 — the picture is a voluntary detail: without the consent it is
+// refused; it is in the export as a short-lived link.
+// Promise: HKC-16 — withdrawing the consent deletes the picture.
+// Promise: HKC-14 — the erasure deletes it.
+func TestNetworkPictureRestsOnTheConsentAndLeavesWithTheProfile(t *testing.T) {
+	c, id := networkMember(t)
+	want(t, c.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": "image/jpeg", "size": len(jpegFile)}), http.StatusForbidden, "voluntary_consent_required")
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, sendPicture(t, c, "image/jpeg", jpegFile), http.StatusOK)
+	d := export(t, c)
+	var exported string
+	for _, cat := range d.Categories {
+		if cat.ID == "network.pictures" {
+			exported = toJSON(t, cat.Data)
+		}
+	}
+	if !strings.Contains(exported, "X-Amz-Expires=900") || !strings.Contains(exported, "small") {
+		t.Fatalf("export of the picture: %s", exported)
+	}
+	want(t, c.do(http.MethodDelete, "/v1/me/consents/network.voluntary", nil), http.StatusOK)
+	if keys := pictureObjects(t, id); len(keys) != 0 {
+		t.Fatalf("after the withdrawal: %v", keys)
+	}
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, sendPicture(t, c, "image/png", pngFile), http.StatusOK)
+	want(t, c.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
+	if keys := pictureObjects(t, id); len(keys) != 0 {
+		t.Fatalf("after the erasure: %v", keys)
+	}
+	if n := itemsOf(t, "NetworkTable", id); n != 0 {
+		t.Fatalf("the network table still holds %d items of the erased account", n)
+	}
 }
