@@ -276,13 +276,17 @@ func TestHandlerServesTheNotFoundPage(t *testing.T) {
 	}
 }
 
-// The distribution's response-headers policy sets exactly web.Headers; the upload
-// pages' policy the same with the invoice bucket in connect-src.
+// The distribution's response-headers policy sets exactly web.Headers; each
+// storage page's policy the same with its bucket's origin where the page needs it.
 func TestHeadersPolicyIsWebHeaders(t *testing.T) {
 	doc := headersPolicies(t)
-	upload := Headers()
-	upload["Content-Security-Policy"] = CSPWithStorage("https://${InvoiceBucket.RegionalDomainName}")
-	for id, headers := range map[string]map[string]string{"SiteHeadersPolicy": Headers(), "SiteUploadHeadersPolicy": upload} {
+	policies := map[string]map[string]string{"SiteHeadersPolicy": Headers()}
+	for _, p := range StoragePages {
+		h := Headers()
+		h["Content-Security-Policy"] = p.CSP("https://${" + p.Bucket + ".RegionalDomainName}")
+		policies[p.Policy] = h
+	}
+	for id, headers := range policies {
 		sec := doc.Resources[id].Properties.Config.Security
 		hsts := fmt.Sprintf("max-age=%d", sec.HSTS.MaxAge)
 		if sec.HSTS.IncludeSubdomains {
@@ -376,18 +380,19 @@ func headersPolicies(t *testing.T) policiesDoc {
 	return doc
 }
 
-// Each upload page has a cache behaviour of its own: the default one's, with the
-// upload pages' headers policy.
-func TestUploadPagesHaveTheirOwnBehaviour(t *testing.T) {
+// Each storage page has a cache behaviour of its own: the default one's, with the
+// page's headers policy.
+func TestStoragePagesHaveTheirOwnBehaviour(t *testing.T) {
 	dist := headersPolicies(t).Resources["SiteDistribution"].Properties.Distribution
-	for _, p := range UploadPages {
+	for _, sp := range StoragePages {
+		p := sp.Path
 		i := slices.IndexFunc(dist.Behaviors, func(b behaviour) bool { return b.PathPattern == "/*/"+p })
 		if i < 0 {
 			t.Errorf("no cache behaviour for /*/%s", p)
 			continue
 		}
 		got, want := dist.Behaviors[i], dist.Default
-		if got.HeadersPolicy != "SiteUploadHeadersPolicy" {
+		if got.HeadersPolicy != sp.Policy {
 			t.Errorf("/*/%s: headers policy %q", p, got.HeadersPolicy)
 		}
 		got.PathPattern, got.HeadersPolicy, want.HeadersPolicy = "", "", ""
@@ -397,7 +402,8 @@ func TestUploadPagesHaveTheirOwnBehaviour(t *testing.T) {
 	}
 }
 
-// Locally, the upload pages, and only they, may connect to Site.Storage.
+// Locally, the upload pages, and only they, may connect to Site.Storage; the
+// picture pages, and only they, show images from it.
 func TestHandlerWidensConnectSrcOnUploadPagesOnly(t *testing.T) {
 	site, err := Build(Options{TermsVersion: "2026-01", PrivacyVersion: "2026-01"})
 	if err != nil {
@@ -407,6 +413,8 @@ func TestHandlerWidensConnectSrcOnUploadPagesOnly(t *testing.T) {
 	for path, want := range map[string]string{
 		"/de/insurance/claim": CSPWithStorage(site.Storage), "/en/insurance/claim": CSPWithStorage(site.Storage),
 		"/en/insurance/claims": CSP, "/en/": CSP, "/en/insurance/claim/x": CSP,
+		"/de/network/profile": strings.Replace(CSPWithStorage(site.Storage), "img-src 'self'", "img-src 'self' "+site.Storage, 1),
+		"/en/network/member":  strings.Replace(CSP, "img-src 'self'", "img-src 'self' "+site.Storage, 1),
 	} {
 		rec := httptest.NewRecorder()
 		site.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

@@ -18,12 +18,40 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 // HSTS is the site's Strict-Transport-Security header.
 const HSTS = "max-age=63072000; includeSubDomains"
 
-// UploadPages are the pages (paths after /<lang>/) that send a file straight to
-// a bucket, by a presigned PUT to the bucket's own origin. Only their policy adds
-// that origin to connect-src (CSPWithStorage); template.yaml serves them through
-// a cache behaviour of their own with SiteUploadHeadersPolicy (a test holds the
-// two together), the stand-in site through Site.Storage.
-var UploadPages = []string{"insurance/claim"}
+// StoragePage is a page that reaches a bucket on the bucket's own origin through
+// presigned links: it sends files there (a presigned PUT: connect-src) or shows
+// pictures from there (presigned GETs in <img>: img-src). Only its policy adds
+// that origin (StoragePage.CSP); template.yaml serves it through a cache behaviour
+// of its own with the headers policy Policy, whose CSP names Bucket (a test holds
+// the two together), the stand-in site through Site.Storage.
+type StoragePage struct {
+	Path   string // after /<lang>/
+	Bucket string // the bucket's logical id in template.yaml
+	Policy string // the distribution's response headers policy for the page
+	Upload bool   // sends files to the bucket
+	Images bool   // shows pictures from the bucket
+}
+
+// StoragePages are the pages that reach a bucket: the claim page sends invoices;
+// the network's profile page sends the member's picture and shows it, the member
+// page shows another member's.
+var StoragePages = []StoragePage{
+	{Path: "insurance/claim", Bucket: "InvoiceBucket", Policy: "SiteUploadHeadersPolicy", Upload: true},
+	{Path: "network/profile", Bucket: "PictureBucket", Policy: "SitePictureUploadHeadersPolicy", Upload: true, Images: true},
+	{Path: "network/member", Bucket: "PictureBucket", Policy: "SitePictureHeadersPolicy", Images: true},
+}
+
+// CSP is the site's CSP with the bucket's origin added where the page needs it.
+func (p StoragePage) CSP(origin string) string {
+	csp := CSP
+	if p.Upload {
+		csp = CSPWithStorage(origin)
+	}
+	if p.Images {
+		csp = strings.Replace(csp, "img-src 'self'", "img-src 'self' "+origin, 1)
+	}
+	return csp
+}
 
 // CSPWithStorage is CSP with the storage origin added to connect-src, for the
 // upload pages only.
@@ -83,8 +111,8 @@ func (s *Site) Handler() http.Handler {
 		for k, v := range Headers() {
 			w.Header().Set(k, v)
 		}
-		if s.Storage != "" && isUploadPage(r.URL.Path) {
-			w.Header().Set("Content-Security-Policy", CSPWithStorage(s.Storage))
+		if p, ok := storagePage(r.URL.Path); ok && s.Storage != "" {
+			w.Header().Set("Content-Security-Policy", p.CSP(s.Storage))
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -181,14 +209,14 @@ func gzipBytes(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// isUploadPage reports whether path is one of UploadPages in a site language.
-func isUploadPage(path string) bool {
+// storagePage returns the StoragePage path is, in a site language.
+func storagePage(path string) (StoragePage, bool) {
 	for _, l := range Languages {
-		for _, p := range UploadPages {
-			if path == "/"+l+"/"+p {
-				return true
+		for _, p := range StoragePages {
+			if path == "/"+l+"/"+p.Path {
+				return p, true
 			}
 		}
 	}
-	return false
+	return StoragePage{}, false
 }

@@ -25,6 +25,7 @@ import (
 
 	"kontor/shared/contact"
 	"kontor/shared/insurance"
+	"kontor/shared/network"
 )
 
 //go:embed layout assets pages
@@ -91,7 +92,7 @@ func Pages(o Options) []Page {
 		{Path: "contact/requests", Dir: "myrequests"},
 		{Path: "staff/claims", Dir: "claimreview", Vars: map[string]string{"variant": "queue"}},
 		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
-		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile"}},
+		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile", "pictureTypes": strings.Join(network.PicturePolicy.Types, ","), "pictureMaxBytes": strconv.FormatInt(network.PicturePolicy.MaxBytes, 10)}},
 		{Path: "network/member", Dir: "network", Vars: map[string]string{"variant": "member"}},
 	}
 }
@@ -121,9 +122,10 @@ const StatusMetadata = "kontor-status"
 // "assets/signup-1a2b3c4d5e.js"), as they are stored in the site bucket.
 type Site struct {
 	Files map[string]File
-	// Storage is the origin the upload pages send files to (presigned PUTs), added
-	// to their connect-src when Handler serves them; "" adds none. Deployed, the
-	// distribution's SiteUploadHeadersPolicy does the same.
+	// Storage is the origin of the buckets the StoragePages reach (presigned PUTs
+	// and GETs; locally one emulator holds them all), added to their CSP when
+	// Handler serves them; "" adds none. Deployed, each page's headers policy does
+	// the same with its bucket.
 	Storage string
 }
 

@@ -590,7 +590,13 @@ func download(t *testing.T, url string) ([]byte, string) {
 // storedObject reads an object of the invoice bucket directly.
 func storedObject(t *testing.T, key string) []byte {
 	t.Helper()
-	out, err := s3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(stack.Name("InvoiceBucket")), Key: aws.String(key)})
+	return bucketObject(t, "InvoiceBucket", key)
+}
+
+// bucketObject reads an object of the stack's bucket (its logical id) directly.
+func bucketObject(t *testing.T, bucket, key string) []byte {
+	t.Helper()
+	out, err := s3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(stack.Name(bucket)), Key: aws.String(key)})
 	if err != nil {
 		t.Fatalf("read %s: %v", key, err)
 	}

@@ -310,21 +310,6 @@ func pictureObjects(t *testing.T, accountID string) []string {
 	return keys
 }
 
-// pictureObject reads an object of the picture bucket directly.
-func pictureObject(t *testing.T, key string) []byte {
-	t.Helper()
-	out, err := s3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(stack.Name("PictureBucket")), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("read %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(out.Body); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // sendPicture declares data as contentType, sends it to the upload URL and asks
 // for the check; it returns the completion's answer.
 func sendPicture(t *testing.T, c *client, contentType string, data []byte) response {
@@ -358,7 +343,7 @@ func wantPictureSizes(t *testing.T, keys []string) {
 		t.Fatalf("stored objects %v, want the two sizes only (no staged original)", keys)
 	}
 	for _, key := range keys {
-		got := pictureObject(t, key)
+		got := bucketObject(t, "PictureBucket", key)
 		for _, leak := range []string{"Exif", "GPS", "Lindenstrasse"} {
 			if bytes.Contains(got, []byte(leak)) {
 				t.Fatalf("%s keeps %q", key, leak)
@@ -455,7 +440,7 @@ func TestNetworkPictureIsReencodedCheckedAndRemoved(t *testing.T) {
 	if small == "" || large == "" || links["expiresAt"] == nil || !strings.Contains(small, "X-Amz-Expires=300") {
 		t.Fatalf("links %v", links)
 	}
-	if body, ctype := download(t, small); ctype != "image/jpeg" || !bytes.Equal(body, pictureObject(t, first[len(first)-1])) && !bytes.Equal(body, pictureObject(t, first[0])) {
+	if body, ctype := download(t, small); ctype != "image/jpeg" || !bytes.Equal(body, bucketObject(t, "PictureBucket", first[len(first)-1])) && !bytes.Equal(body, bucketObject(t, "PictureBucket", first[0])) {
 		t.Fatalf("small link serves %s", ctype)
 	}
 	if pictureLinks(t, myNetworkProfile(t, owner)) == nil {

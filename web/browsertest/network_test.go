@@ -1,6 +1,11 @@
 package browsertest
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -182,6 +187,124 @@ func TestNetworkPagesSayNoAccessWithoutTheRole(t *testing.T) {
 					t.Errorf("%s: content shown", p)
 				}
 				tb.axe("network " + p + ", no access")
+			}
+		})
+	}
+}
+
+// pictureBucket is where the picture bucket's uploads and links lead on the local
+// stack (the emulator, path style): the one other origin the network pages reach.
+func pictureBucket() string {
+	return stack.EndpointURL + "/" + stack.Name("PictureBucket") + "/pictures/"
+}
+
+// smallJPEG is a real 120×80 JPEG of two colours.
+func smallJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
+	for y := range 80 {
+		for x := range 120 {
+			img.Set(x, y, color.RGBA{R: uint8(x * 2), G: 90, B: uint8(y * 3), A: 0xFF}) // #nosec G115 -- small test values
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pictureShown reports the natural width of the picture an <img> shows (0 while
+// it shows none).
+func (tb *tab) pictureShown(id string) string {
+	return tb.eval(`String(document.getElementById(` + jsString(id) + `).naturalWidth)`)
+}
+
+// Promise: HKC-5 — a member uploads a profile picture (a file of another type
+// refused in the browser first), sees it, another member sees it on the member
+// page, and the member removes it after a confirmation.
+func TestNetworkPictureUploadedSeenAndRemoved(t *testing.T) {
+	texts := map[string]map[string]string{
+		"de": {"type": "kein JPEG- oder PNG-Bild", "done": "geprüft und gespeichert", "removed": "entfernt"},
+		"en": {"type": "not a JPEG or PNG image", "done": "checked and stored", "removed": "removed"},
+	}
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			w := texts[l.lang]
+			owner, ownerID := networkAccount(t, l.lang)
+			reader, _ := networkAccount(t, l.lang)
+			// A complete profile with the consent the picture rests on.
+			api := newAPIClient(t).signIn(owner, password)
+			api.call(http.MethodPatch, "/v1/me/profile", map[string]any{"version": 0, "firstName": "Greta", "lastName": "Großmann", "gender": "female",
+				"company": "Großmann Handel GmbH", "roleInCompany": "CEO", "companyWebsite": "https://grossmann.example", "street": "Adolphsplatz",
+				"houseNumber": "1", "postalCode": "20457", "city": "Hamburg", "country": "DE", "phone": "+49 40 36138-0", "fax": "+49 40 36138-401",
+				"email": "kontakt@grossmann.example"}, http.StatusOK, nil)
+			api.call(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}, http.StatusOK, nil)
+
+			tb := networkPage(t, l.accept, l.lang, owner, "profile")
+			tb.allow(pictureBucket())
+			tb.visible("#upload-form")
+			tb.visible("#picture-none")
+			tb.axe("profile, no picture")
+
+			// Another type is refused before anything is sent.
+			tb.chooseFile("notes.txt", []byte("not a picture"))
+			tb.submit("upload-form")
+			if got := tb.summary(); !strings.Contains(got, w["type"]) || !tb.invalid("file") {
+				t.Errorf("wrong type: summary %q, field invalid %v", got, tb.invalid("file"))
+			}
+			tb.axe("profile, picture of the wrong type refused")
+
+			// A real JPEG goes up, is checked and shown.
+			tb.chooseFile("me.jpg", smallJPEG(t))
+			tb.submit("upload-form")
+			tb.visible("#picture-done")
+			if got := tb.text("#picture-done"); !strings.Contains(got, w["done"]) {
+				t.Errorf("confirmation %q", got)
+			}
+			if f := tb.focused(); f != "picture-done" {
+				t.Errorf("focus on %q after the upload", f)
+			}
+			tb.waitFor(`document.getElementById('picture-img').complete && document.getElementById('picture-img').naturalWidth > 0`)
+			if got := tb.pictureShown("picture-img"); got != "400" {
+				t.Errorf("the page shows a picture %s px wide, want the 400 px size", got)
+			}
+			tb.axe("profile, picture stored")
+
+			// The other member sees it.
+			rd := networkPage(t, l.accept, l.lang, reader, "member?id="+ownerID)
+			rd.allow(pictureBucket())
+			rd.visible("#member-picture")
+			rd.waitFor(`document.getElementById('member-picture-img').complete && document.getElementById('member-picture-img').naturalWidth > 0`)
+			if got := rd.eval(`document.getElementById('member-picture-img').alt`); !strings.Contains(got, "Greta Großmann") {
+				t.Errorf("alt text %q", got)
+			}
+			rd.axe("member, with picture")
+
+			// Removed after a confirmation: gone for both.
+			tb.do(chromedp.Click(css("#picture-remove")))
+			tb.visible("#picture-confirm")
+			if f := tb.focused(); f != "picture-confirm" {
+				t.Errorf("focus on %q, want the confirmation", f)
+			}
+			tb.axe("profile, removal to confirm")
+			tb.do(chromedp.Click(css("#picture-cancel")))
+			if tb.eval(`String(document.getElementById('picture-confirm').hidden)`) != "true" || tb.pictureShown("picture-img") != "400" {
+				t.Error("cancel did not keep the picture")
+			}
+			tb.do(chromedp.Click(css("#picture-remove")))
+			tb.visible("#picture-confirm")
+			tb.submit("picture-remove-form")
+			tb.visible("#picture-done")
+			if got := tb.text("#picture-done"); !strings.Contains(got, w["removed"]) {
+				t.Errorf("removal confirmation %q", got)
+			}
+			tb.visible("#picture-none")
+			tb.axe("profile, picture removed")
+			rd.do(chromedp.Reload())
+			rd.visible("#member")
+			if rd.eval(`String(document.getElementById('member-picture').hidden)`) != "true" {
+				t.Error("the other member still sees the removed picture")
 			}
 		})
 	}

@@ -5,6 +5,7 @@
 import { api, ApiResponse, bindForm, lang, reveal, showErrors, t, value } from '../../assets/form.js';
 import { call, onField, show } from '../../assets/signedin.js';
 import { cents, day, money, row, showClaim, showInvoices } from '../../assets/claim.js';
+import { bindUpload, fileProblem } from '../../assets/upload.js';
 
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(window.location.search);
@@ -177,109 +178,20 @@ async function claims() {
   });
 }
 
-// A type the browser does not know (an empty File.type) is taken from the name.
-const byExtension = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+// The problems of the upload's two calls that are about the file itself.
+const onFile = fileProblem(['invoice_type_not_allowed', 'invoice_too_large', 'invoice_not_encrypted', 'invoice_not_uploaded', 'too_many_invoices', 'claim_closed']);
 
-function fileType(file) {
-  return file.type || byExtension[file.name.split('.').pop().toLowerCase()] || '';
-}
-
-// refuse throws what the page says about the file before anything is sent.
-function refuse(key, file) {
-  throw new ApiResponse({ status: 400, headers: new Headers() }, { errors: [{ field: 'file', code: key, message: t(`js.upload.${key}`, { name: file?.name }) }] });
-}
-
-/** checkFile refuses a file the invoice policy would refuse, before the upload. */
-function checkFile(form, file) {
-  if (!file) refuse('choose');
-  if (!form.dataset.types.split(',').includes(fileType(file))) refuse('type', file);
-  if (file.size > Number(form.dataset.maxBytes)) refuse('size', file);
-  if (file.size === 0) refuse('empty', file);
-}
-
-/**
- * put sends the file to the presigned upload with its signed headers (the
- * browser sets Content-Length itself) and reports progress in percent.
- */
-function put(upload, file, progress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(upload.method, upload.url);
-    for (const [k, v] of Object.entries(upload.headers)) {
-      if (!['content-length', 'host'].includes(k.toLowerCase())) xhr.setRequestHeader(k, v);
-    }
-    xhr.upload.addEventListener('progress', (ev) => { if (ev.lengthComputable) progress(Math.round((100 * ev.loaded) / ev.total)); });
-    xhr.addEventListener('load', () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`upload ${xhr.status}`))));
-    xhr.addEventListener('error', () => reject(new Error('upload failed')));
-    xhr.send(file);
-  });
-}
-
-// The problems of the upload's two calls that are about the file itself; the
-// page says them in its own words (js.reason.<code>), since the API answers in
-// the account's language, which may not be the page's.
-const fileProblems = ['invoice_type_not_allowed', 'invoice_too_large', 'invoice_not_encrypted', 'invoice_not_uploaded', 'too_many_invoices', 'claim_closed'];
-
-/** onFile puts a problem about the file on the file field; refused(reason) words a refusal after upload. */
-function onFile(err, refused) {
-  const code = err instanceof ApiResponse ? err.problem?.code : '';
-  if (fileProblems.includes(code)) {
-    const reason = t(`js.reason.${code}`);
-    err.problem.detail = refused ? refused(reason) : reason;
-    return onField(err, code, 'file');
-  }
-  return err;
-}
-
-/** bindUpload adds an invoice: declared, sent with progress, then checked. */
-function bindUpload(claimID, refresh) {
-  const form = $('upload-form');
-  const input = $('file');
-  const bar = $('upload-progress');
-  const status = $('upload-status');
+/** bindInvoiceUpload adds an invoice: declared, sent with progress, then checked. */
+function bindInvoiceUpload(claimID, refresh) {
   const claim = encodeURIComponent(claimID);
-  let step = -1; // the last progress step announced (quarters), so the status is not read out at every event
-  const progress = (name, percent) => {
-    bar.value = percent;
-    if (Math.floor(percent / 25) !== step) {
-      step = Math.floor(percent / 25);
-      status.textContent = t('js.upload.sending', { name, percent });
-    }
-  };
-  bindForm(form, {
-    body: () => {
-      const f = input.files[0];
-      return f ? { name: f.name, size: f.size, lastModified: f.lastModified } : {};
-    },
-    send: async () => {
-      const file = input.files[0];
-      $('upload-done').hidden = true;
-      checkFile(form, file);
-      const { name } = file;
-      step = -1;
-      let added = null;
-      try {
-        added = await call('POST', `/v1/me/claims/${claim}/invoices`, { contentType: fileType(file), size: file.size }).catch((err) => { throw onFile(err); });
-        $('progress-area').hidden = false;
-        progress(name, 0);
-        await put(added.upload, file, (p) => progress(name, p)).catch(() => refuse('failed', file));
-        status.textContent = t('js.upload.checking', { name });
-        await call('POST', `/v1/me/claims/${claim}/invoices/${encodeURIComponent(added.invoice.id)}/complete`).catch((err) => {
-          throw onFile(err, (reason) => t('js.upload.refused', { name, reason }));
-        });
-        return name;
-      } catch (err) {
-        status.textContent = '';
-        // A declared invoice is pending, or gone once its check refused it.
-        if (added) await refresh().catch(() => {});
-        throw err;
-      } finally {
-        $('progress-area').hidden = true;
-      }
-    },
-    done: async (name) => {
-      form.reset();
-      status.textContent = '';
+  bindUpload($('upload-form'), {
+    declare: (file, contentType) => call('POST', `/v1/me/claims/${claim}/invoices`, { contentType, size: file.size }),
+    complete: (added) => call('POST', `/v1/me/claims/${claim}/invoices/${encodeURIComponent(added.invoice.id)}/complete`),
+    problem: onFile,
+    // A declared invoice is pending, or gone once its check refused it.
+    failed: refresh,
+    before: () => { $('upload-done').hidden = true; },
+    done: async (_, name) => {
       $('upload-done-text').textContent = t('js.upload.done', { name });
       await refresh();
       show('upload-done');
@@ -297,7 +209,7 @@ async function claim() {
   // Invoices can be added only while the claim is submitted (409 claim_closed after).
   if (c.status === 'submitted') {
     $('upload').hidden = false;
-    bindUpload(c.id, async () => invoices(await load()));
+    bindInvoiceUpload(c.id, async () => invoices(await load()));
   }
 }
 

@@ -1,10 +1,12 @@
 // The members' network: my profile (mandatory details, birthdate with its
-// visibility, voluntary details on consent) and another member's profile as the
-// reader may see it. A person without the network role gets 404 from every
+// visibility, voluntary details and the picture on consent) and another member's
+// profile as the reader may see it. Pictures are shown from the picture bucket
+// by the short-lived links the profile reads answer. A person without the network role gets 404 from every
 // network route; the page then says "No access" and shows no data.
 
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
 import { call, show } from '../../assets/signedin.js';
+import { bindUpload, fileProblem } from '../../assets/upload.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -94,6 +96,57 @@ function fill(p) {
   $('consent-missing').hidden = !!p.voluntaryConsent;
   $('consent-given').hidden = !p.voluntaryConsent;
   showVoluntaryList(p);
+  showPicture(p.picture);
+}
+
+// ---- My picture ----
+
+/** showPicture shows the stored picture (its large size) with its remove button, or says there is none. */
+function showPicture(pic) {
+  $('picture-none').hidden = !!pic;
+  $('picture-shown').hidden = !pic;
+  $('picture-confirm').hidden = true;
+  if (pic) $('picture-img').src = pic.large;
+  else $('picture-img').removeAttribute('src');
+}
+
+// The problems of the picture's calls that are about the file itself.
+const onPicture = fileProblem(['picture_type_not_allowed', 'picture_too_large', 'picture_not_accepted', 'picture_not_uploaded',
+  'picture_not_declared', 'voluntary_consent_required']);
+
+function pictureDone(text) {
+  $('picture-done-text').textContent = text;
+  show('picture-done');
+}
+
+/** bindPicture uploads a picture (declared, sent with progress, then checked) and removes it after a confirmation. */
+function bindPicture() {
+  bindUpload($('upload-form'), {
+    declare: (file, contentType) => call('PUT', '/v1/me/profile/picture', { contentType, size: file.size }),
+    complete: () => call('POST', '/v1/me/profile/picture/complete'),
+    problem: onPicture,
+    before: () => { $('picture-done').hidden = true; },
+    done: (answer) => {
+      fill(answer);
+      pictureDone(t('js.picture.done'));
+    },
+  });
+  $('picture-remove').addEventListener('click', () => {
+    $('picture-done').hidden = true;
+    show('picture-confirm');
+  });
+  $('picture-cancel').addEventListener('click', () => {
+    $('picture-confirm').hidden = true;
+    $('picture-remove').focus();
+  });
+  bindForm($('picture-remove-form'), {
+    body: () => undefined,
+    send: () => call('DELETE', '/v1/me/profile/picture'),
+    done: async () => {
+      fill(await call('GET', '/v1/me/profile'));
+      pictureDone(t('js.picture.removed'));
+    },
+  });
 }
 
 async function myProfile() {
@@ -124,6 +177,7 @@ async function myProfile() {
       confirmDone('voluntary-saved', t('js.voluntarySaved'));
     },
   });
+  bindPicture();
 }
 
 // ---- Another member's profile ----
@@ -171,6 +225,11 @@ async function member() {
     throw err;
   }
   $('member-name').textContent = `${m.firstName} ${m.lastName}`;
+  if (m.picture) {
+    $('member-picture-img').src = m.picture.large;
+    $('member-picture-img').alt = t('js.pictureAlt', { name: `${m.firstName} ${m.lastName}` });
+    $('member-picture').hidden = false;
+  }
   const details = $('member-details');
   for (const f of [...MANDATORY.slice(2), 'birthdate']) if (given(m[f])) row(details, f, m[f]);
   const vol = $('member-voluntary-details');
