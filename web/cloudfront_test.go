@@ -404,7 +404,7 @@ func TestStoragePagesHaveTheirOwnBehaviour(t *testing.T) {
 
 // Locally, the upload pages, and only they, may connect to Site.Storage; the
 // picture pages, and only they, show images from it.
-func TestHandlerWidensConnectSrcOnUploadPagesOnly(t *testing.T) {
+func TestHandlerWidensCSPOnStoragePagesOnly(t *testing.T) {
 	site, err := Build(Options{TermsVersion: "2026-01", PrivacyVersion: "2026-01"})
 	if err != nil {
 		t.Fatal(err)
