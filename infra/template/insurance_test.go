@@ -56,9 +56,17 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 // access, and its policy denies plain HTTP and any put that is not SSE-KMS with that
 // key. (moto cannot evaluate policy conditions, so this is checked here.)
 func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
+	bucketDeniesPlainHTTPAndForeignKeys(t, "InvoiceBucket", "InsuranceKey")
+}
+
+// bucketDeniesPlainHTTPAndForeignKeys checks that bucket encrypts with key (bucket
+// key on), keeps no versions, and that its policy (<bucket>Policy) denies plain
+// HTTP and any put that is not SSE-KMS with that key.
+func bucketDeniesPlainHTTPAndForeignKeys(t *testing.T, bucket, key string) {
+	t.Helper()
 	tpl := loadReal(t)
-	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Physical: map[string]string{"InsuranceKey": "k-1"}}
-	doc, err := r.Tree(get(tpl.Properties("InvoiceBucketPolicy"), "PolicyDocument"))
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Physical: map[string]string{key: "k-1"}}
+	doc, err := r.Tree(get(tpl.Properties(bucket+"Policy"), "PolicyDocument"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +83,7 @@ func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
 	if err := json.Unmarshal(b, &pol); err != nil {
 		t.Fatal(err)
 	}
-	keyARN, _ := r.GetAtt("InsuranceKey", "Arn")
+	keyARN, _ := r.GetAtt(key, "Arn")
 	want := map[string]struct{ op, key, value string }{
 		"DenyInsecureTransport": {"Bool", "aws:SecureTransport", "false"},
 		"DenyPutsWithoutKms":    {"StringNotEquals", "s3:x-amz-server-side-encryption", "aws:kms"},
@@ -94,7 +102,7 @@ func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
 	if len(want) > 0 {
 		t.Fatalf("policy lacks %v", want)
 	}
-	enc, err := r.Tree(get(tpl.Properties("InvoiceBucket"), "BucketEncryption"))
+	enc, err := r.Tree(get(tpl.Properties(bucket), "BucketEncryption"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +110,8 @@ func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
 	if !strings.Contains(string(e), `"KMSMasterKeyID":"`+keyARN+`"`) || !strings.Contains(string(e), `"BucketKeyEnabled":true`) {
 		t.Fatalf("bucket encryption %s", e)
 	}
-	if v, _ := r.Tree(get(tpl.Properties("InvoiceBucket"), "VersioningConfiguration")); v != nil {
-		t.Fatal("versioning would keep erased invoices as old versions")
+	if v, _ := r.Tree(get(tpl.Properties(bucket), "VersioningConfiguration")); v != nil {
+		t.Fatalf("versioning would keep what %s erases as old versions", bucket)
 	}
 }
 
@@ -112,9 +120,17 @@ func TestInvoiceBucketPolicyDeniesPlainHTTPAndForeignKeys(t *testing.T) {
 // invoices only on behalf of the roles of exactly the functions whose own policies
 // grant them that KMS action on the key.
 func TestInsuranceKeyIsUsedOnlyByItsFunctions(t *testing.T) {
+	keyUsedOnlyByItsFunctions(t, "InsuranceKey")
+}
+
+// keyUsedOnlyByItsFunctions checks that the account administers key without using
+// it, that only DynamoDB and S3 use it, and S3 only on behalf of the roles of
+// exactly the functions whose own policies grant them that KMS action on it.
+func keyUsedOnlyByItsFunctions(t *testing.T, key string) {
+	t.Helper()
 	tpl := loadReal(t)
-	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{}, Physical: map[string]string{"InsuranceKey": "k-insurance"}}
-	tree, err := r.Tree(get(tpl.Properties("InsuranceKey"), "KeyPolicy"))
+	r := Resolver{T: tpl, Stack: "kontor", Region: "eu-central-1", Account: "123456789012", Parameters: map[string]string{}, Physical: map[string]string{key: "k-module"}}
+	tree, err := r.Tree(get(tpl.Properties(key), "KeyPolicy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,17 +177,17 @@ func TestInsuranceKeyIsUsedOnlyByItsFunctions(t *testing.T) {
 		}
 	}
 	if len(viaS3) == 0 {
-		t.Fatal("no function may use the key for invoices")
+		t.Fatalf("no function may use %s through S3", key)
 	}
 	for _, f := range tpl.Functions {
 		for _, p := range policies(t, r, tpl, f.LogicalID) {
 			for _, st := range p.Statement {
-				if rb, _ := json.Marshal(st.Resource); !strings.Contains(string(rb), ":key/k-insurance") {
+				if rb, _ := json.Marshal(st.Resource); !strings.Contains(string(rb), ":key/k-module") {
 					continue
 				}
 				for _, a := range st.Action {
 					if !viaS3[a][f.LogicalID] {
-						t.Errorf("%s may %s with the insurance key, which its key policy does not allow", f.LogicalID, a)
+						t.Errorf("%s may %s with %s, which its key policy does not allow", f.LogicalID, a, key)
 					}
 					delete(viaS3[a], f.LogicalID)
 				}

@@ -26,7 +26,7 @@ func completeImage(t *testing.T, body []byte) (*memStore, Target, error) {
 	return s, tg, CompleteImage(context.Background(), s, picturePolicy, tg, int64(len(body)), squares)
 }
 
-// A picture is kept as fresh JPEG squares of the sizes asked for, turned as its
+// Promise: HKC-5 — a picture is kept as fresh JPEG squares of the sizes asked for, turned as its
 // EXIF said, with nothing of its metadata; the staged original is deleted.
 func TestCompleteImageKeepsFreshSquaresOnly(t *testing.T) {
 	for name, body := range map[string][]byte{"jpeg": testJPEG(t, 6), "png": testPNG(t, 30, 10)} {
@@ -72,7 +72,7 @@ func bombPNG(w, h uint32) []byte {
 	return append(out, chunk("IEND", nil)...)
 }
 
-// A decompression bomb is refused from its header: decoding 50000×50000 RGB
+// Promise: HKC-5 — a decompression bomb is refused from its header: decoding 50000×50000 RGB
 // pixels would take 7.5 GB, the refusal takes next to nothing, and nothing stays.
 func TestCompleteImageRefusesABombFromItsHeader(t *testing.T) {
 	var before, after runtime.MemStats
