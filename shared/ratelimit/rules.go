@@ -44,7 +44,7 @@ var (
 	InsuranceActivate = Rule{Name: "insurance.activate", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
 	// ClaimCreate bounds new claims of one customer.
 	ClaimCreate = Rule{Name: "claims.create", Scope: PerAccount, Max: 30, Window: time.Hour}
-	// Upload bounds declared uploads (invoices, later pictures and attachments) of one account.
+	// Upload bounds declared uploads (invoices and profile pictures, later attachments) of one account.
 	Upload = Rule{Name: "uploads", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// ContractImport bounds contract imports of one staff member.
 	ContractImport = Rule{Name: "contracts.import", Scope: PerAccount, Max: 30, Window: time.Hour}
