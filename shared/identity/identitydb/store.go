@@ -257,6 +257,12 @@ func (st *Store) transactOnce(ctx context.Context, items []types.TransactWriteIt
 	if failed(err, len(items)) {
 		return true, nil
 	}
+	if err == nil {
+		// The SDK has stopped repeating this call: the marker has done its work.
+		// Deleting it keeps the table from growing by one item per call (best
+		// effort: its TTL and the sweep remove what is left).
+		_, _ = st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: dynamo.Key(dynamo.String(marker, dynamo.PK), dynamo.String(marker, dynamo.SK))})
+	}
 	return false, err
 }
 
