@@ -273,6 +273,12 @@ func (s *Stack) startMoto(ctx context.Context, command, host, logPath string) (*
 	}
 	base := &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 	cmd := exec.Command(command, "-H", host, "-p", port) // #nosec G204 -- the developer's moto_server (.venv or MOTO_SERVER), no shell
+	// With the Python beside moto_server, the stack runs moto through
+	// motoserver.py: moto's server with its DynamoDB transactions' snapshot
+	// repaired (a concurrent write made it fail with 500; see the file).
+	if py, script := filepath.Join(filepath.Dir(command), "python"), filepath.Join(s.root, "infra", "local", "motoserver.py"); isFile(py) && isFile(script) {
+		cmd = exec.Command(py, script, "-H", host, "-p", port) // #nosec G204 -- the venv's Python running the repository's own launcher, no shell
+	}
 	// Without this, moto server answers every origin's CORS request itself
 	// (flask_cors on the whole app, moto/moto_server/werkzeug_app.py), whatever
 	// the bucket's CORS rule says; so a browser is held to the template's rules.
@@ -452,4 +458,10 @@ func (s *Stack) Close() error {
 		}
 	}
 	return nil
+}
+
+// isFile reports whether p is a regular file.
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
