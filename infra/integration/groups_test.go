@@ -1,9 +1,15 @@
 package integration
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 // groupMember is a network member with a complete profile (first name given),
@@ -292,4 +298,97 @@ func TestGroupsRefuseBadInput(t *testing.T) {
 	want(t, member.do(http.MethodPatch, "/v1/comments/"+id, map[string]any{"version": 1, "text": "x"}), http.StatusNotFound, "not_found")
 	want(t, member.do(http.MethodGet, base+"?cursor=!!", nil), http.StatusBadRequest, "validation_failed")
 	want(t, member.do(http.MethodGet, "/v1/feed?limit=51", nil), http.StatusBadRequest, "validation_failed")
+}
+
+// scanFor lists the items of a table that hold any of the needles anywhere in
+// their attributes.
+func scanFor(t *testing.T, logicalID string, needles ...string) []string {
+	t.Helper()
+	var hits []string
+	p := dynamodb.NewScanPaginator(db(), &dynamodb.ScanInput{TableName: aws.String(stack.Name(logicalID)), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			var v any
+			if err := attributevalue.UnmarshalMap(it, &v); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(v)
+			for _, n := range needles {
+				if strings.Contains(strings.ToLower(string(b)), strings.ToLower(n)) {
+					hits = append(hits, string(b))
+					break
+				}
+			}
+		}
+	}
+	return hits
+}
+
+// Promise: HKC-14 — when a member leaves the network, their profile, picture,
+// memberships and voluntary data are deleted, and their posts and comments stay
+// without anything that names them or links them to each other.
+// Promise: HKC-16 — the export holds the member's memberships, posts and comments.
+func TestGroupsDeactivationLeavesPostsUnattributable(t *testing.T) {
+	staff, _ := groupMember(t, "Svenja", "staff")
+	leaver, leaverID := groupMember(t, "Quirinius")
+	reader, readerID := groupMember(t, "Rita")
+	email := profile(t, leaver).Email
+	g := newGroup(t, staff, map[string]any{"kind": "group", "access": "open", "name": "Nachhaltigkeit"})
+	for _, c := range []struct {
+		c  *client
+		id string
+	}{{leaver, leaverID}, {reader, readerID}} {
+		want(t, c.c.do(http.MethodPut, "/v1/groups/"+g+"/members/"+c.id, nil), http.StatusCreated)
+	}
+	first := post(t, leaver, g, "Erster Beitrag")
+	second := post(t, leaver, g, "Zweiter Beitrag")
+	mine := post(t, reader, g, "Ein Beitrag von Rita")
+	r := leaver.do(http.MethodPost, "/v1/posts/"+mine+"/comments", map[string]any{"text": "Ein Kommentar"})
+	want(t, r, http.StatusCreated)
+	commentID := object(t, r)["id"].(string)
+
+	d := export(t, leaver)
+	got := map[string]string{}
+	for _, cat := range d.Categories {
+		got[cat.ID] = toJSON(t, cat.Data)
+	}
+	if !strings.Contains(got["network.memberships"], g) || !strings.Contains(got["network.posts"], "Zweiter Beitrag") || !strings.Contains(got["network.posts"], "Ein Kommentar") {
+		t.Fatalf("export: %v", got)
+	}
+	if strings.Contains(got["network.posts"], "Ein Beitrag von Rita") {
+		t.Fatal("the export holds another member's post")
+	}
+
+	want(t, leaver.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
+
+	// The posts and the comment stay, from a former member: no id, no name.
+	for _, id := range []string{first, second} {
+		p := object(t, reader.do(http.MethodGet, "/v1/posts/"+id, nil))
+		if a := p["author"].(map[string]any); a["former"] != true || a["id"] != nil || a["name"] != nil {
+			t.Fatalf("post %s after the deactivation: %v", id, p)
+		}
+	}
+	cs, _ := listOf(t, reader.do(http.MethodGet, "/v1/posts/"+mine+"/comments", nil), "comments")
+	if len(cs) != 1 || cs[0]["id"] != commentID || cs[0]["author"].(map[string]any)["former"] != true {
+		t.Fatalf("comments: %v", cs)
+	}
+	feed, _ := listOf(t, reader.do(http.MethodGet, "/v1/feed", nil), "posts")
+	if len(feed) != 3 {
+		t.Fatalf("feed: %v", feed)
+	}
+	members, _ := listOf(t, reader.do(http.MethodGet, "/v1/groups/"+g+"/members", nil), "members")
+	if len(members) != 1 || object(t, reader.do(http.MethodGet, "/v1/groups/"+g, nil))["members"] != 1.0 {
+		t.Fatalf("members after the deactivation: %v", members)
+	}
+	// Nothing in the network table or the picture bucket names the person.
+	if hits := scanFor(t, "NetworkTable", leaverID, "Quirinius", email); len(hits) > 0 {
+		t.Fatalf("the network table still names the former member: %v", hits)
+	}
+	if keys := pictureObjects(t, leaverID); len(keys) > 0 {
+		t.Fatalf("picture objects left: %v", keys)
+	}
 }
