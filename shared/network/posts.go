@@ -108,6 +108,14 @@ type PostService struct {
 	Groups *GroupService
 	Store  PostStore
 	Now    func() time.Time
+	// Notify, when set, is told of every new post once it is stored (the mail
+	// notifications of a group's subscribers).
+	Notify Notifier
+}
+
+// Notifier learns of new posts.
+type Notifier interface {
+	NewPost(ctx context.Context, g Group, p Post) error
 }
 
 // Author is who wrote a post or comment, as read now: a former member (who
@@ -233,6 +241,11 @@ func (s *PostService) Create(ctx context.Context, r Reader, groupID string, in P
 		return PostView{}, notFound()
 	} else if err != nil {
 		return PostView{}, err
+	}
+	if s.Notify != nil {
+		if err := s.Notify.NewPost(ctx, g, p); err != nil {
+			return PostView{}, err
+		}
 	}
 	return s.view(ctx, r, g, m, p)
 }
