@@ -57,7 +57,7 @@ func Kinds() []privacy.Kind {
 			Recipients: recipients, Source: source},
 		{ID: "network.memberships", Module: "network", Table: "NetworkTable",
 			Category: privacy.Text{DE: "Mitgliedschaften in Ausschüssen und Gruppen, Beitrittsanfragen", EN: "Memberships of committees and groups, join requests"},
-			Fields:   []string{"groupId", "accountId", "role", "since", "lastWrote", "at"},
+			Fields:   []string{"groupId", "accountId", "role", "since", "at"},
 			Purpose: privacy.Text{
 				DE: "Sie in den Ausschüssen und Gruppen des Netzwerks mitwirken lassen und die Mitglieder einer Gruppe einander zeigen.",
 				EN: "Let you take part in the network's committees and groups, and show a group's members to each other."},
