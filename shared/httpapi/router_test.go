@@ -62,6 +62,7 @@ func testRouter(t *testing.T) *Router {
 		"GET /me":       {Handler: ok, Access: Signed},
 		"PUT /password": {Handler: ok, Access: SignedPending},
 		"GET /admin":    {Handler: ok, Access: Signed, Role: access.RoleAdmin},
+		"GET /manage":   {Handler: ok, Access: Signed, AnyRole: []string{access.RoleStaff, access.RoleAdmin}},
 		"GET /panic":    {Handler: func(context.Context, *Request) (Response, error) { panic("boom") }},
 		"GET /internal": {Handler: func(context.Context, *Request) (Response, error) { return Response{}, errors.New("db down") }},
 	})
@@ -175,6 +176,7 @@ func TestAccessRules(t *testing.T) {
 	pending := member
 	pending.MustChangePassword = true
 	admin := access.Principal{AccountID: "a2", SessionID: "s2", Roles: []string{access.RoleMember, access.RoleAdmin}}
+	staff := access.Principal{AccountID: "a3", SessionID: "s3", Roles: []string{access.RoleMember, access.RoleStaff}}
 	cases := []struct {
 		name string
 		ev   events.APIGatewayV2HTTPRequest
@@ -188,6 +190,10 @@ func TestAccessRules(t *testing.T) {
 		{"temporary password blocks other routes", signedIn(event("GET", "/me"), pending), 403, problem.CodePasswordChangeRequired},
 		{"member on admin route", signedIn(event("GET", "/admin"), member), 403, problem.CodeForbidden},
 		{"admin on admin route", signedIn(event("GET", "/admin"), admin), 200, problem.Code{}},
+		{"staff on admin route", signedIn(event("GET", "/admin"), staff), 403, problem.CodeForbidden},
+		{"member on a route for any of two roles", signedIn(event("GET", "/manage"), member), 403, problem.CodeForbidden},
+		{"staff on a route for any of two roles", signedIn(event("GET", "/manage"), staff), 200, problem.Code{}},
+		{"admin on a route for any of two roles", signedIn(event("GET", "/manage"), admin), 200, problem.Code{}},
 		{"unknown route", event("GET", "/nope"), 404, problem.CodeNotFound},
 		{"panic", event("GET", "/panic"), 500, problem.CodeInternal},
 		{"internal error", event("GET", "/internal"), 500, problem.CodeInternal},

@@ -6,10 +6,13 @@ import "kontor/shared/privacy"
 // rest on (HKC-5); withdrawing it removes them (HKC-16).
 const PurposeVoluntary = "network.voluntary"
 
+// VoluntaryVersion is the current version of the consent's text.
+const VoluntaryVersion = "2026-01"
+
 // Purposes are the consents the network asks for, in their current text.
 func Purposes() []privacy.Purpose {
 	return []privacy.Purpose{
-		{ID: PurposeVoluntary, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
+		{ID: PurposeVoluntary, Version: VoluntaryVersion, LegalBasis: privacy.Consent, Description: privacy.Text{
 			DE: "Freiwillige Angaben in Ihrem Netzwerkprofil (über Sie, Fachgebiete, Sprachen, Beschreibung, Branche und Größe Ihres Unternehmens), sichtbar für die anderen Mitglieder des Netzwerks.",
 			EN: "Voluntary details in your network profile (about you, expertise, languages, your company's description, industry and size), visible to the network's other members."}},
 	}
