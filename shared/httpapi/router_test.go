@@ -406,11 +406,11 @@ func TestHandlerDeadlineLeavesTimeToAnswer(t *testing.T) {
 }
 
 type ledger struct {
-	granted    map[string]bool
+	granted    map[string]string
 	restricted bool
 }
 
-func (l *ledger) Standing(context.Context, string) (map[string]bool, bool, error) {
+func (l *ledger) Standing(context.Context, string) (map[string]string, bool, error) {
 	return l.granted, l.restricted, nil
 }
 
@@ -441,19 +441,19 @@ func TestGateAnswersTheFirstMissingConsentAndStopsWritesWhileRestricted(t *testi
 		return resp.StatusCode, decodeProblem(t, resp).Code
 	}
 	for _, c := range []struct {
-		granted    map[string]bool
+		granted    map[string]string
 		restricted bool
 		method     string
 		status     int
 		code       string
 	}{
 		{nil, false, "GET", 403, first.ID},
-		{map[string]bool{"two": true}, false, "GET", 403, first.ID},
-		{map[string]bool{"one": true}, false, "GET", 403, second.ID},
-		{map[string]bool{"one": true, "two": true}, false, "GET", 204, ""},
-		{map[string]bool{"one": true, "two": true}, false, "POST", 204, ""},
-		{map[string]bool{"one": true, "two": true}, true, "GET", 204, ""},
-		{map[string]bool{"one": true, "two": true}, true, "POST", 403, problem.CodeProcessingRestricted.ID},
+		{map[string]string{"two": "1"}, false, "GET", 403, first.ID},
+		{map[string]string{"one": "1"}, false, "GET", 403, second.ID},
+		{map[string]string{"one": "1", "two": "1"}, false, "GET", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, false, "POST", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, true, "GET", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, true, "POST", 403, problem.CodeProcessingRestricted.ID},
 	} {
 		l.granted, l.restricted = c.granted, c.restricted
 		if status, code := call(c.method); status != c.status || code != c.code {
@@ -582,20 +582,23 @@ func TestRouteHiddenWithoutRoleAnswers404(t *testing.T) {
 	}
 }
 
-// A handler behind a gate learns which consents the caller has given.
+// A handler behind a gate learns which consents the caller has given, and to
+// which version of their text.
 func TestGateTellsTheHandlerTheConsentsGiven(t *testing.T) {
 	seen := map[string]bool{}
+	version := ""
 	h := func(_ context.Context, r *Request) (Response, error) {
 		seen["one"], seen["two"] = r.Consented("one"), r.Consented("two")
+		version = r.ConsentVersion("one") + "|" + r.ConsentVersion("two")
 		return NoContent(), nil
 	}
 	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
 		"GET /mine": {Handler: h, Access: Signed, Gate: &Gate{WritesStopWhenRestricted: true}},
-	}).WithLedger(&ledger{granted: map[string]bool{"one": true}})
+	}).WithLedger(&ledger{granted: map[string]string{"one": "2026-01"}})
 	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
 	resp, _ := rt.Handle(context.Background(), signedIn(event("GET", "/mine"), member))
-	if resp.StatusCode != 204 || !seen["one"] || seen["two"] {
-		t.Fatalf("%d %v", resp.StatusCode, seen)
+	if resp.StatusCode != 204 || !seen["one"] || seen["two"] || version != "2026-01|" {
+		t.Fatalf("%d %v %q", resp.StatusCode, seen, version)
 	}
 	if (&Request{}).Consented("one") {
 		t.Fatal("a request without a gate reports a consent")

@@ -164,3 +164,28 @@ func isNotFound(err error) bool {
 	p, ok := problem.As(err)
 	return ok && p.Status == http.StatusNotFound && !errors.Is(err, ErrNotFound)
 }
+
+// The consent's current text names the picture; a consent given to the earlier
+// text (2026-01) still counts for the voluntary details it named, not for a
+// picture, which is refused with its own code until the new text is confirmed.
+func TestPictureNeedsAConsentToATextNamingIt(t *testing.T) {
+	if VoluntaryVersion != PictureConsentSince {
+		t.Fatalf("the current text %s does not name the picture (named since %s)", VoluntaryVersion, PictureConsentSince)
+	}
+	svc := &PictureService{}
+	for version, want := range map[string]problem.Code{
+		"":        CodeVoluntaryConsentRequired,
+		"2026-01": CodePictureConsentOutdated,
+	} {
+		_, err := svc.Declare(context.Background(), "a1", "image/jpeg", 100, version)
+		p, ok := problem.As(err)
+		if !ok || p.Status != http.StatusForbidden || p.Code != want {
+			t.Errorf("consent %q: %v, want 403 %s", version, err, want.ID)
+		}
+	}
+	for version, want := range map[string]bool{"": false, "2026-01": false, "2026-11": true, "2027-03": true} {
+		if PictureConsented(version) != want {
+			t.Errorf("PictureConsented(%q) = %v", version, !want)
+		}
+	}
+}

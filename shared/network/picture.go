@@ -95,12 +95,14 @@ func smallKey(t upload.Target) string { return t.Stored + "/small" }
 func largeKey(t upload.Target) string { return t.Stored + "/large" }
 
 // Declare starts the upload of a new picture of the declared type and size and
-// returns its URL. The picture shown stays until the new one is checked. Without
-// the consent PurposeVoluntary (the picture is a voluntary detail, HKC-5) it is
-// 403; a type other than JPEG or PNG 415, a size over 5 MB 413.
-func (s *PictureService) Declare(ctx context.Context, accountID, contentType string, size int64, consented bool) (upload.URL, error) {
-	if !consented {
-		return upload.URL{}, problem.New(http.StatusForbidden, CodeVoluntaryConsentRequired)
+// returns its URL. The picture shown stays until the new one is checked.
+// consentVersion is the version of the text the owner's consent PurposeVoluntary
+// was given to ("" for none): without it, or given to a text that did not name
+// the picture, it is 403 (the picture is a voluntary detail, HKC-5); a type other
+// than JPEG or PNG 415, a size over 5 MB 413.
+func (s *PictureService) Declare(ctx context.Context, accountID, contentType string, size int64, consentVersion string) (upload.URL, error) {
+	if err := pictureConsent(consentVersion); err != nil {
+		return upload.URL{}, err
 	}
 	if err := PicturePolicy.Declare(contentType, size); err != nil {
 		return upload.URL{}, pictureProblem(err)
@@ -129,7 +131,7 @@ func (s *PictureService) Declare(ctx context.Context, accountID, contentType str
 // JPEG or PNG by content, larger than declared or allowed, or of more than 40
 // megapixels is deleted and refused; with no picture declared (a completed
 // upload replayed) whatever reached staging is deleted and it is 409.
-func (s *PictureService) Complete(ctx context.Context, accountID string, consented bool) error {
+func (s *PictureService) Complete(ctx context.Context, accountID, consentVersion string) error {
 	ps, err := s.Store.GetPictures(ctx, accountID)
 	if err != nil {
 		return err
@@ -142,8 +144,8 @@ func (s *PictureService) Complete(ctx context.Context, accountID string, consent
 	}
 	pic := *ps.Pending
 	t := pictureTarget(accountID, pic.ID)
-	if !consented {
-		return s.dropPending(ctx, accountID, ps, problem.New(http.StatusForbidden, CodeVoluntaryConsentRequired))
+	if err := pictureConsent(consentVersion); err != nil {
+		return s.dropPending(ctx, accountID, ps, err)
 	}
 	err = upload.CompleteImage(ctx, s.Objects, PicturePolicy, t, pic.Size,
 		[]upload.Square{{Key: smallKey(t), Side: SmallPicture}, {Key: largeKey(t), Side: LargePicture}})

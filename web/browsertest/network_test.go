@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"kontor/shared/network"
 )
 
 // networkAccount is a member the local administrator invited into the network
@@ -239,7 +241,7 @@ func TestNetworkPictureUploadedSeenAndRemoved(t *testing.T) {
 				"company": "Großmann Handel GmbH", "roleInCompany": "CEO", "companyWebsite": "https://grossmann.example", "street": "Adolphsplatz",
 				"houseNumber": "1", "postalCode": "20457", "city": "Hamburg", "country": "DE", "phone": "+49 40 36138-0", "fax": "+49 40 36138-401",
 				"email": "kontakt@grossmann.example"}, http.StatusOK, nil)
-			api.call(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}, http.StatusOK, nil)
+			api.call(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}, http.StatusOK, nil)
 
 			tb := networkPage(t, l.accept, l.lang, owner, "profile")
 			tb.allow(pictureBucket())

@@ -20,11 +20,13 @@ type Handlers struct {
 }
 
 // Mine is the owner's view of their profile, with whether the consent to the
-// voluntary details is given (the page explains it when it is not).
+// voluntary details is given and whether it covers the picture (given to a text
+// naming it); the page explains it when not.
 type Mine struct {
 	network.Profile
 	Complete         bool           `json:"complete"`
 	VoluntaryConsent bool           `json:"voluntaryConsent"`
+	PictureConsent   bool           `json:"pictureConsent"`
 	Picture          *network.Links `json:"picture"`
 }
 
@@ -40,7 +42,9 @@ func (h Handlers) mine(ctx context.Context, r *httpapi.Request, p network.Profil
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, Mine{Profile: p, Complete: p.Complete(), VoluntaryConsent: r.Consented(network.PurposeVoluntary), Picture: pic}), nil
+	consent := r.ConsentVersion(network.PurposeVoluntary)
+	return httpapi.JSON(http.StatusOK, Mine{Profile: p, Complete: p.Complete(), VoluntaryConsent: consent != "",
+		PictureConsent: network.PictureConsented(consent), Picture: pic}), nil
 }
 
 // MyProfile serves GET /v1/me/profile.
@@ -101,7 +105,7 @@ func (h Handlers) DeclarePicture(ctx context.Context, r *httpapi.Request) (httpa
 	if err := r.DecodeJSON(&d, 1<<10); err != nil {
 		return httpapi.Response{}, err
 	}
-	up, err := h.Pictures.Declare(ctx, r.Principal.AccountID, d.ContentType, d.Size, r.Consented(network.PurposeVoluntary))
+	up, err := h.Pictures.Declare(ctx, r.Principal.AccountID, d.ContentType, d.Size, r.ConsentVersion(network.PurposeVoluntary))
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -112,7 +116,7 @@ func (h Handlers) DeclarePicture(ctx context.Context, r *httpapi.Request) (httpa
 // picture is checked, re-encoded in its sizes and shown; the answer is the
 // profile with its links.
 func (h Handlers) CompletePicture(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Pictures.Complete(ctx, r.Principal.AccountID, r.Consented(network.PurposeVoluntary)); err != nil {
+	if err := h.Pictures.Complete(ctx, r.Principal.AccountID, r.ConsentVersion(network.PurposeVoluntary)); err != nil {
 		return httpapi.Response{}, err
 	}
 	return h.MyProfile(ctx, r)
