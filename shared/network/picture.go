@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -44,10 +45,13 @@ type Picture struct {
 }
 
 // Pictures is an account's picture: the one shown, and one declared and not yet
-// checked.
+// checked. Version counts its writes (0: none yet); each write is conditioned on
+// the version it read, so two declarations or completions at once cannot lose
+// each other's state.
 type Pictures struct {
 	Current *Picture `dynamodbav:"current,omitempty"`
 	Pending *Picture `dynamodbav:"pending,omitempty"`
+	Version int      `dynamodbav:"version"`
 }
 
 // Links are short-lived links to a picture's two sizes.
@@ -61,7 +65,9 @@ type Links struct {
 type PictureStore interface {
 	// GetPictures returns the account's pictures, empty when there are none.
 	GetPictures(ctx context.Context, accountID string) (Pictures, error)
-	PutPictures(ctx context.Context, accountID string, p Pictures) error
+	// PutPictures stores p if the stored record is at version prev (0: none),
+	// else ErrConflict.
+	PutPictures(ctx context.Context, accountID string, p Pictures, prev int) error
 	DeletePictures(ctx context.Context, accountID string) error
 }
 
@@ -107,23 +113,47 @@ func (s *PictureService) Declare(ctx context.Context, accountID, contentType str
 	if err := PicturePolicy.Declare(contentType, size); err != nil {
 		return upload.URL{}, pictureProblem(err)
 	}
-	ps, err := s.Store.GetPictures(ctx, accountID)
-	if err != nil {
-		return upload.URL{}, err
-	}
-	if ps.Pending != nil {
-		if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
-			return upload.URL{}, err
-		}
-	}
 	now := s.Now()
 	pic := Picture{ID: ids.NewV7(now), ContentType: contentType, Size: size, CreatedAt: now}
 	up, err := upload.Start(ctx, s.Objects, PicturePolicy, pictureTarget(accountID, pic.ID), contentType, size)
 	if err != nil {
 		return upload.URL{}, pictureProblem(err)
 	}
-	ps.Pending = &pic
-	return up, s.Store.PutPictures(ctx, accountID, ps)
+	// Another declaration or completion at the same moment: read again and
+	// declare on what it left (the later declaration wins, as one after the other).
+	return up, s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		if ps.Pending != nil {
+			if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
+				return false, err
+			}
+		}
+		ps.Pending = &pic
+		return true, nil
+	})
+}
+
+// pictureWrites bounds how often a change is tried on a record changed meanwhile.
+const pictureWrites = 3
+
+// update reads the account's record, lets change edit it (false: write nothing)
+// and writes it on the version read; when another write came first it reads
+// again and tries again, pictureWrites times at most, then answers 409 conflict.
+func (s *PictureService) update(ctx context.Context, accountID string, change func(*Pictures) (bool, error)) error {
+	for range pictureWrites {
+		ps, err := s.Store.GetPictures(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		prev := ps.Version
+		if write, err := change(&ps); err != nil || !write {
+			return err
+		}
+		ps.Version = prev + 1
+		if err := s.Store.PutPictures(ctx, accountID, ps, prev); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return problem.New(http.StatusConflict, problem.CodeConflict)
 }
 
 // Complete checks the declared picture by its content and keeps it in its two
@@ -155,25 +185,57 @@ func (s *PictureService) Complete(ctx context.Context, accountID, consentVersion
 	if err != nil {
 		return pictureProblem(err)
 	}
-	old := ps.Current
-	ps.Current, ps.Pending = &pic, nil
-	if err := s.Store.PutPictures(ctx, accountID, ps); err != nil {
+	return s.show(ctx, accountID, pic)
+}
+
+// show makes the checked pic the picture shown and deletes the sizes of the one
+// shown before. When the record changed since it was read: pic shown already (a
+// completion at the same moment) is done; pic no longer declared (declared anew or
+// removed meanwhile) deletes what was stored for it and is 409 picture_not_declared.
+func (s *PictureService) show(ctx context.Context, accountID string, pic Picture) error {
+	var old *Picture
+	replaced := false
+	err := s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		old = nil
+		switch {
+		case ps.Current != nil && ps.Current.ID == pic.ID:
+			return false, nil
+		case ps.Pending == nil || ps.Pending.ID != pic.ID:
+			replaced = true
+			return false, nil
+		}
+		old, ps.Current, ps.Pending = ps.Current, &pic, nil
+		return true, nil
+	})
+	switch {
+	case err != nil:
 		return err
-	}
-	if old != nil {
+	case replaced:
+		if err := s.removeObjects(ctx, accountID, pic); err != nil {
+			return err
+		}
+		return problem.New(http.StatusConflict, CodePictureNotDeclared)
+	case old != nil:
 		return s.removeObjects(ctx, accountID, *old)
 	}
 	return nil
 }
 
 // dropPending forgets the declared picture, deletes whatever was sent for it and
-// returns refusal.
+// returns refusal; a declaration made meanwhile stays.
 func (s *PictureService) dropPending(ctx context.Context, accountID string, ps Pictures, refusal error) error {
-	if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
+	pending := ps.Pending.ID
+	if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, pending)); err != nil {
 		return err
 	}
-	ps.Pending = nil
-	if err := s.Store.PutPictures(ctx, accountID, ps); err != nil {
+	err := s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		if ps.Pending == nil || ps.Pending.ID != pending {
+			return false, nil
+		}
+		ps.Pending = nil
+		return true, nil
+	})
+	if err != nil {
 		return err
 	}
 	return refusal

@@ -14,8 +14,9 @@ import (
 // ErrNotFound is a profile the store does not hold.
 var ErrNotFound = errors.New("network: no such profile")
 
-// ErrConflict is a change made on a version that is no longer the stored one.
-var ErrConflict = errors.New("network: profile changed meanwhile")
+// ErrConflict is a change made on a version that is no longer the stored one (a
+// profile or a picture record).
+var ErrConflict = errors.New("network: changed meanwhile")
 
 // Store keeps profiles, one per account.
 type Store interface {

@@ -1,6 +1,7 @@
 // Package networkdb stores the network's profiles in the network table: one item
-// per account under PROFILE#<account id> / PROFILE, with a version that every
-// write is conditioned on. Profiles have no TTL: they last while the membership
+// per account under PROFILE#<account id> / PROFILE, and its picture record under
+// PROFILE#<account id> / PICTURE, each with a version that every write is
+// conditioned on. Profiles have no TTL: they last while the membership
 // does and are deleted at erasure (deactivation).
 package networkdb
 
@@ -41,7 +42,7 @@ func (s *Store) Get(ctx context.Context, accountID string) (network.Profile, err
 func (s *Store) Put(ctx context.Context, p network.Profile, prev int) error {
 	cond := dynamo.NotExists
 	if prev > 0 {
-		cond = dynamo.Cond{Expr: "#v = :v", Names: map[string]string{"#v": "version"}, Values: dynamo.Item{":v": dynamo.N(int64(prev))}}
+		cond = versionIs(prev)
 	}
 	err := s.table().Put(ctx, profileKey(p.AccountID), p, time.Time{}, cond)
 	if errors.Is(err, dynamo.ErrConflict) {
@@ -71,9 +72,25 @@ func (s *Store) GetPictures(ctx context.Context, accountID string) (network.Pict
 	return p, err
 }
 
-// PutPictures implements network.PictureStore.
-func (s *Store) PutPictures(ctx context.Context, accountID string, p network.Pictures) error {
-	return s.table().Put(ctx, pictureKey(accountID), p, time.Time{}, dynamo.Cond{})
+// PutPictures implements network.PictureStore: the write holds only while the
+// stored record is at version prev (0: none, or a record from before records had
+// a version).
+func (s *Store) PutPictures(ctx context.Context, accountID string, p network.Pictures, prev int) error {
+	err := s.table().Put(ctx, pictureKey(accountID), p, time.Time{}, versionIs(prev))
+	if errors.Is(err, dynamo.ErrConflict) {
+		return network.ErrConflict
+	}
+	return err
+}
+
+// versionIs is the condition that the stored item is at version prev; for 0, that
+// it has no version (it does not exist, or predates versions).
+func versionIs(prev int) dynamo.Cond {
+	names := map[string]string{"#v": "version"}
+	if prev == 0 {
+		return dynamo.Cond{Expr: "attribute_not_exists(#v)", Names: names}
+	}
+	return dynamo.Cond{Expr: "#v = :v", Names: names, Values: dynamo.Item{":v": dynamo.N(int64(prev))}}
 }
 
 // DeletePictures implements network.PictureStore.
