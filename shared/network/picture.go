@@ -11,8 +11,8 @@ import (
 	"kontor/shared/upload"
 )
 
-// Profile picture limits (docs/network.md): a JPEG or PNG of at most 5 MB and 40
-// megapixels, kept as two JPEG squares, the centre of the picture.
+// Profile picture limits (docs/network.md): a JPEG, PNG or WebP of at most 5 MB
+// and 40 megapixels, kept as two JPEG squares, the centre of the picture.
 const (
 	MaxPictureBytes  = 5 << 20
 	MaxPicturePixels = 40_000_000
@@ -24,10 +24,10 @@ const (
 	ExportPictureTTL = 15 * time.Minute
 )
 
-// PicturePolicy is what a profile picture may be. WebP is not taken: the
-// standard library decodes only JPEG and PNG (image/jpeg, image/png).
+// PicturePolicy is what a profile picture may be: JPEG, PNG or WebP (decoded
+// with golang.org/x/image/webp), each re-encoded as JPEG.
 var PicturePolicy = upload.Policy{
-	Types:     []string{upload.TypeJPEG, upload.TypePNG},
+	Types:     []string{upload.TypeJPEG, upload.TypePNG, upload.TypeWebP},
 	MaxBytes:  MaxPictureBytes,
 	MaxPixels: MaxPicturePixels,
 }
@@ -105,7 +105,7 @@ func largeKey(t upload.Target) string { return t.Stored + "/large" }
 // consentVersion is the version of the text the owner's consent PurposeVoluntary
 // was given to ("" for none): without it, or given to a text that did not name
 // the picture, it is 403 (the picture is a voluntary detail, HKC-5); a type other
-// than JPEG or PNG 415, a size over 5 MB 413.
+// than JPEG, PNG or WebP 415, a size over 5 MB 413.
 func (s *PictureService) Declare(ctx context.Context, accountID, contentType string, size int64, consentVersion string) (upload.URL, error) {
 	if err := pictureConsent(consentVersion); err != nil {
 		return upload.URL{}, err
@@ -158,7 +158,7 @@ func (s *PictureService) update(ctx context.Context, accountID string, change fu
 
 // Complete checks the declared picture by its content and keeps it in its two
 // sizes (upload.CompleteImage), replacing the one shown. Anything that is not a
-// JPEG or PNG by content, larger than declared or allowed, or of more than 40
+// JPEG, PNG or WebP by content, larger than declared or allowed, or of more than 40
 // megapixels is deleted and refused; with no picture declared (a completed
 // upload replayed) whatever reached staging is deleted and it is 409.
 func (s *PictureService) Complete(ctx context.Context, accountID, consentVersion string) error {
