@@ -271,8 +271,17 @@ func (s *PictureService) Remove(ctx context.Context, accountID string) (bool, er
 // none. Callers hand them only to readers who may see the profile.
 func (s *PictureService) Links(ctx context.Context, accountID string, ttl time.Duration) (*Links, error) {
 	ps, err := s.Store.GetPictures(ctx, accountID)
-	if err != nil || ps.Current == nil {
+	if err != nil {
 		return nil, err
+	}
+	return s.LinksOf(ctx, accountID, ps, ttl)
+}
+
+// LinksOf is Links for the account's picture record ps, read already (with the
+// profile, Service.Member).
+func (s *PictureService) LinksOf(ctx context.Context, accountID string, ps Pictures, ttl time.Duration) (*Links, error) {
+	if ps.Current == nil {
+		return nil, nil
 	}
 	t := pictureTarget(accountID, ps.Current.ID)
 	small, err := s.Objects.PresignGet(ctx, smallKey(t), "picture-small.jpg", upload.TypeJPEG, ttl)

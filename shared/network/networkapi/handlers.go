@@ -42,9 +42,14 @@ func (h Handlers) mine(ctx context.Context, r *httpapi.Request, p network.Profil
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	return mineWith(r, p, pic), nil
+}
+
+// mineWith is the owner's view of p with the links to its picture.
+func mineWith(r *httpapi.Request, p network.Profile, pic *network.Links) httpapi.Response {
 	consent := r.ConsentVersion(network.PurposeVoluntary)
 	return httpapi.JSON(http.StatusOK, Mine{Profile: p, Complete: p.Complete(), VoluntaryConsent: consent != "",
-		PictureConsent: network.PictureConsented(consent), Picture: pic}), nil
+		PictureConsent: network.PictureConsented(consent), Picture: pic})
 }
 
 // MyProfile serves GET /v1/me/profile.
@@ -70,20 +75,22 @@ func (h Handlers) UpdateMyProfile(ctx context.Context, r *httpapi.Request) (http
 	return h.mine(ctx, r, p)
 }
 
-// Member serves GET /v1/members/{id}: what the reader may see of that member.
+// Member serves GET /v1/members/{id}: what the reader may see of that member,
+// profile and picture record read in one round trip.
 func (h Handlers) Member(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	v, err := h.Svc.Member(ctx, r.Principal.AccountID, r.Event.PathParameters["id"])
+	id := r.Event.PathParameters["id"]
+	v, ps, err := h.Svc.Member(ctx, r.Principal.AccountID, id)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	pic, err := h.Pictures.LinksOf(ctx, id, ps, network.PictureLinkTTL)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
 	if p, own := v.(network.Profile); own {
-		return h.mine(ctx, r, p)
+		return mineWith(r, p, pic), nil
 	}
 	view, _ := v.(network.View)
-	pic, err := h.Pictures.Links(ctx, view.ID, network.PictureLinkTTL)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	return httpapi.JSON(http.StatusOK, Theirs{View: view, Picture: pic}), nil
 }
 

@@ -8,7 +8,13 @@ package networkdb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"kontor/shared/dynamo"
 	"kontor/shared/network"
@@ -49,6 +55,39 @@ func (s *Store) Put(ctx context.Context, p network.Profile, prev int) error {
 		return network.ErrConflict
 	}
 	return err
+}
+
+// GetWithPictures implements network.Store: the profile and the picture record
+// (the two items of the account's partition) in one consistent BatchGetItem;
+// keys the service leaves unprocessed are asked for again.
+func (s *Store) GetWithPictures(ctx context.Context, accountID string) (network.Profile, network.Pictures, error) {
+	var (
+		p          network.Profile
+		ps         network.Pictures
+		hasProfile bool
+	)
+	req := map[string]types.KeysAndAttributes{s.Table: {
+		Keys: []dynamo.Item{profileKey(accountID), pictureKey(accountID)}, ConsistentRead: aws.Bool(true)}}
+	for len(req) > 0 {
+		res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return network.Profile{}, network.Pictures{}, fmt.Errorf("get profile and picture: %w", err)
+		}
+		for _, item := range res.Responses[s.Table] {
+			out := any(&ps)
+			if dynamo.String(item, dynamo.SK) == "PROFILE" {
+				out, hasProfile = &p, true
+			}
+			if err := attributevalue.UnmarshalMap(item, out); err != nil {
+				return network.Profile{}, network.Pictures{}, fmt.Errorf("unmarshal profile or picture: %w", err)
+			}
+		}
+		req = res.UnprocessedKeys
+	}
+	if !hasProfile {
+		return network.Profile{}, ps, network.ErrNotFound
+	}
+	return p, ps, nil
 }
 
 // Delete implements network.Store.
