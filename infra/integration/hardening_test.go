@@ -346,11 +346,15 @@ func TestRestrictedPersonCannotGrantMarketing(t *testing.T) {
 
 // invited returns a freshly invited member with the given role ("admin" or
 // "staff"), signed in with the temporary password changed.
-func invited(t *testing.T, role string) *client {
+func invited(t *testing.T, role string, more ...string) *client {
 	t.Helper()
 	admin := adminClient(t)
 	email := newEmail(role)
-	want(t, admin.do(http.MethodPost, "/v1/admin/members", map[string]any{"email": email, "language": "en", role: true}), http.StatusCreated)
+	body := map[string]any{"email": email, "language": "en", role: true}
+	for _, r := range more {
+		body[r] = true
+	}
+	want(t, admin.do(http.MethodPost, "/v1/admin/members", body), http.StatusCreated)
 	m := mailTo(t, email, "temporary password")
 	temp := ""
 	for _, line := range strings.Split(m.Text, "\n") {

@@ -121,15 +121,22 @@ func (s *PictureService) Declare(ctx context.Context, accountID, contentType str
 	}
 	// Another declaration or completion at the same moment: read again and
 	// declare on what it left (the later declaration wins, as one after the other).
-	return up, s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
-		if ps.Pending != nil {
-			if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
-				return false, err
-			}
-		}
-		ps.Pending = &pic
+	// What was sent for the declaration replaced is deleted once the record no
+	// longer names it, so the write follows its read at once.
+	var replaced *Picture
+	err = s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		replaced, ps.Pending = ps.Pending, &pic
 		return true, nil
 	})
+	if err != nil {
+		return upload.URL{}, err
+	}
+	if replaced != nil {
+		if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, replaced.ID)); err != nil {
+			return upload.URL{}, err
+		}
+	}
+	return up, nil
 }
 
 // pictureWrites bounds how often a change is tried on a record changed meanwhile.

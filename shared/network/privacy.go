@@ -89,5 +89,41 @@ func Kinds() []privacy.Kind {
 				DE: "Bis Sie das Bild entfernen oder die Einwilligung in freiwillige Angaben widerrufen; spätestens bei der Deaktivierung Ihres Zugangs.",
 				EN: "Until you remove the picture or withdraw the consent to voluntary details; at the latest when your access is deactivated."}},
 			Recipients: recipients, Source: source},
+		{ID: "network.memberships", Module: "network", Table: "NetworkTable",
+			Category: privacy.Text{DE: "Mitgliedschaften in Ausschüssen und Gruppen, Beitrittsanfragen", EN: "Memberships of committees and groups, join requests"},
+			Fields:   []string{"groupId", "accountId", "role", "since", "at"},
+			Purpose: privacy.Text{
+				DE: "Sie in den Ausschüssen und Gruppen des Netzwerks mitwirken lassen und die Mitglieder einer Gruppe einander zeigen.",
+				EN: "Let you take part in the network's committees and groups, and show a group's members to each other."},
+			LegalBasis: privacy.Contract,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis Sie austreten, entfernt werden oder die Gruppe gelöscht wird; spätestens bei der Deaktivierung Ihres Zugangs.",
+				EN: "Until you leave, are removed or the group is deleted; at the latest when your access is deactivated."}},
+			Recipients: privacy.Text{DE: "Die Mitglieder der jeweiligen Gruppe; ihre Moderation; die zuständigen Mitarbeitenden des Betreibers.", EN: "The members of the group; its moderators; the operator's responsible staff."},
+			Source:     privacy.Text{DE: "Von Ihnen (Beitritt, Anfrage) oder von der Moderation und den Mitarbeitenden (Berufung).", EN: "From you (joining, asking) or from the moderators and staff (appointment)."}},
+		{ID: "network.posts", Module: "network", Table: "NetworkTable",
+			Category: privacy.Text{DE: "Beiträge und Kommentare in Ausschüssen und Gruppen", EN: "Posts and comments in committees and groups"},
+			Fields:   []string{"text", "links", "authorId", "createdAt", "editedAt"},
+			Purpose: privacy.Text{
+				DE: "Den Austausch in den Ausschüssen und Gruppen: Ihre Beiträge und Kommentare den Mitgliedern der Gruppe zeigen, mit Ihrem Namen aus Ihrem Profil.",
+				EN: "Discussion in the committees and groups: show your posts and comments to the group's members, with your name from your profile."},
+			LegalBasis: privacy.Contract,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis Sie oder die Moderation sie löschen oder die Gruppe gelöscht wird. Bei der Deaktivierung Ihres Zugangs bleiben sie ohne jeden Bezug zu Ihnen stehen: ohne Namen, ohne Kennung, ohne ein Merkmal, das Ihre Beiträge einander zuordnet.",
+				EN: "Until you or the moderators delete them or the group is deleted. When your access is deactivated they stay without any link to you: no name, no id, nothing that ties your posts to each other."}},
+			Recipients: privacy.Text{DE: "Die Mitglieder der jeweiligen Gruppe; die zuständigen Mitarbeitenden des Betreibers (Moderation).", EN: "The members of the group; the operator's responsible staff (moderation)."},
+			Source:     source},
+		{ID: "network.moderation", Module: "network", Table: "NetworkTable",
+			Category: privacy.Text{DE: "Moderationsprotokoll (nur Kennungen und Grund)", EN: "Moderation log (ids and reason only)"},
+			Fields:   []string{"moderatorId", "groupId", "itemId", "kind", "reason", "at"},
+			Purpose: privacy.Text{
+				DE: "Nachvollziehen, wer als Moderation oder Mitarbeitende welchen Beitrag oder Kommentar aus welchem Grund entfernt hat.",
+				EN: "Record who, as a moderator or staff member, removed which post or comment and why."},
+			LegalBasis: privacy.LegitimateInterest,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Zwei Jahre; bei der Deaktivierung des Zugangs der moderierenden Person gelöscht.",
+				EN: "Two years; deleted when the moderating person's access is deactivated."}},
+			Recipients: privacy.Text{DE: "Die zuständigen Mitarbeitenden des Betreibers.", EN: "The operator's responsible staff."},
+			Source:     privacy.Text{DE: "Aus Ihrer Moderation.", EN: "From your moderation."}},
 	}
 }

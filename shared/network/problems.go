@@ -33,8 +33,18 @@ var (
 		"No image is waiting to be checked. Please choose the image again.")
 )
 
+// CodeTooManyGroups refuses a membership beyond MaxGroupsPerMember (409).
+var CodeTooManyGroups = problem.Define("too_many_groups",
+	"Ein Mitglied kann in höchstens 30 Gruppen und Ausschüssen sein. Bitte treten Sie zuerst aus einer anderen aus.",
+	"A member can be in at most 30 groups and committees. Please leave another one first.")
+
 // Field codes of the network module (problem.FieldError.Code).
 var (
+	// CodeNotAMember is an account named that is not a network member with a
+	// complete profile.
+	CodeNotAMember = problem.Define("not_a_network_member",
+		"Dieses Konto ist kein Mitglied des Netzwerks mit vollständigem Profil.",
+		"This account is not a network member with a complete profile.")
 	FieldInvalidURL = problem.Define("invalid_url",
 		"Bitte geben Sie eine Internetadresse an, die mit http:// oder https:// beginnt.",
 		"Please give a web address starting with http:// or https://.")
@@ -55,10 +65,10 @@ var (
 // Problems lists the module's problem codes, for the module list.
 func Problems() []problem.Code {
 	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureConsentOutdated, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
-		CodePictureNotAccepted, CodePictureNotDeclared}
+		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups}
 }
 
 // FieldProblems lists the module's field codes.
 func FieldProblems() []problem.Code {
-	return []problem.Code{FieldInvalidURL, FieldInvalidPostalCode, FieldInvalidPhone, FieldInvalidCountry, FieldInvalidDate}
+	return []problem.Code{CodeNotAMember, FieldInvalidURL, FieldInvalidPostalCode, FieldInvalidPhone, FieldInvalidCountry, FieldInvalidDate}
 }

@@ -48,6 +48,9 @@ var (
 	Upload = Rule{Name: "uploads", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// ContractImport bounds contract imports of one staff member.
 	ContractImport = Rule{Name: "contracts.import", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// NetworkWrite bounds what one network member writes: new groups, posts and
+	// comments, joins and join requests.
+	NetworkWrite = Rule{Name: "network.write", Scope: PerAccount, Max: 120, Window: time.Hour}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
 
@@ -76,7 +79,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, ContactSubmit,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll,
 	}
 }

@@ -16,6 +16,7 @@ import (
 type Module struct {
 	Svc      *network.Service
 	Pictures *network.PictureService
+	Groups   network.ContentStore
 }
 
 var (
@@ -33,10 +34,18 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 // visibility included, the voluntary details on their own, and links to the
 // picture valid for network.ExportPictureTTL.
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
-	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil}
+	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
+		"network.memberships": nil, "network.posts": nil, "network.moderation": nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
+	c, err := m.Groups.Content(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	out["network.memberships"] = map[string]any{"memberships": nonNil(c.Memberships), "requests": nonNil(c.Requests)}
+	out["network.posts"] = map[string]any{"posts": nonNil(c.Posts), "comments": nonNil(c.Comments)}
+	out["network.moderation"] = nonNil(c.Moderation)
 	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
 	if err != nil {
 		return nil, err
@@ -55,11 +64,15 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, nil
 }
 
-// Erase implements privacy.Module: the profile and its picture are deleted
-// (HKC-14); erasing twice is harmless.
+// Erase implements privacy.Module (HKC-14): the memberships, join requests and
+// moderation log are deleted, posts and comments stay without their author, and
+// the profile and its picture are deleted; erasing twice is harmless.
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if s.AccountID == "" {
 		return nil
+	}
+	if _, err := m.Groups.Forget(ctx, s.AccountID); err != nil {
+		return err
 	}
 	if _, err := m.Pictures.Remove(ctx, s.AccountID); err != nil {
 		return err
@@ -84,10 +97,24 @@ func (m Module) OnWithdraw(ctx context.Context, s privacy.Subject, purpose strin
 	return n, err
 }
 
-// Sweep implements privacy.Module. Nothing of the network ends on its own: a
-// profile lasts while the membership does and goes with the erasure at
-// deactivation, voluntary details with their removal or the consent's withdrawal.
-// So the sweep deletes nothing, and a legal hold has nothing to keep here.
-func (Module) Sweep(context.Context, time.Time, *privacy.Held) (map[string]int, error) {
-	return map[string]int{}, nil
+// Sweep implements privacy.Module. Nothing personal of the network ends on its
+// own: a profile lasts while the membership does and goes with the erasure at
+// deactivation, voluntary details with their removal or the consent's withdrawal;
+// the moderation log ends by its TTL. The sweep finishes the purges of deleted
+// groups that their deletion left unfinished (no person's data is held by them
+// beyond the group's own content, so a legal hold has nothing to keep here).
+func (m Module) Sweep(ctx context.Context, _ time.Time, _ *privacy.Held) (map[string]int, error) {
+	n, err := m.Groups.PurgeGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]int{"network.posts": n}, nil
+}
+
+// nonNil is a list as exported: empty, never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -33,6 +33,19 @@ func services(ctx context.Context) (*network.Service, *network.PictureService, e
 	return &network.Service{Store: store, Now: now}, pictures, r.Err()
 }
 
+// Groups builds the groups function's handlers: committees, groups, posts,
+// comments and the feed on the network table.
+func Groups(ctx context.Context) (networkapi.Groups, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return networkapi.Groups{}, err
+	}
+	var r env.Reader
+	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE")}
+	groups := &network.GroupService{Store: store, Now: now}
+	return networkapi.Groups{Groups: groups, Posts: &network.PostService{Groups: groups, Store: store, Now: now}}, r.Err()
+}
+
 // Handlers builds the network function's handlers.
 func Handlers(ctx context.Context) (networkapi.Handlers, error) {
 	svc, pictures, err := services(ctx)
@@ -42,5 +55,9 @@ func Handlers(ctx context.Context) (networkapi.Handlers, error) {
 // Privacy builds the network module's privacy function.
 func Privacy(ctx context.Context) ([]privacy.Module, error) {
 	svc, pictures, err := services(ctx)
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures}}, err
+	if err != nil {
+		return nil, err
+	}
+	store, _ := svc.Store.(*networkdb.Store)
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store}}, nil
 }
