@@ -1,6 +1,5 @@
-// Command groupnotify mails the subscribers of a group about each new post: as
-// the network table's stream reports a queued post, and on a schedule whatever a
-// run left unfinished.
+// Command groupnotify mails the subscribers of a group about each new post, on a
+// schedule: every minute it works through the posts queued since.
 package main
 
 import (

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kontor/shared/contact/contactapi"
+	"kontor/shared/network/networkapi"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
 	"kontor/shared/insurance/insuranceapi"
@@ -27,7 +28,7 @@ func allRoutes() map[string]httpapi.Route {
 		id.AccountRoutes(), id.MemberRoutes(), id.SessionRoutes(), id.PasswordRoutes(), id.MeRoutes(), id.DeviceRoutes(),
 		requestlogapi.Handlers{}.Routes(), insuranceapi.Import{}.Routes(), insuranceapi.Contracts{}.Routes(),
 		insuranceapi.Registration{}.Routes(), insuranceapi.Claims{}.Routes(), insuranceapi.Review{}.Routes(),
-		contactapi.Handlers{}.Routes(), pr.ExportRoutes(), pr.ConsentRoutes(), pr.ErasureRoutes(), pr.HoldRoutes(), pr.ProcessingRoutes(),
+		contactapi.Handlers{}.Routes(), networkapi.Subscriptions{}.Routes(), pr.ExportRoutes(), pr.ConsentRoutes(), pr.ErasureRoutes(), pr.HoldRoutes(), pr.ProcessingRoutes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -20,11 +20,10 @@ func subscriberKey(g, a string) dynamo.Item     { return dynamo.Key(groupPK(g), 
 func subKey(g, sub string) dynamo.Item          { return dynamo.Key(groupPK(g), "SUB#"+sub) }
 func tokenKey(hash string) dynamo.Item          { return dynamo.Key("UNSUB#"+hash, "UNSUB") }
 
-// NotifyPK is the partition of the queued mailings (the notification function's
-// stream filter names it).
-const NotifyPK = "NOTIFY"
+// notifyPK is the partition of the queued mailings.
+const notifyPK = "NOTIFY"
 
-func jobKey(postID string) dynamo.Item { return dynamo.Key(NotifyPK, postID) }
+func jobKey(postID string) dynamo.Item { return dynamo.Key(notifyPK, postID) }
 
 var _ network.SubscriptionStore = (*Store)(nil)
 
@@ -128,7 +127,7 @@ func (s *Store) Enqueue(ctx context.Context, j network.NotifyJob) error {
 // Jobs implements network.SubscriptionStore.
 func (s *Store) Jobs(ctx context.Context) ([]network.NotifyJob, error) {
 	var js []network.NotifyJob
-	return js, s.table().QueryAll(ctx, NotifyPK, "", dynamo.IgnoreTTL, &js)
+	return js, s.table().QueryAll(ctx, notifyPK, "", dynamo.IgnoreTTL, &js)
 }
 
 // Job implements network.SubscriptionStore.

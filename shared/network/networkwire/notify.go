@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"maps"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"kontor/shared/env"
@@ -64,30 +63,13 @@ func NewNotifier(ctx context.Context, log *slog.Logger) (Notifier, error) {
 	return Notifier{N: n, Log: log}, r.Err()
 }
 
-// Handle mails the posts a stream batch of the network table reports as queued
-// (NOTIFY items; others are passed over), or, on the schedule (any other event),
-// whatever is still queued. A failed stream batch is retried; what it leaves
-// behind, the schedule finishes.
-func (h Notifier) Handle(ctx context.Context, raw json.RawMessage) (int, error) {
-	var ev events.DynamoDBEvent
-	if err := json.Unmarshal(raw, &ev); err != nil || len(ev.Records) == 0 {
-		n, err := h.N.Run(ctx)
-		h.Log.InfoContext(ctx, "post notifications swept", slog.Int("queued", n))
-		return n, err
+// Handle mails the posts still queued; it runs every minute (a new post waits at
+// most that long for its mail). Runs do not overlap (reserved concurrency 1).
+func (h Notifier) Handle(ctx context.Context, _ json.RawMessage) (int, error) {
+	n, err := h.N.Run(ctx)
+	h.Log.InfoContext(ctx, "post notifications", slog.Int("queued", n))
+	if err != nil {
+		return n, fmt.Errorf("post notifications: %w", err)
 	}
-	sent := 0
-	for _, rec := range ev.Records {
-		pk, sk := rec.Change.Keys["pk"], rec.Change.Keys["sk"]
-		if rec.EventName != string(events.DynamoDBOperationTypeInsert) || pk.DataType() != events.DataTypeString ||
-			pk.String() != networkdb.NotifyPK || sk.DataType() != events.DataTypeString {
-			continue
-		}
-		n, err := h.N.Process(ctx, sk.String())
-		sent += n
-		if err != nil {
-			return sent, fmt.Errorf("post notifications: %w", err)
-		}
-	}
-	h.Log.InfoContext(ctx, "post notifications", slog.Int("queued", sent))
-	return sent, nil
+	return n, nil
 }
