@@ -38,14 +38,13 @@ func (s *Store) Subscription(ctx context.Context, groupID, accountID string) (ne
 }
 
 // Subscribe implements network.SubscriptionStore: the three items, on the
-// condition that the membership exists (touched with a no-op update, the
-// transaction's only way to check an item).
+// check that the membership exists.
 func (s *Store) Subscribe(ctx context.Context, sub network.Subscription) error {
 	err := s.table().Transact(ctx,
 		dynamo.Write{Key: mySubscriptionKey(sub.AccountID, sub.GroupID), V: sub, Cond: dynamo.NotExists},
 		dynamo.Write{Key: subscriberKey(sub.GroupID, sub.AccountID), V: sub},
 		dynamo.Write{Key: subKey(sub.GroupID, sub.Sub), V: sub, Cond: dynamo.NotExists},
-		dynamo.Write{Key: memberKey(sub.GroupID, sub.AccountID), Update: "SET groupId = groupId", Cond: dynamo.Exists})
+		dynamo.Write{Key: memberKey(sub.GroupID, sub.AccountID), Check: true, Cond: dynamo.Exists})
 	if errors.Is(err, dynamo.ErrConflict) {
 		if _, gerr := s.Subscription(ctx, sub.GroupID, sub.AccountID); gerr == nil {
 			return network.ErrExists
