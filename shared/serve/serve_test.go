@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"kontor/shared/contact/contactapi"
-	"kontor/shared/network/networkapi"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
 	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/network/networkapi"
 	"kontor/shared/privacy/privacyapi"
 	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog/requestlogapi"
