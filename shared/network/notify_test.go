@@ -1,8 +1,15 @@
 package network
 
 import (
+	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"kontor/shared/mail"
+	"kontor/shared/privacy"
 )
 
 // A notification names the group and the author, links to the group's page in
@@ -37,5 +44,122 @@ func TestMessageIDIsStablePerPostAndSubscriber(t *testing.T) {
 	a, b := MessageID("p1", "a1"), MessageID("p1", "a1")
 	if a != b || len(a) != 36 || a == MessageID("p1", "a2") || a == MessageID("p2", "a1") {
 		t.Fatalf("ids %s %s", a, b)
+	}
+}
+
+// fanout is an in-memory world for Notifications: a group, its members and
+// subscribers, one queued post, and an outbox that takes each id once (as the
+// real one does; outbox counts how often each id was handed to it) and can fail
+// at one delivery.
+type fanout struct {
+	GroupStore
+	PostStore
+	SubscriptionStore
+	members map[string]bool
+	subs    []Subscription
+	job     *NotifyJob
+	removed []string
+	outbox  map[string]int // mail id → times handed to the outbox
+	failAt  int
+	calls   int
+}
+
+func (f *fanout) Group(_ context.Context, id string) (Group, error) {
+	return Group{ID: id, Name: "Radtreff"}, nil
+}
+func (f *fanout) Membership(_ context.Context, _, a string) (Membership, error) {
+	if !f.members[a] {
+		return Membership{}, ErrNotFound
+	}
+	return Membership{AccountID: a, Role: GroupMember}, nil
+}
+func (f *fanout) Profiles(context.Context, []string) (map[string]Profile, error) { return nil, nil }
+func (f *fanout) Post(_ context.Context, id string) (Post, error) {
+	return Post{ID: id, GroupID: "g", AuthorID: "author", Text: "secret"}, nil
+}
+func (f *fanout) Job(context.Context, string) (NotifyJob, error) {
+	if f.job == nil {
+		return NotifyJob{}, ErrNotFound
+	}
+	return *f.job, nil
+}
+func (f *fanout) Jobs(context.Context) ([]NotifyJob, error) {
+	if f.job == nil {
+		return nil, nil
+	}
+	return []NotifyJob{*f.job}, nil
+}
+func (f *fanout) Subscribers(_ context.Context, _, cursor string, limit int) ([]Subscription, string, error) {
+	start := 0
+	if cursor != "" {
+		start, _ = strconv.Atoi(cursor)
+	}
+	end := min(start+limit, len(f.subs))
+	next := ""
+	if end < len(f.subs) {
+		next = strconv.Itoa(end)
+	}
+	return f.subs[start:end], next, nil
+}
+func (f *fanout) Progress(_ context.Context, _, after string) error { f.job.After = after; return nil }
+func (f *fanout) Finish(context.Context, string) error              { f.job = nil; return nil }
+func (f *fanout) Unsubscribe(_ context.Context, _, a string) error {
+	f.removed = append(f.removed, a)
+	return nil
+}
+func (f *fanout) SaveToken(context.Context, string, string, string, time.Time) error { return nil }
+func (f *fanout) Person(_ context.Context, a string) (privacy.Person, error) {
+	return privacy.Person{AccountID: a, Email: a + "@example.org", Language: "en"}, nil
+}
+func (f *fanout) Deliver(_ context.Context, m mail.Message) error {
+	f.calls++
+	if f.calls == f.failAt {
+		return errors.New("outbox unavailable")
+	}
+	if strings.Contains(m.Text, "secret") {
+		return errors.New("the mail carries the post")
+	}
+	f.outbox[m.ID]++
+	return nil
+}
+
+// A mailing reaches every subscriber but the author once, passes over (and ends
+// the subscription of) one who is no longer a member, goes on after an
+// interruption from the page it saved, and ends the job; a second run does
+// nothing.
+func TestNotificationsMailEachSubscriberOnceAcrossInterruptions(t *testing.T) {
+	f := &fanout{members: map[string]bool{"author": true}, outbox: map[string]int{}, failAt: 30, job: &NotifyJob{PostID: "p", GroupID: "g"}}
+	for i := range 60 {
+		a := "m" + strconv.Itoa(i)
+		f.members[a] = i != 7
+		f.subs = append(f.subs, Subscription{GroupID: "g", AccountID: a, Sub: "s" + a})
+	}
+	f.subs = append(f.subs, Subscription{GroupID: "g", AccountID: "author"})
+	n := &Notifications{Subs: f, Groups: f, Posts: f, People: f, Outbox: f, BaseURL: "https://kontor.example", Now: time.Now}
+	if _, err := n.Process(context.Background(), "p"); err == nil {
+		t.Fatal("the outbox failure was not reported")
+	}
+	if f.job == nil || f.job.After != "25" {
+		t.Fatalf("progress after the failure: %+v", f.job)
+	}
+	if _, err := n.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.job != nil {
+		t.Fatal("the job is not done")
+	}
+	if _, err := n.Process(context.Background(), "p"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.outbox) != 59 || f.outbox[MessageID("p", "author")] != 0 || f.outbox[MessageID("p", "m7")] != 0 {
+		t.Fatalf("mailed %d subscribers", len(f.outbox))
+	}
+	// Only the interrupted page was queued again (the outbox takes an id once);
+	// the page before it was not: 24 + 5 sent, 1 failed, then 25 + 10.
+	if f.calls != 65 || f.outbox[MessageID("p", "m0")] != 1 || f.outbox[MessageID("p", "m25")] != 2 {
+		t.Fatalf("%d deliveries; m0 %d times, m25 %d times", f.calls, f.outbox[MessageID("p", "m0")], f.outbox[MessageID("p", "m25")])
+	}
+	if len(f.removed) == 0 || f.removed[0] != "m7" {
+		t.Fatalf("removed %v, want the former member's subscription", f.removed)
 	}
 }
