@@ -38,6 +38,11 @@ type NotifyJob struct {
 // UnsubscribeLinkLife is how long the one-click link of a notification works.
 const UnsubscribeLinkLife = 180 * 24 * time.Hour
 
+// StoreGrace is how long a queued post that cannot be read yet is waited for:
+// the post is queued just before it is stored, so a run may see the queue entry
+// first; one still missing after it was never stored, or was removed.
+const StoreGrace = 2 * time.Minute
+
 // subscriberPage is how many subscribers one step of a mailing reads; the
 // progress is saved after each.
 const subscriberPage = 25
@@ -222,8 +227,11 @@ func (n *Notifications) Process(ctx context.Context, postID string) (int, error)
 		return 0, err
 	}
 	p, err := n.Posts.Post(ctx, j.PostID)
+	if errors.Is(err, ErrNotFound) && n.Now().Sub(j.At) < StoreGrace {
+		return 0, nil // queued before it is stored: the next run mails
+	}
 	if errors.Is(err, ErrNotFound) {
-		return 0, n.Subs.Finish(ctx, j.PostID) // removed before the mailing
+		return 0, n.Subs.Finish(ctx, j.PostID) // never stored, or removed since
 	}
 	if err != nil {
 		return 0, err

@@ -62,6 +62,7 @@ type fanout struct {
 	outbox  map[string]int // mail id → times handed to the outbox
 	failAt  int
 	calls   int
+	missing bool // the post is not (yet) stored
 }
 
 func (f *fanout) Group(_ context.Context, id string) (Group, error) {
@@ -75,6 +76,9 @@ func (f *fanout) Membership(_ context.Context, _, a string) (Membership, error) 
 }
 func (f *fanout) Profiles(context.Context, []string) (map[string]Profile, error) { return nil, nil }
 func (f *fanout) Post(_ context.Context, id string) (Post, error) {
+	if f.missing {
+		return Post{}, ErrNotFound
+	}
 	return Post{ID: id, GroupID: "g", AuthorID: "author", Text: "secret"}, nil
 }
 func (f *fanout) Job(context.Context, string) (NotifyJob, error) {
@@ -161,5 +165,26 @@ func TestNotificationsMailEachSubscriberOnceAcrossInterruptions(t *testing.T) {
 	}
 	if len(f.removed) == 0 || f.removed[0] != "m7" {
 		t.Fatalf("removed %v, want the former member's subscription", f.removed)
+	}
+}
+
+// A post is queued just before it is stored: a run that finds the queue entry
+// but not yet the post leaves it for the next run; one still missing after
+// StoreGrace (never stored, or removed) ends without mail.
+func TestNotificationsWaitForAPostQueuedBeforeItIsStored(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	f := &fanout{members: map[string]bool{"m": true}, outbox: map[string]int{}, missing: true,
+		subs: []Subscription{{GroupID: "g", AccountID: "m"}}, job: &NotifyJob{PostID: "p", GroupID: "g", At: now}}
+	n := &Notifications{Subs: f, Groups: f, Posts: f, People: f, Outbox: f, Now: func() time.Time { return now }}
+	if _, err := n.Run(context.Background()); err != nil || f.job == nil {
+		t.Fatalf("a post not yet stored: %v, job %v", err, f.job)
+	}
+	f.missing = false
+	if _, err := n.Run(context.Background()); err != nil || f.job != nil || len(f.outbox) != 1 {
+		t.Fatalf("once stored: %v, job %v, mailed %d", err, f.job, len(f.outbox))
+	}
+	f.missing, f.job = true, &NotifyJob{PostID: "q", GroupID: "g", At: now.Add(-StoreGrace)}
+	if _, err := n.Run(context.Background()); err != nil || f.job != nil || len(f.outbox) != 1 {
+		t.Fatalf("never stored: %v, job %v, mailed %d", err, f.job, len(f.outbox))
 	}
 }
