@@ -1,5 +1,6 @@
 // Command groups serves the members' network's committees and groups, their
-// posts and comments, and the feed (network role only).
+// posts and comments, the feed (network role only), the notifications of new
+// posts, and the one-click unsubscribe links in them.
 package main
 
 import (
@@ -11,6 +12,6 @@ import (
 
 func main() {
 	log := logging.New("groups")
-	h := env.Must(log, networkwire.Groups)
-	serve.HTTP(log, "groups", h.Routes())
+	routes := env.Must(log, networkwire.GroupRoutes)
+	serve.HTTP(log, "groups", routes)
 }

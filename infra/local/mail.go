@@ -1,10 +1,17 @@
 package local
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"io"
+	"mime"
+	"mime/quotedprintable"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +24,9 @@ type Mail struct {
 	Subject string    `json:"subject"`
 	Text    string    `json:"text"`
 	SentAt  time.Time `json:"sentAt"`
+	// Headers are the header fields of a raw message other than the standard
+	// ones (List-Unsubscribe); nil for a simple one.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // mailbox keeps the mail the emulator accepted, in the order it was sent. The
@@ -54,6 +64,9 @@ func sesMail(r *http.Request, body []byte) (Mail, bool) {
 	switch {
 	case r.URL.Path == "/" || r.URL.Path == "":
 		form, err := url.ParseQuery(string(body))
+		if err == nil && form.Get("Action") == "SendRawEmail" {
+			return rawMail(form)
+		}
 		if err != nil || form.Get("Action") != "SendEmail" {
 			return Mail{}, false
 		}
@@ -95,4 +108,57 @@ func sesMail(r *http.Request, body []byte) (Mail, bool) {
 		return m, true
 	}
 	return Mail{}, false
+}
+
+// standardFields are the header fields rawMail reads into Mail's own fields.
+var standardFields = []string{"From", "To", "Cc", "Bcc", "Subject", "Mime-Version", "Content-Type", "Content-Transfer-Encoding"}
+
+// rawMail reads a SendRawEmail request (as shared/mail/sesmail sends a message
+// with header fields of its own): the recipients the request names, the
+// decoded subject and text, and the other header fields.
+func rawMail(form url.Values) (Mail, bool) {
+	data, err := base64.StdEncoding.DecodeString(form.Get("RawMessage.Data"))
+	if err != nil {
+		return Mail{}, false
+	}
+	msg, err := netmail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return Mail{}, false
+	}
+	var dec mime.WordDecoder
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		return Mail{}, false
+	}
+	var body io.Reader = msg.Body
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(msg.Body)
+	}
+	text, err := io.ReadAll(body)
+	if err != nil {
+		return Mail{}, false
+	}
+	m := Mail{Subject: subject, Text: strings.ReplaceAll(string(text), "\r\n", "\n"), Headers: map[string]string{}}
+	for k, v := range msg.Header {
+		if !slices.Contains(standardFields, k) && len(v) > 0 {
+			m.Headers[k] = v[0]
+		}
+	}
+	for i := 1; ; i++ {
+		a, ok := form["Destinations.member."+strconv.Itoa(i)]
+		if !ok || len(a) == 0 {
+			break
+		}
+		m.To = append(m.To, a[0])
+	}
+	if len(m.To) == 0 {
+		for _, f := range []string{"To", "Cc", "Bcc"} {
+			if as, err := msg.Header.AddressList(f); err == nil {
+				for _, a := range as {
+					m.To = append(m.To, a.Address)
+				}
+			}
+		}
+	}
+	return m, true
 }

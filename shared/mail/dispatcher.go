@@ -218,8 +218,8 @@ func (d *Dispatcher) claim(ctx context.Context, it item, now time.Time) (string,
 // end ends a message in state: its content is removed, its id remembered until
 // Remember has passed.
 func (d *Dispatcher) end(ctx context.Context, id, state string, cond dynamo.Cond) error {
-	_, err := d.update(ctx, id, "SET #state = :state, #ttl = :ttl REMOVE #to, #subject, #text",
-		map[string]string{"#state": "state", "#ttl": dynamo.TTL, "#to": "to", "#subject": "subject", "#text": "text"},
+	_, err := d.update(ctx, id, "SET #state = :state, #ttl = :ttl REMOVE #to, #subject, #text, #headers",
+		map[string]string{"#state": "state", "#ttl": dynamo.TTL, "#to": "to", "#subject": "subject", "#text": "text", "#headers": "headers"},
 		dynamo.Item{":state": dynamo.S(state), ":ttl": dynamo.N(d.Now().Add(Remember).Unix())}, cond)
 	return err
 }

@@ -23,6 +23,9 @@ type Message struct {
 	// ratelimit.MailToAddress of it per address and drops the rest silently, so
 	// nobody can flood an address and the answer of the route stays the same.
 	Unsolicited bool
+	// Headers are extra header fields, e.g. List-Unsubscribe (RFC 8058) on
+	// notifications one can turn off. Their values must be single lines.
+	Headers map[string]string
 }
 
 // Sender delivers a message or fails. A failure that certainly sent nothing (the

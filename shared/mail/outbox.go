@@ -70,15 +70,17 @@ type RecipientLimiter interface {
 
 // item is a queued message as stored.
 type item struct {
-	PK          string `dynamodbav:"pk"`
-	ID          string `dynamodbav:"id"`
-	To          string `dynamodbav:"to,omitempty"`
-	Subject     string `dynamodbav:"subject,omitempty"`
-	Text        string `dynamodbav:"text,omitempty"`
-	Attempts    int    `dynamodbav:"attempts"`
-	NextAttempt int64  `dynamodbav:"nextAttempt"`
-	CreatedAt   int64  `dynamodbav:"createdAt"`
-	TTL         int64  `dynamodbav:"ttl"`
+	PK      string `dynamodbav:"pk"`
+	ID      string `dynamodbav:"id"`
+	To      string `dynamodbav:"to,omitempty"`
+	Subject string `dynamodbav:"subject,omitempty"`
+	Text    string `dynamodbav:"text,omitempty"`
+	// Headers are the message's extra header fields; removed with the content.
+	Headers     map[string]string `dynamodbav:"headers,omitempty"`
+	Attempts    int               `dynamodbav:"attempts"`
+	NextAttempt int64             `dynamodbav:"nextAttempt"`
+	CreatedAt   int64             `dynamodbav:"createdAt"`
+	TTL         int64             `dynamodbav:"ttl"`
 	// ToKey is the hash of the recipient's address the byRecipient index is keyed by.
 	ToKey string `dynamodbav:"toKey,omitempty"`
 	// State is "" while queued, then sending, and at the end sent, dropped or
@@ -95,7 +97,7 @@ func (it item) ended() bool {
 }
 
 func (it item) message() Message {
-	return Message{ID: it.ID, To: it.To, Subject: it.Subject, Text: it.Text}
+	return Message{ID: it.ID, To: it.To, Subject: it.Subject, Text: it.Text, Headers: it.Headers}
 }
 
 // prefixMail begins the key of every queued message.
@@ -151,7 +153,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 	}
 	now := o.Now()
 	av, err := attributevalue.MarshalMap(item{
-		PK: prefixMail + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text, ToKey: RecipientKey(m.To),
+		PK: prefixMail + m.ID, ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text, Headers: m.Headers, ToKey: RecipientKey(m.To),
 		NextAttempt: now.Add(StreamGrace).Unix(), CreatedAt: now.Unix(), TTL: now.Add(Retention).Unix(),
 	})
 	if err != nil {

@@ -128,6 +128,9 @@ type Page struct {
 type GroupService struct {
 	Store GroupStore
 	Now   func() time.Time
+	// OnLeave, when set, is told of each member who left or was removed (their
+	// notifications of new posts end with the membership).
+	OnLeave func(ctx context.Context, groupID, accountID string) error
 }
 
 // Reader is who reads or changes: their account and whether they are staff.
@@ -535,6 +538,9 @@ func (s *GroupService) Remove(ctx context.Context, r Reader, groupID, accountID 
 	}
 	if err := s.Store.RemoveMember(ctx, groupID, accountID); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
+	}
+	if s.OnLeave != nil {
+		return s.OnLeave(ctx, groupID, accountID)
 	}
 	return nil
 }

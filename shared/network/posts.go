@@ -108,8 +108,9 @@ type PostService struct {
 	Groups *GroupService
 	Store  PostStore
 	Now    func() time.Time
-	// Notify, when set, is told of every new post once it is stored (the mail
-	// notifications of a group's subscribers).
+	// Notify, when set, is told of every new post just before it is stored (the
+	// mail notifications of a group's subscribers, which pass over a post that
+	// was not stored after all).
 	Notify Notifier
 }
 
@@ -237,15 +238,18 @@ func (s *PostService) Create(ctx context.Context, r Reader, groupID string, in P
 	}
 	now := s.Now()
 	p := Post{ID: ids.NewV7(now), GroupID: groupID, AuthorID: r.AccountID, Text: text, Links: links, CreatedAt: now, Version: 1}
-	if err := s.Store.CreatePost(ctx, p); errors.Is(err, ErrNotFound) {
-		return PostView{}, notFound()
-	} else if err != nil {
-		return PostView{}, err
-	}
+	// The notification is queued before the post is stored: a queued post that
+	// was never stored is passed over, while a post stored without its queue
+	// entry (the request stopped in between) would never be mailed about.
 	if s.Notify != nil {
 		if err := s.Notify.NewPost(ctx, g, p); err != nil {
 			return PostView{}, err
 		}
+	}
+	if err := s.Store.CreatePost(ctx, p); errors.Is(err, ErrNotFound) {
+		return PostView{}, notFound()
+	} else if err != nil {
+		return PostView{}, err
 	}
 	return s.view(ctx, r, g, m, p)
 }

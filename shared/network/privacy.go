@@ -125,5 +125,25 @@ func Kinds() []privacy.Kind {
 				EN: "Two years; deleted when the moderating person's access is deactivated."}},
 			Recipients: privacy.Text{DE: "Die zuständigen Mitarbeitenden des Betreibers.", EN: "The operator's responsible staff."},
 			Source:     privacy.Text{DE: "Aus Ihrer Moderation.", EN: "From your moderation."}},
+		subscriptionsKind,
 	}
 }
+
+// subscriptionsKind declares the notifications of new posts a member turned on.
+// Legal basis: the contract (Art. 6(1)(b)), not consent: the mail is a service
+// of the network the member asks for with a switch of their own and turns off
+// the same way (or with the link in each mail); it carries no advertising and
+// nothing but the group's and the author's names, so there is no separate
+// purpose a consent would have to cover.
+var subscriptionsKind = privacy.Kind{ID: "network.subscriptions", Module: "network", Table: "NetworkTable",
+	Category: privacy.Text{DE: "Benachrichtigungen über neue Beiträge (pro Gruppe eingeschaltet)", EN: "Notifications of new posts (turned on per group)"},
+	Fields:   []string{"groupId", "accountId", "since", "sub"},
+	Purpose: privacy.Text{
+		DE: "Ihnen auf Ihren Wunsch eine E-Mail senden, wenn in einer Ihrer Gruppen ein neuer Beitrag erscheint: mit dem Namen der Gruppe und der verfassenden Person, ohne Inhalt des Beitrags. Ihre Adresse und Sprache werden beim Versand aus Ihrem Zugang gelesen, nicht kopiert.",
+		EN: "Send you an email, at your request, when a new post appears in one of your groups: with the names of the group and the author, without the post's content. Your address and language are read from your account when it is sent, not copied."},
+	LegalBasis: privacy.Contract,
+	Retention: privacy.Retention{Rule: privacy.Text{
+		DE: "Bis Sie sie ausschalten (auf der Seite der Gruppe oder mit dem Link in jeder E-Mail), die Gruppe verlassen, entfernt werden oder die Gruppe gelöscht wird; spätestens bei der Deaktivierung Ihres Zugangs. Die Links zum Abbestellen gelten 180 Tage.",
+		EN: "Until you turn them off (on the group's page or with the link in each email), leave or are removed from the group, or the group is deleted; at the latest when your access is deactivated. The unsubscribe links work for 180 days."}},
+	Recipients: privacy.Text{DE: "Niemand außer Ihnen; die E-Mail geht über den Versanddienst des Betreibers.", EN: "No one but you; the email goes through the operator's mail service."},
+	Source:     privacy.Text{DE: "Von Ihnen, auf der Seite der Gruppe.", EN: "From you, on the group's page."}}

@@ -51,6 +51,10 @@ var (
 	// NetworkWrite bounds what one network member writes: new groups, posts and
 	// comments, joins and join requests.
 	NetworkWrite = Rule{Name: "network.write", Scope: PerAccount, Max: 120, Window: time.Hour}
+	// NetworkUnsubscribe bounds the use of the one-click unsubscribe links of
+	// notifications from one client. Generous: a mail provider posts its users'
+	// one-click requests from a few addresses.
+	NetworkUnsubscribe = Rule{Name: "network.unsubscribe", Scope: PerClient, Max: 120, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
 
@@ -71,6 +75,9 @@ var (
 	// ContactSubmitAll bounds anonymous contact requests from all clients together:
 	// they land in the staff's queue, which staff work through by hand.
 	ContactSubmitAll = Rule{Name: "contact.submit.all", Scope: Global, Max: 100, Window: time.Hour}
+	// NetworkUnsubscribeAll bounds the one-click unsubscribe links from all
+	// clients together.
+	NetworkUnsubscribeAll = Rule{Name: "network.unsubscribe.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
 )
 
 // Catalog lists every rule, for the privacy module (which counters concern a person)
@@ -79,7 +86,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit,
-		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe,
+		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

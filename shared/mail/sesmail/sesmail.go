@@ -25,6 +25,7 @@ import (
 // API is the part of the SES client the sender uses.
 type API interface {
 	SendEmail(ctx context.Context, in *ses.SendEmailInput, optFns ...func(*ses.Options)) (*ses.SendEmailOutput, error)
+	SendRawEmail(ctx context.Context, in *ses.SendRawEmailInput, optFns ...func(*ses.Options)) (*ses.SendRawEmailOutput, error)
 }
 
 // SES sends from a fixed, verified sender address.
@@ -33,16 +34,29 @@ type SES struct {
 	From   string
 }
 
-// Send sends m as a UTF-8 plain-text mail.
+// Send sends m as a UTF-8 plain-text mail: through SendEmail, or, when it has
+// header fields of its own (List-Unsubscribe), which SendEmail cannot carry,
+// as a MIME message through SendRawEmail.
 func (s SES) Send(ctx context.Context, m mail.Message) error {
-	_, err := s.Client.SendEmail(ctx, &ses.SendEmailInput{
-		Source:      aws.String(s.From),
-		Destination: &types.Destination{ToAddresses: []string{m.To}},
-		Message: &types.Message{
-			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
-			Body:    &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}},
-		},
-	})
+	var err error
+	if len(m.Headers) > 0 {
+		raw, rerr := Raw(s.From, m)
+		if rerr != nil {
+			return fmt.Errorf("ses send %s: %w: %w", m.ID, mail.ErrNotSent, rerr)
+		}
+		_, err = s.Client.SendRawEmail(ctx, &ses.SendRawEmailInput{
+			Source: aws.String(s.From), Destinations: []string{m.To}, RawMessage: &types.RawMessage{Data: raw},
+		})
+	} else {
+		_, err = s.Client.SendEmail(ctx, &ses.SendEmailInput{
+			Source:      aws.String(s.From),
+			Destination: &types.Destination{ToAddresses: []string{m.To}},
+			Message: &types.Message{
+				Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
+				Body:    &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}},
+			},
+		})
+	}
 	if err != nil && NotSent(err) {
 		return fmt.Errorf("ses send %s: %w: %w", m.ID, mail.ErrNotSent, err)
 	}

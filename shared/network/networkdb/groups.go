@@ -183,6 +183,9 @@ func (s *Store) purge(ctx context.Context, id string) error {
 		if a, ok := strings.CutPrefix(sk, "REQUEST#"); ok {
 			keys = append(keys, myRequestKey(a, id))
 		}
+		if a, ok := strings.CutPrefix(sk, "SUBSCRIBER#"); ok {
+			keys = append(keys, mySubscriptionKey(a, id))
+		}
 		if sk != "GROUP" {
 			keys = append(keys, dynamo.Key(groupPK(id), sk))
 		}

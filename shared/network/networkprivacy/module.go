@@ -17,6 +17,8 @@ type Module struct {
 	Svc      *network.Service
 	Pictures *network.PictureService
 	Groups   network.ContentStore
+	// Subs are the notifications of new posts the member turned on.
+	Subs network.SubscriptionStore
 }
 
 var (
@@ -35,7 +37,7 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 // picture valid for network.ExportPictureTTL.
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
-		"network.memberships": nil, "network.posts": nil, "network.moderation": nil}
+		"network.memberships": nil, "network.posts": nil, "network.moderation": nil, "network.subscriptions": nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -46,6 +48,11 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out["network.memberships"] = map[string]any{"memberships": nonNil(c.Memberships), "requests": nonNil(c.Requests)}
 	out["network.posts"] = map[string]any{"posts": nonNil(c.Posts), "comments": nonNil(c.Comments)}
 	out["network.moderation"] = nonNil(c.Moderation)
+	subs, err := m.Subs.MySubscriptions(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	out["network.subscriptions"] = nonNil(subs)
 	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
 	if err != nil {
 		return nil, err
@@ -66,10 +73,14 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 
 // Erase implements privacy.Module (HKC-14): the memberships, join requests and
 // moderation log are deleted, posts and comments stay without their author, and
-// the profile and its picture are deleted; erasing twice is harmless.
+// the profile and its picture are deleted, and so are the notifications turned
+// on; erasing twice is harmless.
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if s.AccountID == "" {
 		return nil
+	}
+	if _, err := m.Subs.ForgetSubscriptions(ctx, s.AccountID); err != nil {
+		return err
 	}
 	if _, err := m.Groups.Forget(ctx, s.AccountID); err != nil {
 		return err
