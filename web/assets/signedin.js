@@ -117,11 +117,13 @@ function refused() {
 
 /**
  * requireRole reads GET /v1/me and refuses as the API would (403) when the
- * person lacks role: for a page behind a role that reads nothing first.
+ * person lacks role: for a page behind a role that reads nothing first. It
+ * returns the person (id, roles) for a page that needs them.
  */
 export async function requireRole(role) {
   const me = await call('GET', '/v1/me');
   if (!(me.roles || []).includes(role)) throw refused();
+  return me;
 }
 
 /**
