@@ -186,7 +186,7 @@ func Build(o Options) (*Site, error) {
 			}
 			msgs[k] = v
 		}
-		tpl, err := template.New("layout.html").Option("missingkey=error").Funcs(template.FuncMap{"t": func(string) string { return "" }, "dict": dict}).
+		tpl, err := template.New("layout.html").Option("missingkey=error").Funcs(template.FuncMap{"t": func(string) string { return "" }, "dict": dict, "fields": strings.Fields}).
 			ParseFS(sources, "layout/layout.html", "layout/forms.html", "pages/"+p.Dir+"/page.html")
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", p.Dir, err)
