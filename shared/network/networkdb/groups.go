@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"kontor/shared/dynamo"
 	"kontor/shared/network"
 )
@@ -115,7 +117,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 		return err
 	}
 	err := s.table().Transact(ctx,
-		dynamo.Write{Key: groupKey(id), Update: "SET deleted = :t", Cond: dynamo.Cond{Expr: "attribute_exists(pk)", Values: dynamo.Item{":t": dynamo.N(1)}}},
+		dynamo.Write{Key: groupKey(id), Update: "SET deleted = :t", Cond: dynamo.Cond{Expr: "attribute_exists(pk)", Values: dynamo.Item{":t": &types.AttributeValueMemberBOOL{Value: true}}}},
 		dynamo.Write{Key: directoryKey(id), Delete: true})
 	if errors.Is(err, dynamo.ErrConflict) {
 		return network.ErrNotFound
