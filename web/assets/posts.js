@@ -150,7 +150,7 @@ export function postBody(form) {
 }
 
 /** conflict turns a 409 (changed meanwhile) into the page's words: reload. */
-function conflict(err) {
+export function conflict(err) {
   if (err instanceof ApiResponse && err.status === 409) err.problem = { detail: t('js.conflict') };
   return err;
 }

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -257,7 +258,34 @@ func TestNetworkGroupFromCreationToLeaving(t *testing.T) {
 			}
 			ct.axe("group, left")
 
-			// An unknown group is "not found or no access".
+			// Staff change the description, then delete the group.
+			st = networkPage(t, l.accept, l.lang, staff, "group?id="+groupID(groupURL))
+			st.visible("#settings-form")
+			if got := st.value("name"); got != name {
+				t.Errorf("settings show the name %q", got)
+			}
+			st.fill("description", "Nur noch Tee.")
+			st.submit("settings-form")
+			st.shownWithFocus("settings-done")
+			if got := st.text("#group-description"); got != "Nur noch Tee." {
+				t.Errorf("description %q after saving", got)
+			}
+			st.axe("group, settings saved")
+			st.do(chromedp.Click(css("#delete-open")))
+			st.shownWithFocus("delete-confirm")
+			st.axe("group, deletion to confirm")
+			st.do(chromedp.Click(css(`#delete-confirm button[type="submit"]`)))
+			st.shownWithFocus("deleted")
+			if st.eval(`String(document.getElementById('group').hidden)`) != "true" {
+				t.Error("the deleted group is still shown")
+			}
+			st.axe("group, deleted")
+
+			// The deleted group, like any unknown one, is "not found or no access".
+			ct.do(chromedp.Navigate(groupURL), chromedp.WaitVisible(css("#missing")))
+			if got := ct.text("#missing"); !strings.Contains(got, w["missing"]) {
+				t.Errorf("deleted group: %q", got)
+			}
 			ct.do(chromedp.Navigate(base+"/"+l.lang+"/network/group?id=0190a5b0-0000-7000-8000-000000000000"), chromedp.WaitVisible(css("#missing")))
 			if got := ct.text("#missing"); !strings.Contains(got, w["missing"]) {
 				t.Errorf("unknown group: %q", got)
@@ -281,6 +309,64 @@ func TestNetworkGroupPagesSayNoAccessWithoutTheRole(t *testing.T) {
 			tb := openTab(t, l.accept)
 			tb.signIn(l.lang, activeAccount(t, l.lang), password)
 			tb.saysNoAccess(l.lang, "groups", "feed", "group?id=0190a5b0-0000-7000-8000-000000000000")
+		})
+	}
+}
+
+// A group's posts and a post's comments come a page at a time: "load more"
+// brings the rest and moves the focus to the first one it added.
+func TestNetworkGroupPostsAndCommentsLoadMore(t *testing.T) {
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			_, _, staffAPI := groupMember(t, l.lang, "Stefanie", "staff")
+			member, memberID, memberAPI := groupMember(t, l.lang, "Anton")
+			var g struct{ ID string }
+			staffAPI.call(http.MethodPost, "/v1/groups", map[string]any{"kind": "group", "access": "open", "name": "Viele Beiträge " + uuid()[:8]}, http.StatusCreated, &g)
+			memberAPI.call(http.MethodPut, "/v1/groups/"+g.ID+"/members/"+memberID, map[string]any{}, http.StatusCreated, nil)
+			var newest struct{ ID string }
+			for i := 1; i <= 21; i++ {
+				memberAPI.call(http.MethodPost, "/v1/groups/"+g.ID+"/posts", map[string]any{"text": "Beitrag " + strconv.Itoa(i)}, http.StatusCreated, &newest)
+			}
+			for i := 1; i <= 21; i++ {
+				memberAPI.call(http.MethodPost, "/v1/posts/"+newest.ID+"/comments", map[string]any{"text": "Kommentar " + strconv.Itoa(i)}, http.StatusCreated, nil)
+			}
+
+			tb := networkPage(t, l.accept, l.lang, member, "group?id="+g.ID)
+			tb.visible("#posts-more")
+			if got := tb.count("#posts > li"); got != "20" {
+				t.Errorf("%s posts on the first page, want 20", got)
+			}
+			if got := tb.text("#posts > li:first-child .post-body"); got != "Beitrag 21" {
+				t.Errorf("first post %q, want the newest", got)
+			}
+			tb.axe("group, first page of posts")
+			tb.do(chromedp.Click(css("#posts-more")))
+			tb.waitFor(`document.querySelectorAll('#posts > li').length === 21`)
+			if got := tb.text("#posts > li:last-child .post-body"); got != "Beitrag 1" {
+				t.Errorf("last post %q, want the oldest", got)
+			}
+			if f := tb.focused(); !strings.HasPrefix(f, "post-") || tb.eval(`String(document.activeElement === document.querySelector('#posts > li:last-child'))`) != "true" {
+				t.Errorf("focus on %q after loading more, want the first post added", f)
+			}
+			tb.waitFor(`document.getElementById('posts-more').hidden`)
+
+			comments := "#post-" + newest.ID + "-comments"
+			tb.do(chromedp.Click(css("#post-" + newest.ID + " button[aria-controls]")))
+			tb.visible(comments + " > button")
+			if got := tb.count(comments + " ul > li"); got != "20" {
+				t.Errorf("%s comments on the first page, want 20", got)
+			}
+			tb.do(chromedp.Click(css(comments + " > button")))
+			tb.waitFor(`document.querySelectorAll(` + jsString(comments+" ul > li") + `).length === 21`)
+			if got := tb.text(comments + " ul > li:last-child .post-body"); got != "Kommentar 21" {
+				t.Errorf("last comment %q, want the newest (comments come oldest first)", got)
+			}
+			tb.axe("group, all comments")
+			// Hidden again, the comments go away; the button says so.
+			tb.do(chromedp.Click(css("#post-" + newest.ID + " button[aria-controls]")))
+			if tb.eval(`String(document.getElementById(`+jsString(strings.TrimPrefix(comments, "#"))+`).hidden)`) != "true" {
+				t.Error("the comments are still shown after hiding them")
+			}
 		})
 	}
 }

@@ -8,7 +8,7 @@
 
 import { ApiResponse, bindForm, lang, t, value } from '../../assets/form.js';
 import { call, guarded, requireRole, show, when } from '../../assets/signedin.js';
-import { confirmBox, el, focusItem, into, paged, postBody, postFields, renderPost } from '../../assets/posts.js';
+import { confirmBox, conflict, el, focusItem, into, paged, postBody, postFields, renderPost } from '../../assets/posts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -145,6 +145,7 @@ async function groupPage(me) {
     const manages = me.staff || g.myRole === 'moderator';
     $('manage').hidden = !manages;
     $('requests-area').hidden = !manages || g.kind !== 'group';
+    if (manages) fillSettings();
     const loads = [];
     if (canRead) {
       loads.push(posts().then(() => {
@@ -185,6 +186,49 @@ async function groupPage(me) {
     send: () => { hideDone(); return call('DELETE', `/v1/groups/${gid}/members/${self}`); },
     done: membershipDone('js.left'),
   });
+
+  // ---- Settings (moderators and staff) and deletion (staff) ----
+
+  function fillSettings() {
+    const f = $('settings-form');
+    f.elements.namedItem('name').value = g.name;
+    f.elements.namedItem('description').value = g.description || '';
+    f.elements.namedItem('access').value = g.access || 'open';
+    $('access-area').hidden = g.kind !== 'group';
+    $('delete-area').hidden = !me.staff;
+  }
+  bindForm($('settings-form'), {
+    body: (f) => {
+      const b = { version: g.version, name: value(f, 'name'), description: value(f, 'description') };
+      if (g.kind === 'group') b.access = f.elements.namedItem('access').value;
+      return b;
+    },
+    send: (b) => {
+      $('settings-done').hidden = true;
+      return call('PATCH', `/v1/groups/${gid}`, b).catch((err) => { throw conflict(err); });
+    },
+    done: async (answer) => {
+      g = answer;
+      await showGroup();
+      show('settings-done');
+    },
+  });
+  const { box, open } = confirmBox({
+    id: 'delete-confirm',
+    title: t('js.deleteTitle', { name: g.name }),
+    warning: t('js.deleteWarning'),
+    submit: t('js.yesDelete'),
+    opener: $('delete-open'),
+    send: () => call('DELETE', `/v1/groups/${gid}`),
+    done: () => {
+      $('group').hidden = true;
+      show('deleted');
+    },
+  });
+  $('delete-area').append(box);
+  $('delete-open').addEventListener('click', open);
+
+  // ---- Writing a post ----
 
   const form = $('post-form');
   form.append(...postFields('post'), el('button', { type: 'submit', class: 'button', text: t('js.post.submit') }));
