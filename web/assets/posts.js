@@ -241,10 +241,22 @@ function writing(kind, x, opts) {
   return item;
 }
 
-/** editAction is the Edit button: it swaps the writing for its form (Save, Cancel). */
+/** editAction is the Edit button: it swaps the writing for its form (Save, Cancel), a post's read afresh. */
 function editAction(kind, x, item, article, opts) {
   const button = el('button', { type: 'button', class: 'button button-secondary', text: t('js.edit') });
-  button.addEventListener('click', () => {
+  button.addEventListener('click', async () => {
+    // A post is read again first, so the edit starts from its current text and version.
+    if (kind === 'post') {
+      button.disabled = true;
+      try {
+        x = await call('GET', `/v1/posts/${x.id}`);
+      } catch (err) {
+        showErrors(document.body, problemItems(err));
+        return;
+      } finally {
+        button.disabled = false;
+      }
+    }
     const prefix = `${kind}-${x.id}-edit`;
     const fields = kind === 'post' ? postFields(prefix, x) : [textField('text', `${prefix}-text`, t('js.comment.text'), { rows: 3, val: x.text })];
     const form = el('form', { novalidate: true, 'aria-label': t(`js.${kind}.editLabel`) }, ...fields,

@@ -191,6 +191,10 @@ func TestNetworkGroupFromCreationToLeaving(t *testing.T) {
 			at.do(chromedp.Reload())
 			at.visible("#post-" + postID)
 			at.do(chromedp.Click(css(`#post-` + postID + ` .button-group button:nth-child(2)`)))
+			at.visible("#post-" + postID + "-edit-text")
+			if got := at.value("post-" + postID + "-edit-text"); got != "Zwischendurch geändert" {
+				t.Errorf("the edit form holds %q, want the post's current text", got)
+			}
 			at.fill("post-"+postID+"-edit-text", "Neu und besser")
 			at.do(chromedp.Click(css(`#post-` + postID + ` > form button[type="submit"]`)))
 			at.waitFor(`document.querySelector('#post-` + postID + ` .post-body').textContent.includes('Neu und besser')`)
