@@ -70,11 +70,15 @@ type Window struct {
 }
 
 // FeedCursor is where a listing of posts continues: below post Before, reading
-// each group's chunks from At (a group absent from At is read from its item
-// only; -1: nothing is left of it).
+// each group's item and, for a group in At, the sealed chunks At[g] and At[g]-1
+// (-1: nothing is left of the group); for a group in Ring, whose next entries
+// were in its item when the page was made, the chunks Ring[g] and Ring[g]+1 into
+// which a seal since may have moved them. A group in neither is read from its
+// item alone.
 type FeedCursor struct {
 	Before string         `json:"b"`
 	At     map[string]int `json:"a,omitempty"`
+	Ring   map[string]int `json:"r,omitempty"`
 }
 
 // Encode is the cursor as the client carries it.
@@ -106,6 +110,10 @@ func DecodeFeedCursor(s string) (FeedCursor, bool) {
 func (c FeedCursor) Reads(groups []string) map[string][]int {
 	out := make(map[string][]int, len(groups))
 	for _, g := range groups {
+		if r, ok := c.Ring[g]; ok {
+			out[g] = []int{r, r + 1}
+			continue
+		}
 		k, ok := c.At[g]
 		switch {
 		case !ok:
@@ -159,15 +167,17 @@ func Merge(windows map[string]Window, c FeedCursor, limit int) ([]Entry, string)
 	if len(page) == 0 || len(page) == len(all) && allRead(windows) {
 		return out, ""
 	}
-	next := FeedCursor{Before: page[len(page)-1].PostID, At: map[string]int{}}
+	next := FeedCursor{Before: page[len(page)-1].PostID, At: map[string]int{}, Ring: map[string]int{}}
+	left := all[len(page):]
 	for id, w := range windows {
 		// The newest entry left of this group tells where it continues.
-		i := slices.IndexFunc(all[len(page):], func(s sourced) bool { return s.group == id })
+		i := slices.IndexFunc(left, func(s sourced) bool { return s.group == id })
 		switch {
-		case i >= 0 && all[len(page)+i].chunk == w.Group.Sealed && remaining(all[len(page):], id) >= MaxFeedPage:
-			// Still within the group's item: read it alone.
+		case i >= 0 && left[i].chunk == w.Group.Sealed && inChunk(left, id, w.Group.Sealed) >= MaxFeedPage:
+			// Enough left in the group's item: read it and what a seal may move.
+			next.Ring[id] = w.Group.Sealed
 		case i >= 0:
-			next.At[id] = all[len(page)+i].chunk
+			next.At[id] = left[i].chunk
 		case lowestRead(w) > 0:
 			// Nothing left in what was read, but older chunks exist.
 			next.At[id] = lowestRead(w) - 1
@@ -178,11 +188,11 @@ func Merge(windows map[string]Window, c FeedCursor, limit int) ([]Entry, string)
 	return out, next.Encode()
 }
 
-// remaining counts the entries left of a group.
-func remaining(left []sourced, group string) int {
+// inChunk counts the entries left of a group in one chunk (or its item).
+func inChunk(left []sourced, group string, chunk int) int {
 	n := 0
 	for _, s := range left {
-		if s.group == group {
+		if s.group == group && s.chunk == chunk {
 			n++
 		}
 	}

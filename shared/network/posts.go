@@ -108,6 +108,14 @@ type PostService struct {
 	Groups *GroupService
 	Store  PostStore
 	Now    func() time.Time
+	// Notify, when set, is told of every new post once it is stored (the mail
+	// notifications of a group's subscribers).
+	Notify Notifier
+}
+
+// Notifier learns of new posts.
+type Notifier interface {
+	NewPost(ctx context.Context, g Group, p Post) error
 }
 
 // Author is who wrote a post or comment, as read now: a former member (who
@@ -234,6 +242,11 @@ func (s *PostService) Create(ctx context.Context, r Reader, groupID string, in P
 	} else if err != nil {
 		return PostView{}, err
 	}
+	if s.Notify != nil {
+		if err := s.Notify.NewPost(ctx, g, p); err != nil {
+			return PostView{}, err
+		}
+	}
 	return s.view(ctx, r, g, m, p)
 }
 
@@ -266,18 +279,25 @@ func postView(r Reader, g Group, m Membership, p Post, profiles map[string]Profi
 // open reads a post the reader may see: 404 otherwise, exactly as for a post
 // that does not exist.
 func (s *PostService) open(ctx context.Context, r Reader, id string) (Post, Group, Membership, error) {
+	return openIn(ctx, s, r, id, s.Store.Post, func(p Post) string { return p.GroupID })
+}
+
+// openIn reads a post or comment by id and opens its group for the reader: 404
+// for a malformed or unknown id as for one in a group the reader may not read.
+func openIn[T any](ctx context.Context, s *PostService, r Reader, id string, read func(context.Context, string) (T, error), groupOf func(T) string) (T, Group, Membership, error) {
+	var zero T
 	if !ids.ValidV7(id) {
-		return Post{}, Group{}, Membership{}, notFound()
+		return zero, Group{}, Membership{}, notFound()
 	}
-	p, err := s.Store.Post(ctx, id)
+	v, err := read(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return Post{}, Group{}, Membership{}, notFound()
+		return zero, Group{}, Membership{}, notFound()
 	}
 	if err != nil {
-		return Post{}, Group{}, Membership{}, err
+		return zero, Group{}, Membership{}, err
 	}
-	g, m, err := s.member(ctx, r, p.GroupID)
-	return p, g, m, err
+	g, m, err := s.member(ctx, r, groupOf(v))
+	return v, g, m, err
 }
 
 // Get returns one post.
@@ -345,19 +365,27 @@ func (s *PostService) Delete(ctx context.Context, r Reader, id, reason string) e
 	if err != nil {
 		return err
 	}
-	own := p.AuthorID != "" && p.AuthorID == r.AccountID
+	if err := s.mayRemove(ctx, r, g, m, p.AuthorID, "post", p.ID, reason); err != nil {
+		return err
+	}
+	return s.Store.DeletePost(ctx, p)
+}
+
+// mayRemove checks that the reader may remove what authorID wrote — their own,
+// or anything as a moderator or staff with a reason — and logs a removal of
+// someone else's with ids only.
+func (s *PostService) mayRemove(ctx context.Context, r Reader, g Group, m Membership, authorID, kind, id, reason string) error {
+	own := authorID != "" && authorID == r.AccountID
 	if !own && !canModerate(r, g, m) {
 		return problem.New(http.StatusForbidden, problem.CodeForbidden)
 	}
 	if err := checkReason(own, reason); err != nil {
 		return err
 	}
-	if !own {
-		if err := s.Store.LogModeration(ctx, ModAction{ModeratorID: r.AccountID, GroupID: g.ID, ItemID: p.ID, Kind: "post", Reason: reason, At: s.Now()}); err != nil {
-			return err
-		}
+	if own {
+		return nil
 	}
-	return s.Store.DeletePost(ctx, p)
+	return s.Store.LogModeration(ctx, ModAction{ModeratorID: r.AccountID, GroupID: g.ID, ItemID: id, Kind: kind, Reason: reason, At: s.Now()})
 }
 
 // List returns a page of a group's posts, newest first.
@@ -430,18 +458,7 @@ func (s *PostService) page(ctx context.Context, r Reader, ms map[string]Membersh
 
 // openComment reads a comment the reader may see with its post's group.
 func (s *PostService) openComment(ctx context.Context, r Reader, id string) (Comment, Group, Membership, error) {
-	if !ids.ValidV7(id) {
-		return Comment{}, Group{}, Membership{}, notFound()
-	}
-	c, err := s.Store.Comment(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Comment{}, Group{}, Membership{}, notFound()
-	}
-	if err != nil {
-		return Comment{}, Group{}, Membership{}, err
-	}
-	g, m, err := s.member(ctx, r, c.GroupID)
-	return c, g, m, err
+	return openIn(ctx, s, r, id, s.Store.Comment, func(c Comment) string { return c.GroupID })
 }
 
 func commentView(r Reader, g Group, m Membership, c Comment, profiles map[string]Profile) CommentView {
@@ -557,17 +574,8 @@ func (s *PostService) DeleteComment(ctx context.Context, r Reader, id, reason st
 	if err != nil {
 		return err
 	}
-	own := c.AuthorID != "" && c.AuthorID == r.AccountID
-	if !own && !canModerate(r, g, m) {
-		return problem.New(http.StatusForbidden, problem.CodeForbidden)
-	}
-	if err := checkReason(own, reason); err != nil {
+	if err := s.mayRemove(ctx, r, g, m, c.AuthorID, "comment", c.ID, reason); err != nil {
 		return err
-	}
-	if !own {
-		if err := s.Store.LogModeration(ctx, ModAction{ModeratorID: r.AccountID, GroupID: g.ID, ItemID: c.ID, Kind: "comment", Reason: reason, At: s.Now()}); err != nil {
-			return err
-		}
 	}
 	return s.Store.DeleteComment(ctx, c)
 }
