@@ -94,6 +94,9 @@ func Pages(o Options) []Page {
 		{Path: "staff/claim", Dir: "claimreview", Vars: map[string]string{"variant": "claim"}},
 		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile", "pictureTypes": strings.Join(network.PicturePolicy.Types, ","), "pictureMaxBytes": strconv.FormatInt(network.PicturePolicy.MaxBytes, 10)}},
 		{Path: "network/member", Dir: "network", Vars: map[string]string{"variant": "member"}},
+		{Path: "network/groups", Dir: "groups", Vars: map[string]string{"variant": "groups"}},
+		{Path: "network/group", Dir: "groups", Vars: map[string]string{"variant": "group"}},
+		{Path: "network/feed", Dir: "groups", Vars: map[string]string{"variant": "feed"}},
 	}
 }
 
@@ -183,7 +186,7 @@ func Build(o Options) (*Site, error) {
 			}
 			msgs[k] = v
 		}
-		tpl, err := template.New("layout.html").Option("missingkey=error").Funcs(template.FuncMap{"t": func(string) string { return "" }, "dict": dict}).
+		tpl, err := template.New("layout.html").Option("missingkey=error").Funcs(template.FuncMap{"t": func(string) string { return "" }, "dict": dict, "fields": strings.Fields}).
 			ParseFS(sources, "layout/layout.html", "layout/forms.html", "pages/"+p.Dir+"/page.html")
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", p.Dir, err)

@@ -181,17 +181,24 @@ func TestNetworkPagesSayNoAccessWithoutTheRole(t *testing.T) {
 
 			tb := openTab(t, l.accept)
 			tb.signIn(l.lang, addr, password)
-			for _, p := range []string{"profile", "member?id=" + ownerID} {
-				tb.do(chromedp.Navigate(base+"/"+l.lang+"/network/"+p), chromedp.WaitVisible(css("#denied")))
-				if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[l.lang]) {
-					t.Errorf("%s: %q", p, got)
-				}
-				if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
-					t.Errorf("%s: content shown", p)
-				}
-				tb.axe("network " + p + ", no access")
-			}
+			tb.saysNoAccess(l.lang, "profile", "member?id="+ownerID)
 		})
+	}
+}
+
+// saysNoAccess opens each network page (the path after /{lang}/network/) and
+// checks it says "No access" and shows no content.
+func (tb *tab) saysNoAccess(lang string, paths ...string) {
+	tb.t.Helper()
+	for _, p := range paths {
+		tb.do(chromedp.Navigate(base+"/"+lang+"/network/"+p), chromedp.WaitVisible(css("#denied")))
+		if got := tb.text("#denied"); !strings.Contains(got, map[string]string{"de": "Kein Zugriff", "en": "No access"}[lang]) {
+			tb.t.Errorf("%s: %q", p, got)
+		}
+		if tb.eval(`String(document.getElementById('content').hidden)`) != "true" {
+			tb.t.Errorf("%s: content shown", p)
+		}
+		tb.axe("network " + p + ", no access")
 	}
 }
 
