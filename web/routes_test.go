@@ -20,10 +20,6 @@ var noPage = map[string]string{
 
 	"GET /v1/group-subscriptions/unsubscribe":  "the link in a notification mail, opened from the mail program; the API answers its own confirmation page",
 	"POST /v1/group-subscriptions/unsubscribe": "posted by the mail program (RFC 8058 one-click) or the API's own confirmation page",
-	// The group page's notification switch calls these; its page removes them here.
-	"GET /v1/groups/{}/subscription":    "until the group page's notification switch ships",
-	"PUT /v1/groups/{}/subscription":    "until the group page's notification switch ships",
-	"DELETE /v1/groups/{}/subscription": "until the group page's notification switch ships",
 
 	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
 }

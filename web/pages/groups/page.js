@@ -5,6 +5,7 @@
 // web/assets/posts.js on the group page and the feed alike. Every network route
 // answers 404 to someone without the network role, so each page first reads the
 // person (GET /v1/me): without the role it says "No access" and shows no data.
+// A member of a group turns mail about its new posts on and off on its page.
 
 import { ApiResponse, bindForm, lang, t, value } from '../../assets/form.js';
 import { call, guarded, requireRole, show, when } from '../../assets/signedin.js';
@@ -138,6 +139,7 @@ async function groupPage(me) {
     $('join-button').textContent = t(g.access === 'closed' && !me.staff ? 'js.ask' : 'js.join');
     $('requested').hidden = member || !g.requested;
     $('leave-form').hidden = !member;
+    $('notify').hidden = !member;
     const canRead = member || me.staff;
     $('join-to-read').hidden = canRead;
     $('write').hidden = !member;
@@ -147,6 +149,7 @@ async function groupPage(me) {
     $('requests-area').hidden = !manages || g.kind !== 'group';
     if (manages) fillSettings();
     const loads = [];
+    if (member) loads.push(call('GET', `/v1/groups/${gid}/subscription`).then((a) => notifyState(a.subscribed)));
     if (canRead) {
       loads.push(posts().then(() => {
         $('posts-none').hidden = $('posts').children.length > 0 || !$('posts-more').hidden;
@@ -185,6 +188,28 @@ async function groupPage(me) {
     body: () => undefined,
     send: () => { hideDone(); return call('DELETE', `/v1/groups/${gid}/members/${self}`); },
     done: membershipDone('js.left'),
+  });
+
+  // ---- Mail about new posts (members only) ----
+
+  let subscribed = false;
+  /** notifyState shows whether mail about new posts is on: the button's pressed state and the status line. */
+  function notifyState(on) {
+    subscribed = on;
+    $('notify-button').setAttribute('aria-pressed', String(on));
+    $('notify-status').textContent = t(on ? 'js.notify.on' : 'js.notify.off');
+  }
+  // One form whose button turns the mail on or off, so bindForm sends one request
+  // at a time and shows a refusal (429 with when to try again, 403, 404) in the summary.
+  bindForm($('notify-form'), {
+    body: () => undefined,
+    send: () => (subscribed ? call('DELETE', `/v1/groups/${gid}/subscription`) : call('PUT', `/v1/groups/${gid}/subscription`)),
+    done: (answer) => {
+      notifyState(!!answer?.subscribed); // PUT answers {subscribed: true}; DELETE nothing
+      // Disabled while sending, the button lost the focus; bindForm enables it again
+      // only after done, so it takes the focus back just after.
+      setTimeout(() => $('notify-button').focus());
+    },
   });
 
   // ---- Settings (moderators and staff) and deletion (staff) ----
