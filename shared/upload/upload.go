@@ -38,6 +38,9 @@ type Policy struct {
 	// MaxPixels bounds a decoded image (width × height), so a small file cannot
 	// unpack into gigabytes.
 	MaxPixels int
+	// MaxSide, when not 0, bounds the longer side of a kept image: a larger one
+	// is scaled down to it, keeping its aspect.
+	MaxSide int
 }
 
 // StagingTTL is how long an upload URL is valid; staging objects older than this
@@ -110,6 +113,9 @@ func (p Policy) Check(data []byte) (string, []byte, error) {
 		return "", nil, &Rejected{TooLarge}
 	}
 	kind := Sniff(data)
+	if kind == "" {
+		kind = p.documentType(data) // office.go: a ZIP by its content, within bounds
+	}
 	if kind == "" || !slices.Contains(p.Types, kind) {
 		return "", nil, &Rejected{TypeNotAllowed}
 	}
@@ -119,8 +125,10 @@ func (p Policy) Check(data []byte) (string, []byte, error) {
 			return "", nil, &Rejected{TypeNotAllowed}
 		}
 		return kind, data, nil
+	case TypeDOCX, TypeXLSX, TypePPTX, TypeODT, TypeODS, TypeODP:
+		return kind, data, nil // checked whole by documentType
 	default:
-		out, err := reencode(kind, data, p.MaxPixels)
+		out, err := reencode(kind, data, p.MaxPixels, p.MaxSide)
 		if err != nil {
 			return "", nil, &Rejected{TypeNotAllowed}
 		}
@@ -311,5 +319,5 @@ func Extension(contentType string) string {
 	case TypePNG:
 		return ".png"
 	}
-	return ""
+	return documentExtensions[contentType]
 }
