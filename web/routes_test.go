@@ -19,6 +19,13 @@ var noPage = map[string]string{
 	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
 
 	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
+
+	// The group pages are built on their own branch; they call these and take
+	// them off this list when they land.
+	"POST /v1/posts/{}/attachments":             "attachments of posts: called by the group pages (being built)",
+	"POST /v1/posts/{}/attachments/{}/complete": "attachments of posts: called by the group pages (being built)",
+	"GET /v1/posts/{}/attachments/{}":           "attachments of posts: called by the group pages (being built)",
+	"DELETE /v1/posts/{}/attachments/{}":        "attachments of posts: called by the group pages (being built)",
 }
 
 var (
