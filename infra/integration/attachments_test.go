@@ -20,17 +20,7 @@ import (
 // staged and checked.
 func attachmentObjects(t *testing.T, postID string) []string {
 	t.Helper()
-	var keys []string
-	for _, prefix := range []string{network.AttachmentStaging + postID + "/", "attachments/" + postID + "/"} {
-		out, err := s3Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(stack.Name("PictureBucket")), Prefix: aws.String(prefix)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range out.Contents {
-			keys = append(keys, aws.ToString(o.Key))
-		}
-	}
-	return keys
+	return bucketKeys(t, "PictureBucket", network.AttachmentStaging+postID+"/", "attachments/"+postID+"/")
 }
 
 // newAttachment is the answer to a declaration.
