@@ -113,7 +113,7 @@ func intact(zr *zip.Reader) bool {
 		if err != nil {
 			return false
 		}
-		n, err := io.Copy(io.Discard, io.LimitReader(rc, int64(f.UncompressedSize64)+1)) // #nosec G110 -- bounded by the declared size, itself bounded by withinBounds
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, int64(f.UncompressedSize64)+1)) // #nosec G110 G115 -- bounded by the declared size, itself at most MaxUnpackedBytes (withinBounds)
 		_ = rc.Close()
 		if err != nil || uint64(n) != f.UncompressedSize64 { // #nosec G115 -- n is at most the declared size plus one
 			return false

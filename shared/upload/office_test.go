@@ -202,7 +202,7 @@ func understate(t *testing.T, data []byte, name string, size uint32) []byte {
 			p := i + j
 			n := int(out[p+sig.nameLenAt]) | int(out[p+sig.nameLenAt+1])<<8
 			if string(out[p+sig.nameAt:p+sig.nameAt+n]) == name {
-				out[p+sig.sizeAt], out[p+sig.sizeAt+1], out[p+sig.sizeAt+2], out[p+sig.sizeAt+3] = byte(size), byte(size>>8), byte(size>>16), byte(size>>24)
+				out[p+sig.sizeAt], out[p+sig.sizeAt+1], out[p+sig.sizeAt+2], out[p+sig.sizeAt+3] = byte(size), byte(size>>8), byte(size>>16), byte(size>>24) // #nosec G115 -- the four bytes of a uint32
 			}
 			i = p + 4
 		}
