@@ -1,5 +1,5 @@
-// Package upload is Kontor's one way to take files from people (invoices and
-// profile pictures today; attachments and listing photos later):
+// Package upload is Kontor's one way to take files from people (invoices,
+// profile pictures and files on posts today; listing photos later):
 //
 //  1. declare: the caller names type and size; anything outside the policy is
 //     refused before a byte is stored, and an upload URL is issued for a staging
