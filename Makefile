@@ -62,6 +62,7 @@ validate: setup
 
 bench: setup
 	go run ./infra/cmd/kontor-bench
+	go test ./shared/upload/ -run '^$$' -bench BenchmarkCompleteImage12MP -benchtime 5x -benchmem -count 1
 
 # The browser suite with KONTOR_SCREENSHOTS=1: the tests write the main pages'
 # screenshots to docs/web/ (the old ones removed first, so none outlives its test).

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"image"
+	"image/color"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"kontor/shared/network"
 	uploads "kontor/shared/upload"
+	"kontor/shared/upload/imagetest"
 )
 
 // attachmentObjects lists the keys of a post's objects in the picture bucket,
@@ -133,9 +136,10 @@ func stageDirectly(t *testing.T, key string, data []byte) {
 	}
 }
 
-// Promise: HKC-6 — files on posts: a PDF, a Word document and a JPEG with EXIF GPS
-// are checked by content and downloaded by another member (the JPEG re-encoded,
-// without APP1); the post lists them without links; a non-member, an account
+// Promise: HKC-6 — files on posts: a PDF, a Word document, a JPEG with EXIF GPS
+// and a WebP too wide are checked by content and downloaded by another member (the
+// JPEG re-encoded without APP1, the WebP as a PNG within 2,048 pixels a side, its
+// aspect kept); the post lists them without links; a non-member, an account
 // without the role and a member removed from the group get 404 for the link; a
 // file whose bytes do not match its declaration (a ZIP declared as PDF, a docm
 // declared as docx, more bytes than declared) is refused and gone; a completion
@@ -179,17 +183,26 @@ func TestGroupsAttachmentsAreCheckedLinkedAndGoWithThePost(t *testing.T) {
 	}
 	photo, r := sendAttachment(t, author, postID, "Grüße aus Halle.jpg", "image/jpeg", jpegFile)
 	want(t, r, http.StatusOK)
+	// A WebP of 3000 × 1000 pixels with EXIF and XMP: kept as a PNG within 2,048
+	// pixels a side, its aspect kept, nothing of its metadata.
+	wide := imagetest.WebP(3000, 1000, color.NRGBA{R: 0x20, G: 0x60, B: 0xC0, A: 0xFF},
+		[]byte("Exif\x00\x00MM\x00*GPS 53.55N 9.99E Lindenstrasse 4"), []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/">Lindenstrasse 4</x:xmpmeta>`))
+	panorama, r := sendAttachment(t, author, postID, "Panorama.webp", "image/webp", wide)
+	want(t, r, http.StatusOK)
+	if a := object(t, r); a["contentType"] != "image/png" {
+		t.Fatalf("checked WebP %v", a)
+	}
 
 	// The post lists them, without links, to every reader.
 	as := shown(t, reader, postID)
-	if len(as) != 3 || strings.Contains(toJSON(t, as), "http") {
+	if len(as) != 4 || strings.Contains(toJSON(t, as), "http") {
 		t.Fatalf("attachments as listed: %v", as)
 	}
 	if first := as[0].(map[string]any); first["id"] != pdf.Attachment.ID || first["size"] != float64(len(pdfFile)) {
 		t.Fatalf("first attachment %v", first)
 	}
 	feed, _ := listOf(t, reader.do(http.MethodGet, "/v1/feed", nil), "posts")
-	if len(feed) == 0 || len(feed[0]["attachments"].([]any)) != 3 {
+	if len(feed) == 0 || len(feed[0]["attachments"].([]any)) != 4 {
 		t.Fatalf("the feed does not list the files: %v", feed)
 	}
 
@@ -211,6 +224,17 @@ func TestGroupsAttachmentsAreCheckedLinkedAndGoWithThePost(t *testing.T) {
 	if hasAPP1(body) || bytes.Contains(body, []byte("GPS")) || h.Get("Content-Type") != "image/jpeg" ||
 		!strings.Contains(h.Get("Content-Disposition"), "filename*=UTF-8''Gr%C3%BC%C3%9Fe%20aus%20Halle.jpg") {
 		t.Fatalf("photo served with metadata or as %v", h)
+	}
+	body, h = downloadFile(t, attachmentLink(t, reader, postID, panorama.Attachment.ID)["url"].(string))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil || format != "png" || cfg.Width != 2048 || cfg.Height != 682 || h.Get("Content-Type") != "image/png" ||
+		!strings.Contains(h.Get("Content-Disposition"), `filename="Panorama.png"`) {
+		t.Fatalf("WebP kept as %s %d×%d (%v), served as %v", format, cfg.Width, cfg.Height, err, h)
+	}
+	for _, leak := range []string{"GPS", "xmpmeta", "Lindenstrasse", "RIFF"} {
+		if bytes.Contains(body, []byte(leak)) {
+			t.Fatalf("the WebP kept %q", leak)
+		}
 	}
 
 	// Non-members and accounts without the role get 404; so does a member once
@@ -262,7 +286,7 @@ func TestGroupsAttachmentsAreCheckedLinkedAndGoWithThePost(t *testing.T) {
 	larger := declareAttachment(t, author, postID, "kurz.pdf", "application/pdf", len(pdfFile)-10)
 	stageDirectly(t, network.AttachmentStaging+postID+"/"+larger.Attachment.ID, pdfFile)
 	want(t, completeAttachment(author, postID, larger.Attachment.ID), http.StatusBadRequest, "attachment_not_accepted")
-	if keys := attachmentObjects(t, postID); len(keys) != len(before) || len(shown(t, author, postID)) != 3 {
+	if keys := attachmentObjects(t, postID); len(keys) != len(before) || len(shown(t, author, postID)) != 4 {
 		t.Fatalf("the larger file was left behind: %v", keys)
 	}
 	// Not uploaded yet: it waits.
@@ -270,14 +294,14 @@ func TestGroupsAttachmentsAreCheckedLinkedAndGoWithThePost(t *testing.T) {
 	want(t, completeAttachment(author, postID, waiting.Attachment.ID), http.StatusConflict, "attachment_not_uploaded")
 
 	// At most ten files a post, counting those declared.
-	for range network.MaxAttachments - 4 {
+	for range network.MaxAttachments - 5 {
 		declareAttachment(t, author, postID, "x.pdf", "application/pdf", 100)
 	}
 	want(t, author.do(http.MethodPost, base, map[string]any{"fileName": "y.pdf", "contentType": "application/pdf", "size": 100}), http.StatusConflict, "too_many_attachments")
 
 	// Editing the post keeps its files.
 	want(t, author.do(http.MethodPatch, "/v1/posts/"+postID, map[string]any{"version": 1, "text": "Unterlagen (ergänzt)"}), http.StatusOK)
-	if len(shown(t, author, postID)) != 3 {
+	if len(shown(t, author, postID)) != 4 {
 		t.Fatal("editing the post lost its files")
 	}
 

@@ -167,7 +167,7 @@ func TestNetworkVoluntaryDetailsRestOnTheConsent(t *testing.T) {
 	if mine := myNetworkProfile(t, owner); mine["city"] != "Hamburg" || mine["about"] != nil || mine["voluntaryConsent"] != false || mine["version"] != 1.0 {
 		t.Fatalf("refused change stored: %v", mine)
 	}
-	want(t, owner.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, owner.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}), http.StatusOK)
 	want(t, patchProfile(t, owner, voluntary), http.StatusOK)
 	v := memberView(t, reader, ownerID)
 	for k, val := range voluntary {
@@ -275,7 +275,7 @@ func TestNetworkProfileIsExportedAndErased(t *testing.T) {
 	p := fullProfile(0)
 	p["birthdate"] = "1975-06-30"
 	want(t, owner.do(http.MethodPatch, "/v1/me/profile", p), http.StatusOK)
-	want(t, owner.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, owner.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}), http.StatusOK)
 	want(t, patchProfile(t, owner, map[string]any{"about": "Tee und Zoll"}), http.StatusOK)
 	d := export(t, owner)
 	got := map[string]string{}
@@ -339,7 +339,7 @@ func pictureMember(t *testing.T) (*client, string) {
 	t.Helper()
 	c, id := networkMember(t)
 	want(t, c.do(http.MethodPatch, "/v1/me/profile", fullProfile(0)), http.StatusOK)
-	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}), http.StatusOK)
 	return c, id
 }
 
@@ -495,7 +495,7 @@ func TestNetworkPictureIsReencodedCheckedAndRemoved(t *testing.T) {
 func TestNetworkPictureRestsOnTheConsentAndLeavesWithTheProfile(t *testing.T) {
 	c, id := networkMember(t)
 	want(t, c.do(http.MethodPut, "/v1/me/profile/picture", map[string]any{"contentType": "image/jpeg", "size": len(jpegFile)}), http.StatusForbidden, "voluntary_consent_required")
-	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}), http.StatusOK)
 	want(t, sendPicture(t, c, "image/jpeg", jpegFile), http.StatusOK)
 	d := export(t, c)
 	var exported string
@@ -511,7 +511,7 @@ func TestNetworkPictureRestsOnTheConsentAndLeavesWithTheProfile(t *testing.T) {
 	if keys := pictureObjects(t, id); len(keys) != 0 {
 		t.Fatalf("after the withdrawal: %v", keys)
 	}
-	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}), http.StatusOK)
+	want(t, c.do(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}), http.StatusOK)
 	want(t, sendPicture(t, c, "image/png", pngFile), http.StatusOK)
 	want(t, c.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
 	if keys := pictureObjects(t, id); len(keys) != 0 {

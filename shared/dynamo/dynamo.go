@@ -196,9 +196,10 @@ func (t Table) DeleteExisting(ctx context.Context, key Item) error {
 }
 
 // Write is one item of a transaction: a put of V under Key (with its TTL and
-// condition), with Delete set a deletion of Key, or with Update set an update of Key
+// condition), with Delete set a deletion of Key, with Update set an update of Key
 // by that expression (a counter's "ADD n :d"), whose placeholders go in Cond.Values
-// and Cond.Names beside those of Cond.Expr, if any.
+// and Cond.Names beside those of Cond.Expr, if any, or with Check set only the
+// check of Cond on Key, which the transaction needs to hold and does not change.
 type Write struct {
 	Key     Item
 	V       any
@@ -206,12 +207,18 @@ type Write struct {
 	Cond    Cond
 	Delete  bool
 	Update  string
+	Check   bool
 }
 
 // Transact writes every item or none. A failed condition is ErrConflict.
 func (t Table) Transact(ctx context.Context, ws ...Write) error {
 	in := &dynamodb.TransactWriteItemsInput{}
 	for _, w := range ws {
+		if w.Check {
+			in.TransactItems = append(in.TransactItems, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(t.Name), Key: w.Key,
+				ConditionExpression: aws.String(w.Cond.Expr), ExpressionAttributeValues: w.Cond.Values, ExpressionAttributeNames: w.Cond.Names}})
+			continue
+		}
 		if w.Update != "" {
 			u := &types.Update{TableName: aws.String(t.Name), Key: w.Key, UpdateExpression: aws.String(w.Update),
 				ExpressionAttributeValues: w.Cond.Values, ExpressionAttributeNames: w.Cond.Names}

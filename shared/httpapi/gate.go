@@ -26,10 +26,11 @@ type Gate struct {
 	WritesStopWhenRestricted bool
 }
 
-// Ledger tells a person's standing: the consents given, and whether processing is
-// restricted (privacydb.Store).
+// Ledger tells a person's standing: the consents given, each with the version of
+// the text it was given to, and whether processing is restricted
+// (privacydb.Store).
 type Ledger interface {
-	Standing(ctx context.Context, accountID string) (granted map[string]bool, restricted bool, err error)
+	Standing(ctx context.Context, accountID string) (granted map[string]string, restricted bool, err error)
 }
 
 // WithLedger returns the router with the ledger its routes' gates read.
@@ -56,7 +57,7 @@ func (rt *Router) pass(ctx context.Context, req *Request, g *Gate) error {
 	}
 	req.granted = granted
 	for _, c := range g.Consents {
-		if !granted[c.Purpose] {
+		if granted[c.Purpose] == "" {
 			return problem.New(http.StatusForbidden, c.Missing)
 		}
 	}
@@ -70,4 +71,9 @@ func (rt *Router) pass(ctx context.Context, req *Request, g *Gate) error {
 // privacy ledger said when the route's gate was checked: a handler decides with it
 // on what only some requests need (voluntary fields). On a route without a gate it
 // is always false.
-func (r *Request) Consented(purpose string) bool { return r.granted[purpose] }
+func (r *Request) Consented(purpose string) bool { return r.granted[purpose] != "" }
+
+// ConsentVersion is the version of the text the caller's consent to purpose was
+// given to ("" when not given): a consent to an older text still counts, for what
+// that text named (docs/privacy.md).
+func (r *Request) ConsentVersion(purpose string) string { return r.granted[purpose] }

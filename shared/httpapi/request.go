@@ -30,7 +30,7 @@ type Request struct {
 	Principal access.Principal // zero unless the route requires a session
 	// granted are the consents the caller has given, read by the route's gate
 	// (Consented).
-	granted map[string]bool
+	granted map[string]string
 }
 
 // UseLanguage answers the request in lang when the caller named a supported one

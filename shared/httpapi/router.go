@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"kontor/shared/access"
 	"kontor/shared/fault"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
@@ -45,6 +47,9 @@ type Route struct {
 	Handler Handler
 	Access  Access
 	Role    string
+	// AnyRole, instead of Role, admits a caller holding any one of these roles
+	// (staff or an administrator).
+	AnyRole []string
 	// HiddenWithoutRole answers a caller without Role 404 not_found instead of 403
 	// forbidden: the route's very existence is not told to who may not use it.
 	HiddenWithoutRole bool
@@ -289,7 +294,7 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 		if req.Principal.MustChangePassword && route.Access != SignedPending {
 			return problem.New(http.StatusForbidden, problem.CodePasswordChangeRequired)
 		}
-		if route.Role != "" && !req.Principal.HasRole(route.Role) {
+		if !route.admits(req.Principal) {
 			if route.HiddenWithoutRole {
 				return problem.New(http.StatusNotFound, problem.CodeNotFound)
 			}
@@ -303,6 +308,15 @@ func (rt *Router) admit(req *Request, route Route) *problem.Problem {
 		return problem.New(http.StatusForbidden, problem.CodeReauthenticationRequired)
 	}
 	return nil
+}
+
+// admits reports whether p holds the role the route asks for, or one of its
+// AnyRole; a route asking for none admits everyone signed in.
+func (r Route) admits(p access.Principal) bool {
+	if r.Role == "" && len(r.AnyRole) == 0 {
+		return true
+	}
+	return (r.Role != "" && p.HasRole(r.Role)) || slices.ContainsFunc(r.AnyRole, p.HasRole)
 }
 
 // csrfOK checks the double-submitted token: header and cookie present and equal, and

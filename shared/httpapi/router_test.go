@@ -62,6 +62,7 @@ func testRouter(t *testing.T) *Router {
 		"GET /me":       {Handler: ok, Access: Signed},
 		"PUT /password": {Handler: ok, Access: SignedPending},
 		"GET /admin":    {Handler: ok, Access: Signed, Role: access.RoleAdmin},
+		"GET /manage":   {Handler: ok, Access: Signed, AnyRole: []string{access.RoleStaff, access.RoleAdmin}},
 		"GET /panic":    {Handler: func(context.Context, *Request) (Response, error) { panic("boom") }},
 		"GET /internal": {Handler: func(context.Context, *Request) (Response, error) { return Response{}, errors.New("db down") }},
 	})
@@ -175,6 +176,7 @@ func TestAccessRules(t *testing.T) {
 	pending := member
 	pending.MustChangePassword = true
 	admin := access.Principal{AccountID: "a2", SessionID: "s2", Roles: []string{access.RoleMember, access.RoleAdmin}}
+	staff := access.Principal{AccountID: "a3", SessionID: "s3", Roles: []string{access.RoleMember, access.RoleStaff}}
 	cases := []struct {
 		name string
 		ev   events.APIGatewayV2HTTPRequest
@@ -188,6 +190,10 @@ func TestAccessRules(t *testing.T) {
 		{"temporary password blocks other routes", signedIn(event("GET", "/me"), pending), 403, problem.CodePasswordChangeRequired},
 		{"member on admin route", signedIn(event("GET", "/admin"), member), 403, problem.CodeForbidden},
 		{"admin on admin route", signedIn(event("GET", "/admin"), admin), 200, problem.Code{}},
+		{"staff on admin route", signedIn(event("GET", "/admin"), staff), 403, problem.CodeForbidden},
+		{"member on a route for any of two roles", signedIn(event("GET", "/manage"), member), 403, problem.CodeForbidden},
+		{"staff on a route for any of two roles", signedIn(event("GET", "/manage"), staff), 200, problem.Code{}},
+		{"admin on a route for any of two roles", signedIn(event("GET", "/manage"), admin), 200, problem.Code{}},
 		{"unknown route", event("GET", "/nope"), 404, problem.CodeNotFound},
 		{"panic", event("GET", "/panic"), 500, problem.CodeInternal},
 		{"internal error", event("GET", "/internal"), 500, problem.CodeInternal},
@@ -400,11 +406,11 @@ func TestHandlerDeadlineLeavesTimeToAnswer(t *testing.T) {
 }
 
 type ledger struct {
-	granted    map[string]bool
+	granted    map[string]string
 	restricted bool
 }
 
-func (l *ledger) Standing(context.Context, string) (map[string]bool, bool, error) {
+func (l *ledger) Standing(context.Context, string) (map[string]string, bool, error) {
 	return l.granted, l.restricted, nil
 }
 
@@ -435,19 +441,19 @@ func TestGateAnswersTheFirstMissingConsentAndStopsWritesWhileRestricted(t *testi
 		return resp.StatusCode, decodeProblem(t, resp).Code
 	}
 	for _, c := range []struct {
-		granted    map[string]bool
+		granted    map[string]string
 		restricted bool
 		method     string
 		status     int
 		code       string
 	}{
 		{nil, false, "GET", 403, first.ID},
-		{map[string]bool{"two": true}, false, "GET", 403, first.ID},
-		{map[string]bool{"one": true}, false, "GET", 403, second.ID},
-		{map[string]bool{"one": true, "two": true}, false, "GET", 204, ""},
-		{map[string]bool{"one": true, "two": true}, false, "POST", 204, ""},
-		{map[string]bool{"one": true, "two": true}, true, "GET", 204, ""},
-		{map[string]bool{"one": true, "two": true}, true, "POST", 403, problem.CodeProcessingRestricted.ID},
+		{map[string]string{"two": "1"}, false, "GET", 403, first.ID},
+		{map[string]string{"one": "1"}, false, "GET", 403, second.ID},
+		{map[string]string{"one": "1", "two": "1"}, false, "GET", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, false, "POST", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, true, "GET", 204, ""},
+		{map[string]string{"one": "1", "two": "1"}, true, "POST", 403, problem.CodeProcessingRestricted.ID},
 	} {
 		l.granted, l.restricted = c.granted, c.restricted
 		if status, code := call(c.method); status != c.status || code != c.code {
@@ -576,20 +582,23 @@ func TestRouteHiddenWithoutRoleAnswers404(t *testing.T) {
 	}
 }
 
-// A handler behind a gate learns which consents the caller has given.
+// A handler behind a gate learns which consents the caller has given, and to
+// which version of their text.
 func TestGateTellsTheHandlerTheConsentsGiven(t *testing.T) {
 	seen := map[string]bool{}
+	version := ""
 	h := func(_ context.Context, r *Request) (Response, error) {
 		seen["one"], seen["two"] = r.Consented("one"), r.Consented("two")
+		version = r.ConsentVersion("one") + "|" + r.ConsentVersion("two")
 		return NoContent(), nil
 	}
 	rt := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]Route{
 		"GET /mine": {Handler: h, Access: Signed, Gate: &Gate{WritesStopWhenRestricted: true}},
-	}).WithLedger(&ledger{granted: map[string]bool{"one": true}})
+	}).WithLedger(&ledger{granted: map[string]string{"one": "2026-01"}})
 	member := access.Principal{AccountID: "a1", SessionID: "s1", Roles: []string{access.RoleMember}}
 	resp, _ := rt.Handle(context.Background(), signedIn(event("GET", "/mine"), member))
-	if resp.StatusCode != 204 || !seen["one"] || seen["two"] {
-		t.Fatalf("%d %v", resp.StatusCode, seen)
+	if resp.StatusCode != 204 || !seen["one"] || seen["two"] || version != "2026-01|" {
+		t.Fatalf("%d %v %q", resp.StatusCode, seen, version)
 	}
 	if (&Request{}).Consented("one") {
 		t.Fatal("a request without a gate reports a consent")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,18 @@ func (f *sessionFake) Confirm(_ context.Context, id string, at time.Time) error 
 }
 func (f *sessionFake) DeleteSession(_ context.Context, id string) error {
 	delete(f.items, id)
+	return nil
+}
+func (f *sessionFake) SetRoleOf(_ context.Context, a, role string, on bool) error {
+	for k, s := range f.items {
+		if s.AccountID == a {
+			s.Roles = slices.DeleteFunc(slices.Clone(s.Roles), func(r string) bool { return r == role })
+			if on {
+				s.Roles = append(s.Roles, role)
+			}
+			f.items[k] = s
+		}
+	}
 	return nil
 }
 func (f *sessionFake) DeleteSessionsOf(_ context.Context, a string) error {

@@ -32,6 +32,8 @@ type Service struct {
 	Audit Auditor
 	// DeviceStore keeps device sign-in credentials (H4U-6).
 	DeviceStore DeviceStore
+	// Network erases a person's network data when the network role is taken away.
+	Network NetworkData
 }
 
 // Auditor appends an admin action to the audit log: ids and reasons, no other

@@ -97,6 +97,9 @@ type Store interface {
 	ChangeEmailWithToken(ctx context.Context, t Token, oldEmail string, now time.Time) error
 	// SetPassword replaces the password hash if it still is oldHash (ErrConflict).
 	SetPassword(ctx context.Context, id, oldHash, newHash string, now time.Time) error
+	// SetRole adds role to the account's roles (on) or removes it; doing it twice
+	// changes nothing. ErrNotFound when there is no such account.
+	SetRole(ctx context.Context, id, role string, on bool) error
 	// RecordLogin sets lastLoginAt, and firstLoginAt once (AHK-3).
 	RecordLogin(ctx context.Context, id string, now time.Time) error
 	// UpdateProfile applies changes and returns the updated account.
@@ -136,6 +139,9 @@ type SessionStore interface {
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteSessionsOf revokes every session of an account.
 	DeleteSessionsOf(ctx context.Context, accountID string) error
+	// SetRoleOf adds role to (on) or removes it from every session of an account,
+	// so the authorizer tells the change with the next request.
+	SetRoleOf(ctx context.Context, accountID, role string, on bool) error
 }
 
 // Mailer delivers mail; the outbox implements it.

@@ -15,8 +15,9 @@ import (
 )
 
 // Attachment limits (docs/network.md): up to 10 files a post; a document (PDF,
-// Word, Excel, PowerPoint, OpenDocument) of at most 20 MB, an image (JPEG, PNG)
-// of at most 10 MB and 40 megapixels, kept re-encoded within 2,048 pixels a side.
+// Word, Excel, PowerPoint, OpenDocument) of at most 20 MB, an image (JPEG, PNG,
+// WebP) of at most 10 MB and 40 megapixels, kept re-encoded within 2,048 pixels a
+// side (a WebP as a PNG: the standard library encodes no WebP).
 const (
 	MaxAttachments      = 10
 	MaxDocumentBytes    = 20 << 20
@@ -39,7 +40,7 @@ const AttachmentStaging = "attachments/incoming/"
 // DocumentTypes and ImageTypes are the types an attachment may be.
 var (
 	DocumentTypes = []string{upload.TypePDF, upload.TypeDOCX, upload.TypeXLSX, upload.TypePPTX, upload.TypeODT, upload.TypeODS, upload.TypeODP}
-	ImageTypes    = []string{upload.TypeJPEG, upload.TypePNG}
+	ImageTypes    = []string{upload.TypeJPEG, upload.TypePNG, upload.TypeWebP}
 )
 
 // attachmentPolicy is what a file declared as contentType must be: exactly that
@@ -309,13 +310,21 @@ func AttachmentLinks(ctx context.Context, objects upload.Store, posts []Post, no
 	return out, nil
 }
 
-// downloadName is the name a file is served under: its display name, with the
-// extension of its detected type added where the name has another.
+// downloadName is the name a file is served under: its display name, its
+// extension made that of its detected type — replaced when it is another type's
+// taken here (a WebP kept as PNG), added otherwise.
 func downloadName(a Attachment) string {
 	ext := upload.Extension(a.ContentType)
 	got := strings.ToLower(path.Ext(a.FileName))
 	if got == ext || (ext == ".jpg" && got == ".jpeg") {
 		return a.FileName
+	}
+	taken := got == ".jpeg" || got == ".webp"
+	for _, t := range slices.Concat(DocumentTypes, ImageTypes) {
+		taken = taken || (got != "" && got == upload.Extension(t))
+	}
+	if taken {
+		return strings.TrimSuffix(a.FileName, path.Ext(a.FileName)) + ext
 	}
 	return a.FileName + ext
 }

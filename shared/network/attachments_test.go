@@ -28,8 +28,8 @@ func TestAttachmentPolicyIsTheDeclaredTypeWithinItsLimit(t *testing.T) {
 	}
 }
 
-// A file is served under its name, with the extension of its detected type added
-// where the name has another.
+// A file is served under its name with the extension of its detected type: one of
+// another type taken here is replaced, any other name gets it added.
 func TestDownloadNameEndsInTheDetectedType(t *testing.T) {
 	for _, c := range []struct{ name, ct, want string }{
 		{"Protokoll.pdf", upload.TypePDF, "Protokoll.pdf"},
@@ -38,6 +38,9 @@ func TestDownloadNameEndsInTheDetectedType(t *testing.T) {
 		{"Foto", upload.TypeJPEG, "Foto.jpg"},
 		{"Liste.pdf.exe", upload.TypeXLSX, "Liste.pdf.exe.xlsx"},
 		{"Folien.odp", upload.TypeODP, "Folien.odp"},
+		{"Panorama.WebP", upload.TypePNG, "Panorama.png"},
+		{"Scan.jpeg", upload.TypePNG, "Scan.png"},
+		{"Bericht.docx", upload.TypePDF, "Bericht.pdf"},
 	} {
 		if got := downloadName(Attachment{FileName: c.name, ContentType: c.ct}); got != c.want {
 			t.Errorf("%s as %s: %q, want %q", c.name, c.ct, got, c.want)

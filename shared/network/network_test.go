@@ -21,6 +21,11 @@ func (m memStore) Get(_ context.Context, id string) (Profile, error) {
 	return p, nil
 }
 
+func (m memStore) GetWithPictures(ctx context.Context, id string) (Profile, Pictures, error) {
+	p, err := m.Get(ctx, id)
+	return p, Pictures{}, err
+}
+
 func (m memStore) Put(_ context.Context, p Profile, prev int) error {
 	if m[p.AccountID].Version != prev {
 		return ErrConflict
@@ -126,14 +131,14 @@ func TestBirthdateAndVoluntaryDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	const reader = "0190c8e2-7c1a-7abc-8def-0123456789ac"
-	v, err := svc.Member(context.Background(), reader, owner)
+	v, _, err := svc.Member(context.Background(), reader, owner)
 	if err != nil || v.(View).Birthdate != "" {
 		t.Fatalf("birthdate shown before switched on: %+v %v", v, err)
 	}
 	if _, err := svc.Update(context.Background(), owner, map[string]any{"version": 1.0, "birthdateVisible": true}, false); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := svc.Member(context.Background(), reader, owner); v.(View).Birthdate != "1980-02-29" {
+	if v, _, _ := svc.Member(context.Background(), reader, owner); v.(View).Birthdate != "1980-02-29" {
 		t.Fatalf("birthdate hidden after switched on: %+v", v)
 	}
 	_, err = svc.Update(context.Background(), owner, map[string]any{"version": 2.0, "about": "Hello", "city": "Kiel"}, false)
@@ -152,10 +157,10 @@ func TestBirthdateAndVoluntaryDetails(t *testing.T) {
 		t.Fatalf("withdraw: %d %v %+v", n, err, store[owner])
 	}
 	// An incomplete or unknown profile is not found.
-	if _, err := svc.Member(context.Background(), reader, "0190c8e2-7c1a-7abc-8def-0123456789ad"); !isNotFound(err) {
+	if _, _, err := svc.Member(context.Background(), reader, "0190c8e2-7c1a-7abc-8def-0123456789ad"); !isNotFound(err) {
 		t.Fatalf("unknown: %v", err)
 	}
-	if _, err := svc.Member(context.Background(), reader, "not-an-id"); !isNotFound(err) {
+	if _, _, err := svc.Member(context.Background(), reader, "not-an-id"); !isNotFound(err) {
 		t.Fatalf("bad id: %v", err)
 	}
 }
@@ -163,4 +168,29 @@ func TestBirthdateAndVoluntaryDetails(t *testing.T) {
 func isNotFound(err error) bool {
 	p, ok := problem.As(err)
 	return ok && p.Status == http.StatusNotFound && !errors.Is(err, ErrNotFound)
+}
+
+// The consent's current text names the picture; a consent given to the earlier
+// text (2026-01) still counts for the voluntary details it named, not for a
+// picture, which is refused with its own code until the new text is confirmed.
+func TestPictureNeedsAConsentToATextNamingIt(t *testing.T) {
+	if VoluntaryVersion != PictureConsentSince {
+		t.Fatalf("the current text %s does not name the picture (named since %s)", VoluntaryVersion, PictureConsentSince)
+	}
+	svc := &PictureService{}
+	for version, want := range map[string]problem.Code{
+		"":        CodeVoluntaryConsentRequired,
+		"2026-01": CodePictureConsentOutdated,
+	} {
+		_, err := svc.Declare(context.Background(), "a1", "image/jpeg", 100, version)
+		p, ok := problem.As(err)
+		if !ok || p.Status != http.StatusForbidden || p.Code != want {
+			t.Errorf("consent %q: %v, want 403 %s", version, err, want.ID)
+		}
+	}
+	for version, want := range map[string]bool{"": false, "2026-01": false, "2026-11": true, "2027-03": true} {
+		if PictureConsented(version) != want {
+			t.Errorf("PictureConsented(%q) = %v", version, !want)
+		}
+	}
 }

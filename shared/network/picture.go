@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 	"kontor/shared/upload"
 )
 
-// Profile picture limits (docs/network.md): a JPEG or PNG of at most 5 MB and 40
-// megapixels, kept as two JPEG squares, the centre of the picture.
+// Profile picture limits (docs/network.md): a JPEG, PNG or WebP of at most 5 MB
+// and 40 megapixels, kept as two JPEG squares, the centre of the picture.
 const (
 	MaxPictureBytes  = 5 << 20
 	MaxPicturePixels = 40_000_000
@@ -23,10 +24,10 @@ const (
 	ExportPictureTTL = 15 * time.Minute
 )
 
-// PicturePolicy is what a profile picture may be. WebP is not taken: the
-// standard library decodes only JPEG and PNG (image/jpeg, image/png).
+// PicturePolicy is what a profile picture may be: JPEG, PNG or WebP (decoded
+// with golang.org/x/image/webp), each re-encoded as JPEG.
 var PicturePolicy = upload.Policy{
-	Types:     []string{upload.TypeJPEG, upload.TypePNG},
+	Types:     []string{upload.TypeJPEG, upload.TypePNG, upload.TypeWebP},
 	MaxBytes:  MaxPictureBytes,
 	MaxPixels: MaxPicturePixels,
 }
@@ -44,10 +45,13 @@ type Picture struct {
 }
 
 // Pictures is an account's picture: the one shown, and one declared and not yet
-// checked.
+// checked. Version counts its writes (0: none yet); each write is conditioned on
+// the version it read, so two declarations or completions at once cannot lose
+// each other's state.
 type Pictures struct {
 	Current *Picture `dynamodbav:"current,omitempty"`
 	Pending *Picture `dynamodbav:"pending,omitempty"`
+	Version int      `dynamodbav:"version"`
 }
 
 // Links are short-lived links to a picture's two sizes.
@@ -61,7 +65,9 @@ type Links struct {
 type PictureStore interface {
 	// GetPictures returns the account's pictures, empty when there are none.
 	GetPictures(ctx context.Context, accountID string) (Pictures, error)
-	PutPictures(ctx context.Context, accountID string, p Pictures) error
+	// PutPictures stores p if the stored record is at version prev (0: none),
+	// else ErrConflict.
+	PutPictures(ctx context.Context, accountID string, p Pictures, prev int) error
 	DeletePictures(ctx context.Context, accountID string) error
 }
 
@@ -95,24 +101,17 @@ func smallKey(t upload.Target) string { return t.Stored + "/small" }
 func largeKey(t upload.Target) string { return t.Stored + "/large" }
 
 // Declare starts the upload of a new picture of the declared type and size and
-// returns its URL. The picture shown stays until the new one is checked. Without
-// the consent PurposeVoluntary (the picture is a voluntary detail, HKC-5) it is
-// 403; a type other than JPEG or PNG 415, a size over 5 MB 413.
-func (s *PictureService) Declare(ctx context.Context, accountID, contentType string, size int64, consented bool) (upload.URL, error) {
-	if !consented {
-		return upload.URL{}, problem.New(http.StatusForbidden, CodeVoluntaryConsentRequired)
+// returns its URL. The picture shown stays until the new one is checked.
+// consentVersion is the version of the text the owner's consent PurposeVoluntary
+// was given to ("" for none): without it, or given to a text that did not name
+// the picture, it is 403 (the picture is a voluntary detail, HKC-5); a type other
+// than JPEG, PNG or WebP 415, a size over 5 MB 413.
+func (s *PictureService) Declare(ctx context.Context, accountID, contentType string, size int64, consentVersion string) (upload.URL, error) {
+	if err := pictureConsent(consentVersion); err != nil {
+		return upload.URL{}, err
 	}
 	if err := PicturePolicy.Declare(contentType, size); err != nil {
 		return upload.URL{}, pictureProblem(err)
-	}
-	ps, err := s.Store.GetPictures(ctx, accountID)
-	if err != nil {
-		return upload.URL{}, err
-	}
-	if ps.Pending != nil {
-		if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
-			return upload.URL{}, err
-		}
 	}
 	now := s.Now()
 	pic := Picture{ID: ids.NewV7(now), ContentType: contentType, Size: size, CreatedAt: now}
@@ -120,16 +119,56 @@ func (s *PictureService) Declare(ctx context.Context, accountID, contentType str
 	if err != nil {
 		return upload.URL{}, pictureProblem(err)
 	}
-	ps.Pending = &pic
-	return up, s.Store.PutPictures(ctx, accountID, ps)
+	// Another declaration or completion at the same moment: read again and
+	// declare on what it left (the later declaration wins, as one after the other).
+	// What was sent for the declaration replaced is deleted once the record no
+	// longer names it, so the write follows its read at once.
+	var replaced *Picture
+	err = s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		replaced, ps.Pending = ps.Pending, &pic
+		return true, nil
+	})
+	if err != nil {
+		return upload.URL{}, err
+	}
+	if replaced != nil {
+		if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, replaced.ID)); err != nil {
+			return upload.URL{}, err
+		}
+	}
+	return up, nil
+}
+
+// pictureWrites bounds how often a change is tried on a record changed meanwhile.
+const pictureWrites = 3
+
+// update reads the account's record, lets change edit it (false: write nothing)
+// and writes it on the version read; when another write came first it reads
+// again and tries again, pictureWrites times at most, then answers 409 conflict.
+func (s *PictureService) update(ctx context.Context, accountID string, change func(*Pictures) (bool, error)) error {
+	for range pictureWrites {
+		ps, err := s.Store.GetPictures(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		prev := ps.Version
+		if write, err := change(&ps); err != nil || !write {
+			return err
+		}
+		ps.Version = prev + 1
+		if err := s.Store.PutPictures(ctx, accountID, ps, prev); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return problem.New(http.StatusConflict, problem.CodeConflict)
 }
 
 // Complete checks the declared picture by its content and keeps it in its two
 // sizes (upload.CompleteImage), replacing the one shown. Anything that is not a
-// JPEG or PNG by content, larger than declared or allowed, or of more than 40
+// JPEG, PNG or WebP by content, larger than declared or allowed, or of more than 40
 // megapixels is deleted and refused; with no picture declared (a completed
 // upload replayed) whatever reached staging is deleted and it is 409.
-func (s *PictureService) Complete(ctx context.Context, accountID string, consented bool) error {
+func (s *PictureService) Complete(ctx context.Context, accountID, consentVersion string) error {
 	ps, err := s.Store.GetPictures(ctx, accountID)
 	if err != nil {
 		return err
@@ -142,8 +181,8 @@ func (s *PictureService) Complete(ctx context.Context, accountID string, consent
 	}
 	pic := *ps.Pending
 	t := pictureTarget(accountID, pic.ID)
-	if !consented {
-		return s.dropPending(ctx, accountID, ps, problem.New(http.StatusForbidden, CodeVoluntaryConsentRequired))
+	if err := pictureConsent(consentVersion); err != nil {
+		return s.dropPending(ctx, accountID, ps, err)
 	}
 	err = upload.CompleteImage(ctx, s.Objects, PicturePolicy, t, pic.Size,
 		[]upload.Square{{Key: smallKey(t), Side: SmallPicture}, {Key: largeKey(t), Side: LargePicture}})
@@ -153,25 +192,57 @@ func (s *PictureService) Complete(ctx context.Context, accountID string, consent
 	if err != nil {
 		return pictureProblem(err)
 	}
-	old := ps.Current
-	ps.Current, ps.Pending = &pic, nil
-	if err := s.Store.PutPictures(ctx, accountID, ps); err != nil {
+	return s.show(ctx, accountID, pic)
+}
+
+// show makes the checked pic the picture shown and deletes the sizes of the one
+// shown before. When the record changed since it was read: pic shown already (a
+// completion at the same moment) is done; pic no longer declared (declared anew or
+// removed meanwhile) deletes what was stored for it and is 409 picture_not_declared.
+func (s *PictureService) show(ctx context.Context, accountID string, pic Picture) error {
+	var old *Picture
+	replaced := false
+	err := s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		old = nil
+		switch {
+		case ps.Current != nil && ps.Current.ID == pic.ID:
+			return false, nil
+		case ps.Pending == nil || ps.Pending.ID != pic.ID:
+			replaced = true
+			return false, nil
+		}
+		old, ps.Current, ps.Pending = ps.Current, &pic, nil
+		return true, nil
+	})
+	switch {
+	case err != nil:
 		return err
-	}
-	if old != nil {
+	case replaced:
+		if err := s.removeObjects(ctx, accountID, pic); err != nil {
+			return err
+		}
+		return problem.New(http.StatusConflict, CodePictureNotDeclared)
+	case old != nil:
 		return s.removeObjects(ctx, accountID, *old)
 	}
 	return nil
 }
 
 // dropPending forgets the declared picture, deletes whatever was sent for it and
-// returns refusal.
+// returns refusal; a declaration made meanwhile stays.
 func (s *PictureService) dropPending(ctx context.Context, accountID string, ps Pictures, refusal error) error {
-	if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, ps.Pending.ID)); err != nil {
+	pending := ps.Pending.ID
+	if err := upload.Remove(ctx, s.Objects, pictureTarget(accountID, pending)); err != nil {
 		return err
 	}
-	ps.Pending = nil
-	if err := s.Store.PutPictures(ctx, accountID, ps); err != nil {
+	err := s.update(ctx, accountID, func(ps *Pictures) (bool, error) {
+		if ps.Pending == nil || ps.Pending.ID != pending {
+			return false, nil
+		}
+		ps.Pending = nil
+		return true, nil
+	})
+	if err != nil {
 		return err
 	}
 	return refusal
@@ -207,8 +278,17 @@ func (s *PictureService) Remove(ctx context.Context, accountID string) (bool, er
 // none. Callers hand them only to readers who may see the profile.
 func (s *PictureService) Links(ctx context.Context, accountID string, ttl time.Duration) (*Links, error) {
 	ps, err := s.Store.GetPictures(ctx, accountID)
-	if err != nil || ps.Current == nil {
+	if err != nil {
 		return nil, err
+	}
+	return s.LinksOf(ctx, accountID, ps, ttl)
+}
+
+// LinksOf is Links for the account's picture record ps, read already (with the
+// profile, Service.Member).
+func (s *PictureService) LinksOf(ctx context.Context, accountID string, ps Pictures, ttl time.Duration) (*Links, error) {
+	if ps.Current == nil {
+		return nil, nil
 	}
 	t := pictureTarget(accountID, ps.Current.ID)
 	small, err := s.Objects.PresignGet(ctx, smallKey(t), "picture-small.jpg", upload.TypeJPEG, ttl)

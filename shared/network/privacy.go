@@ -1,17 +1,51 @@
 package network
 
-import "kontor/shared/privacy"
+import (
+	"net/http"
+
+	"kontor/shared/privacy"
+	"kontor/shared/problem"
+)
 
 // PurposeVoluntary is the consent (Art. 6(1)(a)) the voluntary profile fields
 // rest on (HKC-5); withdrawing it removes them (HKC-16).
 const PurposeVoluntary = "network.voluntary"
 
+// Versions of the consent's text. 2026-01 listed the voluntary details without
+// the profile picture; 2026-11 names the picture too. A consent given to an older
+// text still counts for what that text named (the privacy core keeps it granted),
+// so it goes on covering the voluntary details; a picture is taken only with a
+// consent to a text that names it (PictureConsentSince): the member confirms the
+// new text in the privacy centre, which withdraws nothing.
+const (
+	VoluntaryVersion    = "2026-11"
+	PictureConsentSince = "2026-11"
+)
+
+// PictureConsented tells whether a consent given to version of the text (""
+// for none) covers the profile picture. Versions are dates, YYYY-MM, so they
+// compare as strings.
+func PictureConsented(version string) bool { return version != "" && version >= PictureConsentSince }
+
+// pictureConsent is the refusal of a picture without a consent that covers it:
+// none given (voluntary_consent_required), or given to a text that did not name
+// the picture (picture_consent_outdated); both 403.
+func pictureConsent(version string) error {
+	switch {
+	case version == "":
+		return problem.New(http.StatusForbidden, CodeVoluntaryConsentRequired)
+	case !PictureConsented(version):
+		return problem.New(http.StatusForbidden, CodePictureConsentOutdated)
+	}
+	return nil
+}
+
 // Purposes are the consents the network asks for, in their current text.
 func Purposes() []privacy.Purpose {
 	return []privacy.Purpose{
-		{ID: PurposeVoluntary, Version: "2026-01", LegalBasis: privacy.Consent, Description: privacy.Text{
-			DE: "Freiwillige Angaben in Ihrem Netzwerkprofil (über Sie, Fachgebiete, Sprachen, Beschreibung, Branche und Größe Ihres Unternehmens), sichtbar für die anderen Mitglieder des Netzwerks.",
-			EN: "Voluntary details in your network profile (about you, expertise, languages, your company's description, industry and size), visible to the network's other members."}},
+		{ID: PurposeVoluntary, Version: VoluntaryVersion, LegalBasis: privacy.Consent, Description: privacy.Text{
+			DE: "Freiwillige Angaben in Ihrem Netzwerkprofil (über Sie, Fachgebiete, Sprachen, Beschreibung, Branche und Größe Ihres Unternehmens) und Ihr Profilbild, sichtbar für die anderen Mitglieder des Netzwerks.",
+			EN: "Voluntary details in your network profile (about you, expertise, languages, your company's description, industry and size) and your profile picture, visible to the network's other members."}},
 	}
 }
 

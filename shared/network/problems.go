@@ -9,9 +9,14 @@ var (
 	CodeVoluntaryConsentRequired = problem.Define("voluntary_consent_required",
 		"Freiwillige Angaben speichern wir nur mit Ihrer Einwilligung. Bitte erteilen Sie sie in der Datenschutz-Zentrale oder lassen Sie diese Felder leer.",
 		"Voluntary details are stored only with your consent. Please give it in the privacy centre, or leave these fields empty.")
+	// CodePictureConsentOutdated refuses a picture while the consent PurposeVoluntary
+	// was given to a text that did not name the picture (PictureConsentSince, 403).
+	CodePictureConsentOutdated = problem.Define("picture_consent_outdated",
+		"Ihre Einwilligung in freiwillige Angaben gilt einem früheren Text, der das Profilbild nicht nannte. Bitte bestätigen Sie den aktuellen Text in der Datenschutz-Zentrale; Ihre Angaben bleiben dabei erhalten.",
+		"Your consent to voluntary details was given to an earlier text that did not name the profile picture. Please confirm the current text in the privacy centre; your details stay as they are.")
 	CodePictureType = problem.Define("picture_type_not_allowed",
-		"Bitte wählen Sie ein Bild im Format JPEG oder PNG mit höchstens 40 Megapixeln.",
-		"Please choose a JPEG or PNG image of at most 40 megapixels.")
+		"Bitte wählen Sie ein Bild im Format JPEG, PNG oder WebP mit höchstens 40 Megapixeln.",
+		"Please choose a JPEG, PNG or WebP image of at most 40 megapixels.")
 	CodePictureTooLarge = problem.Define("picture_too_large",
 		"Das Bild ist zu groß. Bitte wählen Sie eine Datei von höchstens 5 MB.",
 		"The image is too large. Please choose a file of at most 5 MB.")
@@ -36,8 +41,8 @@ var CodeTooManyGroups = problem.Define("too_many_groups",
 // Problems of attachments (attachments.go).
 var (
 	CodeAttachmentType = problem.Define("attachment_type_not_allowed",
-		"Bitte wählen Sie ein PDF, ein Word-, Excel- oder PowerPoint-Dokument (ohne Makros), ein OpenDocument oder ein Bild im Format JPEG oder PNG (höchstens 40 Megapixel). Die Datei muss dem angegebenen Typ entsprechen.",
-		"Please choose a PDF, a Word, Excel or PowerPoint document (without macros), an OpenDocument, or a JPEG or PNG image (at most 40 megapixels). The file must be of the type stated.")
+		"Bitte wählen Sie ein PDF, ein Word-, Excel- oder PowerPoint-Dokument (ohne Makros), ein OpenDocument oder ein Bild im Format JPEG, PNG oder WebP (höchstens 40 Megapixel). Die Datei muss dem angegebenen Typ entsprechen.",
+		"Please choose a PDF, a Word, Excel or PowerPoint document (without macros), an OpenDocument, or a JPEG, PNG or WebP image (at most 40 megapixels). The file must be of the type stated.")
 	CodeAttachmentTooLarge = problem.Define("attachment_too_large",
 		"Die Datei ist zu groß. Dokumente dürfen höchstens 20 MB groß sein, Bilder höchstens 10 MB.",
 		"The file is too large. Documents may be at most 20 MB, images at most 10 MB.")
@@ -83,7 +88,7 @@ var (
 
 // Problems lists the module's problem codes, for the module list.
 func Problems() []problem.Code {
-	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
+	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureConsentOutdated, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
 		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups,
 		CodeAttachmentType, CodeAttachmentTooLarge, CodeAttachmentNotUploaded, CodeAttachmentNotAccepted, CodeAttachmentComplete, CodeTooManyAttachments}
 }

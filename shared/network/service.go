@@ -14,8 +14,9 @@ import (
 // ErrNotFound is a profile the store does not hold.
 var ErrNotFound = errors.New("network: no such profile")
 
-// ErrConflict is a change made on a version that is no longer the stored one.
-var ErrConflict = errors.New("network: profile changed meanwhile")
+// ErrConflict is a change made on a version that is no longer the stored one (a
+// profile or a picture record).
+var ErrConflict = errors.New("network: changed meanwhile")
 
 // Store keeps profiles, one per account.
 type Store interface {
@@ -26,6 +27,9 @@ type Store interface {
 	Put(ctx context.Context, p Profile, prev int) error
 	// Delete removes an account's profile; removing none is no error.
 	Delete(ctx context.Context, accountID string) error
+	// GetWithPictures returns an account's profile and its picture record (empty
+	// when there is none) in one read, or ErrNotFound when there is no profile.
+	GetWithPictures(ctx context.Context, accountID string) (Profile, Pictures, error)
 }
 
 // Service reads and changes profiles.
@@ -94,27 +98,29 @@ func known(name string) bool {
 		slices.ContainsFunc(listFields, func(f listField) bool { return f.name == name })
 }
 
-// Member returns the profile id as the reader sees it: their own in full, another
-// member's as View once it is complete. Anything else — an id that is no
-// account's, a profile never made or not complete — is 404, so a reader learns
-// nothing of whether the account exists. Only network members have profiles (the
-// routes need the role), so an account without the role has none.
-func (s *Service) Member(ctx context.Context, readerID, id string) (any, error) {
+// Member returns the profile id as the reader sees it — their own in full, another
+// member's as View once it is complete — with its picture record, both read in
+// one round trip. Anything else — an id that is no account's, a profile never made
+// or not complete — is 404, so a reader learns nothing of whether the account
+// exists. Only network members have profiles (the routes need the role), so an
+// account without the role has none.
+func (s *Service) Member(ctx context.Context, readerID, id string) (any, Pictures, error) {
 	notFound := problem.New(http.StatusNotFound, problem.CodeNotFound)
 	if !ids.ValidV7(id) {
-		return nil, notFound
+		return nil, Pictures{}, notFound
 	}
-	if id == readerID {
-		return s.Mine(ctx, id)
+	p, ps, err := s.Store.GetWithPictures(ctx, id)
+	switch {
+	case id == readerID && errors.Is(err, ErrNotFound):
+		return Profile{AccountID: id}, ps, nil
+	case id == readerID:
+		return p, ps, err
+	case errors.Is(err, ErrNotFound) || (err == nil && !p.Complete()):
+		return nil, Pictures{}, notFound
+	case err != nil:
+		return nil, Pictures{}, err
 	}
-	p, err := s.Store.Get(ctx, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !p.Complete()) {
-		return nil, notFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return p.ViewFor(), nil
+	return p.ViewFor(), ps, nil
 }
 
 // Withdraw removes every voluntary detail of the account's profile (the consent

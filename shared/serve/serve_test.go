@@ -14,6 +14,7 @@ import (
 	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
 	"kontor/shared/insurance/insuranceapi"
+	"kontor/shared/network/networkapi"
 	"kontor/shared/privacy/privacyapi"
 	"kontor/shared/ratelimit"
 	"kontor/shared/requestlog/requestlogapi"
@@ -28,6 +29,7 @@ func allRoutes() map[string]httpapi.Route {
 		requestlogapi.Handlers{}.Routes(), insuranceapi.Import{}.Routes(), insuranceapi.Contracts{}.Routes(),
 		insuranceapi.Registration{}.Routes(), insuranceapi.Claims{}.Routes(), insuranceapi.Review{}.Routes(),
 		contactapi.Handlers{}.Routes(), pr.ExportRoutes(), pr.ConsentRoutes(), pr.ErasureRoutes(), pr.HoldRoutes(), pr.ProcessingRoutes(),
+		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -8,6 +8,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+
+	"golang.org/x/image/webp"
 )
 
 // errImage is any image that cannot be taken: undecodable or too large.
@@ -21,34 +23,42 @@ const JPEGQuality = 90
 // (camera, time, GPS position), comments and any bytes appended to the file are gone.
 // A JPEG's EXIF orientation is applied to the pixels first, so the image still shows
 // the right way up; an image larger than maxSide (when not 0) is scaled down to it.
-func reencode(kind string, data []byte, maxPixels, maxSide int) ([]byte, error) {
+// A JPEG stays a JPEG; a PNG, and a WebP (the standard library encodes none),
+// become a PNG: it returns the type written.
+func reencode(kind string, data []byte, maxPixels, maxSide int) (string, []byte, error) {
 	img, err := decodeImage(kind, data, maxPixels)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	img = fit(img, maxSide)
 	var out bytes.Buffer
 	if kind == TypeJPEG {
 		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: JPEGQuality})
 	} else {
+		kind = TypePNG
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img)
 	}
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return out.Bytes(), nil
+	return kind, out.Bytes(), nil
 }
 
-// decodeImage decodes a JPEG or PNG after its header has shown dimensions of at
-// most maxPixels, so a small file declaring huge dimensions (a decompression
-// bomb) is refused before a pixel is allocated. A JPEG is turned as its EXIF
-// orientation says.
+// decodeImage decodes a JPEG, PNG or WebP after its header has shown dimensions
+// of at most maxPixels, so a small file declaring huge dimensions (a
+// decompression bomb) is refused before a pixel is allocated. (A WebP's frame
+// must have the size its header declares: golang.org/x/image/webp refuses one
+// that differs, so the header's dimensions bound what is decoded.) A JPEG is
+// turned as its EXIF orientation says; a WebP's metadata (EXIF, XMP, ICC chunks)
+// is never read, and nothing of it is written again.
 func decodeImage(kind string, data []byte, maxPixels int) (image.Image, error) {
 	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
 	switch kind {
 	case TypeJPEG:
 	case TypePNG:
 		decodeConfig, decode = png.DecodeConfig, png.Decode
+	case TypeWebP:
+		decodeConfig, decode = webp.DecodeConfig, webp.Decode
 	default:
 		return nil, errImage
 	}

@@ -10,9 +10,18 @@ import (
 	"image/jpeg"
 	"runtime"
 	"testing"
+
+	"kontor/shared/upload/imagetest"
 )
 
-var picturePolicy = Policy{Types: []string{TypeJPEG, TypePNG}, MaxBytes: 5 << 20, MaxPixels: 40_000_000}
+var picturePolicy = Policy{Types: []string{TypeJPEG, TypePNG, TypeWebP}, MaxBytes: 5 << 20, MaxPixels: 40_000_000}
+
+// testWebP is a 40×20 WebP, all one red, carrying an EXIF chunk with a GPS
+// position and an XMP chunk with an address, as a phone or an editor writes them.
+func testWebP(w, h int) []byte {
+	return imagetest.WebP(w, h, color.NRGBA{R: 0xC8, G: 0x10, B: 0x20, A: 0xFF},
+		[]byte("Exif\x00\x00MM\x00*GPS 53.55N 9.99E Hauptstrasse"), []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/">Hauptstrasse 1</x:xmpmeta>`))
+}
 
 var squares = []Square{{Key: "p/a/1/small", Side: 96}, {Key: "p/a/1/large", Side: 400}}
 
@@ -29,7 +38,11 @@ func completeImage(t *testing.T, body []byte) (*memStore, Target, error) {
 // Promise: HKC-5 — a picture is kept as fresh JPEG squares of the sizes asked for, turned as its
 // EXIF said, with nothing of its metadata; the staged original is deleted.
 func TestCompleteImageKeepsFreshSquaresOnly(t *testing.T) {
-	for name, body := range map[string][]byte{"jpeg": testJPEG(t, 6), "png": testPNG(t, 30, 10)} {
+	webp := testWebP(40, 20)
+	if !bytes.Contains(webp, []byte("GPS")) || !bytes.Contains(webp, []byte("xmpmeta")) {
+		t.Fatal("the test WebP carries no EXIF or XMP")
+	}
+	for name, body := range map[string][]byte{"jpeg": testJPEG(t, 6), "png": testPNG(t, 30, 10), "webp": webp} {
 		s, tg, err := completeImage(t, body)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -39,7 +52,7 @@ func TestCompleteImageKeepsFreshSquaresOnly(t *testing.T) {
 		}
 		for _, sq := range squares {
 			o := s.objects[sq.Key]
-			for _, leak := range []string{"Exif", "GPS", "Hauptstrasse"} {
+			for _, leak := range []string{"Exif", "GPS", "Hauptstrasse", "xmpmeta", "XMP", "RIFF"} {
 				if bytes.Contains(o.body, []byte(leak)) {
 					t.Errorf("%s %s keeps %q", name, sq.Key, leak)
 				}
@@ -50,10 +63,16 @@ func TestCompleteImageKeepsFreshSquaresOnly(t *testing.T) {
 			}
 		}
 	}
+	// The WebP's pixels survive: its squares are its red.
+	s, _, _ := completeImage(t, webp)
+	img, _ := jpeg.Decode(bytes.NewReader(s.objects["p/a/1/small"].body))
+	if r, g, b, _ := img.At(48, 48).RGBA(); r>>8 < 0xB0 || g>>8 > 0x40 || b>>8 > 0x40 {
+		t.Errorf("the WebP's square is not its red: %d %d %d", r>>8, g>>8, b>>8)
+	}
 	// Orientation 6 (turned 90° counter-clockwise) makes the 40×20 picture, red
 	// left and blue right, red on top once upright: the square's top is red.
-	s, _, _ := completeImage(t, testJPEG(t, 6))
-	img, _ := jpeg.Decode(bytes.NewReader(s.objects["p/a/1/large"].body))
+	s, _, _ = completeImage(t, testJPEG(t, 6))
+	img, _ = jpeg.Decode(bytes.NewReader(s.objects["p/a/1/large"].body))
 	if r, _, b, _ := img.At(200, 20).RGBA(); r < b {
 		t.Errorf("top of the upright square is not red: r %d b %d", r, b)
 	}
@@ -74,16 +93,21 @@ func bombPNG(w, h uint32) []byte {
 
 // Promise: HKC-5 — a decompression bomb is refused from its header: decoding 50000×50000 RGB
 // pixels would take 7.5 GB, the refusal takes next to nothing, and nothing stays.
+//
+// The same for a WebP: 16384 × 16384 pixels of one colour (a valid file of a few
+// dozen bytes that would decode into 1 GB) is refused from its header.
 func TestCompleteImageRefusesABombFromItsHeader(t *testing.T) {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	s, _, err := completeImage(t, bombPNG(50000, 50000))
-	runtime.ReadMemStats(&after)
-	if !isReason(err, TypeNotAllowed) || len(s.objects) != 0 {
-		t.Fatalf("bomb: %v, %d objects left", err, len(s.objects))
-	}
-	if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<20 {
-		t.Fatalf("refusing the bomb allocated %d bytes: it was decoded", grown)
+	for name, bomb := range map[string][]byte{"png": bombPNG(50000, 50000), "webp": testWebP(16384, 16384)} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s, _, err := completeImage(t, bomb)
+		runtime.ReadMemStats(&after)
+		if !isReason(err, TypeNotAllowed) || len(s.objects) != 0 {
+			t.Fatalf("%s bomb: %v, %d objects left", name, err, len(s.objects))
+		}
+		if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<20 {
+			t.Fatalf("refusing the %s bomb allocated %d bytes: it was decoded", name, grown)
+		}
 	}
 	for name, body := range map[string][]byte{"pdf": PDF, "noise": bytes.Repeat([]byte{0xFF, 0xD8, 0xFF, 0x00}, 100)} {
 		if s, _, err := completeImage(t, body); !isReason(err, TypeNotAllowed) || len(s.objects) != 0 {

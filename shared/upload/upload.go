@@ -29,6 +29,7 @@ const (
 	TypePDF  = "application/pdf"
 	TypeJPEG = "image/jpeg"
 	TypePNG  = "image/png"
+	TypeWebP = "image/webp"
 )
 
 // Policy says what one kind of upload may be.
@@ -100,13 +101,15 @@ func Sniff(head []byte) string {
 		return TypeJPEG
 	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
 		return TypePNG
+	case len(head) >= 12 && bytes.HasPrefix(head, []byte("RIFF")) && string(head[8:12]) == "WEBP":
+		return TypeWebP
 	}
 	return ""
 }
 
 // Check examines a whole file and returns its type and the bytes to store: a PDF
 // as sent (its header and end-of-file marker present), an image decoded and
-// re-encoded (orientation applied, metadata gone). The detected type counts, not
+// re-encoded (orientation applied, metadata gone; a WebP as a PNG, its type then). The detected type counts, not
 // the declared one; anything else is rejected.
 func (p Policy) Check(data []byte) (string, []byte, error) {
 	if int64(len(data)) > p.MaxBytes {
@@ -128,7 +131,7 @@ func (p Policy) Check(data []byte) (string, []byte, error) {
 	case TypeDOCX, TypeXLSX, TypePPTX, TypeODT, TypeODS, TypeODP:
 		return kind, data, nil // checked whole by documentType
 	default:
-		out, err := reencode(kind, data, p.MaxPixels, p.MaxSide)
+		kind, out, err := reencode(kind, data, p.MaxPixels, p.MaxSide)
 		if err != nil {
 			return "", nil, &Rejected{TypeNotAllowed}
 		}
@@ -269,7 +272,7 @@ type Square struct {
 }
 
 // CompleteImage is Complete for a picture kept in fixed sizes (a profile
-// picture): what arrived must be a JPEG or PNG the policy allows, by content;
+// picture): what arrived must be a JPEG, PNG or WebP the policy allows, by content;
 // its header's dimensions are checked against MaxPixels before any pixel is
 // decoded; the picture is turned upright, cut to its centre square and stored
 // as a fresh JPEG in each size (so only pixels survive: no EXIF, GPS position,
@@ -282,7 +285,7 @@ func CompleteImage(ctx context.Context, s Store, p Policy, t Target, declared in
 		return err
 	}
 	kind := Sniff(data)
-	if !slices.Contains(p.Types, kind) || (kind != TypeJPEG && kind != TypePNG) {
+	if !slices.Contains(p.Types, kind) || !slices.Contains([]string{TypeJPEG, TypePNG, TypeWebP}, kind) {
 		return reject(ctx, s, t, TypeNotAllowed)
 	}
 	img, err := decodeImage(kind, data, p.MaxPixels)

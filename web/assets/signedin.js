@@ -117,11 +117,14 @@ function refused() {
 
 /**
  * requireRole reads GET /v1/me and refuses as the API would (403) when the
- * person lacks role: for a page behind a role that reads nothing first.
+ * person holds none of roles: for a page behind a role that reads nothing
+ * first. It returns the person (GET /v1/me), whose roles may decide what the
+ * page shows.
  */
-export async function requireRole(role) {
+export async function requireRole(...roles) {
   const me = await call('GET', '/v1/me');
-  if (!(me.roles || []).includes(role)) throw refused();
+  if (!roles.some((r) => (me.roles || []).includes(r))) throw refused();
+  return me;
 }
 
 /**

@@ -8,7 +8,7 @@ import { ApiResponse, bindForm, t } from './form.js';
 import { onField } from './signedin.js';
 
 // A type the browser does not know (an empty File.type) is taken from the name.
-const byExtension = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const byExtension = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 /** fileType is the file's content type as the browser or its name tells it. */
 function fileType(file) {

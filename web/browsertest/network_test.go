@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"kontor/shared/network"
+	"kontor/shared/upload/imagetest"
 )
 
 // networkAccount is a member the local administrator invited into the network
@@ -225,8 +228,8 @@ func (tb *tab) pictureShown(id string) string {
 // page, and the member removes it after a confirmation.
 func TestNetworkPictureUploadedSeenAndRemoved(t *testing.T) {
 	texts := map[string]map[string]string{
-		"de": {"type": "kein JPEG- oder PNG-Bild", "done": "geprüft und gespeichert", "removed": "entfernt"},
-		"en": {"type": "not a JPEG or PNG image", "done": "checked and stored", "removed": "removed"},
+		"de": {"type": "kein Bild im Format JPEG, PNG oder WebP", "done": "geprüft und gespeichert", "removed": "entfernt"},
+		"en": {"type": "not a JPEG, PNG or WebP image", "done": "checked and stored", "removed": "removed"},
 	}
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
@@ -239,7 +242,7 @@ func TestNetworkPictureUploadedSeenAndRemoved(t *testing.T) {
 				"company": "Großmann Handel GmbH", "roleInCompany": "CEO", "companyWebsite": "https://grossmann.example", "street": "Adolphsplatz",
 				"houseNumber": "1", "postalCode": "20457", "city": "Hamburg", "country": "DE", "phone": "+49 40 36138-0", "fax": "+49 40 36138-401",
 				"email": "kontakt@grossmann.example"}, http.StatusOK, nil)
-			api.call(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": "2026-01"}, http.StatusOK, nil)
+			api.call(http.MethodPut, "/v1/me/consents/network.voluntary", map[string]any{"textVersion": network.VoluntaryVersion}, http.StatusOK, nil)
 
 			tb := networkPage(t, l.accept, l.lang, owner, "profile")
 			tb.allow(pictureBucket())
@@ -270,6 +273,20 @@ func TestNetworkPictureUploadedSeenAndRemoved(t *testing.T) {
 				t.Errorf("the page shows a picture %s px wide, want the 400 px size", got)
 			}
 			tb.axe("profile, picture stored")
+
+			// A WebP (with EXIF and XMP) replaces it: the page offers and takes the
+			// type, and shows the new picture, re-encoded at its 400 px size.
+			if got := tb.eval(`document.getElementById('file').accept`); !strings.Contains(got, "image/webp") {
+				t.Errorf("the file input accepts %q", got)
+			}
+			before := tb.eval(`document.getElementById('picture-img').src`)
+			tb.chooseFile("me.webp", imagetest.WebP(300, 200, color.NRGBA{R: 0x20, G: 0x60, B: 0xC0, A: 0xFF}, []byte("Exif\x00\x00GPS"), []byte("<x:xmpmeta/>")))
+			tb.submit("upload-form")
+			tb.waitFor(`document.getElementById('picture-img').src !== ` + jsString(before) + ` && document.getElementById('picture-img').complete && document.getElementById('picture-img').naturalWidth > 0`)
+			if got := tb.pictureShown("picture-img"); got != "400" {
+				t.Errorf("after the WebP the page shows a picture %s px wide", got)
+			}
+			tb.axe("profile, WebP stored")
 
 			// The other member sees it.
 			rd := networkPage(t, l.accept, l.lang, reader, "member?id="+ownerID)

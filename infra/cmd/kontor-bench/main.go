@@ -6,8 +6,10 @@
 // a hello-world Lambda; then, on a local stack on free loopback ports, the hourly
 // request-log aggregation against the emulator's BatchWriteItem rate, the capture's
 // cost, a bounded load run through the API gateway, and the emulator's bare GetItem
-// latency, all in the same run; and what a fresh person's export and erasure take
-// while the tables hold 0, 10,000 and 100,000 other people's items.
+// latency, all in the same run; the members' network's feed and member reads
+// with 10,000 posts in a member's 20 groups, with the DynamoDB requests each
+// makes; and what a fresh person's export and erasure take while the tables hold
+// 0, 10,000 and 100,000 other people's items.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,7 +37,9 @@ import (
 
 func main() {
 	n := flag.Int("n", 15, "cold starts per function (0: skip the cold starts)")
-	records := flag.Int("records", 20000, "raw request records for the aggregation benchmark (0: skip the stack benchmarks)")
+	records := flag.Int("records", 20000, "raw request records for the aggregation benchmark (0: skip the stack benchmarks but the network's)")
+	networkPosts := flag.Int("network-posts", 10000, "posts in the network benchmark's 20 groups (0: skip it)")
+	networkSamples := flag.Int("network-samples", 50, "requests per network read, in process and through the gateway each")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
@@ -74,8 +79,9 @@ func main() {
 		}
 	}
 	var st *stackFigures
-	if *records > 0 {
-		st, err = stackBench(wd, *records, *reqs, *clients, *loadFor, *captureFor, levels, *persons)
+	if *records > 0 || *networkPosts > 0 {
+		st, err = stackBench(wd, stackRuns{records: *records, reqs: *reqs, clients: *clients, loadFor: *loadFor, captureFor: *captureFor,
+			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples})
 		if err != nil {
 			fail(err)
 		}
@@ -206,12 +212,13 @@ func printColdStarts(out io.Writer, res []bench.Result, n int) {
 }
 
 type stackFigures struct {
-	Aggregation bench.AggregationResult `json:"aggregation"`
-	Capture     []bench.CaptureResult   `json:"capture"`
-	Load        []bench.LoadResult      `json:"load"`
-	GetItem     bench.GetItemResult     `json:"getItem"`
-	Protocol    []bench.ProtocolResult  `json:"protocol"`
-	Scale       []bench.ScaleLevel      `json:"privacyScale,omitempty"`
+	Aggregation bench.AggregationResult  `json:"aggregation"`
+	Capture     []bench.CaptureResult    `json:"capture"`
+	Load        []bench.LoadResult       `json:"load"`
+	GetItem     bench.GetItemResult      `json:"getItem"`
+	Protocol    []bench.ProtocolResult   `json:"protocol"`
+	Scale       []bench.ScaleLevel       `json:"privacyScale,omitempty"`
+	Network     *bench.NetworkFeedResult `json:"network,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -233,40 +240,111 @@ func parseLevels(v string) ([]int, error) {
 	return out, nil
 }
 
-func stackBench(root string, records, reqs, clients int, loadFor, captureFor time.Duration, levels []int, persons int) (*stackFigures, error) {
+// stackRuns says what stackBench measures: records 0 skips all but the network
+// benchmark, networkPosts 0 skips that.
+type stackRuns struct {
+	records, reqs, clients       int
+	loadFor, captureFor          time.Duration
+	levels                       []int
+	persons                      int
+	networkPosts, networkSamples int
+}
+
+func stackBench(root string, runs stackRuns) (*stackFigures, error) {
 	ctx := context.Background()
 	s, err := local.Start(ctx, local.Options{Root: root, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", StandIns: standin.All(), Logs: benchLogs()})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	f := &stackFigures{reqs: reqs, loadFor: loadFor, captureFor: captureFor}
-	// The aggregation first, on a table that holds nothing else yet.
-	if f.Aggregation, err = bench.RunAggregation(ctx, s, records); err != nil {
-		return nil, fmt.Errorf("aggregation: %w", err)
+	f := &stackFigures{reqs: runs.reqs, loadFor: runs.loadFor, captureFor: runs.captureFor}
+	if runs.records > 0 {
+		if err := f.requestBenches(ctx, s, runs); err != nil {
+			return nil, err
+		}
 	}
-	if f.Capture, err = bench.RunCapture(ctx, s, reqs, clients, captureFor); err != nil {
-		return nil, fmt.Errorf("capture: %w", err)
-	}
-	if f.Load, err = bench.RunLoad(ctx, s, clients, loadFor); err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	if f.GetItem, err = bench.RunGetItem(ctx, s, 2000, clients, 5*time.Second); err != nil {
-		return nil, fmt.Errorf("GetItem: %w", err)
-	}
-	if f.Protocol, err = bench.RunProtocol(ctx, s, 60); err != nil {
-		return nil, fmt.Errorf("privacy protocol: %w", err)
+	// Before the privacy scale: the network's own table, measured while the
+	// other tables are small.
+	if runs.networkPosts > 0 {
+		nf, err := bench.RunNetworkFeed(ctx, s, runs.networkPosts, max(runs.networkSamples, 1))
+		if err != nil {
+			return nil, fmt.Errorf("network: %w", err)
+		}
+		f.Network = &nf
 	}
 	// Last: it fills the tables with other people's items.
-	if len(levels) > 0 {
-		if f.Scale, err = bench.RunPrivacyScale(ctx, s, levels, max(persons, 1)); err != nil {
+	if runs.records > 0 && len(runs.levels) > 0 {
+		if f.Scale, err = bench.RunPrivacyScale(ctx, s, runs.levels, max(runs.persons, 1)); err != nil {
 			return nil, fmt.Errorf("privacy scale: %w", err)
 		}
 	}
 	return f, nil
 }
 
+// requestBenches are the aggregation, capture, load, GetItem and protocol runs.
+func (f *stackFigures) requestBenches(ctx context.Context, s *local.Stack, runs stackRuns) error {
+	var err error
+	records, reqs, clients, loadFor, captureFor := runs.records, runs.reqs, runs.clients, runs.loadFor, runs.captureFor
+	// The aggregation first, on a table that holds nothing else yet.
+	if f.Aggregation, err = bench.RunAggregation(ctx, s, records); err != nil {
+		return fmt.Errorf("aggregation: %w", err)
+	}
+	if f.Capture, err = bench.RunCapture(ctx, s, reqs, clients, captureFor); err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	if f.Load, err = bench.RunLoad(ctx, s, clients, loadFor); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	if f.GetItem, err = bench.RunGetItem(ctx, s, 2000, clients, 5*time.Second); err != nil {
+		return fmt.Errorf("GetItem: %w", err)
+	}
+	if f.Protocol, err = bench.RunProtocol(ctx, s, 60); err != nil {
+		return fmt.Errorf("privacy protocol: %w", err)
+	}
+	return nil
+}
+
 func (f *stackFigures) print(out io.Writer) {
+	if len(f.Load) > 0 {
+		f.printRequests(out)
+	}
+	f.printNetwork(out)
+	f.printScale(out)
+}
+
+// printNetwork prints the network's reads: latency in process and through the
+// gateway, DynamoDB requests per call, against the bare GetItem of the same run.
+func (f *stackFigures) printNetwork(out io.Writer) {
+	n := f.Network
+	if n == nil {
+		return
+	}
+	fmt.Fprintf(out, "\nMembers' network: one member in %d groups holding %d posts by %d authors (seeded through networkdb.Store in %.1f s); %d requests per read,\n",
+		n.Groups, n.Posts, n.Authors, n.SeedTook.Seconds(), n.GetItem.Requests)
+	fmt.Fprintln(out, "in process = the route's handler with the real store against the emulator, its answer JSON-encoded; HTTP = through the local gateway, authorizer and function:")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  read\tp50 ms\tp95 ms\t× GetItem\tDynamoDB calls (mean ms in each)\tHTTP p50 ms\tHTTP p95 ms\tHTTP reads\t")
+	for _, o := range n.Ops {
+		fmt.Fprintf(w, "  %s\t%.2f\t%.2f\t%.1f×\t%d (%s)\t%.2f\t%.2f\t%d\t\n", o.Name, bench.Ms(o.InProcess.P50), bench.Ms(o.InProcess.P95), o.Ratio,
+			o.TotalCalls(), callList(o), bench.Ms(o.HTTP.P50), bench.Ms(o.HTTP.P95), o.HTTPReads)
+	}
+	fmt.Fprintf(w, "  emulator GetItem, SDK (same run)\t%.2f\t%.2f\t1.0×\t1\t\t\t\t\n", bench.Ms(n.GetItem.P50), bench.Ms(n.GetItem.P95))
+	_ = w.Flush()
+	fmt.Fprintln(out, "  (HTTP reads: every DynamoDB read at the emulator's front during one request, the authorizer's session reads included)")
+}
+
+// callList names the calls by operation, in a fixed order, with the mean time
+// spent in them.
+func callList(o bench.NetworkOp) string {
+	ops := slices.Sorted(maps.Keys(o.Calls))
+	parts := make([]string, len(ops))
+	for i, op := range ops {
+		parts[i] = fmt.Sprintf("%s %d: %.1f", op, o.Calls[op], bench.Ms(o.InDynamo[op]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (f *stackFigures) printRequests(out io.Writer) {
 	a := f.Aggregation
 	fmt.Fprintf(out, "\nRequest-log aggregation (moto server on this machine, %d raw records of today):\n", a.Records)
 	fmt.Fprintf(out, "  emulator BatchWriteItem (25/call, 4 writers)  %8.0f items/s\n", a.BatchWritePerSec)
@@ -307,7 +385,6 @@ func (f *stackFigures) print(out io.Writer) {
 		bench.Ms(g.Concurrent.P50), bench.Ms(g.Concurrent.P95), bench.Ms(g.Concurrent.P99))
 	_ = w.Flush()
 	f.printProtocol(out)
-	f.printScale(out)
 }
 
 // printScale prints a fresh person's export and erasure against how many other

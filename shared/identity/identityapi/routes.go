@@ -18,7 +18,9 @@ func (h Handlers) AccountRoutes() map[string]httpapi.Route {
 // MemberRoutes are served by the members function.
 func (h Handlers) MemberRoutes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/admin/members": {Handler: h.InviteMember, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}, Idempotency: httpapi.IdempotencyOptional},
+		"POST /v1/admin/members":                {Handler: h.InviteMember, Access: httpapi.Signed, Role: access.RoleAdmin, Limits: []ratelimit.Rule{ratelimit.Invite}, Idempotency: httpapi.IdempotencyOptional},
+		"PUT /v1/admin/members/{id}/network":    {Handler: h.GrantNetwork, Access: httpapi.Signed, AnyRole: networkManagers},
+		"DELETE /v1/admin/members/{id}/network": {Handler: h.RemoveNetwork, Access: httpapi.Signed, AnyRole: networkManagers},
 	}
 }
 

@@ -121,6 +121,18 @@ func (ss *Sessions) DeleteSessionsOf(ctx context.Context, accountID string) erro
 	return ss.EachOf(ctx, accountID, func(id string) error { return ss.DeleteSession(ctx, id) })
 }
 
+// SetRoleOf implements identity.SessionStore; a session that ended meanwhile is
+// left alone.
+func (ss *Sessions) SetRoleOf(ctx context.Context, accountID, role string, on bool) error {
+	return ss.EachOf(ctx, accountID, func(id string) error {
+		_, err := ss.DB.UpdateItem(ctx, roleChange(ss.Table, sessionKey(id), role, on))
+		if err != nil && !dynamo.ConditionFailed(err) {
+			return fmt.Errorf("set role of session: %w", err)
+		}
+		return nil
+	})
+}
+
 // EachOf calls fn with the id of every session of an account, page by page through
 // the byAccount index.
 func (ss *Sessions) EachOf(ctx context.Context, accountID string, fn func(id string) error) error {

@@ -383,6 +383,36 @@ func (st *Store) SetPassword(ctx context.Context, id, oldHash, newHash string, n
 	return nil
 }
 
+// SetRole implements identity.Store: ADD or DELETE of one element of the roles
+// set, so two changes of different roles at once do not undo each other.
+func (st *Store) SetRole(ctx context.Context, id, role string, on bool) error {
+	_, err := st.DB.UpdateItem(ctx, roleChange(st.Table, accountKey(id), role, on))
+	if dynamo.ConditionFailed(err) {
+		return identity.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set role: %w", err)
+	}
+	return nil
+}
+
+// roleChange adds role to (on) or removes it from the string set roles of the
+// item at key (an account or a session), which must exist.
+func roleChange(table string, key dynamo.Item, role string, on bool) *dynamodb.UpdateItemInput {
+	update := "DELETE #roles :r"
+	if on {
+		update = "ADD #roles :r"
+	}
+	return &dynamodb.UpdateItemInput{
+		TableName: aws.String(table), Key: key,
+		UpdateExpression:    aws.String(update),
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+		// "roles" is a reserved word.
+		ExpressionAttributeNames:  map[string]string{"#roles": "roles"},
+		ExpressionAttributeValues: dynamo.Item{":r": &types.AttributeValueMemberSS{Value: []string{role}}},
+	}
+}
+
 // RecordLogin implements identity.Store.
 func (st *Store) RecordLogin(ctx context.Context, id string, now time.Time) error {
 	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{

@@ -25,6 +25,7 @@ import (
 	"kontor/shared/lambdainvoke"
 	"kontor/shared/logging"
 	"kontor/shared/mail"
+	"kontor/shared/network"
 	"kontor/shared/privacy"
 	"kontor/shared/privacy/privacydb"
 	"kontor/shared/privacy/protocol"
@@ -37,6 +38,7 @@ func now() time.Time { return time.Now().UTC() }
 // first missing one is the builder's error.
 type parts struct {
 	r   env.Reader
+	cfg aws.Config
 	db  *dynamodb.Client
 	svc *identity.Service
 }
@@ -46,7 +48,7 @@ func newParts(ctx context.Context, log *slog.Logger) (*parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &parts{db: dynamodb.NewFromConfig(cfg), svc: &identity.Service{Now: now, Log: log}}, nil
+	return &parts{cfg: cfg, db: dynamodb.NewFromConfig(cfg), svc: &identity.Service{Now: now, Log: log}}, nil
 }
 
 // accounts is the identity table (IDENTITY_TABLE): accounts, email claims, mailed
@@ -96,6 +98,14 @@ func (p *parts) audit() *parts {
 	return p
 }
 
+// network is the network module's privacy function (NETWORK_PRIVACY_FUNCTION),
+// which erases a person's network data when the network role is taken away.
+func (p *parts) network() *parts {
+	p.svc.Network = protocol.Remote{Module: "network", Declared: network.Kinds, Invoker: lambdainvoke.Client{Config: p.cfg},
+		Function: p.r.String("NETWORK_PRIVACY_FUNCTION")}
+	return p
+}
+
 // service is the service as built, or the first variable that was missing.
 func (p *parts) service() (*identity.Service, error) {
 	if err := p.r.Err(); err != nil {
@@ -123,10 +133,11 @@ func AccountRoutes(ctx context.Context, log *slog.Logger) (map[string]httpapi.Ro
 	return routes(ctx, log, func(p *parts) *parts { return p.accounts().mail().terms() }, identityapi.Handlers.AccountRoutes)
 }
 
-// MemberRoutes builds the members function: the admin's invitations (the identity
-// table, mail, the audit log).
+// MemberRoutes builds the members function: the admin's invitations and the
+// network role given and taken away (the identity and session tables, mail, the
+// audit log, the network's privacy function).
 func MemberRoutes(ctx context.Context, log *slog.Logger) (map[string]httpapi.Route, error) {
-	return routes(ctx, log, func(p *parts) *parts { return p.accounts().mail().audit() }, identityapi.Handlers.MemberRoutes)
+	return routes(ctx, log, func(p *parts) *parts { return p.accounts().sessions().mail().audit().network() }, identityapi.Handlers.MemberRoutes)
 }
 
 // SessionRoutes builds the sessions function: sign-in with a password or a device

@@ -34,7 +34,7 @@ var (
 	mailVars = []string{"OUTBOX_TABLE", "LIMIT_TABLE", "APP_BASE_URL"}
 	builders = []builder{
 		{"AccountsFunction", identitywire.AccountRoutes, append([]string{"IDENTITY_TABLE", "TERMS_VERSION", "PRIVACY_VERSION"}, mailVars...)},
-		{"MembersFunction", identitywire.MemberRoutes, append([]string{"IDENTITY_TABLE", "PRIVACY_TABLE"}, mailVars...)},
+		{"MembersFunction", identitywire.MemberRoutes, append([]string{"IDENTITY_TABLE", "SESSION_TABLE", "PRIVACY_TABLE", "NETWORK_PRIVACY_FUNCTION"}, mailVars...)},
 		{"SessionsFunction", identitywire.SessionRoutes, []string{"IDENTITY_TABLE", "SESSION_TABLE", "EVIDENCE_TABLE"}},
 		{"PasswordFunction", identitywire.PasswordRoutes, append([]string{"IDENTITY_TABLE", "SESSION_TABLE"}, mailVars...)},
 		{"MeFunction", identitywire.MeRoutes, append([]string{"IDENTITY_TABLE"}, mailVars...)},
@@ -48,7 +48,7 @@ var (
 // every variable any identity builder reads, cleared before each case so the
 // developer's environment does not leak in.
 var read = []string{"IDENTITY_TABLE", "SESSION_TABLE", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "OUTBOX_TABLE",
-	"LIMIT_TABLE", "APP_BASE_URL", "TERMS_VERSION", "PRIVACY_VERSION", "EVIDENCE_TABLE", "EVIDENCE_RETENTION_DAYS", "PRIVACY_TABLE"}
+	"LIMIT_TABLE", "APP_BASE_URL", "TERMS_VERSION", "PRIVACY_VERSION", "EVIDENCE_TABLE", "EVIDENCE_RETENTION_DAYS", "PRIVACY_TABLE", "NETWORK_PRIVACY_FUNCTION"}
 
 // Each function starts with the environment template.yaml gives it, serves the
 // routes the template sends it, and stops at start-up when a variable its routes

@@ -20,11 +20,13 @@ type Handlers struct {
 }
 
 // Mine is the owner's view of their profile, with whether the consent to the
-// voluntary details is given (the page explains it when it is not).
+// voluntary details is given and whether it covers the picture (given to a text
+// naming it); the page explains it when not.
 type Mine struct {
 	network.Profile
 	Complete         bool           `json:"complete"`
 	VoluntaryConsent bool           `json:"voluntaryConsent"`
+	PictureConsent   bool           `json:"pictureConsent"`
 	Picture          *network.Links `json:"picture"`
 }
 
@@ -40,7 +42,14 @@ func (h Handlers) mine(ctx context.Context, r *httpapi.Request, p network.Profil
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, Mine{Profile: p, Complete: p.Complete(), VoluntaryConsent: r.Consented(network.PurposeVoluntary), Picture: pic}), nil
+	return mineWith(r, p, pic), nil
+}
+
+// mineWith is the owner's view of p with the links to its picture.
+func mineWith(r *httpapi.Request, p network.Profile, pic *network.Links) httpapi.Response {
+	consent := r.ConsentVersion(network.PurposeVoluntary)
+	return httpapi.JSON(http.StatusOK, Mine{Profile: p, Complete: p.Complete(), VoluntaryConsent: consent != "",
+		PictureConsent: network.PictureConsented(consent), Picture: pic})
 }
 
 // MyProfile serves GET /v1/me/profile.
@@ -66,20 +75,22 @@ func (h Handlers) UpdateMyProfile(ctx context.Context, r *httpapi.Request) (http
 	return h.mine(ctx, r, p)
 }
 
-// Member serves GET /v1/members/{id}: what the reader may see of that member.
+// Member serves GET /v1/members/{id}: what the reader may see of that member,
+// profile and picture record read in one round trip.
 func (h Handlers) Member(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	v, err := h.Svc.Member(ctx, r.Principal.AccountID, r.Event.PathParameters["id"])
+	id := r.Event.PathParameters["id"]
+	v, ps, err := h.Svc.Member(ctx, r.Principal.AccountID, id)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	pic, err := h.Pictures.LinksOf(ctx, id, ps, network.PictureLinkTTL)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
 	if p, own := v.(network.Profile); own {
-		return h.mine(ctx, r, p)
+		return mineWith(r, p, pic), nil
 	}
 	view, _ := v.(network.View)
-	pic, err := h.Pictures.Links(ctx, view.ID, network.PictureLinkTTL)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	return httpapi.JSON(http.StatusOK, Theirs{View: view, Picture: pic}), nil
 }
 
@@ -101,7 +112,7 @@ func (h Handlers) DeclarePicture(ctx context.Context, r *httpapi.Request) (httpa
 	if err := r.DecodeJSON(&d, 1<<10); err != nil {
 		return httpapi.Response{}, err
 	}
-	up, err := h.Pictures.Declare(ctx, r.Principal.AccountID, d.ContentType, d.Size, r.Consented(network.PurposeVoluntary))
+	up, err := h.Pictures.Declare(ctx, r.Principal.AccountID, d.ContentType, d.Size, r.ConsentVersion(network.PurposeVoluntary))
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -112,7 +123,7 @@ func (h Handlers) DeclarePicture(ctx context.Context, r *httpapi.Request) (httpa
 // picture is checked, re-encoded in its sizes and shown; the answer is the
 // profile with its links.
 func (h Handlers) CompletePicture(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Pictures.Complete(ctx, r.Principal.AccountID, r.Consented(network.PurposeVoluntary)); err != nil {
+	if err := h.Pictures.Complete(ctx, r.Principal.AccountID, r.ConsentVersion(network.PurposeVoluntary)); err != nil {
 		return httpapi.Response{}, err
 	}
 	return h.MyProfile(ctx, r)

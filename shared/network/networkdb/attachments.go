@@ -33,7 +33,7 @@ func (s *Store) AddAttachment(ctx context.Context, p network.Post, a network.Att
 		dynamo.Write{Key: postKey(p.ID), Update: "SET attachments = list_append(if_not_exists(attachments, :empty), :a)",
 			Cond: dynamo.Cond{Expr: "attribute_exists(pk) AND (attribute_not_exists(attachments) OR size(attachments) < :max)",
 				Values: dynamo.Item{":empty": emptyList(), ":a": listOf(v), ":max": dynamo.N(network.MaxAttachments)}}},
-		stillMember(p.GroupID, p.AuthorID, a.CreatedAt))
+		stillMember(p.GroupID, p.AuthorID))
 	if !errors.Is(err, dynamo.ErrConflict) {
 		return err
 	}

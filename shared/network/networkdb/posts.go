@@ -67,7 +67,7 @@ func (s *Store) CreatePost(ctx context.Context, p network.Post) error {
 			dynamo.Write{Key: groupKey(p.GroupID), Update: "SET recent = list_append(if_not_exists(recent, :empty), :e)",
 				Cond: dynamo.Cond{Expr: liveGroup.Expr + " AND (attribute_not_exists(recent) OR size(recent) < :max)",
 					Values: dynamo.Item{":empty": emptyList(), ":e": list(entry), ":max": dynamo.N(network.RingMax)}}},
-			stillMember(p.GroupID, p.AuthorID, p.CreatedAt),
+			stillMember(p.GroupID, p.AuthorID),
 			dynamo.Write{Key: authoredKey(p.AuthorID, p.ID), V: Authored{Kind: "post", ID: p.ID, PostID: p.ID, GroupID: p.GroupID}})
 		if !errors.Is(err, dynamo.ErrConflict) {
 			return err
@@ -93,11 +93,10 @@ func (s *Store) CreatePost(ctx context.Context, p network.Post) error {
 	return fmt.Errorf("post in %s: the index stayed full", s.Table)
 }
 
-// stillMember is the write that holds a transaction to the author still being a
-// member of the group.
-func stillMember(groupID, accountID string, at time.Time) dynamo.Write {
-	return dynamo.Write{Key: memberKey(groupID, accountID), Update: "SET lastWrote = :t",
-		Cond: dynamo.Cond{Expr: "attribute_exists(pk)", Values: dynamo.Item{":t": dynamo.S(at.UTC().Format(time.RFC3339))}}}
+// stillMember holds a transaction to the author still being a member of the
+// group, changing nothing.
+func stillMember(groupID, accountID string) dynamo.Write {
+	return dynamo.Write{Key: memberKey(groupID, accountID), Check: true, Cond: dynamo.Exists}
 }
 
 // seal moves the oldest ChunkSize entries of a full index into chunk Sealed. Two
@@ -278,7 +277,7 @@ func (s *Store) CreateComment(ctx context.Context, c network.Comment) error {
 		dynamo.Write{Key: commentKey(c.PostID, c.ID), V: c, Cond: dynamo.NotExists},
 		dynamo.Write{Key: commentRefKey(c.ID), V: commentRef{PostID: c.PostID}},
 		dynamo.Write{Key: postKey(c.PostID), Update: "ADD comments :one", Cond: dynamo.Cond{Expr: "attribute_exists(pk)", Values: dynamo.Item{":one": dynamo.N(1)}}},
-		stillMember(c.GroupID, c.AuthorID, c.CreatedAt),
+		stillMember(c.GroupID, c.AuthorID),
 		dynamo.Write{Key: authoredKey(c.AuthorID, c.ID), V: Authored{Kind: "comment", ID: c.ID, PostID: c.PostID, GroupID: c.GroupID}})
 	if errors.Is(err, dynamo.ErrConflict) {
 		if _, err := s.Comment(ctx, c.ID); err == nil {

@@ -138,15 +138,15 @@ func (st *Store) Flags(ctx context.Context, accountID string) ([]privacy.Flag, e
 
 // Standing returns the consents the subject has given and whether they restricted
 // processing: what a route's gate checks (httpapi.Ledger).
-func (st *Store) Standing(ctx context.Context, accountID string) (map[string]bool, bool, error) {
+func (st *Store) Standing(ctx context.Context, accountID string) (map[string]string, bool, error) {
 	cs, err := st.Consents(ctx, accountID)
 	if err != nil {
 		return nil, false, err
 	}
-	granted := map[string]bool{}
+	granted := map[string]string{}
 	for _, c := range cs {
 		if c.Granted {
-			granted[c.Purpose] = true
+			granted[c.Purpose] = c.TextVersion
 		}
 	}
 	restricted, err := st.IsRestricted(ctx, accountID)

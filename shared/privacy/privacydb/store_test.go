@@ -100,7 +100,7 @@ func TestStoreAgainstTheEmulator(t *testing.T) {
 	if err := st.SetConsent(ctx, "a1", c, privacy.ConsentEvent{Purpose: "p", Action: "granted", TextVersion: "1", At: now}); err != nil {
 		t.Fatal(err)
 	}
-	if granted, restricted, err := st.Standing(ctx, "a1"); err != nil || !granted["p"] || !restricted {
+	if granted, restricted, err := st.Standing(ctx, "a1"); err != nil || granted["p"] != "1" || !restricted {
 		t.Fatalf("standing %v %v %v", granted, restricted, err)
 	}
 	if err := st.DeleteSubject(ctx, "a1"); err != nil {

@@ -85,11 +85,39 @@ async function holds() {
   });
 }
 
-// ---- Invite a member ----
+// ---- Members: invite (admin), network access (staff and admin) ----
 
 async function members() {
-  // The invitation has nothing to read first; the role decides what is shown.
-  await requireRole('admin');
+  // Nothing to read first; the roles decide what is shown.
+  const me = await requireRole('admin', 'staff');
+  if (me.roles.includes('admin')) invite();
+  networkAccess('grant-form', 'grantAccountId', 'js.network.granted', (path) => call('PUT', `/v1/admin/members/${path}/network`));
+  networkAccess('remove-form', 'removeAccountId', 'js.network.removed', (path) => call('DELETE', `/v1/admin/members/${path}/network`));
+}
+
+/**
+ * networkAccess binds the form that gives or takes away (request, with the
+ * escaped ID) the network role of the account whose ID is typed in field.
+ */
+function networkAccess(id, field, doneKey, request) {
+  const form = $(id);
+  bindForm(form, {
+    body: () => ({ accountId: value(form, field) }),
+    send: ({ accountId }) => {
+      $('network-done').hidden = true; // a confirmation is about the last change only
+      return forAccount(field, accountId, 'js.hold.unknown', request);
+    },
+    done: () => {
+      const accountId = value(form, field);
+      form.reset();
+      $('network-done-text').textContent = t(doneKey, { id: accountId });
+      show('network-done');
+    },
+  });
+}
+
+function invite() {
+  $('invite').hidden = false;
   const form = $('invite-form');
   const checked = (name) => form.elements.namedItem(name).checked;
   bindForm(form, {
@@ -284,14 +312,8 @@ async function security() {
   const evidence = $('evidence-form');
   bindForm(evidence, {
     body: () => ({ accountId: value(evidence, 'evidenceAccountId') }),
-    send: ({ accountId }) => {
-      // An empty ID, or one the API does not know (404), is an error on the field.
-      if (!accountId) return Promise.reject(fieldError(400, 'evidenceAccountId', t('js.evidence.invalid')));
-      return call('GET', `/v1/admin/evidence/${encodeURIComponent(accountId)}`).catch((err) => {
-        if (err instanceof ApiResponse && err.status === 404) throw fieldError(404, 'evidenceAccountId', t('js.evidence.invalid'));
-        throw err;
-      });
-    },
+    send: ({ accountId }) => forAccount('evidenceAccountId', accountId, 'js.evidence.invalid',
+      (path) => call('GET', `/v1/admin/evidence/${path}`)),
     done: (answer) => result('evidence-result', t('js.evidence.caption', { id: answer.accountId }),
       [t('js.col.at'), t('js.evidence.event'), t('js.col.ip')],
       (answer.records || []).map((r) => [when(r.at), r.event === 'login' ? t('js.evidence.login') : r.event, r.ip]),
@@ -321,6 +343,19 @@ async function security() {
   });
 }
 
+/**
+ * forAccount runs request with the account ID typed in field (path-escaped): an
+ * empty ID is an error on the field, and so is an ID the API does not know
+ * (404), saying unknown.
+ */
+function forAccount(field, accountId, unknown, request) {
+  if (!accountId) return Promise.reject(fieldError(400, field, t('js.evidence.invalid')));
+  return request(encodeURIComponent(accountId)).catch((err) => {
+    if (err instanceof ApiResponse && err.status === 404) throw fieldError(404, field, t(unknown));
+    throw err;
+  });
+}
+
 /** fieldError is a failed answer, made by the page, that names field with text. */
 function fieldError(status, field, text) {
   return new ApiResponse({ status, headers: { get: () => null } }, { status, errors: [{ field, message: text }] });
@@ -328,13 +363,13 @@ function fieldError(status, field, text) {
 
 async function start() {
   if ($('place-form')) await holds();
-  else if ($('invite-form')) await members();
+  else if ($('grant-form')) await members();
   else if ($('evidence-form')) await security();
   else await statistics();
 }
 
 guarded(start).catch((err) => {
-  const form = $('place-form') || $('invite-form') || $('evidence-form') || $('range-form');
+  const form = $('place-form') || $('grant-form') || $('evidence-form') || $('range-form');
   if (err instanceof ApiResponse && err.status === 400 && $('range-form')) {
     $('content').hidden = false;
     showErrors(form, (err.problem?.errors || []).map((e) => ({ field: e.field, text: e.message })).concat(err.problem?.errors?.length ? [] : [{ text: err.problem?.detail || t('js.unexpected') }]));

@@ -146,14 +146,23 @@ async function showConsents() {
     else strong.textContent = t('js.consent.none');
     state.append(strong);
 
-    const f = document.createElement('form');
-    f.noValidate = true;
-    const button = document.createElement('button');
-    button.type = 'submit';
-    button.className = current?.granted ? 'button button-secondary' : 'button';
-    button.textContent = t(current?.granted ? 'js.consent.withdraw' : 'js.consent.grant');
-    button.setAttribute('aria-describedby', h.id);
-    f.append(button);
+    const f = consentForm(t(current?.granted ? 'js.consent.withdraw' : 'js.consent.grant'), current?.granted ? 'button button-secondary' : 'button', h.id);
+    // A consent given to an earlier text still counts for what that text named;
+    // confirming the current one withdraws nothing (docs/privacy.md).
+    const renewal = [];
+    if (current?.granted && current.textVersion !== p.version) {
+      const note = document.createElement('p');
+      note.className = 'warning-text';
+      note.textContent = t('js.consent.outdated', { version: current.textVersion, current: p.version });
+      const confirm = consentForm(t('js.consent.confirm', { version: p.version }), 'button', h.id);
+      confirm.id = `consent-${p.id}-confirm`;
+      renewal.push(note, confirm);
+      bindForm(confirm, {
+        body: () => undefined,
+        send: () => call('PUT', `/v1/me/consents/${encodeURIComponent(p.id)}`, { textVersion: p.version }),
+        done: () => consentDone('js.consent.confirmedDone', p.id),
+      });
+    }
 
     const hh = document.createElement('h4');
     hh.textContent = t('js.consent.history');
@@ -167,7 +176,7 @@ async function showConsents() {
     }
     const none = document.createElement('p');
     none.textContent = t('js.consent.noHistory');
-    section.append(h, desc, version, state, f, hh, events.length ? history : none);
+    section.append(h, desc, version, state, ...renewal, f, hh, events.length ? history : none);
     box.append(section);
 
     const granted = !!current?.granted;
@@ -176,15 +185,30 @@ async function showConsents() {
       send: () => (granted
         ? call('DELETE', `/v1/me/consents/${encodeURIComponent(p.id)}`)
         : call('PUT', `/v1/me/consents/${encodeURIComponent(p.id)}`, { textVersion: p.version })),
-      done: async (answer) => {
-        await showConsents();
-        let text = t(granted ? 'js.consent.withdrawnDone' : 'js.consent.grantedDone', { purpose: purposeName(p.id) });
-        if (granted && answer?.deletedItems > 0) text += t('js.consent.deleted', { n: answer.deletedItems });
-        $('consents-done-text').textContent = text;
-        show('consents-done');
-      },
+      done: (answer) => consentDone(granted ? 'js.consent.withdrawnDone' : 'js.consent.grantedDone', p.id,
+        granted && answer?.deletedItems > 0 ? t('js.consent.deleted', { n: answer.deletedItems }) : ''),
     });
   }
+}
+
+/** consentForm is a form of one submit button labelled text, described by the purpose's heading. */
+function consentForm(text, className, describedBy) {
+  const f = document.createElement('form');
+  f.noValidate = true;
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.className = className;
+  button.textContent = text;
+  button.setAttribute('aria-describedby', describedBy);
+  f.append(button);
+  return f;
+}
+
+/** consentDone shows the consents afresh and confirms what was done (key), focused. */
+async function consentDone(key, purpose, more = '') {
+  await showConsents();
+  $('consents-done-text').textContent = t(key, { purpose: purposeName(purpose) }) + more;
+  show('consents-done');
 }
 
 function showRestriction(restricted) {

@@ -95,6 +95,8 @@ function fill(p) {
   $('incomplete').hidden = !!p.complete;
   $('consent-missing').hidden = !!p.voluntaryConsent;
   $('consent-given').hidden = !p.voluntaryConsent;
+  // A consent to the earlier text covers the details it named, not the picture.
+  $('picture-consent-outdated').hidden = !p.voluntaryConsent || !!p.pictureConsent;
   showVoluntaryList(p);
   showPicture(p.picture);
 }
@@ -112,7 +114,7 @@ function showPicture(pic) {
 
 // The problems of the picture's calls that are about the file itself.
 const onPicture = fileProblem(['picture_type_not_allowed', 'picture_too_large', 'picture_not_accepted', 'picture_not_uploaded',
-  'picture_not_declared', 'voluntary_consent_required']);
+  'picture_not_declared', 'voluntary_consent_required', 'picture_consent_outdated']);
 
 function pictureDone(text) {
   $('picture-done-text').textContent = text;
