@@ -575,16 +575,8 @@ func fetch(t *testing.T, url string) []byte {
 // download fetches a presigned link and returns the body and its Content-Type.
 func download(t *testing.T, url string) ([]byte, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("download %d: %s", resp.StatusCode, b)
-	}
-	return b, resp.Header.Get("Content-Type")
+	b, h := downloadFile(t, url)
+	return b, h.Get("Content-Type")
 }
 
 // storedObject reads an object of the invoice bucket directly.

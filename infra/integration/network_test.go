@@ -300,9 +300,15 @@ func TestNetworkProfileIsExportedAndErased(t *testing.T) {
 // staged and stored.
 func pictureObjects(t *testing.T, accountID string) []string {
 	t.Helper()
+	return bucketKeys(t, "PictureBucket", network.PictureStaging+accountID+"/", "pictures/"+accountID+"/")
+}
+
+// bucketKeys lists the keys of a stack bucket's objects under each prefix.
+func bucketKeys(t *testing.T, bucket string, prefixes ...string) []string {
+	t.Helper()
 	var keys []string
-	for _, prefix := range []string{network.PictureStaging + accountID + "/", "pictures/" + accountID + "/"} {
-		out, err := s3Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(stack.Name("PictureBucket")), Prefix: aws.String(prefix)})
+	for _, prefix := range prefixes {
+		out, err := s3Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(stack.Name(bucket)), Prefix: aws.String(prefix)})
 		if err != nil {
 			t.Fatal(err)
 		}

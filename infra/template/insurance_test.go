@@ -37,13 +37,15 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 			invokers++
 		}
 		// Objects are reached only under a module's prefix: the invoices', or the
-		// network's pictures'.
-		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") && !strings.Contains(pol, "kontor-PictureBucket/pictures/*") {
-			t.Errorf("%s reaches objects outside the invoices' and pictures' prefixes: %s", f.LogicalID, pol)
+		// network's pictures' and files on posts' (which function reaches which is
+		// TestNetworkObjectsAreReachedOnlyUnderTheirFunctionsPrefixes').
+		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") &&
+			!strings.Contains(pol, "kontor-PictureBucket/pictures/*") && !strings.Contains(pol, "kontor-PictureBucket/attachments/*") {
+			t.Errorf("%s reaches objects outside the invoices', pictures' and attachments' prefixes: %s", f.LogicalID, pol)
 		}
 		if strings.Contains(pol, "kontor-PictureBucket") || strings.Contains(pol, ":key/kontor-NetworkKey") {
-			if !slices.Contains([]string{"NetworkFunction", "NetworkPrivacyFunction"}, f.LogicalID) {
-				t.Errorf("%s reaches the network's pictures", f.LogicalID)
+			if !slices.Contains([]string{"NetworkFunction", "GroupsFunction", "NetworkPrivacyFunction"}, f.LogicalID) {
+				t.Errorf("%s reaches the network's pictures or files", f.LogicalID)
 			}
 		}
 	}

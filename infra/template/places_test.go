@@ -16,8 +16,9 @@ import (
 // policy is one inline policy of a function, resolved.
 type policy struct {
 	Statement []struct {
-		Action   []string
-		Resource any
+		Action    []string
+		Resource  any
+		Condition any
 	}
 }
 

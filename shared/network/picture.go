@@ -304,20 +304,6 @@ func (s *PictureService) LinksOf(ctx context.Context, accountID string, ps Pictu
 
 // pictureProblem turns an upload's rejection into the picture's problem.
 func pictureProblem(err error) error {
-	r, ok := upload.AsRejected(err)
-	if !ok {
-		return err
-	}
-	switch r {
-	case upload.TooLarge:
-		return problem.New(http.StatusRequestEntityTooLarge, CodePictureTooLarge)
-	case upload.NotEncrypted, upload.SizeMismatch:
-		return problem.New(http.StatusBadRequest, CodePictureNotAccepted)
-	case upload.Missing:
-		return problem.New(http.StatusConflict, CodePictureNotUploaded)
-	case upload.TypeNotAllowed:
-		return problem.New(http.StatusUnsupportedMediaType, CodePictureType)
-	}
-	// upload.BadSize: a declared size no file has.
-	return problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
+	return uploadProblem(err, uploadCodes{Type: CodePictureType, TooLarge: CodePictureTooLarge,
+		NotAccepted: CodePictureNotAccepted, NotUploaded: CodePictureNotUploaded})
 }

@@ -32,15 +32,18 @@ type Link struct {
 // (AuthorID, "" once the author left the network: HKC-14); names are read from
 // the profile whenever the post is shown.
 type Post struct {
-	ID        string     `dynamodbav:"id" json:"id"`
-	GroupID   string     `dynamodbav:"groupId" json:"groupId"`
-	AuthorID  string     `dynamodbav:"authorId,omitempty" json:"-"`
-	Text      string     `dynamodbav:"text" json:"text"`
-	Links     []Link     `dynamodbav:"links,omitempty" json:"links"`
-	Comments  int        `dynamodbav:"comments" json:"comments"`
-	CreatedAt time.Time  `dynamodbav:"createdAt" json:"createdAt"`
-	EditedAt  *time.Time `dynamodbav:"editedAt,omitempty" json:"editedAt,omitempty"`
-	Version   int        `dynamodbav:"version" json:"version"`
+	ID       string `dynamodbav:"id" json:"id"`
+	GroupID  string `dynamodbav:"groupId" json:"groupId"`
+	AuthorID string `dynamodbav:"authorId,omitempty" json:"-"`
+	Text     string `dynamodbav:"text" json:"text"`
+	Links    []Link `dynamodbav:"links,omitempty" json:"links"`
+	// Attachments are kept in the post's item, so a page of posts reads them
+	// with the posts; readers see the checked ones only (attachments.go).
+	Attachments []Attachment `dynamodbav:"attachments,omitempty" json:"attachments"`
+	Comments    int          `dynamodbav:"comments" json:"comments"`
+	CreatedAt   time.Time    `dynamodbav:"createdAt" json:"createdAt"`
+	EditedAt    *time.Time   `dynamodbav:"editedAt,omitempty" json:"editedAt,omitempty"`
+	Version     int          `dynamodbav:"version" json:"version"`
 }
 
 // Comment is a comment on a post as stored.
@@ -63,7 +66,7 @@ type ModAction struct {
 	ModeratorID string    `dynamodbav:"moderatorId" json:"moderatorId"`
 	GroupID     string    `dynamodbav:"groupId" json:"groupId"`
 	ItemID      string    `dynamodbav:"itemId" json:"itemId"`
-	Kind        string    `dynamodbav:"kind" json:"kind"` // post or comment
+	Kind        string    `dynamodbav:"kind" json:"kind"` // post, comment or attachment
 	Reason      string    `dynamodbav:"reason" json:"reason"`
 	At          time.Time `dynamodbav:"at" json:"at"`
 }
@@ -276,6 +279,7 @@ func postView(r Reader, g Group, m Membership, p Post, profiles map[string]Profi
 	if p.Links == nil {
 		p.Links = []Link{}
 	}
+	p.Attachments = Checked(p.Attachments)
 	return PostView{Post: p, GroupName: g.Name, Author: author(p.AuthorID, profiles), HTML: Render(p.Text),
 		Mine: mine, Removable: mine || canModerate(r, g, m)}
 }

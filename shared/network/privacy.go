@@ -113,6 +113,18 @@ func Kinds() []privacy.Kind {
 				EN: "Until you or the moderators delete them or the group is deleted. When your access is deactivated they stay without any link to you: no name, no id, nothing that ties your posts to each other."}},
 			Recipients: privacy.Text{DE: "Die Mitglieder der jeweiligen Gruppe; die zuständigen Mitarbeitenden des Betreibers (Moderation).", EN: "The members of the group; the operator's responsible staff (moderation)."},
 			Source:     source},
+		{ID: "network.attachments", Module: "network", Table: "PictureBucket",
+			Category: privacy.Text{DE: "Dateien an Beiträgen (Dokumente und Bilder, verschlüsselt gespeichert)", EN: "Files on posts (documents and images, stored encrypted)"},
+			Fields:   []string{"file", "fileName", "contentType", "size"},
+			Purpose: privacy.Text{
+				DE: "Den Austausch in den Ausschüssen und Gruppen: Dateien, die Sie an Ihre Beiträge hängen, den Mitgliedern der Gruppe zum Herunterladen geben. Bilder werden neu berechnet, ohne Metadaten wie Aufnahmeort oder Kamera.",
+				EN: "Discussion in the committees and groups: let the group's members download the files you attach to your posts. Images are recomputed, without metadata such as the place taken or the camera."},
+			LegalBasis: privacy.Contract,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis Sie oder die Moderation die Datei oder den Beitrag löschen oder die Gruppe gelöscht wird. Bei der Deaktivierung Ihres Zugangs bleiben sie am Beitrag, der dann keinen Bezug zu Ihnen hat; an der Datei ist nie vermerkt, wer sie hochgeladen hat (ihr Name und Inhalt bleiben, wie Sie sie gewählt haben).",
+				EN: "Until you or the moderators delete the file or the post, or the group is deleted. When your access is deactivated they stay with the post, which then has no link to you; a file never records who uploaded it (its name and content stay as you chose them)."}},
+			Recipients: privacy.Text{DE: "Die Mitglieder der jeweiligen Gruppe (über Links, die fünf Minuten gelten); die zuständigen Mitarbeitenden des Betreibers (Moderation).", EN: "The members of the group (through links valid for five minutes); the operator's responsible staff (moderation)."},
+			Source:     source},
 		{ID: "network.moderation", Module: "network", Table: "NetworkTable",
 			Category: privacy.Text{DE: "Moderationsprotokoll (nur Kennungen und Grund)", EN: "Moderation log (ids and reason only)"},
 			Fields:   []string{"moderatorId", "groupId", "itemId", "kind", "reason", "at"},

@@ -38,6 +38,30 @@ var CodeTooManyGroups = problem.Define("too_many_groups",
 	"Ein Mitglied kann in höchstens 30 Gruppen und Ausschüssen sein. Bitte treten Sie zuerst aus einer anderen aus.",
 	"A member can be in at most 30 groups and committees. Please leave another one first.")
 
+// Problems of attachments (attachments.go).
+var (
+	CodeAttachmentType = problem.Define("attachment_type_not_allowed",
+		"Bitte wählen Sie ein PDF, ein Word-, Excel- oder PowerPoint-Dokument (ohne Makros), ein OpenDocument oder ein Bild im Format JPEG, PNG oder WebP (höchstens 40 Megapixel). Die Datei muss dem angegebenen Typ entsprechen.",
+		"Please choose a PDF, a Word, Excel or PowerPoint document (without macros), an OpenDocument, or a JPEG, PNG or WebP image (at most 40 megapixels). The file must be of the type stated.")
+	CodeAttachmentTooLarge = problem.Define("attachment_too_large",
+		"Die Datei ist zu groß. Dokumente dürfen höchstens 20 MB groß sein, Bilder höchstens 10 MB.",
+		"The file is too large. Documents may be at most 20 MB, images at most 10 MB.")
+	CodeAttachmentNotUploaded = problem.Define("attachment_not_uploaded",
+		"Die Datei ist noch nicht angekommen. Bitte versuchen Sie es gleich noch einmal.",
+		"The file has not arrived yet. Please try again in a moment.")
+	CodeAttachmentNotAccepted = problem.Define("attachment_not_accepted",
+		"Die Datei kam nicht so an, wie sie angekündigt war. Bitte laden Sie sie erneut hoch.",
+		"The file did not arrive as announced. Please upload it again.")
+	// CodeAttachmentComplete refuses a completion of an attachment checked
+	// already (a replay); nothing changes (409).
+	CodeAttachmentComplete = problem.Define("attachment_complete",
+		"Diese Datei wurde bereits geprüft und ist am Beitrag. Um sie zu ersetzen, entfernen Sie sie und laden Sie sie neu hoch.",
+		"This file has been checked already and is on the post. To replace it, remove it and upload it again.")
+	CodeTooManyAttachments = problem.Define("too_many_attachments",
+		"Ein Beitrag kann höchstens 10 Dateien haben. Bitte entfernen Sie zuerst eine andere.",
+		"A post can have at most 10 files. Please remove another one first.")
+)
+
 // Field codes of the network module (problem.FieldError.Code).
 var (
 	// CodeNotAMember is an account named that is not a network member with a
@@ -65,7 +89,8 @@ var (
 // Problems lists the module's problem codes, for the module list.
 func Problems() []problem.Code {
 	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureConsentOutdated, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
-		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups}
+		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups,
+		CodeAttachmentType, CodeAttachmentTooLarge, CodeAttachmentNotUploaded, CodeAttachmentNotAccepted, CodeAttachmentComplete, CodeTooManyAttachments}
 }
 
 // FieldProblems lists the module's field codes.

@@ -22,13 +22,15 @@ const JPEGQuality = 90
 // reencode decodes an image and encodes it afresh, so only pixels survive: EXIF
 // (camera, time, GPS position), comments and any bytes appended to the file are gone.
 // A JPEG's EXIF orientation is applied to the pixels first, so the image still shows
-// the right way up. A JPEG stays a JPEG; a PNG, and a WebP (the standard library
-// encodes none), become a PNG: it returns the type written.
-func reencode(kind string, data []byte, maxPixels int) (string, []byte, error) {
+// the right way up; an image larger than maxSide (when not 0) is scaled down to it.
+// A JPEG stays a JPEG; a PNG, and a WebP (the standard library encodes none),
+// become a PNG: it returns the type written.
+func reencode(kind string, data []byte, maxPixels, maxSide int) (string, []byte, error) {
 	img, err := decodeImage(kind, data, maxPixels)
 	if err != nil {
 		return "", nil, err
 	}
+	img = fit(img, maxSide)
 	var out bytes.Buffer
 	if kind == TypeJPEG {
 		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: JPEGQuality})
@@ -85,25 +87,7 @@ func encodeSquare(img image.Image, side int) ([]byte, error) {
 	b := img.Bounds()
 	n := min(b.Dx(), b.Dy())
 	ox, oy := b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2
-	at := pixelReader(img)
-	dst := image.NewRGBA(image.Rect(0, 0, side, side))
-	for dy := range side {
-		y0 := dy * n / side
-		y1 := max(y0+1, (dy+1)*n/side)
-		for dx := range side {
-			x0 := dx * n / side
-			x1 := max(x0+1, (dx+1)*n/side)
-			var r, g, bl, count int
-			for y := y0; y < y1; y++ {
-				for x := x0; x < x1; x++ {
-					pr, pg, pb := at(ox+x, oy+y)
-					r, g, bl, count = r+int(pr), g+int(pg), bl+int(pb), count+1
-				}
-			}
-			i := dst.PixOffset(dx, dy)
-			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = uint8(r/count), uint8(g/count), uint8(bl/count), 0xFF // #nosec G115 -- averages of 8-bit values
-		}
-	}
+	dst := boxScale(img, image.Rect(ox, oy, ox+n, oy+n), side, side)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: PictureQuality}); err != nil {
 		return nil, err

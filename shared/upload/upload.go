@@ -1,5 +1,5 @@
-// Package upload is Kontor's one way to take files from people (invoices and
-// profile pictures today; attachments and listing photos later):
+// Package upload is Kontor's one way to take files from people (invoices,
+// profile pictures and files on posts today; listing photos later):
 //
 //  1. declare: the caller names type and size; anything outside the policy is
 //     refused before a byte is stored, and an upload URL is issued for a staging
@@ -39,6 +39,9 @@ type Policy struct {
 	// MaxPixels bounds a decoded image (width × height), so a small file cannot
 	// unpack into gigabytes.
 	MaxPixels int
+	// MaxSide, when not 0, bounds the longer side of a kept image: a larger one
+	// is scaled down to it, keeping its aspect.
+	MaxSide int
 }
 
 // StagingTTL is how long an upload URL is valid; staging objects older than this
@@ -113,6 +116,9 @@ func (p Policy) Check(data []byte) (string, []byte, error) {
 		return "", nil, &Rejected{TooLarge}
 	}
 	kind := Sniff(data)
+	if kind == "" {
+		kind = p.documentType(data) // office.go: a ZIP by its content, within bounds
+	}
 	if kind == "" || !slices.Contains(p.Types, kind) {
 		return "", nil, &Rejected{TypeNotAllowed}
 	}
@@ -122,8 +128,10 @@ func (p Policy) Check(data []byte) (string, []byte, error) {
 			return "", nil, &Rejected{TypeNotAllowed}
 		}
 		return kind, data, nil
+	case TypeDOCX, TypeXLSX, TypePPTX, TypeODT, TypeODS, TypeODP:
+		return kind, data, nil // checked whole by documentType
 	default:
-		kind, out, err := reencode(kind, data, p.MaxPixels)
+		kind, out, err := reencode(kind, data, p.MaxPixels, p.MaxSide)
 		if err != nil {
 			return "", nil, &Rejected{TypeNotAllowed}
 		}
@@ -314,5 +322,5 @@ func Extension(contentType string) string {
 	case TypePNG:
 		return ".png"
 	}
-	return ""
+	return documentExtensions[contentType]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -16,8 +17,9 @@ import (
 
 // Groups serves committees, groups, posts, comments and the feed (HKC-6).
 type Groups struct {
-	Groups *network.GroupService
-	Posts  *network.PostService
+	Groups      *network.GroupService
+	Posts       *network.PostService
+	Attachments *network.AttachmentService
 }
 
 // page reads ?limit= (1 to max) and ?cursor=.
@@ -295,7 +297,7 @@ func (h Groups) Routes() map[string]httpapi.Route {
 		rt.Idempotency = httpapi.IdempotencyOptional
 		return rt
 	}
-	return map[string]httpapi.Route{
+	routes := map[string]httpapi.Route{
 		"GET /v1/groups":                             route(h.ListGroups, 0),
 		"POST /v1/groups":                            creating(h.CreateGroup, network.MaxGroupBody),
 		"GET /v1/groups/{id}":                        route(h.Group, 0),
@@ -316,4 +318,6 @@ func (h Groups) Routes() map[string]httpapi.Route {
 		"DELETE /v1/comments/{id}":                   route(h.DeleteComment, 0),
 		"GET /v1/feed":                               route(h.Feed, 0),
 	}
+	maps.Copy(routes, h.attachmentRoutes(route))
+	return routes
 }

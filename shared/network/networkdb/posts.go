@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+
 	"kontor/shared/dynamo"
 	"kontor/shared/network"
 )
@@ -127,9 +129,27 @@ func versioned(prev int) dynamo.Cond {
 	return dynamo.Cond{Expr: "#v = :prev", Names: map[string]string{"#v": "version"}, Values: dynamo.Item{":prev": dynamo.N(int64(prev))}}
 }
 
-// UpdatePost implements network.PostStore.
+// UpdatePost implements network.PostStore: only the text, links, time of the
+// change and version are written, so attachments added or checked meanwhile stay.
 func (s *Store) UpdatePost(ctx context.Context, p network.Post, prev int) error {
-	err := s.table().Put(ctx, postKey(p.ID), p, time.Time{}, versioned(prev))
+	links, err := attributevalue.Marshal(p.Links)
+	if err != nil {
+		return err
+	}
+	edited, err := attributevalue.Marshal(p.EditedAt)
+	if err != nil {
+		return err
+	}
+	expr := "SET #t = :t, #l = :l, #e = :e, #v = :v"
+	if len(p.Links) == 0 {
+		expr = "SET #t = :t, #e = :e, #v = :v REMOVE #l"
+	}
+	vals := dynamo.Item{":t": dynamo.S(p.Text), ":e": edited, ":v": dynamo.N(int64(p.Version)), ":prev": dynamo.N(int64(prev))}
+	if len(p.Links) > 0 {
+		vals[":l"] = links
+	}
+	err = s.update(ctx, postKey(p.ID), expr, dynamo.Cond{Expr: "attribute_exists(pk) AND #v = :prev",
+		Names: map[string]string{"#t": "text", "#l": "links", "#e": "editedAt", "#v": "version"}, Values: vals})
 	if errors.Is(err, dynamo.ErrConflict) {
 		if _, gerr := s.Post(ctx, p.ID); errors.Is(gerr, network.ErrNotFound) {
 			return network.ErrNotFound
@@ -139,9 +159,13 @@ func (s *Store) UpdatePost(ctx context.Context, p network.Post, prev int) error 
 	return err
 }
 
-// DeletePost implements network.PostStore: the post, its comments with their
-// references, and its author's and commenters' records.
+// DeletePost implements network.PostStore: the objects of its attachments first
+// (so a deletion cut short leaves no file without its post), then the post, its
+// comments with their references, and its author's and commenters' records.
 func (s *Store) DeletePost(ctx context.Context, p network.Post) error {
+	if err := s.deleteFiles(ctx, p); err != nil {
+		return err
+	}
 	var keys []dynamo.Item
 	err := s.table().Query(ctx, postPK(p.ID), "COMMENT#", dynamo.IgnoreTTL, func(it dynamo.Item) error {
 		var c network.Comment

@@ -24,6 +24,9 @@ import (
 type Store struct {
 	DB    dynamo.DB
 	Table string
+	// Files, where set, holds the objects of posts' attachments, deleted with
+	// their posts (attachments.go); a store that deletes posts needs it.
+	Files Files
 }
 
 var _ network.Store = (*Store)(nil)

@@ -34,10 +34,11 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 
 // Export implements privacy.Module: the whole profile, birthdate and its
 // visibility included, the voluntary details on their own, and links to the
-// picture valid for network.ExportPictureTTL.
+// picture valid for network.ExportPictureTTL, and to the files on the member's
+// posts valid for network.ExportAttachmentTTL.
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
-		"network.memberships": nil, "network.posts": nil, "network.moderation": nil, "network.subscriptions": nil}
+		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -46,7 +47,16 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	out["network.memberships"] = map[string]any{"memberships": nonNil(c.Memberships), "requests": nonNil(c.Requests)}
-	out["network.posts"] = map[string]any{"posts": nonNil(c.Posts), "comments": nonNil(c.Comments)}
+	posts := nonNil(c.Posts)
+	links, err := network.AttachmentLinks(ctx, m.Pictures.Objects, posts, m.Pictures.Now(), network.ExportAttachmentTTL)
+	if err != nil {
+		return nil, err
+	}
+	for i := range posts {
+		posts[i].Attachments = network.Checked(posts[i].Attachments)
+	}
+	out["network.posts"] = map[string]any{"posts": posts, "comments": nonNil(c.Comments)}
+	out["network.attachments"] = links
 	out["network.moderation"] = nonNil(c.Moderation)
 	subs, err := m.Subs.MySubscriptions(ctx, s.AccountID)
 	if err != nil {

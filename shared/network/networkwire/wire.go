@@ -28,22 +28,29 @@ func services(ctx context.Context) (*network.Service, *network.PictureService, e
 		return nil, nil, err
 	}
 	var r env.Reader
-	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE")}
-	pictures := &network.PictureService{Store: store, Objects: s3store.New(cfg, r.String("PICTURE_BUCKET"), r.String("PICTURE_KEY_ARN")), Now: now}
+	objects := s3store.New(cfg, r.String("PICTURE_BUCKET"), r.String("PICTURE_KEY_ARN"))
+	// The privacy function purges deleted groups, their posts' attachments with them.
+	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE"), Files: objects}
+	pictures := &network.PictureService{Store: store, Objects: objects, Now: now}
 	return &network.Service{Store: store, Now: now}, pictures, r.Err()
 }
 
 // Groups builds the groups function's handlers: committees, groups, posts,
-// comments and the feed on the network table.
+// comments and the feed on the network table, and the posts' attachments in the
+// picture bucket (PICTURE_BUCKET, under attachments/, encrypted with
+// PICTURE_KEY_ARN).
 func Groups(ctx context.Context) (networkapi.Groups, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
 		return networkapi.Groups{}, err
 	}
 	var r env.Reader
-	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE")}
+	objects := s3store.New(cfg, r.String("PICTURE_BUCKET"), r.String("PICTURE_KEY_ARN"))
+	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE"), Files: objects}
 	groups := &network.GroupService{Store: store, Now: now}
-	return networkapi.Groups{Groups: groups, Posts: &network.PostService{Groups: groups, Store: store, Now: now}}, r.Err()
+	posts := &network.PostService{Groups: groups, Store: store, Now: now}
+	return networkapi.Groups{Groups: groups, Posts: posts,
+		Attachments: &network.AttachmentService{Posts: posts, Store: store, Objects: objects, Now: now}}, r.Err()
 }
 
 // Handlers builds the network function's handlers.

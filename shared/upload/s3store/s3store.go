@@ -147,7 +147,7 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 func (b *Bucket) PresignGet(ctx context.Context, key, filename, contentType string, ttl time.Duration) (string, error) {
 	req, err := s3.NewPresignClient(b.Client).PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: aws.String(b.Name), Key: aws.String(key),
-		ResponseContentDisposition: aws.String(`attachment; filename="` + filename + `"`),
+		ResponseContentDisposition: aws.String(upload.ContentDisposition(filename)),
 		ResponseContentType:        aws.String(contentType),
 		ResponseCacheControl:       aws.String("no-store"),
 	}, s3.WithPresignExpires(ttl))
