@@ -89,8 +89,10 @@ type GroupStore interface {
 	DeleteGroup(ctx context.Context, id string) error
 	// PurgeGroups finishes the purges of deleted groups.
 	PurgeGroups(ctx context.Context) (int, error)
-	// Directory lists every group, by id.
+	// Directory lists every group, by id (name, kind and access only).
 	Directory(ctx context.Context, pg Page) ([]Group, string, error)
+	// Groups reads groups by id in one batched read; gone ones are left out.
+	Groups(ctx context.Context, ids []string) (map[string]Group, error)
 	// Membership reads an account's membership; ErrNotFound without one.
 	Membership(ctx context.Context, groupID, accountID string) (Membership, error)
 	// MyGroups lists the account's memberships.
@@ -325,10 +327,21 @@ func (s *GroupService) List(ctx context.Context, r Reader, pg Page) ([]GroupView
 	if err != nil {
 		return nil, "", err
 	}
-	out := []GroupView{}
+	var shown []string
 	for _, g := range gs {
 		if visible(g, r, role[g.ID] != "") {
-			out = append(out, GroupView{Group: g, MyRole: role[g.ID], Requested: asked[g.ID]})
+			shown = append(shown, g.ID)
+		}
+	}
+	// The directory knows names; counts and versions are the groups' own.
+	stored, err := s.Store.Groups(ctx, shown)
+	if err != nil {
+		return nil, "", err
+	}
+	out := []GroupView{}
+	for _, id := range shown {
+		if g, ok := stored[id]; ok {
+			out = append(out, GroupView{Group: g, MyRole: role[id], Requested: asked[id]})
 		}
 	}
 	return out, next, nil

@@ -251,6 +251,23 @@ func (s *Store) Directory(ctx context.Context, pg network.Page) ([]network.Group
 	return gs, next, nil
 }
 
+// Groups implements network.GroupStore.
+func (s *Store) Groups(ctx context.Context, ids []string) (map[string]network.Group, error) {
+	reads := make(map[string][]int, len(ids))
+	for _, id := range ids {
+		reads[id] = nil
+	}
+	ws, err := s.Windows(ctx, reads)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]network.Group, len(ws))
+	for id, w := range ws {
+		out[id] = w.Group
+	}
+	return out, nil
+}
+
 // Membership implements network.GroupStore.
 func (s *Store) Membership(ctx context.Context, groupID, accountID string) (network.Membership, error) {
 	var m network.Membership

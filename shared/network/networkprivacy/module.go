@@ -46,7 +46,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if err != nil {
 		return nil, err
 	}
-	out["network.memberships"] = map[string]any{"memberships": nonNil(c.Memberships), "requests": nonNil(c.Requests)}
+	if len(c.Memberships)+len(c.Requests) > 0 {
+		out["network.memberships"] = map[string]any{"memberships": nonNil(c.Memberships), "requests": nonNil(c.Requests)}
+	}
 	posts := nonNil(c.Posts)
 	links, err := network.AttachmentLinks(ctx, m.Pictures.Objects, posts, m.Pictures.Now(), network.ExportAttachmentTTL)
 	if err != nil {
@@ -55,7 +57,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	for i := range posts {
 		posts[i].Attachments = network.Checked(posts[i].Attachments)
 	}
-	out["network.posts"] = map[string]any{"posts": posts, "comments": nonNil(c.Comments)}
+	if len(posts)+len(c.Comments) > 0 {
+		out["network.posts"] = map[string]any{"posts": posts, "comments": nonNil(c.Comments)}
+	}
 	out["network.attachments"] = links
 	out["network.moderation"] = nonNil(c.Moderation)
 	subs, err := m.Subs.MySubscriptions(ctx, s.AccountID)
