@@ -232,6 +232,7 @@ func TestAbuseLimitsAnswer429WithRetryAfter(t *testing.T) {
 		{http.MethodPost, "/v1/insurance/registrations", bad, ratelimit.InsuranceRegister, "RegistrationFunction"},
 		{http.MethodPost, "/v1/insurance/activations", bad, ratelimit.InsuranceActivate, "RegistrationFunction"},
 		{http.MethodPost, "/v1/contact-requests", bad, ratelimit.ContactSubmit, "ContactFunction"},
+		{http.MethodPost, "/v1/group-subscriptions/unsubscribe?token=x", bad, ratelimit.NetworkUnsubscribe, "GroupsFunction"},
 	}
 	for _, lr := range public {
 		c := newClient(t)
@@ -243,6 +244,7 @@ func TestAbuseLimitsAnswer429WithRetryAfter(t *testing.T) {
 	// seeded administrator other tests invite with keeps its budget.
 	admin := invited(t, "admin")
 	staff := staffClient(t)
+	networker := invited(t, "network")
 	signed := []struct {
 		c *client
 		limitedRoute
@@ -257,6 +259,8 @@ func TestAbuseLimitsAnswer429WithRetryAfter(t *testing.T) {
 		{admin, limitedRoute{http.MethodPost, "/v1/admin/members", bad, ratelimit.Invite, "MembersFunction"}},
 		{admin, limitedRoute{http.MethodPost, "/v1/admin/holds", bad, ratelimit.HoldPlace, "HoldsFunction"}},
 		{staff, limitedRoute{http.MethodPost, "/v1/staff/contract-imports", bad, ratelimit.ContractImport, "ContractImportFunction"}},
+		{networker, limitedRoute{http.MethodPost, "/v1/groups/0190a0a0-0000-7000-8000-000000000000/posts", bad, ratelimit.NetworkWrite, "GroupsFunction"}},
+		{networker, limitedRoute{http.MethodPut, "/v1/me/profile/picture", bad, ratelimit.Upload, "NetworkFunction"}},
 	}
 	for _, s := range signed {
 		hitLimit(t, s.c, s.limitedRoute)
