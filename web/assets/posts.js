@@ -393,7 +393,7 @@ function attachForm(p, attach, list) {
   const status = el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
   const input = el('input', { class: 'file-input', id, name: 'file', type: 'file', accept: '.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.jpg,.jpeg,.png,.webp', 'aria-describedby': `${id}-hint` });
   const form = el('form', {
-    novalidate: true, 'aria-label': t('js.file.formLabel'), 'data-types': attach.types, 'data-max-bytes': attach.maxBytes, 'data-image-max-bytes': attach.imageMaxBytes,
+    id: `post-${p.id}-attach`, novalidate: true, 'aria-label': t('js.file.formLabel'), 'data-types': attach.types, 'data-max-bytes': attach.maxBytes, 'data-image-max-bytes': attach.imageMaxBytes,
   },
   el('div', { class: 'field', 'data-field': 'file' },
     el('label', { class: 'label', for: id, text: t('js.file.label') }),
