@@ -11,7 +11,7 @@
 // with "load more", and a confirmation box.
 
 import { ApiResponse, bindForm, lang, showErrors, problemItems, t, value } from './form.js';
-import { call, when } from './signedin.js';
+import { call, onField, when } from './signedin.js';
 import { bindUpload, fileProblem } from './upload.js';
 
 /** el makes an element with attributes (`text` sets its text) and children. */
@@ -367,9 +367,14 @@ function fileItem(p, f) {
   return li;
 }
 
-// The problems of the file calls that are about the file itself.
-const onFile = fileProblem(['attachment_type_not_allowed', 'attachment_too_large', 'attachment_not_accepted',
+// The problems of the file calls that are about the file itself; too many
+// uploads (429) also go on the file field, the summary adding when to try again.
+const fileProblems = fileProblem(['attachment_type_not_allowed', 'attachment_too_large', 'attachment_not_accepted',
   'too_many_attachments', 'attachment_not_uploaded', 'attachment_complete']);
+function onFile(err, refused) {
+  if (err instanceof ApiResponse && err.status === 429 && err.problem) return onField(err, err.problem?.code, 'file');
+  return fileProblems(err, refused);
+}
 
 /**
  * files is the post's files (a list, shown when there are any) and, on one's

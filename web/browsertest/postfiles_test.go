@@ -2,8 +2,6 @@ package browsertest
 
 import (
 	"bytes"
-	"image"
-	"image/color"
 	"image/png"
 	"net/http"
 	"os"
@@ -19,17 +17,11 @@ func attachmentBucket() string {
 	return stack.EndpointURL + "/" + stack.Name("PictureBucket") + "/attachments/"
 }
 
-// smallPNG is a real 60×40 PNG of one colour.
+// smallPNG is a real 60×40 PNG of two colours.
 func smallPNG(t *testing.T) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 60, 40))
-	for y := range 40 {
-		for x := range 60 {
-			img.Set(x, y, color.RGBA{R: 0x30, G: 0x80, B: 0xC0, A: 0xFF})
-		}
-	}
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, gradient(60, 40)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
