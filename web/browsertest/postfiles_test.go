@@ -2,12 +2,14 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,19 +44,23 @@ func (tb *tab) fileID(postID, name string) string {
 // A member writes a post and attaches a PDF and a PNG to it (double clicks send
 // one declaration; an image over 10 MB is refused in the browser before
 // anything is sent; an .exe named .pdf is refused by the check after upload,
-// next to the field); another member sees both, downloads the PDF byte for byte,
-// and is told "not found or no access" for a file the author removed meanwhile.
+// next to the field; a 429 shows there with when to try again); another member
+// sees both, downloads the PDF byte for byte, and is told "not found or no
+// access" for a file the author removed meanwhile; staff remove the PDF with a
+// reason.
 func TestNetworkPostFilesAttachedDownloadedRemoved(t *testing.T) {
 	texts := map[string]map[string]string{
 		"de": {"size": "größer als 10 MB", "refused": "Die Prüfung nach dem Hochladen hat „tool.pdf“ abgelehnt", "pdf": "PDF-Dokument",
-			"png": "PNG-Bild", "added": "ist angehängt", "removed": "„map.png“ wurde gelöscht", "missing": "nicht gefunden oder Sie haben keinen Zugriff"},
+			"png": "PNG-Bild", "added": "ist angehängt", "removed": "„map.png“ wurde gelöscht", "missing": "nicht gefunden oder Sie haben keinen Zugriff",
+			"busy": "Zu viele Versuche.", "later": "in 2 Minuten erneut", "reason": "Wählen Sie einen Grund", "pdfRemoved": "„plan.pdf“ wurde gelöscht"},
 		"en": {"size": "larger than 10 MB", "refused": "The check after the upload refused “tool.pdf”", "pdf": "PDF document",
-			"png": "PNG image", "added": "is attached", "removed": "“map.png” was deleted", "missing": "not found or you have no access"},
+			"png": "PNG image", "added": "is attached", "removed": "“map.png” was deleted", "missing": "not found or you have no access",
+			"busy": "Too many attempts.", "later": "try again in 2 minutes", "reason": "Choose a reason", "pdfRemoved": "“plan.pdf” was deleted"},
 	}
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
 			w := texts[l.lang]
-			_, _, staffAPI := groupMember(t, l.lang, "Stefanie", "staff")
+			staff, _, staffAPI := groupMember(t, l.lang, "Stefanie", "staff")
 			author, authorID, authorAPI := groupMember(t, l.lang, "Anton")
 			reader, readerID, readerAPI := groupMember(t, l.lang, "Berta")
 			var g struct{ ID string }
@@ -114,6 +120,25 @@ func TestNetworkPostFilesAttachedDownloadedRemoved(t *testing.T) {
 			}
 			at.axe("group, two files attached")
 
+			// Too many uploads (a 429 made in the network layer) shows on the file field, with when to try again.
+			body := `{"type":"https://kontor.example/problems/too_many_attempts","title":"` + w["busy"] + `","status":429,"detail":"` + w["busy"] + `","code":"too_many_attempts"}`
+			in, stop := at.intercept("POST", "/v1/posts/"+pid+"/attachments", func(ctx context.Context, ev *fetch.EventRequestPaused) {
+				_, _ = chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+					RequestID: ev.RequestID, ResponseCode: 429, Body: []byte(body),
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}, {Name: "Retry-After", Value: "120"}},
+				})
+			})
+			at.attach(pid, "more.png", smallPNG(t))
+			in.waitSeen(t, 1)
+			if got := at.summary(); !strings.Contains(got, w["busy"]) || !strings.Contains(got, w["later"]) {
+				t.Errorf("429: summary %q, want the problem and %q", got, w["later"])
+			}
+			if got := at.text("#post-" + pid + "-file-error"); !strings.Contains(got, w["busy"]) {
+				t.Errorf("429: field error %q", got)
+			}
+			at.axe("group, too many uploads")
+			stop()
+
 			// The other member sees both, may neither add nor remove, and downloads the PDF.
 			rt := networkPage(t, l.accept, l.lang, reader, "group?id="+g.ID)
 			rt.allow(attachmentBucket())
@@ -152,6 +177,23 @@ func TestNetworkPostFilesAttachedDownloadedRemoved(t *testing.T) {
 				t.Errorf("removed file: summary %q lacks %q", got, w["missing"])
 			}
 			rt.axe("group, removed file not found")
+
+			// Staff remove the PDF with a reason (none chosen is refused first); the API no longer has it.
+			pdfID := rt.fileID(pid, "plan.pdf")
+			st := networkPage(t, l.accept, l.lang, staff, "group?id="+g.ID)
+			st.visible("#file-" + pdfID)
+			st.do(chromedp.Click(css("#file-" + pdfID + " .button-group button:nth-child(2)")))
+			st.visible("#file-" + pdfID + "-confirm")
+			st.do(chromedp.Click(css("#file-" + pdfID + `-confirm button[type="submit"]`)))
+			if got := st.summary(); !strings.Contains(got, w["reason"]) || !st.invalid("file-"+pdfID+"-reason") {
+				t.Errorf("removal without a reason: summary %q", got)
+			}
+			st.axe("group, file removal without a reason refused")
+			st.do(chromedp.SetValue(css("#file-"+pdfID+"-reason"), "spam"))
+			st.do(chromedp.Click(css("#file-" + pdfID + `-confirm button[type="submit"]`)))
+			st.waitFor(`document.getElementById('file-` + pdfID + `').textContent.includes(` + jsString(w["pdfRemoved"]) + `)`)
+			st.axe("group, file removed by staff")
+			readerAPI.call(http.MethodGet, "/v1/posts/"+pid+"/attachments/"+pdfID, nil, http.StatusNotFound, nil)
 		})
 	}
 }
