@@ -159,6 +159,22 @@ func TestNetworkPostFilesAttachedDownloadedRemoved(t *testing.T) {
 				t.Errorf("downloaded %d bytes, want the %d sent", len(got), len(invoicePDF))
 			}
 
+			// The feed lists the files too and downloads them under the site's CSP (a
+			// navigation, which connect-src does not govern); it offers no file field.
+			ft := networkPage(t, l.accept, l.lang, reader, "feed")
+			ft.allow(attachmentBucket())
+			ft.waitFor(`document.querySelectorAll('#post-` + pid + ` .post-files > li').length === 2`)
+			if n := ft.count("#post-" + pid + " form[id$='-attach']"); n != "0" {
+				t.Errorf("the feed offers %s file forms", n)
+			}
+			ft.axe("feed, post with files")
+			feedDir := t.TempDir()
+			ft.downloadsTo(feedDir)
+			ft.do(chromedp.Click(css("#file-" + ft.fileID(pid, "plan.pdf") + " button")))
+			if got, err := os.ReadFile(waitForFile(t, feedDir, "plan*.pdf")); err != nil || !bytes.Equal(got, invoicePDF) {
+				t.Errorf("downloaded from the feed: %d bytes, %v", len(got), err)
+			}
+
 			// The author removes the PNG after a confirmation.
 			pngID := at.fileID(pid, "map.png")
 			at.do(chromedp.Click(css("#file-" + pngID + " .button-group button:nth-child(2)")))
