@@ -1,6 +1,7 @@
 // Sending a file straight to a bucket, as the upload pages do (the claim page's
-// invoices, the network profile page's picture, the group page's files on posts): the file is checked against the
-// policy the page carries (data-types, data-max-bytes on the form) before
+// invoices, the network profile page's picture, the group page's files on
+// posts): the file is checked against the policy the page carries (data-types,
+// data-max-bytes, optionally data-image-max-bytes on the form) before
 // anything is sent, declared to the API, put to the presigned URL it answered
 // with (its signed headers, with progress), then checked by the API. Texts are
 // the page's js.upload.* and js.reason.<code> messages.
