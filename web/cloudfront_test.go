@@ -415,6 +415,7 @@ func TestHandlerWidensCSPOnStoragePagesOnly(t *testing.T) {
 		"/en/insurance/claims": CSP, "/en/": CSP, "/en/insurance/claim/x": CSP,
 		"/de/network/profile": strings.Replace(CSPWithStorage(site.Storage), "img-src 'self'", "img-src 'self' "+site.Storage, 1),
 		"/en/network/member":  strings.Replace(CSP, "img-src 'self'", "img-src 'self' "+site.Storage, 1),
+		"/de/network/group":   CSPWithStorage(site.Storage), "/en/network/feed": CSP,
 	} {
 		rec := httptest.NewRecorder()
 		site.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

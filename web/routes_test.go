@@ -21,10 +21,6 @@ var noPage = map[string]string{
 	"GET /v1/group-subscriptions/unsubscribe":  "the link in a notification mail, opened from the mail program; the API answers its own confirmation page",
 	"POST /v1/group-subscriptions/unsubscribe": "posted by the mail program (RFC 8058 one-click) or the API's own confirmation page",
 	// Files on posts: the group page's file upload calls these; it removes them here.
-	"POST /v1/posts/{}/attachments":             "until the group page's files ship",
-	"POST /v1/posts/{}/attachments/{}/complete": "until the group page's files ship",
-	"GET /v1/posts/{}/attachments/{}":           "until the group page's files ship",
-	"DELETE /v1/posts/{}/attachments/{}":        "until the group page's files ship",
 
 	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",
 }

@@ -34,11 +34,13 @@ type StoragePage struct {
 
 // StoragePages are the pages that reach a bucket: the claim page sends invoices;
 // the network's profile page sends the member's picture and shows it, the member
-// page shows another member's.
+// page shows another member's; the group page sends files attached to posts
+// (downloads are navigations to presigned links, which connect-src does not govern).
 var StoragePages = []StoragePage{
 	{Path: "insurance/claim", Bucket: "InvoiceBucket", Policy: "SiteUploadHeadersPolicy", Upload: true},
 	{Path: "network/profile", Bucket: "PictureBucket", Policy: "SitePictureUploadHeadersPolicy", Upload: true, Images: true},
 	{Path: "network/member", Bucket: "PictureBucket", Policy: "SitePictureHeadersPolicy", Images: true},
+	{Path: "network/group", Bucket: "PictureBucket", Policy: "SiteGroupUploadHeadersPolicy", Upload: true},
 }
 
 // CSP is the site's CSP with the bucket's origin added where the page needs it.

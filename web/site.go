@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func Pages(o Options) []Page {
 		{Path: "network/profile", Dir: "network", Vars: map[string]string{"variant": "profile", "pictureTypes": strings.Join(network.PicturePolicy.Types, ","), "pictureMaxBytes": strconv.FormatInt(network.PicturePolicy.MaxBytes, 10)}},
 		{Path: "network/member", Dir: "network", Vars: map[string]string{"variant": "member"}},
 		{Path: "network/groups", Dir: "groups", Vars: map[string]string{"variant": "groups"}},
-		{Path: "network/group", Dir: "groups", Vars: map[string]string{"variant": "group"}},
+		{Path: "network/group", Dir: "groups", Vars: map[string]string{"variant": "group", "attachTypes": strings.Join(slices.Concat(network.DocumentTypes, network.ImageTypes), ","), "attachMaxBytes": strconv.Itoa(network.MaxDocumentBytes), "attachImageMaxBytes": strconv.Itoa(network.MaxImageBytes)}},
 		{Path: "network/feed", Dir: "groups", Vars: map[string]string{"variant": "feed"}},
 	}
 }

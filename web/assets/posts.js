@@ -4,11 +4,15 @@
 // delete for one's own, remove with a reason for moderators and staff). Only the
 // API's `html` field is inserted as HTML: the server sanitised it (<p>, <br> and
 // <a rel="nofollow noopener noreferrer ugc"> only); everything else is text.
+// A post's files are listed under it (a link asked for when one is followed);
+// its author adds them where the page allows (the group page) and removes them,
+// moderators and staff remove them with a reason.
 // Also the pieces the network's group pages share: element building, lists paged
 // with "load more", and a confirmation box.
 
 import { ApiResponse, bindForm, lang, showErrors, problemItems, t, value } from './form.js';
-import { call, when } from './signedin.js';
+import { call, onField, when } from './signedin.js';
+import { bindUpload, fileProblem } from './upload.js';
 
 /** el makes an element with attributes (`text` sets its text) and children. */
 export function el(tag, attrs = {}, ...children) {
@@ -294,9 +298,132 @@ function renderComment(c, onRemoved) {
  * with a form to write one when canComment). withGroup names and links the
  * post's group (the feed).
  */
-export function renderPost(p, { withGroup = false, canComment = false } = {}) {
-  const opts = { withGroup, rerender: (x) => renderPost(x, { withGroup, canComment }), extra: (actions) => postExtra(p, actions, canComment) };
+export function renderPost(p, { withGroup = false, canComment = false, attach = null } = {}) {
+  const opts = {
+    withGroup,
+    rerender: (x) => renderPost(x, { withGroup, canComment, attach }),
+    extra: (actions) => [files(p, attach), ...postExtra(p, actions, canComment)],
+  };
   return writing('post', p, opts);
+}
+
+// ---- Files on posts ----
+
+/** sizeText is a file's size in words (KB below a megabyte, MB with one decimal above). */
+function sizeText(n) {
+  if (n < 1024 * 1024) return t('js.file.kb', { n: Math.max(1, Math.ceil(n / 1024)) });
+  return t('js.file.mb', { n: (n / (1024 * 1024)).toLocaleString(lang, { maximumFractionDigits: 1 }) });
+}
+
+// The routes of a post's files (literal, so the route check reads them).
+const fileRoutes = {
+  declare: (p, b) => call('POST', `/v1/posts/${p}/attachments`, b),
+  complete: (p, a) => call('POST', `/v1/posts/${p}/attachments/${a}/complete`),
+  link: (p, a) => call('GET', `/v1/posts/${p}/attachments/${a}`),
+  remove: (p, a) => call('DELETE', `/v1/posts/${p}/attachments/${a}`),
+  removeFor: (p, a, reason) => call('DELETE', `/v1/posts/${p}/attachments/${a}?reason=${encodeURIComponent(reason)}`),
+};
+
+/** download asks for the file's link and follows it; the link is kept nowhere. */
+async function download(p, f, button) {
+  button.disabled = true;
+  try {
+    const { url } = await fileRoutes.link(p.id, f.id);
+    window.location.assign(url);
+  } catch (err) {
+    const missing = err instanceof ApiResponse && err.status === 404;
+    showErrors(document.body, missing ? [{ text: t('js.file.missing', { name: f.fileName }) }] : problemItems(err));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** fileItem is one file of the post: its name, type and size, download, and removal where allowed. */
+function fileItem(p, f) {
+  const nameId = `file-${f.id}-name`;
+  const li = el('li', { class: 'item', id: `file-${f.id}` },
+    el('p', {}, el('span', { id: nameId, text: f.fileName }), ` · ${t(`js.type.${f.contentType}`)} · ${sizeText(f.size)}`));
+  const get = el('button', { type: 'button', class: 'button button-secondary', text: t('js.file.download'), 'aria-describedby': nameId });
+  get.addEventListener('click', () => download(p, f, get));
+  const actions = el('div', { class: 'button-group' }, get);
+  li.append(actions);
+  if (p.mine || p.removable) {
+    const button = el('button', { type: 'button', class: 'button button-secondary', text: t(p.mine ? 'js.file.delete' : 'js.file.remove'), 'aria-describedby': nameId });
+    const { box, open } = confirmBox({
+      id: `file-${f.id}-confirm`,
+      title: t(p.mine ? 'js.file.deleteTitle' : 'js.file.removeTitle', { name: f.fileName }),
+      warning: t('js.file.warning'),
+      submit: t(p.mine ? 'js.yesDelete' : 'js.yesRemove'),
+      fields: p.mine ? [] : [reasonField(`file-${f.id}-reason`)],
+      fieldTexts: { 'reason/required': t('js.reason.required') },
+      opener: button,
+      send: (form) => (p.mine ? fileRoutes.remove(p.id, f.id) : fileRoutes.removeFor(p.id, f.id, value(form, 'reason'))),
+      done: () => gone(li, t('js.file.removed', { name: f.fileName })),
+    });
+    button.addEventListener('click', open);
+    actions.append(button);
+    li.append(box);
+  }
+  return li;
+}
+
+// The problems of the file calls that are about the file itself; too many
+// uploads (429) also go on the file field, the summary adding when to try again.
+const fileProblems = fileProblem(['attachment_type_not_allowed', 'attachment_too_large', 'attachment_not_accepted',
+  'too_many_attachments', 'attachment_not_uploaded', 'attachment_complete']);
+function onFile(err, refused) {
+  if (err instanceof ApiResponse && err.status === 429 && err.problem) return onField(err, err.problem?.code, 'file');
+  return fileProblems(err, refused);
+}
+
+/**
+ * files is the post's files (a list, shown when there are any) and, on one's
+ * own post where the page allows adding (attach: the policy {types, maxBytes,
+ * imageMaxBytes}), the form adding one.
+ */
+function files(p, attach) {
+  const list = el('ul', { class: 'items post-files', 'aria-label': t('js.file.list') }, ...(p.attachments || []).map((f) => fileItem(p, f)));
+  list.hidden = !list.children.length;
+  const region = el('div', { class: 'post-files-region' }, list);
+  if (attach && p.mine) region.append(attachForm(p, attach, list));
+  return region;
+}
+
+/** attachForm adds a file to the post: checked here, declared, sent with progress, checked by the API. */
+function attachForm(p, attach, list) {
+  const id = `post-${p.id}-file`;
+  const area = el('div', { class: 'progress-box', hidden: true },
+    el('label', { class: 'label', for: `${id}-progress`, text: t('js.file.progress') }),
+    el('progress', { id: `${id}-progress`, max: '100', value: '0' }));
+  const status = el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const input = el('input', { class: 'file-input', id, name: 'file', type: 'file', accept: '.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.jpg,.jpeg,.png,.webp', 'aria-describedby': `${id}-hint` });
+  const form = el('form', {
+    id: `post-${p.id}-attach`, novalidate: true, 'aria-label': t('js.file.formLabel'), 'data-types': attach.types, 'data-max-bytes': attach.maxBytes, 'data-image-max-bytes': attach.imageMaxBytes,
+  },
+  el('div', { class: 'field', 'data-field': 'file' },
+    el('label', { class: 'label', for: id, text: t('js.file.label') }),
+    el('div', { class: 'hint', id: `${id}-hint`, text: t('js.file.hint') }),
+    el('p', { class: 'field-error', id: `${id}-error`, hidden: true }), input),
+  area, status, el('button', { type: 'submit', class: 'button button-secondary', text: t('js.file.submit') }));
+  let declared = ''; // the attachment declared last: removed when its upload fails, so it does not count
+  bindUpload(form, {
+    declare: async (file, contentType) => {
+      const d = await fileRoutes.declare(p.id, { fileName: file.name, contentType, size: file.size });
+      declared = d.attachment.id;
+      return d;
+    },
+    complete: () => fileRoutes.complete(p.id, declared),
+    failed: () => fileRoutes.remove(p.id, declared),
+    problem: onFile,
+    parts: { area, bar: area.querySelector('progress'), status },
+    done: (a) => {
+      const item = fileItem(p, a);
+      list.append(item);
+      list.hidden = false;
+      status.textContent = t('js.file.added', { name: a.fileName });
+    },
+  });
+  return form;
 }
 
 /** postExtra are a post's links, its actions with the comments toggle, and the comments region. */

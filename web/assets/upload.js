@@ -1,6 +1,7 @@
 // Sending a file straight to a bucket, as the upload pages do (the claim page's
-// invoices, the network profile page's picture): the file is checked against the
-// policy the page carries (data-types, data-max-bytes on the form) before
+// invoices, the network profile page's picture, the group page's files on
+// posts): the file is checked against the policy the page carries (data-types,
+// data-max-bytes, optionally data-image-max-bytes on the form) before
 // anything is sent, declared to the API, put to the presigned URL it answered
 // with (its signed headers, with progress), then checked by the API. Texts are
 // the page's js.upload.* and js.reason.<code> messages.
@@ -8,7 +9,15 @@ import { ApiResponse, bindForm, t } from './form.js';
 import { onField } from './signedin.js';
 
 // A type the browser does not know (an empty File.type) is taken from the name.
-const byExtension = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+const byExtension = {
+  pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  odt: 'application/vnd.oasis.opendocument.text',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  odp: 'application/vnd.oasis.opendocument.presentation',
+};
 
 /** fileType is the file's content type as the browser or its name tells it. */
 function fileType(file) {
@@ -20,11 +29,17 @@ function refuse(key, file) {
   throw new ApiResponse({ status: 400, headers: new Headers() }, { errors: [{ field: 'file', code: key, message: t(`js.upload.${key}`, { name: file?.name }) }] });
 }
 
-/** checkFile refuses a file the form's policy would refuse, before the upload. */
+/**
+ * checkFile refuses a file the form's policy would refuse, before the upload:
+ * its type among data-types, its size within data-max-bytes (images within
+ * data-image-max-bytes where the form has it).
+ */
 function checkFile(form, file) {
   if (!file) refuse('choose');
-  if (!form.dataset.types.split(',').includes(fileType(file))) refuse('type', file);
-  if (file.size > Number(form.dataset.maxBytes)) refuse('size', file);
+  const type = fileType(file);
+  if (!form.dataset.types.split(',').includes(type)) refuse('type', file);
+  const image = type.startsWith('image/') && form.dataset.imageMaxBytes;
+  if (file.size > Number(image ? form.dataset.imageMaxBytes : form.dataset.maxBytes)) refuse(image ? 'imageSize' : 'size', file);
   if (file.size === 0) refuse('empty', file);
 }
 
@@ -83,19 +98,24 @@ export function fileProblem(codes) {
   };
 }
 
+/** pageParts are the page's one upload form's progress area, bar and status. */
+function pageParts() {
+  const $ = (id) => document.getElementById(id);
+  return { area: $('progress-area'), bar: $('upload-progress'), status: $('upload-status') };
+}
+
 /**
  * bindUpload makes the form (#file, #progress-area with #upload-progress,
- * #upload-status) upload one file: checked here, declared (declare(file, type)
+ * #upload-status; a form of several on a page gives its own as parts) upload one file: checked here, declared (declare(file, type)
  * answers {upload, …}), sent with progress, checked (complete(declared)
  * answers what done(answer, name) gets). problem is a fileProblem; failed()
  * runs when a declared upload failed after (its entry may be gone); before()
  * runs at each attempt.
  */
-export function bindUpload(form, { declare, complete, problem, done, failed = async () => {}, before = () => {} }) {
+export function bindUpload(form, { declare, complete, problem, done, failed = async () => {}, before = () => {}, parts = pageParts() }) {
   const input = form.querySelector('input[type="file"]');
-  const status = document.getElementById('upload-status');
-  const area = document.getElementById('progress-area');
-  const progress = progressReporter(document.getElementById('upload-progress'), status);
+  const { status, area } = parts;
+  const progress = progressReporter(parts.bar, status);
   bindForm(form, {
     body: () => {
       const f = input.files[0];

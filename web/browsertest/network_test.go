@@ -208,17 +208,22 @@ func pictureBucket() string {
 	return stack.EndpointURL + "/" + stack.Name("PictureBucket") + "/pictures/"
 }
 
-// smallJPEG is a real 120×80 JPEG of two colours.
-func smallJPEG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
-	for y := range 80 {
-		for x := range 120 {
+// gradient is a w×h image of two colours (w at most 127, h at most 85: the bytes do not wrap).
+func gradient(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
 			img.Set(x, y, color.RGBA{R: uint8(x * 2), G: 90, B: uint8(y * 3), A: 0xFF}) // #nosec G115 -- small test values
 		}
 	}
+	return img
+}
+
+// smallJPEG is a real 120×80 JPEG of two colours.
+func smallJPEG(t *testing.T) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, nil); err != nil {
+	if err := jpeg.Encode(&buf, gradient(120, 80), nil); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -62,10 +62,12 @@ async function groupPage(me) {
   const gid = encodeURIComponent(g.id);
   const self = encodeURIComponent(me.id);
 
+  // Members add files to their own posts here (the page may reach the bucket, web.StoragePages).
+  const attach = { ...$('attach-policy').dataset };
   const posts = paged($('posts-more'), async (tail) => {
     const a = await call('GET', `/v1/groups/${gid}/posts?limit=20${tail}`);
     return [a.posts, a.next];
-  }, into($('posts'), (p) => renderPost(p, { canComment: !!g.myRole })));
+  }, into($('posts'), (p) => renderPost(p, { canComment: !!g.myRole, attach })));
 
   const members = paged($('members-more'), async (tail) => {
     const a = await call('GET', `/v1/groups/${gid}/members?limit=50${tail}`);
@@ -262,7 +264,7 @@ async function groupPage(me) {
     send: (b, key) => call('POST', `/v1/groups/${gid}/posts`, b, { idempotencyKey: key }),
     done: (p) => {
       form.reset();
-      const item = renderPost(p, { canComment: true });
+      const item = renderPost(p, { canComment: true, attach });
       $('posts').prepend(item);
       $('posts-none').hidden = true;
       focusItem(item);
