@@ -466,10 +466,7 @@ func (s *GroupService) Put(ctx context.Context, r Reader, groupID, accountID, ro
 			return JoinOutcome{}, notFound()
 		}
 	}
-	if role == "" {
-		role = GroupMember
-	}
-	return s.add(ctx, Membership{GroupID: groupID, AccountID: accountID, Role: role, Since: s.Now()})
+	return s.add(ctx, Membership{GroupID: groupID, AccountID: accountID, Role: role, Since: s.Now()}, r.Staff)
 }
 
 // ask stores a join request for a closed group.
@@ -486,16 +483,22 @@ func (s *GroupService) ask(ctx context.Context, groupID, accountID string) (Join
 	return JoinOutcome{Request: &q, Status: "requested", created: true}, nil
 }
 
-// add stores a membership, or changes the role of one that exists.
-func (s *GroupService) add(ctx context.Context, m Membership) (JoinOutcome, error) {
+// add stores a membership (m.Role "" is a member), or changes the role of one
+// that exists: staff only, so that a group's moderator cannot demote another
+// moderator and then remove them; without a role an existing membership stays
+// as it is.
+func (s *GroupService) add(ctx context.Context, m Membership, staff bool) (JoinOutcome, error) {
 	mine, err := s.Store.MyGroups(ctx, m.AccountID)
 	if err != nil {
 		return JoinOutcome{}, err
 	}
 	if i := slices.IndexFunc(mine, func(x Membership) bool { return x.GroupID == m.GroupID }); i >= 0 {
 		cur := mine[i]
-		if cur.Role == m.Role {
+		if m.Role == "" || cur.Role == m.Role {
 			return JoinOutcome{Membership: &cur, Status: "member"}, nil
+		}
+		if !staff {
+			return JoinOutcome{}, problem.New(http.StatusForbidden, problem.CodeForbidden)
 		}
 		cur.Role = m.Role
 		if err := s.Store.SetRole(ctx, cur); err != nil {
@@ -505,6 +508,9 @@ func (s *GroupService) add(ctx context.Context, m Membership) (JoinOutcome, erro
 	}
 	if len(mine) >= MaxGroupsPerMember {
 		return JoinOutcome{}, problem.New(http.StatusConflict, CodeTooManyGroups)
+	}
+	if m.Role == "" {
+		m.Role = GroupMember
 	}
 	switch err := s.Store.AddMember(ctx, m); {
 	case errors.Is(err, ErrExists):
