@@ -89,8 +89,10 @@ type GroupStore interface {
 	DeleteGroup(ctx context.Context, id string) error
 	// PurgeGroups finishes the purges of deleted groups.
 	PurgeGroups(ctx context.Context) (int, error)
-	// Directory lists every group, by id (name, kind and access only).
+	// Directory lists every group of kind group, by id (name and access only).
 	Directory(ctx context.Context, pg Page) ([]Group, string, error)
+	// Committees lists the ids of every committee (staff only see them all).
+	Committees(ctx context.Context) ([]string, error)
 	// Groups reads groups by id in one batched read; gone ones are left out.
 	Groups(ctx context.Context, ids []string) (map[string]Group, error)
 	// Membership reads an account's membership; ErrNotFound without one.
@@ -327,7 +329,14 @@ func (s *GroupService) List(ctx context.Context, r Reader, pg Page) ([]GroupView
 	if err != nil {
 		return nil, "", err
 	}
+	// Committees are not in the directory: the first page begins with the ones
+	// the reader is in (staff: all of them).
 	var shown []string
+	if pg.Cursor == "" {
+		if shown, err = s.committees(ctx, r, mine); err != nil {
+			return nil, "", err
+		}
+	}
 	for _, g := range gs {
 		if visible(g, r, role[g.ID] != "") {
 			shown = append(shown, g.ID)
@@ -340,11 +349,39 @@ func (s *GroupService) List(ctx context.Context, r Reader, pg Page) ([]GroupView
 	}
 	out := []GroupView{}
 	for _, id := range shown {
-		if g, ok := stored[id]; ok {
+		if g, ok := stored[id]; ok && visible(g, r, role[id] != "") {
 			out = append(out, GroupView{Group: g, MyRole: role[id], Requested: asked[id]})
 		}
 	}
 	return out, next, nil
+}
+
+// committees lists the committees the reader sees: their own, or all for staff.
+// Their memberships name groups and committees alike; the batched read of the
+// page sorts them out.
+func (s *GroupService) committees(ctx context.Context, r Reader, mine []Membership) ([]string, error) {
+	if r.Staff {
+		return s.Store.Committees(ctx)
+	}
+	stored, err := s.Store.Groups(ctx, groupIDs(mine))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range mine {
+		if stored[m.GroupID].Kind == KindCommittee {
+			out = append(out, m.GroupID)
+		}
+	}
+	return out, nil
+}
+
+func groupIDs(ms []Membership) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.GroupID
+	}
+	return out
 }
 
 // Update changes a group's name, description or access: staff, or the group's

@@ -34,7 +34,18 @@ func groupKey(id string) dynamo.Item { return dynamo.Key(groupPK(id), "GROUP") }
 func chunkKey(id string, n int) dynamo.Item {
 	return dynamo.Key(groupPK(id), fmt.Sprintf("CHUNK#%08d", n))
 }
-func directoryKey(id string) dynamo.Item   { return dynamo.Key("DIRECTORY", "GROUP#"+id) }
+func directoryKey(id string) dynamo.Item { return dynamo.Key("DIRECTORY", "GROUP#"+id) }
+func committeeKey(id string) dynamo.Item { return dynamo.Key("COMMITTEES", "GROUP#"+id) }
+
+// listKey is where a group is listed: groups in the directory every member pages
+// through, committees apart, so that no page or cursor of the directory names a
+// committee the reader is not in.
+func listKey(g network.Group) dynamo.Item {
+	if g.Kind == network.KindCommittee {
+		return committeeKey(g.ID)
+	}
+	return directoryKey(g.ID)
+}
 func purgeKey(id string) dynamo.Item       { return dynamo.Key("PURGE", "GROUP#"+id) }
 func memberKey(g, a string) dynamo.Item    { return dynamo.Key(groupPK(g), "MEMBER#"+a) }
 func myGroupKey(a, g string) dynamo.Item   { return dynamo.Key(accountPK(a), "GROUP#"+g) }
@@ -63,7 +74,7 @@ func entryOf(g network.Group) directoryEntry {
 
 // CreateGroup implements network.GroupStore.
 func (s *Store) CreateGroup(ctx context.Context, g network.Group, moderators []network.Membership) error {
-	ws := []dynamo.Write{{Key: groupKey(g.ID), V: g}, {Key: directoryKey(g.ID), V: entryOf(g), Cond: dynamo.NotExists}}
+	ws := []dynamo.Write{{Key: groupKey(g.ID), V: g}, {Key: listKey(g), V: entryOf(g), Cond: dynamo.NotExists}}
 	for _, m := range moderators {
 		ws = append(ws, dynamo.Write{Key: memberKey(g.ID, m.AccountID), V: m}, dynamo.Write{Key: myGroupKey(m.AccountID, g.ID), V: m})
 	}
@@ -99,7 +110,7 @@ func (s *Store) UpdateGroup(ctx context.Context, g network.Group, prev int) erro
 	err := s.table().Transact(ctx,
 		dynamo.Write{Key: groupKey(g.ID), Update: "SET #n = :n, #d = :d, #a = :a, #v = :v",
 			Cond: dynamo.Cond{Expr: liveGroup.Expr + " AND #v = :p", Names: names, Values: vals}},
-		dynamo.Write{Key: directoryKey(g.ID), V: entryOf(g), Cond: dynamo.Exists})
+		dynamo.Write{Key: listKey(g), V: entryOf(g), Cond: dynamo.Exists})
 	if errors.Is(err, dynamo.ErrConflict) {
 		if _, gerr := s.Group(ctx, g.ID); errors.Is(gerr, network.ErrNotFound) {
 			return network.ErrNotFound
@@ -118,7 +129,8 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 	}
 	err := s.table().Transact(ctx,
 		dynamo.Write{Key: groupKey(id), Update: "SET deleted = :t", Cond: dynamo.Cond{Expr: "attribute_exists(pk)", Values: dynamo.Item{":t": &types.AttributeValueMemberBOOL{Value: true}}}},
-		dynamo.Write{Key: directoryKey(id), Delete: true})
+		dynamo.Write{Key: directoryKey(id), Delete: true},
+		dynamo.Write{Key: committeeKey(id), Delete: true})
 	if errors.Is(err, dynamo.ErrConflict) {
 		return network.ErrNotFound
 	}
@@ -249,6 +261,16 @@ func (s *Store) Directory(ctx context.Context, pg network.Page) ([]network.Group
 		gs[i] = network.Group{ID: e.ID, Kind: e.Kind, Access: e.Access, Name: e.Name, Description: e.Description, CreatedAt: e.CreatedAt}
 	}
 	return gs, next, nil
+}
+
+// Committees implements network.GroupStore.
+func (s *Store) Committees(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.table().Query(ctx, "COMMITTEES", "GROUP#", dynamo.IgnoreTTL, func(it dynamo.Item) error {
+		ids = append(ids, strings.TrimPrefix(dynamo.String(it, dynamo.SK), "GROUP#"))
+		return nil
+	})
+	return ids, err
 }
 
 // Groups implements network.GroupStore.
