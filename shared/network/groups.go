@@ -551,7 +551,14 @@ func (s *GroupService) add(ctx context.Context, m Membership, staff bool) (JoinO
 	}
 	switch err := s.Store.AddMember(ctx, m); {
 	case errors.Is(err, ErrExists):
-		return JoinOutcome{Membership: &m, Status: "member"}, nil
+		// Either someone added them meanwhile, or this very write succeeded and
+		// its answer was lost (the SDK's retry then meets its own membership):
+		// the stored time tells which.
+		cur, err := s.Store.Membership(ctx, m.GroupID, m.AccountID)
+		if err != nil {
+			return JoinOutcome{}, err
+		}
+		return JoinOutcome{Membership: &cur, Status: "member", created: cur.Since.Equal(m.Since)}, nil
 	case errors.Is(err, ErrNotFound):
 		return JoinOutcome{}, notFound()
 	case err != nil:
