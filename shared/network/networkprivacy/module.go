@@ -19,6 +19,8 @@ type Module struct {
 	Groups   network.ContentStore
 	// Subs are the notifications of new posts the member turned on.
 	Subs network.SubscriptionStore
+	// Register is the honorary office and the company register's history (HKC-10).
+	Register network.RegisterStore
 }
 
 var (
@@ -38,7 +40,8 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 // posts valid for network.ExportAttachmentTTL.
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
-		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil}
+		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
+		network.KindRegister: nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -67,6 +70,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	out["network.subscriptions"] = nonNil(subs)
+	if out[network.KindRegister], err = network.RegisterExport(ctx, m.Register, s.AccountID); err != nil {
+		return nil, err
+	}
 	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
 	if err != nil {
 		return nil, err
@@ -94,6 +100,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return nil
 	}
 	if _, err := m.Subs.ForgetSubscriptions(ctx, s.AccountID); err != nil {
+		return err
+	}
+	if err := m.Register.RemoveHonorary(ctx, s.AccountID); err != nil {
 		return err
 	}
 	if _, err := m.Groups.Forget(ctx, s.AccountID); err != nil {
