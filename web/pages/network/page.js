@@ -7,6 +7,7 @@
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
 import { call, show } from '../../assets/signedin.js';
 import { bindUpload, fileProblem } from '../../assets/upload.js';
+import { showRegister } from '../../assets/registersync.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -180,6 +181,7 @@ async function myProfile() {
     },
   });
   bindPicture();
+  await showRegister();
 }
 
 // ---- Another member's profile ----
