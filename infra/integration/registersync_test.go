@@ -415,3 +415,30 @@ func TestRegisterSyncEndsWithTheOfficeAndTheAccount(t *testing.T) {
 		t.Fatal("the register was asked about a deactivated member")
 	}
 }
+
+// Promise: HKC-10 — a member who restricted the processing of their data (Art.
+// 18, HKC-16) is left out of the run: the register is not asked about them and
+// nothing of their profile changes; once the restriction is lifted the next run
+// takes the register's change over.
+func TestRegisterSyncLeavesOutARestrictedMember(t *testing.T) {
+	staff := staffClient(t)
+	member, _, number := honoraryMember(t, staff, "Renate")
+	syncRegister(t, nil)
+	want(t, member.do(http.MethodPut, "/v1/me/restriction", nil), http.StatusOK)
+	putCompany(t, number, company("Rathausmarkt", "Hamburg", "https://grossmann.example"))
+	n, before := asked(t, number), myNetworkProfile(t, member)
+	if res := syncRegister(t, nil); res.Restricted == 0 {
+		t.Fatalf("no member left out: %+v", res)
+	}
+	if asked(t, number) != n {
+		t.Fatal("the register was asked about a member who restricted processing")
+	}
+	if p := myNetworkProfile(t, member); p["version"] != before["version"] || p["street"] == "Rathausmarkt" {
+		t.Fatalf("a restricted member's profile changed: %v", p)
+	}
+	want(t, member.do(http.MethodDelete, "/v1/me/restriction", nil), http.StatusOK)
+	syncRegister(t, nil)
+	if p := myNetworkProfile(t, member); p["street"] != "Rathausmarkt" {
+		t.Fatalf("after the restriction was lifted: %v", p)
+	}
+}

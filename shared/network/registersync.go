@@ -23,11 +23,14 @@ type RegisterSync struct {
 	Store    RegisterStore
 	Profiles Store
 	Register Register
-	People   privacy.Resolver
-	Outbox   Outbox
-	BaseURL  string // the site, for the link in the mail
-	Now      func() time.Time
-	Log      *slog.Logger
+	// Restrictions lists the persons who restricted the processing of their data
+	// (Art. 18): the run leaves them out, asking the register nothing about them.
+	Restrictions Restrictions
+	People       privacy.Resolver
+	Outbox       Outbox
+	BaseURL      string // the site, for the link in the mail
+	Now          func() time.Time
+	Log          *slog.Logger
 	// Attempts is how often a transient failure (unavailable, timeout) is asked
 	// again within a run for one member, Backoff the wait before the second
 	// (doubling after); later runs try again anyway.
@@ -38,19 +41,29 @@ type RegisterSync struct {
 	Reserve time.Duration
 }
 
-// SyncResult counts what a run did: members asked about, profiles changed, and
-// members for whom the register failed; Done is false when the run stopped
+// Restrictions lists the persons whose processing is restricted
+// (privacydb.Store).
+type Restrictions interface {
+	Restricted(ctx context.Context) ([]string, error)
+}
+
+// SyncResult counts what a run did: members gone through, those left out
+// because they restricted processing, profiles changed, and members for whom
+// the register failed; Done is false when the run stopped
 // before the end (its place is kept).
 type SyncResult struct {
-	Members int  `json:"members"`
-	Changed int  `json:"changed"`
-	Failed  int  `json:"failed"`
-	Done    bool `json:"done"`
+	Members    int  `json:"members"`
+	Restricted int  `json:"restricted"`
+	Changed    int  `json:"changed"`
+	Failed     int  `json:"failed"`
+	Done       bool `json:"done"`
 }
 
 // Run goes through the honorary office holders in account order, beginning
 // after the place where an earlier run stopped, and saves its place after each
-// member. It stops after limit members (0: no limit) or when the context's
+// member. Members who restricted processing (Art. 18, read once at the run's
+// start) are left out: the register is not asked and nothing is written. It
+// stops after limit members (0: no limit) or when the context's
 // deadline comes within Reserve, with Done false; the next run goes on from
 // there. A failure of the register for a member is recorded and the run goes
 // on; a failure of the portal's own storage ends the run with an error.
@@ -64,6 +77,10 @@ func (s *RegisterSync) Run(ctx context.Context, limit int) (SyncResult, error) {
 	if err != nil {
 		return res, err
 	}
+	restricted, err := s.Restrictions.Restricted(ctx)
+	if err != nil {
+		return res, err
+	}
 	for _, id := range members {
 		if id <= after {
 			continue
@@ -71,11 +88,13 @@ func (s *RegisterSync) Run(ctx context.Context, limit int) (SyncResult, error) {
 		if (limit > 0 && res.Members >= limit) || s.late(ctx) {
 			return res, nil
 		}
-		changed, failed, err := s.Member(ctx, id)
-		if err != nil {
+		res.Members++
+		changed, failed := false, false
+		if slices.Contains(restricted, id) {
+			res.Restricted++ // nothing is processed; the run goes on past them
+		} else if changed, failed, err = s.Member(ctx, id); err != nil {
 			return res, err
 		}
-		res.Members++
 		if changed {
 			res.Changed++
 		}

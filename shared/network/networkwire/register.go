@@ -47,6 +47,7 @@ const MinRegisterKeyBytes = 16
 // the SSM SecureString REGISTER_API_KEY_PARAMETER names (read at cold start),
 // each request bounded by REGISTER_TIMEOUT_SECONDS (default 5), the members'
 // addresses and languages from the identity module (IDENTITY_PRIVACY_FUNCTION),
+// the restrictions of processing from the privacy ledger (PRIVACY_TABLE),
 // the outbox (OUTBOX_TABLE) and the site (APP_BASE_URL) for the mail's link.
 type RegisterSyncer struct {
 	Sync *network.RegisterSync
@@ -78,9 +79,13 @@ func NewRegisterSyncer(ctx context.Context, log *slog.Logger) (RegisterSyncer, e
 	if err != nil {
 		return RegisterSyncer{}, fmt.Errorf("REGISTER_API_URL: %w", err)
 	}
+	ledger, err := privacydb.FromEnv(ctx)
+	if err != nil {
+		return RegisterSyncer{}, err
+	}
 	db := dynamodb.NewFromConfig(cfg)
 	store := &networkdb.Store{DB: db, Table: table}
-	s := &network.RegisterSync{Store: store, Profiles: store, Register: reg, People: people, BaseURL: base, Now: now, Log: log,
+	s := &network.RegisterSync{Store: store, Profiles: store, Register: reg, Restrictions: ledger, People: people, BaseURL: base, Now: now, Log: log,
 		Outbox: &mail.Outbox{DB: db, Table: outbox, Now: now, Log: log}, Attempts: 2, Backoff: time.Second, Reserve: 3*timeout + 10*time.Second}
 	return RegisterSyncer{Sync: s, Log: log}, nil
 }
@@ -98,7 +103,7 @@ func (h RegisterSyncer) Handle(ctx context.Context, event json.RawMessage) (netw
 	var req RunRequest
 	_ = json.Unmarshal(event, &req) // a scheduled event has no limit
 	res, err := h.Sync.Run(ctx, max(req.Limit, 0))
-	h.Log.InfoContext(ctx, "register sync", slog.Int("members", res.Members), slog.Int("changed", res.Changed),
+	h.Log.InfoContext(ctx, "register sync", slog.Int("members", res.Members), slog.Int("restricted", res.Restricted), slog.Int("changed", res.Changed),
 		slog.Int("failed", res.Failed), slog.Bool("done", res.Done))
 	if err != nil {
 		return res, fmt.Errorf("register sync: %w", err)
