@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,5 +91,24 @@ func TestRegisterIsReachedOnlyOverVerifiedTLS(t *testing.T) {
 	}
 	if !strings.HasPrefix(srv.URL, "https://") {
 		t.Fatal("not a TLS server")
+	}
+}
+
+// An answer naming details the register does not manage (or visibility
+// switches) changes only the register-managed ones: the rest is never read.
+func TestRegisterAnswerReachesOnlyTheManagedDetails(t *testing.T) {
+	rec, err := parseRecord([]byte(`{"registerNumber": "Amtsgericht Hamburg HRB 1", "name": "X GmbH", "street": "Y", "firstName": "Mallory",
+		"birthdateVisible": true, "email": "m@evil.example", "about": "pwned", "version": 99, "city": ""}`), "Amtsgericht Hamburg HRB 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := rec.patch()
+	if len(patch) != 2 || patch["company"] != "X GmbH" || patch["street"] != "Y" {
+		t.Fatalf("patch %v", patch)
+	}
+	for name := range patch {
+		if !slices.Contains(RegisterFields, name) {
+			t.Errorf("%s is not register-managed", name)
+		}
 	}
 }
