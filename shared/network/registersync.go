@@ -2,8 +2,6 @@ package network
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -259,9 +257,7 @@ func (s *RegisterSync) mail(ctx context.Context, accountID string, m RegisterMai
 // RegisterMailID is the id of the mail about the register's change that made
 // the profile's version.
 func RegisterMailID(accountID string, version int) string {
-	h := sha256.Sum256([]byte("register-change:" + accountID + ":" + strconv.Itoa(version)))
-	x := hex.EncodeToString(h[:16])
-	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+	return derivedID("register-change:" + accountID + ":" + strconv.Itoa(version))
 }
 
 // registerLabels name the register-managed details in the mail.
