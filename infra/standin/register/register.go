@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"kontor/infra/local"
+	"kontor/shared/network"
 )
 
 // The template parameters the stand-in sets and reads.
@@ -39,16 +40,10 @@ const (
 	KeyParameter = "RegisterApiKeyName" // #nosec G101 -- the name of a template parameter, not its value
 )
 
-// Company is one company of the stand-in's database, with how it fails.
+// Company is one company of the stand-in's database (the record the register
+// answers, its number set from the path), with how it fails.
 type Company struct {
-	Name         string `json:"name"`
-	Street       string `json:"street"`
-	HouseNumber  string `json:"houseNumber"`
-	PostalCode   string `json:"postalCode"`
-	City         string `json:"city"`
-	Country      string `json:"country"`
-	Website      string `json:"website"`
-	Phone        string `json:"phone"`
+	network.RegisterRecord
 	Fail         string `json:"fail,omitempty"`
 	DelaySeconds int    `json:"delaySeconds,omitempty"`
 	// Asked counts the API's answers for the number (tests see who was asked).
@@ -174,8 +169,8 @@ func (g *Register) answer(w http.ResponseWriter, r *http.Request, number string)
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 		return
 	}
-	record := map[string]string{"registerNumber": number, "name": cp.Name, "street": cp.Street, "houseNumber": cp.HouseNumber,
-		"postalCode": cp.PostalCode, "city": cp.City, "country": cp.Country, "website": cp.Website, "phone": cp.Phone}
+	record := cp.RegisterRecord
+	record.RegisterNumber = number
 	switch cp.Fail {
 	case "down":
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"message": "Service Unavailable"})
@@ -194,14 +189,16 @@ func (g *Register) answer(w http.ResponseWriter, r *http.Request, number string)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"registerNumber": "Amtsgericht`)
 	case "wrong-number":
-		record["registerNumber"] = "Amtsgericht Hamburg HRB 999999"
-		if number == record["registerNumber"] {
-			record["registerNumber"] = "Amtsgericht Hamburg HRB 999998"
+		record.RegisterNumber = "Amtsgericht Hamburg HRB 999999"
+		if number == record.RegisterNumber {
+			record.RegisterNumber = "Amtsgericht Hamburg HRB 999998"
 		}
 		writeJSON(w, http.StatusOK, record)
 	case "oversized":
-		record["padding"] = strings.Repeat("x", 1<<20)
-		writeJSON(w, http.StatusOK, record)
+		writeJSON(w, http.StatusOK, struct {
+			network.RegisterRecord
+			Padding string `json:"padding"`
+		}{record, strings.Repeat("x", 1<<20)})
 	case "html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, "<!doctype html><title>Maintenance</title><p>Back soon.")
