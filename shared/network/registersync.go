@@ -21,14 +21,17 @@ type RegisterSync struct {
 	Store    RegisterStore
 	Profiles Store
 	Register Register
-	// Restrictions lists the persons who restricted the processing of their data
-	// (Art. 18): the run leaves them out, asking the register nothing about them.
-	Restrictions Restrictions
-	People       privacy.Resolver
-	Outbox       Outbox
-	BaseURL      string // the site, for the link in the mail
-	Now          func() time.Time
-	Log          *slog.Logger
+	// Ledger tells whether a person restricted the processing of their data
+	// (Art. 18; privacydb.Store): the run leaves them out, asking the register
+	// nothing about them.
+	Ledger interface {
+		IsRestricted(ctx context.Context, accountID string) (bool, error)
+	}
+	People  privacy.Resolver
+	Outbox  Outbox
+	BaseURL string // the site, for the link in the mail
+	Now     func() time.Time
+	Log     *slog.Logger
 	// Attempts is how often a transient failure (unavailable, timeout) is asked
 	// again within a run for one member, Backoff the wait before the second
 	// (doubling after); later runs try again anyway.
@@ -37,12 +40,6 @@ type RegisterSync struct {
 	// Reserve is the time a run keeps in hand before its deadline: it stops
 	// there, keeping its place, and the next run goes on from it.
 	Reserve time.Duration
-}
-
-// Restrictions lists the persons whose processing is restricted
-// (privacydb.Store).
-type Restrictions interface {
-	Restricted(ctx context.Context) ([]string, error)
 }
 
 // SyncResult counts what a run did: members gone through, those left out
@@ -59,8 +56,8 @@ type SyncResult struct {
 
 // Run goes through the honorary office holders in account order, beginning
 // after the place where an earlier run stopped, and saves its place after each
-// member. Members who restricted processing (Art. 18, read once at the run's
-// start) are left out: the register is not asked and nothing is written. It
+// member. Members who restricted processing (Art. 18, read from the ledger
+// when their turn comes) are left out: the register is not asked and nothing is written. It
 // stops after limit members (0: no limit) or when the context's
 // deadline comes within Reserve, with Done false; the next run goes on from
 // there. A failure of the register for a member is recorded and the run goes
@@ -75,10 +72,6 @@ func (s *RegisterSync) Run(ctx context.Context, limit int) (SyncResult, error) {
 	if err != nil {
 		return res, err
 	}
-	restricted, err := s.Restrictions.Restricted(ctx)
-	if err != nil {
-		return res, err
-	}
 	for _, id := range members {
 		if id <= after {
 			continue
@@ -87,8 +80,12 @@ func (s *RegisterSync) Run(ctx context.Context, limit int) (SyncResult, error) {
 			return res, nil
 		}
 		res.Members++
+		restricted, err := s.Ledger.IsRestricted(ctx, id)
+		if err != nil {
+			return res, err
+		}
 		changed, failed := false, false
-		if slices.Contains(restricted, id) {
+		if restricted {
 			res.Restricted++ // nothing is processed; the run goes on past them
 		} else if changed, failed, err = s.Member(ctx, id); err != nil {
 			return res, err

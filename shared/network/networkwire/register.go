@@ -85,7 +85,7 @@ func NewRegisterSyncer(ctx context.Context, log *slog.Logger) (RegisterSyncer, e
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	store := &networkdb.Store{DB: db, Table: table}
-	s := &network.RegisterSync{Store: store, Profiles: store, Register: reg, Restrictions: ledger, People: people, BaseURL: base, Now: now, Log: log,
+	s := &network.RegisterSync{Store: store, Profiles: store, Register: reg, Ledger: ledger, People: people, BaseURL: base, Now: now, Log: log,
 		Outbox: &mail.Outbox{DB: db, Table: outbox, Now: now, Log: log}, Attempts: 2, Backoff: time.Second, Reserve: 3*timeout + 10*time.Second}
 	return RegisterSyncer{Sync: s, Log: log}, nil
 }
