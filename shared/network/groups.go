@@ -135,6 +135,16 @@ type GroupService struct {
 	// OnLeave, when set, is told of each member who left or was removed (their
 	// notifications of new posts end with the membership).
 	OnLeave func(ctx context.Context, groupID, accountID string) error
+	// Restrictions tells whether a person restricted the processing of their data
+	// (Art. 18, HKC-16): while they have, nobody else adds them to a group or
+	// committee, or admits their join request.
+	Restrictions Restrictions
+}
+
+// Restrictions is the standing of restrictions of processing in the privacy
+// ledger.
+type Restrictions interface {
+	IsRestricted(ctx context.Context, accountID string) (bool, error)
 }
 
 // Reader is who reads or changes: their account and whether they are staff.
@@ -496,6 +506,12 @@ func (s *GroupService) Put(ctx context.Context, r Reader, groupID, accountID, ro
 		}
 		if !p[accountID].Complete() {
 			return JoinOutcome{}, notFound()
+		}
+		if restricted, err := s.Restrictions.IsRestricted(ctx, accountID); err != nil || restricted {
+			if err != nil {
+				return JoinOutcome{}, err
+			}
+			return JoinOutcome{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
 		}
 	}
 	return s.add(ctx, Membership{GroupID: groupID, AccountID: accountID, Role: role, Since: s.Now()}, r.Staff)
