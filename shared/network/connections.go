@@ -355,11 +355,7 @@ func (s *ConnectionService) List(ctx context.Context, r Reader, filter string, p
 	if err != nil {
 		return nil, "", err
 	}
-	idList := make([]string, len(ls))
-	for i, l := range ls {
-		idList[i] = l.AccountID
-	}
-	profiles, err := s.Store.Profiles(ctx, idList)
+	profiles, err := profilesOf(ctx, s.Store, ls, func(l Connection) string { return l.AccountID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -379,6 +375,15 @@ func (s *ConnectionService) view(ctx context.Context, l Connection, status strin
 		v.Name, v.Company = nameOf(p[l.AccountID])
 	}
 	return v
+}
+
+// profilesOf reads the profiles of the other members of a page of entries.
+func profilesOf[T any](ctx context.Context, store ConnectionStore, entries []T, other func(T) string) (map[string]Profile, error) {
+	idList := make([]string, len(entries))
+	for i, e := range entries {
+		idList[i] = other(e)
+	}
+	return store.Profiles(ctx, idList)
 }
 
 // nameOf is a member's name and company while their profile is complete.
@@ -423,11 +428,7 @@ func (s *ConnectionService) Blocks(ctx context.Context, r Reader, pg Page) ([]Bl
 	if err != nil {
 		return nil, "", err
 	}
-	idList := make([]string, len(bs))
-	for i, b := range bs {
-		idList[i] = b.AccountID
-	}
-	profiles, err := s.Store.Profiles(ctx, idList)
+	profiles, err := profilesOf(ctx, s.Store, bs, func(b Block) string { return b.AccountID })
 	if err != nil {
 		return nil, "", err
 	}

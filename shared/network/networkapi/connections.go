@@ -37,11 +37,7 @@ func (h Connections) Send(ctx context.Context, r *httpapi.Request) (httpapi.Resp
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	return httpapi.JSON(status, v), nil
+	return httpapi.JSON(map[bool]int{true: http.StatusCreated, false: http.StatusOK}[created], v), nil
 }
 
 // Accept serves POST /v1/connections/{id}/accept.

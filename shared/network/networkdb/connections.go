@@ -324,34 +324,33 @@ func (s *Store) ConnectionContent(ctx context.Context, accountID string, now tim
 			return nil
 		}
 		sk := dynamo.String(it, dynamo.SK)
-		var l network.Connection
-		var d network.Decline
-		var b network.Block
-		var err error
 		switch {
 		case strings.HasPrefix(sk, withPrefix):
-			err = dynamo.Unmarshal(it, &l)
-			c.Connections = append(c.Connections, l)
+			return appendItem(it, &c.Connections)
 		case strings.HasPrefix(sk, outPrefix):
-			err = dynamo.Unmarshal(it, &l)
-			c.Outgoing = append(c.Outgoing, l)
+			return appendItem(it, &c.Outgoing)
 		case strings.HasPrefix(sk, inPrefix):
-			err = dynamo.Unmarshal(it, &l)
-			c.Incoming = append(c.Incoming, l)
+			return appendItem(it, &c.Incoming)
 		case strings.HasPrefix(sk, hiddenPrefix):
-			err = dynamo.Unmarshal(it, &l)
-			c.Hidden = append(c.Hidden, l)
+			return appendItem(it, &c.Hidden)
 		case strings.HasPrefix(sk, declinedByPrefix):
-			err = dynamo.Unmarshal(it, &d)
-			c.DeclinedBy = append(c.DeclinedBy, d)
+			return appendItem(it, &c.DeclinedBy)
 		case strings.HasPrefix(sk, declinedPrefix):
-			err = dynamo.Unmarshal(it, &d)
-			c.Declined = append(c.Declined, d)
+			return appendItem(it, &c.Declined)
 		case strings.HasPrefix(sk, blockPrefix):
-			err = dynamo.Unmarshal(it, &b)
-			c.Blocks = append(c.Blocks, b)
+			return appendItem(it, &c.Blocks)
 		}
-		return err
+		return nil
 	})
 	return c, err
+}
+
+// appendItem decodes it and appends it to list.
+func appendItem[T any](it dynamo.Item, list *[]T) error {
+	var v T
+	if err := dynamo.Unmarshal(it, &v); err != nil {
+		return err
+	}
+	*list = append(*list, v)
+	return nil
 }

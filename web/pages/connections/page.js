@@ -38,6 +38,14 @@ function item(x, dateText, actions) {
   return li;
 }
 
+/** requests is list() for incoming or outgoing requests: each with its date, note and actions(x, name, li). */
+function requests(filter, actions) {
+  return list(filter, async (tail) => {
+    const a = await call('GET', `/v1/connections?filter=${filter}&limit=50${tail}`);
+    return [a.connections, a.next];
+  }, (x) => item(x, t('js.sent', { when: when(x.at) }), (li) => actions(x, x.name || t('js.unnamed'), li)));
+}
+
 /** list loads one section page by page (load(tail) gives [items, next]) and says when it is empty. */
 function list(id, load, render) {
   const reload = paged($(`${id}-more`), load, into($(id), render));
@@ -68,28 +76,16 @@ async function load() {
       return [button, box];
     });
   });
-  const incoming = list('incoming', async (tail) => {
-    const a = await call('GET', `/v1/connections?filter=incoming&limit=50${tail}`);
-    return [a.connections, a.next];
-  }, (x) => {
-    const name = x.name || t('js.unnamed');
-    return item(x, t('js.sent', { when: when(x.at) }), (li) => [
-      action(t('js.accept'), false, () => call('POST', `/v1/connections/${encodeURIComponent(x.id)}/accept`), async () => {
-        settled(li, t('js.accepted', { name }));
-        await accepted();
-      }),
-      action(t('js.decline'), true, () => call('POST', `/v1/connections/${encodeURIComponent(x.id)}/decline`), () => settled(li, t('js.declined', { name }))),
-    ]);
-  });
-  const outgoing = list('outgoing', async (tail) => {
-    const a = await call('GET', `/v1/connections?filter=outgoing&limit=50${tail}`);
-    return [a.connections, a.next];
-  }, (x) => {
-    const name = x.name || t('js.unnamed');
-    return item(x, t('js.sent', { when: when(x.at) }), (li) => [
-      action(t('js.withdraw'), true, () => call('DELETE', `/v1/connections/${encodeURIComponent(x.id)}`), () => settled(li, t('js.withdrawn', { name }))),
-    ]);
-  });
+  const incoming = requests('incoming', (x, name, li) => [
+    action(t('js.accept'), false, () => call('POST', `/v1/connections/${encodeURIComponent(x.id)}/accept`), async () => {
+      settled(li, t('js.accepted', { name }));
+      await accepted();
+    }),
+    action(t('js.decline'), true, () => call('POST', `/v1/connections/${encodeURIComponent(x.id)}/decline`), () => settled(li, t('js.declined', { name }))),
+  ]);
+  const outgoing = requests('outgoing', (x, name, li) => [
+    action(t('js.withdraw'), true, () => call('DELETE', `/v1/connections/${encodeURIComponent(x.id)}`), () => settled(li, t('js.withdrawn', { name }))),
+  ]);
   const blocks = list('blocks', async (tail) => {
     const a = await call('GET', `/v1/blocks?limit=50${tail}`);
     return [a.blocks, a.next];
