@@ -254,13 +254,14 @@ func TestConnectionsBlocksTellTheBlockedSideNothing(t *testing.T) {
 
 // Promise: HKC-8, HKC-14 — the export holds the member's requests, contacts and the
 // blocks they made; a deactivation erases every request, contact, decline and block
-// involving the account on both sides, and the other members' lists no longer name
-// it.
+// involving the account on both sides (a request hidden by the account's block
+// too), and the other members' lists no longer name it.
 func TestConnectionsExportAndErasure(t *testing.T) {
 	leaver, leaverID := groupMember(t, "Ludwig")
 	other, otherID := groupMember(t, "Olga")
 	third, thirdID := groupMember(t, "Theo")
 	blocker, blockerID := groupMember(t, "Berta")
+	hidden, hiddenID := groupMember(t, "Hugo")
 
 	cid := ask(t, leaver, otherID, "", http.StatusCreated)
 	want(t, other.do(http.MethodPost, "/v1/connections/"+cid+"/accept", nil), http.StatusOK)
@@ -272,6 +273,9 @@ func TestConnectionsExportAndErasure(t *testing.T) {
 	want(t, leaver.do(http.MethodPut, "/v1/blocks/"+blockerID, nil), http.StatusNoContent)
 	want(t, blocker.do(http.MethodPut, "/v1/blocks/"+leaverID, nil), http.StatusNoContent)
 	ask(t, blocker, otherID, "", http.StatusCreated)
+	// Hugo, blocked by Ludwig, asks him: the request is stored for Hugo alone.
+	want(t, leaver.do(http.MethodPut, "/v1/blocks/"+hiddenID, nil), http.StatusNoContent)
+	ask(t, hidden, leaverID, "Versteckt", http.StatusCreated)
 
 	got := map[string]string{}
 	for _, cat := range export(t, leaver).Categories {
@@ -298,6 +302,9 @@ func TestConnectionsExportAndErasure(t *testing.T) {
 	}
 	if hits := scanFor(t, "NetworkTable", leaverID); len(hits) > 0 {
 		t.Fatalf("the network table still names the former member: %v", hits)
+	}
+	if out := connections(t, hidden, "outgoing"); len(out) != 0 {
+		t.Fatalf("hugo's request to the former member: %v", out)
 	}
 	// The others' own data stays.
 	if out := connections(t, blocker, "outgoing"); len(out) != 1 || out[0]["accountId"] != otherID {
