@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kontor/shared/ratelimit"
 )
@@ -34,7 +35,7 @@ func idsOf(entries []map[string]any, field string) []string {
 }
 
 // Promise: HKC-8 — members connect: a request with a note reaches only its
-// recipient, who accepts or declines it; only the two see it (any other id, also
+// recipient (told by a mail without the note or the sender's name), who accepts or declines it; only the two see it (any other id, also
 // the other member's, is 404); names come from the profile at read time; either
 // ends the contact; a request the other member sent already is accepted instead
 // of a second one; sending again is idempotent.
@@ -50,6 +51,11 @@ func TestConnectionsRequestAcceptDeclineRemove(t *testing.T) {
 	out := connections(t, anna, "outgoing")
 	if len(out) != 1 || out[0]["id"] != id || out[0]["accountId"] != benID || out[0]["status"] != "outgoing" {
 		t.Fatalf("anna's outgoing: %v", out)
+	}
+	// Ben is told by mail, which names no one and carries no note.
+	m := mailTo(t, profile(t, ben).Email, "contact request")
+	if strings.Contains(m.Text, "Neujahrsempfang") || strings.Contains(m.Text, "Anna") || !strings.Contains(m.Text, "/en/network/connections") {
+		t.Fatalf("request mail: %s", m.Text)
 	}
 	in := connections(t, ben, "incoming")
 	if len(in) != 1 || in[0]["id"] != id || in[0]["note"] != "Wir kennen uns vom Neujahrsempfang <b>" || in[0]["name"] != "Anna Großmann" {
@@ -216,7 +222,10 @@ func TestConnectionsBlocksTellTheBlockedSideNothing(t *testing.T) {
 		t.Fatalf("hanna's view: %v", out)
 	}
 	want(t, fritz.do(http.MethodPost, "/v1/connections/"+hid+"/accept", nil), http.StatusNotFound, "not_found")
-	// A new request of Gisela looks the same as any: 201, pending; it never arrives.
+	// A new request of Gisela looks the same as any: 201, pending; it never
+	// arrives, and no mail tells of it.
+	fritzMail := profile(t, fritz).Email
+	mailsBefore := mailCount(t, fritzMail)
 	r := gisela.do(http.MethodPost, "/v1/connections", map[string]any{"accountId": fritzID, "note": "Warum?"})
 	want(t, r, http.StatusCreated)
 	gid := object(t, r)["id"].(string)
@@ -245,6 +254,15 @@ func TestConnectionsBlocksTellTheBlockedSideNothing(t *testing.T) {
 	ask(t, gisela, fritzID, "", http.StatusCreated)
 	if in := connections(t, fritz, "incoming"); len(in) != 1 || in[0]["accountId"] != giselaID {
 		t.Fatalf("after unblocking: %v", in)
+	}
+	// One mail for the request after the unblocking, none for the one before.
+	deadline := time.Now().Add(10 * time.Second)
+	for mailCount(t, fritzMail) < mailsBefore+1 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	if n := mailCount(t, fritzMail); n != mailsBefore+1 {
+		t.Fatalf("%d mails to the blocker since the blocked request, want 1", n-mailsBefore)
 	}
 	// The storage contract the direct messages read: ACCOUNT#<A> / BLOCK#<B>.
 	if n := scanFor(t, "NetworkTable", "BLOCK#"+hannaID); len(n) != 1 {

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"net/http"
 	"time"
@@ -117,6 +118,13 @@ type ConnectionStore interface {
 type ConnectionService struct {
 	Store ConnectionStore
 	Now   func() time.Time
+	// Notify, when set, is told of each new request that reaches its recipient
+	// (not one hidden by a block): the mail about it (RequestMail).
+	Notify interface {
+		NewRequest(ctx context.Context, to, id string) error
+	}
+	// Log records a mail that could not be queued (ids only).
+	Log *slog.Logger
 }
 
 // ConnectionInput is the body of POST /v1/connections.
@@ -226,6 +234,13 @@ func (s *ConnectionService) Send(ctx context.Context, r Reader, in ConnectionInp
 		return ConnectionView{}, false, problem.New(http.StatusConflict, problem.CodeConflict)
 	} else if err != nil {
 		return ConnectionView{}, false, err
+	}
+	if s.Notify != nil && !p.BlockedBy {
+		// The request stands without its mail: a failure is logged, not answered,
+		// so that the sender does not send it again.
+		if err := s.Notify.NewRequest(ctx, to, l.ID); err != nil && s.Log != nil {
+			s.Log.ErrorContext(ctx, "contact request mail not queued", slog.String("requestId", l.ID), slog.String("error", err.Error()))
+		}
 	}
 	return s.view(ctx, l, FilterOutgoing), true, nil
 }
@@ -455,8 +470,8 @@ var connectionKinds = []privacy.Kind{
 		Category: privacy.Text{DE: "Kontaktanfragen und Kontakte mit anderen Mitgliedern (mit der Nachricht einer Anfrage), abgelehnte Anfragen", EN: "Contact requests and contacts with other members (with a request's note), declined requests"},
 		Fields:   []string{"id", "accountId", "note", "at", "since", "until"},
 		Purpose: privacy.Text{
-			DE: "Sie mit anderen Mitgliedern des Netzwerks in Kontakt bringen: Anfragen senden, annehmen, ablehnen, Kontakte zeigen und beenden. Namen werden beim Anzeigen aus dem Profil gelesen, nicht kopiert.",
-			EN: "Put you in touch with other members of the network: send, accept and decline requests, show and end contacts. Names are read from the profile when shown, not copied."},
+			DE: "Sie mit anderen Mitgliedern des Netzwerks in Kontakt bringen: Anfragen senden, annehmen, ablehnen, Kontakte zeigen und beenden; Ihnen eine E-Mail senden, wenn Sie eine Anfrage erhalten (ohne Namen und ohne die Nachricht der Anfrage). Namen werden beim Anzeigen aus dem Profil gelesen, nicht kopiert.",
+			EN: "Put you in touch with other members of the network: send, accept and decline requests, show and end contacts; send you an email when you receive a request (without names and without the request's note). Names are read from the profile when shown, not copied."},
 		LegalBasis: privacy.Contract,
 		Retention: privacy.Retention{Rule: privacy.Text{
 			DE: "Bis Sie oder das andere Mitglied die Anfrage zurückziehen, ablehnen oder den Kontakt beenden; eine Ablehnung 30 Tage lang (so lange kann dasselbe Mitglied nicht erneut anfragen); spätestens bei der Deaktivierung des Zugangs eines der beiden, dann auf beiden Seiten gelöscht.",
