@@ -11,21 +11,21 @@ import (
 // Promise: HKC-8 — a member sends another a contact request with a note from
 // their profile (a note too long refused inline first); the recipient accepts it
 // on the contacts page; the sender removes the contact after a confirmation, asks
-// again and withdraws; the recipient blocks the sender from the profile and
+// again and withdraws, is declined and told from when she may ask again; the recipient blocks the sender from the profile and
 // unblocks them on the contacts page. An account without the role sees "No
 // access".
 func TestNetworkConnectionsRequestAcceptRemoveBlock(t *testing.T) {
 	texts := map[string]map[string]string{
 		"de": {"sent": "Kontaktanfrage ist gesendet", "accepted": "jetzt mit", "removed": "ist entfernt", "withdrawn": "zurückgezogen",
-			"blocked": "ist blockiert", "unblocked": "nicht mehr blockiert", "noIncoming": "Keine offenen Anfragen", "remove": "entfernen?"},
+			"blocked": "ist blockiert", "unblocked": "nicht mehr blockiert", "noIncoming": "Keine offenen Anfragen", "remove": "entfernen?", "declined": "ab dem"},
 		"en": {"sent": "contact request is sent", "accepted": "now connected with", "removed": "is removed", "withdrawn": "is withdrawn",
-			"blocked": "is blocked", "unblocked": "no longer blocked", "noIncoming": "No open requests", "remove": "Remove the contact"},
+			"blocked": "is blocked", "unblocked": "no longer blocked", "noIncoming": "No open requests", "remove": "Remove the contact", "declined": "send a new one from"},
 	}
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
 			w := texts[l.lang]
 			anna, annaID, annaAPI := groupMember(t, l.lang, "Annegret")
-			ben, benID, _ := groupMember(t, l.lang, "Bertold")
+			ben, benID, benAPI := groupMember(t, l.lang, "Bertold")
 
 			// Anna asks Ben from his profile; a note over 300 characters is refused inline.
 			at := networkPage(t, l.accept, l.lang, anna, "member?id="+benID)
@@ -86,6 +86,17 @@ func TestNetworkConnectionsRequestAcceptRemoveBlock(t *testing.T) {
 			if got := bt.text("#incoming-none"); !strings.Contains(got, w["noIncoming"]) {
 				t.Errorf("incoming after withdrawal %q", got)
 			}
+
+			// Ben declines Anna's next request; asking again says from when she may.
+			var sent struct{ ID string }
+			annaAPI.call(http.MethodPost, "/v1/connections", map[string]any{"accountId": benID}, http.StatusCreated, &sent)
+			benAPI.call(http.MethodPost, "/v1/connections/"+sent.ID+"/decline", nil, http.StatusNoContent, nil)
+			at.do(chromedp.Navigate(base+"/"+l.lang+"/network/member?id="+benID), chromedp.WaitVisible(css("#connect-form")))
+			at.submit("connect-form")
+			if got := at.summary(); !strings.Contains(got, w["declined"]) {
+				t.Errorf("asking again after a decline: %q", got)
+			}
+			at.axe("member, asked again too soon")
 
 			// Ben blocks Anna from her profile and unblocks her on the contacts page.
 			bt.do(chromedp.Navigate(base+"/"+l.lang+"/network/member?id="+annaID), chromedp.WaitVisible(css("#block-form")))
