@@ -51,6 +51,9 @@ var (
 	// NetworkWrite bounds what one network member writes: new groups, posts and
 	// comments, joins and join requests.
 	NetworkWrite = Rule{Name: "network.write", Scope: PerAccount, Max: 120, Window: time.Hour}
+	// NetworkConnect bounds one member's new contact requests (HKC-8): mass
+	// requests to many members are refused long before they bother anyone.
+	NetworkConnect = Rule{Name: "network.connect", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// NetworkUnsubscribe bounds the use of the one-click unsubscribe links of
 	// notifications from one client. Generous: a mail provider posts its users'
 	// one-click requests from a few addresses.
@@ -86,7 +89,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

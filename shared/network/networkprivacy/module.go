@@ -19,6 +19,8 @@ type Module struct {
 	Groups   network.ContentStore
 	// Subs are the notifications of new posts the member turned on.
 	Subs network.SubscriptionStore
+	// Connections are the member's requests, contacts and blocks (HKC-8).
+	Connections network.ConnectionPrivacy
 	// Register is the honorary office and the company register's history (HKC-10).
 	Register network.RegisterStore
 }
@@ -41,6 +43,7 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
 		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
+		"network.connections": nil, "network.blocks": nil,
 		network.KindRegister: nil}
 	if s.AccountID == "" {
 		return out, nil
@@ -70,6 +73,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	out["network.subscriptions"] = nonNil(subs)
+	if err := m.exportConnections(ctx, s.AccountID, out); err != nil {
+		return nil, err
+	}
 	if out[network.KindRegister], err = network.RegisterExport(ctx, m.Register, s.AccountID); err != nil {
 		return nil, err
 	}
@@ -91,7 +97,8 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, nil
 }
 
-// Erase implements privacy.Module (HKC-14): the memberships, join requests and
+// Erase implements privacy.Module (HKC-14): every request, contact, decline and
+// block involving the member goes on both sides; the memberships, join requests and
 // moderation log are deleted, posts and comments stay without their author, and
 // the profile and its picture are deleted, and so are the notifications turned
 // on; erasing twice is harmless.
@@ -100,6 +107,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return nil
 	}
 	if _, err := m.Subs.ForgetSubscriptions(ctx, s.AccountID); err != nil {
+		return err
+	}
+	if _, err := m.Connections.ForgetConnections(ctx, s.AccountID); err != nil {
 		return err
 	}
 	if err := m.Register.RemoveHonorary(ctx, s.AccountID); err != nil {
@@ -143,6 +153,21 @@ func (m Module) Sweep(ctx context.Context, _ time.Time, _ *privacy.Held) (map[st
 		return nil, err
 	}
 	return map[string]int{"network.posts": n}, nil
+}
+
+// exportConnections adds the member's requests, contacts and declines, and the
+// blocks they made (never who blocks them), or nothing when there are none.
+func (m Module) exportConnections(ctx context.Context, accountID string, out map[string]any) error {
+	c, err := m.Connections.ConnectionContent(ctx, accountID, m.Pictures.Now())
+	if err != nil {
+		return err
+	}
+	if len(c.Connections)+len(c.Outgoing)+len(c.Incoming)+len(c.Hidden)+len(c.Declined)+len(c.DeclinedBy) > 0 {
+		out["network.connections"] = map[string]any{"connections": nonNil(c.Connections), "outgoing": nonNil(c.Outgoing),
+			"incoming": nonNil(c.Incoming), "hiddenIncoming": nonNil(c.Hidden), "declined": nonNil(c.Declined), "declinedBy": nonNil(c.DeclinedBy)}
+	}
+	out["network.blocks"] = nonNil(c.Blocks)
+	return nil
 }
 
 // nonNil is a list as exported: empty, never null.

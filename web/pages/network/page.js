@@ -7,6 +7,7 @@
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
 import { call, show } from '../../assets/signedin.js';
 import { bindUpload, fileProblem } from '../../assets/upload.js';
+import { bindConnect } from '../../assets/connect.js';
 import { showRegister } from '../../assets/registersync.js';
 
 const $ = (id) => document.getElementById(id);
@@ -208,7 +209,7 @@ function row(list, field, v) {
 async function member() {
   // The reader's own profile first: without the network role it is 404, and the
   // page says "No access" rather than "not found".
-  await call('GET', '/v1/me/profile');
+  const mine = await call('GET', '/v1/me/profile');
   const id = new URLSearchParams(window.location.search).get('id') || '';
   const missing = () => {
     $('content').hidden = false;
@@ -240,6 +241,8 @@ async function member() {
   for (const f of VOLUNTARY) if (given(m[f])) row(vol, f, m[f]);
   $('member-voluntary').hidden = vol.children.length === 0;
   $('member').hidden = false;
+  // Another member's profile offers a contact request and a block.
+  if (id !== mine.id) bindConnect(id);
 }
 
 async function start() {
