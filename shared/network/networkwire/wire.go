@@ -66,5 +66,5 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	store, _ := svc.Store.(*networkdb.Store)
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store}}, nil
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Search: store}}, nil
 }
