@@ -90,13 +90,13 @@ func TestTermsAreBounded(t *testing.T) {
 
 func TestParseQuery(t *testing.T) {
 	for q, want := range map[string]Query{
-		"Ausschüsse":            {Prefix: "ausschuss", Folded: "ausschusse"},
-		"der Ausschuss Vors":    {Terms: []string{"ausschuss"}, Prefix: "vor", Folded: "der ausschuss vors"},
-		"Müller x":              {Prefix: "mull", Folded: "muller x"},
-		"  Anna   Schmi ":       {Terms: []string{"anna"}, Prefix: "schmi", Folded: "anna schmi"},
-		"(a|b)* .* C++":         {},
-		"":                      {},
-		"\u00a0\t":              {},
+		"Ausschüsse":         {Prefix: "ausschuss", Folded: "ausschusse"},
+		"der Ausschuss Vors": {Terms: []string{"ausschuss"}, Prefix: "vor", Folded: "der ausschuss vors"},
+		"Müller x":           {Prefix: "mull", Folded: "muller x"},
+		"  Anna   Schmi ":    {Terms: []string{"anna"}, Prefix: "schmi", Folded: "anna schmi"},
+		"(a|b)* .* C++":      {},
+		"":                   {},
+		"\u00a0\t":           {},
 	} {
 		got, ok := ParseQuery(q)
 		if ok != (want.Prefix != "") || got.Prefix != want.Prefix || !slices.Equal(got.Terms, want.Terms) || (ok && got.Folded != want.Folded) {
