@@ -251,9 +251,10 @@ func memberRole(member bool) string {
 func nameRank(q Query, names ...string) int {
 	rank := 2
 	for _, n := range names {
-		f := strings.Join(words(n), " ")
+		ws := words(n)
+		f := nameKey(ws)
 		switch {
-		case f == q.Folded || slices.Contains(words(n), q.Folded):
+		case f == q.Folded || slices.Contains(strings.Fields(f), q.Folded):
 			return 0
 		case strings.HasPrefix(f, q.Folded):
 			rank = 1

@@ -220,7 +220,8 @@ func englishIngEd(w []rune, p1 int) []rune {
 type Query struct {
 	Terms  []string
 	Prefix string
-	// Folded is the whole query folded, for ranking exact name matches first.
+	// Folded is the whole query folded (nameKey), for ranking exact name
+	// matches first.
 	Folded string
 }
 
@@ -248,8 +249,18 @@ func ParseQuery(q string) (Query, bool) {
 	if out.Prefix == "" && len(out.Terms) > 0 {
 		out.Prefix, out.Terms = out.Terms[len(out.Terms)-1], out.Terms[:len(out.Terms)-1]
 	}
-	out.Folded = strings.Join(ws, " ")
+	out.Folded = nameKey(ws)
 	return out, out.Prefix != ""
+}
+
+// nameKey is folded words as names compare: transcriptions unified, so that
+// "Mueller" is exactly "Müller".
+func nameKey(ws []string) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = transcribe(w)
+	}
+	return strings.Join(out, " ")
 }
 
 // Matches says whether a document with these terms answers the query: every

@@ -93,6 +93,7 @@ func TestParseQuery(t *testing.T) {
 		"Ausschüsse":         {Prefix: "ausschuss", Folded: "ausschusse"},
 		"der Ausschuss Vors": {Terms: []string{"ausschuss"}, Prefix: "vor", Folded: "der ausschuss vors"},
 		"Müller x":           {Prefix: "mull", Folded: "muller x"},
+		"Mueller":            {Prefix: "mull", Folded: "muller"},
 		"  Anna   Schmi ":    {Terms: []string{"anna"}, Prefix: "schmi", Folded: "anna schmi"},
 		"(a|b)* .* C++":      {},
 		"":                   {},
