@@ -254,6 +254,22 @@ func (s *Store) enter(ctx context.Context, h network.Hit, terms []string) error 
 	return s.table().Put(ctx, searchDocKey(h.Kind, h.ID), searchDoc{Terms: terms}, time.Time{}, dynamo.Cond{})
 }
 
+// IndexItems are the items that enter a document under terms in an empty index
+// (its entries and its record), for seeding benchmarks with BatchWriteItem.
+func IndexItems(h network.Hit, terms []string) ([]dynamo.Item, error) {
+	typ := network.TypeOf(h.Kind)
+	out := make([]dynamo.Item, 0, len(terms)+1)
+	for _, t := range terms {
+		it, err := dynamo.Marshal(entryKey(typ, t, h.ID), h, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	doc, err := dynamo.Marshal(searchDocKey(h.Kind, h.ID), searchDoc{Terms: terms}, time.Time{})
+	return append(out, doc), err
+}
+
 // diff is what a holds that b does not.
 func diff(a, b []string) []string {
 	var out []string
