@@ -124,38 +124,7 @@ func RunNetworkSearch(ctx context.Context, s *local.Stack, members, posts, sampl
 			ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S("SEARCH#posts#au"), ":p": dynamo.S("ausschuss#")}, Limit: aws.Int32(network.MaxCandidates)})
 		return err
 	}
-	inProcess := make([][]time.Duration, len(ops))
-	var bare []time.Duration
-	began := time.Now()
-	for round := 0; round < samples && (round < networkMinSamples || time.Since(began) < networkBudget); round++ {
-		for i, op := range ops {
-			d, calls, err := counter.measure(ctx, op.call)
-			if err != nil {
-				return res, fmt.Errorf("%s: %w", op.name, err)
-			}
-			inProcess[i] = append(inProcess[i], d)
-			if len(res.Ops) <= i {
-				res.Ops = append(res.Ops, NetworkOp{Name: op.name, Calls: map[string]int{}, InDynamo: map[string]time.Duration{}})
-			}
-			for _, c := range calls {
-				res.Ops[i].Calls[c.Op] = c.Calls
-				res.Ops[i].InDynamo[c.Op] += c.Time
-			}
-		}
-		start := time.Now()
-		if err := query(); err != nil {
-			return res, fmt.Errorf("Query: %w", err)
-		}
-		bare = append(bare, time.Since(start))
-	}
-	res.Query = summarize(bare, 0, 0)
-	for i := range res.Ops {
-		for op := range res.Ops[i].InDynamo {
-			res.Ops[i].InDynamo[op] /= time.Duration(len(bare))
-		}
-		res.Ops[i].InProcess = summarize(inProcess[i], 0, 0)
-		res.Ops[i].Ratio = float64(res.Ops[i].InProcess.P50) / float64(res.Query.P50)
-	}
+	res.Ops, res.Query, err = sampleOps(ctx, counter, ops, samples, query)
 	return res, nil
 }
 
