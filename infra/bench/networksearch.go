@@ -125,7 +125,7 @@ func RunNetworkSearch(ctx context.Context, s *local.Stack, members, posts, sampl
 		return err
 	}
 	res.Ops, res.Query, err = sampleOps(ctx, counter, ops, samples, query)
-	return res, nil
+	return res, err
 }
 
 // searchCall is one search through the route's handler.
