@@ -154,6 +154,9 @@ func (s *SearchService) Search(ctx context.Context, r Reader, q Query, typ strin
 	}
 	var out []Result
 	for _, h := range hits {
+		if TypeOf(h.Kind) != typ {
+			continue
+		}
 		if res, ok := check(r, q, h, cur); ok {
 			out = append(out, res)
 		}
