@@ -188,6 +188,12 @@ func TestSearchRemovalsAreEffectiveAtOnce(t *testing.T) {
 	leaverName := uniqueWord("leaver")
 	want(t, patchProfile(t, leaver, map[string]any{"lastName": leaverName}), http.StatusOK)
 	eventuallyFound(t, reader, leaverName, network.SearchPeople, leaverID)
+	// The export names the terms the profile is found by (derived, nothing more).
+	for _, cat := range export(t, leaver).Categories {
+		if cat.ID == "network.searchindex" && !strings.Contains(toJSON(t, cat.Data), network.Terms(leaverName)[0]) {
+			t.Fatalf("the export's search terms: %s", toJSON(t, cat.Data))
+		}
+	}
 	want(t, leaver.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
 	wantNone(t, reader, leaverName, network.SearchPeople, "an erased account")
 	deadline := time.Now().Add(indexWait)

@@ -24,7 +24,7 @@ function link(r) {
       a.textContent = r.name;
       break;
     default:
-      a.href = `/${lang}/network/group?id=${encodeURIComponent(r.groupId)}`;
+      a.href = `/${lang}/network/group?id=${encodeURIComponent(r.groupId)}#post-${encodeURIComponent(r.postId)}`;
       a.textContent = t(r.type === 'comment' ? 'js.comment.in' : 'js.post.in', { group: r.groupName, when: when(r.createdAt) });
   }
   return a;
