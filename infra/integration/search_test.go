@@ -4,11 +4,13 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"kontor/shared/network"
+	"kontor/shared/ratelimit"
 )
 
 // The search (HKC-9) is checked here through HTTP → authorizer → SearchFunction
@@ -295,4 +297,21 @@ func TestSearchRefusesBadInput(t *testing.T) {
 		eventuallyFound(t, member, q, network.SearchPeople, id)
 	}
 	wantNone(t, member, ".*"+word[:6]+"zzz.*", network.SearchPeople, "a pattern taken as a pattern")
+}
+
+// Searching is counted per account (network.search): past the limit, 429 with
+// when to try again, for the account's every search.
+func TestSearchIsThrottled(t *testing.T) {
+	member, _ := groupMember(t, "Thea")
+	path := "/v1/search?type=people&q=" // refused as empty, counted all the same
+	for i := range ratelimit.NetworkSearch.Max {
+		if r := member.do(http.MethodGet, path, nil); r.Status == http.StatusTooManyRequests {
+			t.Fatalf("limited after %d of %d", i, ratelimit.NetworkSearch.Max)
+		}
+	}
+	r := member.do(http.MethodGet, "/v1/search?type=people&q=anna", nil)
+	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || time.Duration(s)*time.Second > ratelimit.NetworkSearch.Window+time.Second {
+		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
 }
