@@ -115,8 +115,9 @@ type Result struct {
 	at            time.Time
 }
 
-// CheckQuery refuses what is no query: empty (required), too long, or without
-// a word of two letters or digits (too_short), and a type that is none.
+// CheckQuery refuses what is no query: empty (required), not UTF-8
+// (invalid_value), too long, or without a word of two letters or digits
+// (too_short), and a type that is none.
 func CheckQuery(q, typ string) (Query, error) {
 	var fields []problem.FieldError
 	if typ != SearchPeople && typ != SearchGroups && typ != SearchPosts {
@@ -126,7 +127,9 @@ func CheckQuery(q, typ string) (Query, error) {
 	switch {
 	case strings.TrimSpace(q) == "":
 		fields = append(fields, problem.FieldError{Field: "q", Code: problem.FieldRequired})
-	case utf8.RuneCountInString(q) > MaxQueryRunes || !utf8.ValidString(q):
+	case !utf8.ValidString(q):
+		fields = append(fields, problem.FieldError{Field: "q", Code: problem.FieldInvalidValue})
+	case utf8.RuneCountInString(q) > MaxQueryRunes:
 		fields = append(fields, problem.FieldError{Field: "q", Code: problem.FieldTooLong})
 	case !ok:
 		fields = append(fields, problem.FieldError{Field: "q", Code: problem.FieldTooShort})

@@ -3,8 +3,11 @@ package network
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"kontor/shared/problem"
 )
 
 // fakeIndex answers lookups from fixed hits and the check from fixed state.
@@ -101,5 +104,21 @@ func TestSearchRanksExactNamesFirst(t *testing.T) {
 	}
 	if got := search(t, f, Reader{AccountID: "r"}, "Müller", SearchPeople); !slices.Equal(got, []string{"exact", "prefix", "mention"}) {
 		t.Errorf("ranking %v", got)
+	}
+}
+
+func TestCheckQueryNamesTheField(t *testing.T) {
+	for q, code := range map[string]string{"": "required", "  ": "required", "\xff\xfe": "invalid_value", "x": "too_short", ".*?": "too_short"} {
+		_, err := CheckQuery(q, SearchPeople)
+		p, ok := problem.As(err)
+		if !ok || len(p.Fields) != 1 || p.Fields[0].Field != "q" || p.Fields[0].Code.ID != code {
+			t.Errorf("%q: %+v, want %s", q, p, code)
+		}
+	}
+	if _, err := CheckQuery(strings.Repeat("ä", MaxQueryRunes), SearchPosts); err != nil {
+		t.Errorf("a query of %d letters: %v", MaxQueryRunes, err)
+	}
+	if _, err := CheckQuery("anna", "messages"); err == nil {
+		t.Error("an unknown type is taken")
 	}
 }
