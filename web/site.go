@@ -99,6 +99,7 @@ func Pages(o Options) []Page {
 		{Path: "network/group", Dir: "groups", Vars: map[string]string{"variant": "group", "attachTypes": strings.Join(slices.Concat(network.DocumentTypes, network.ImageTypes), ","), "attachMaxBytes": strconv.Itoa(network.MaxDocumentBytes), "attachImageMaxBytes": strconv.Itoa(network.MaxImageBytes)}},
 		{Path: "network/feed", Dir: "groups", Vars: map[string]string{"variant": "feed"}},
 		{Path: "network/connections", Dir: "connections"},
+		{Path: "network/search", Dir: "search"},
 	}
 }
 

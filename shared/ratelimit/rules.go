@@ -58,6 +58,9 @@ var (
 	// notifications from one client. Generous: a mail provider posts its users'
 	// one-click requests from a few addresses.
 	NetworkUnsubscribe = Rule{Name: "network.unsubscribe", Scope: PerClient, Max: 120, Window: 15 * time.Minute}
+	// NetworkSearch bounds one member's searches (HKC-9): the page searches as one
+	// types, a pause of a third of a second apart, so this is a long hour of typing.
+	NetworkSearch = Rule{Name: "network.search", Scope: PerAccount, Max: 600, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
 
@@ -89,7 +92,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

@@ -21,6 +21,8 @@ type Module struct {
 	Subs network.SubscriptionStore
 	// Connections are the member's requests, contacts and blocks (HKC-8).
 	Connections network.ConnectionPrivacy
+	// Search is the search index: a profile's entries go with the profile.
+	Search network.SearchIndex
 	// Register is the honorary office and the company register's history (HKC-10).
 	Register network.RegisterStore
 }
@@ -39,11 +41,12 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 // Export implements privacy.Module: the whole profile, birthdate and its
 // visibility included, the voluntary details on their own, and links to the
 // picture valid for network.ExportPictureTTL, and to the files on the member's
-// posts valid for network.ExportAttachmentTTL.
+// posts valid for network.ExportAttachmentTTL, and the terms the profile is
+// found by in the search index (derived from what others see of it).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
 		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
-		"network.connections": nil, "network.blocks": nil,
+		"network.connections": nil, "network.blocks": nil, "network.searchindex": nil,
 		network.KindRegister: nil}
 	if s.AccountID == "" {
 		return out, nil
@@ -75,6 +78,13 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out["network.subscriptions"] = nonNil(subs)
 	if err := m.exportConnections(ctx, s.AccountID, out); err != nil {
 		return nil, err
+	}
+	terms, err := m.Search.IndexedTerms(ctx, network.DocPerson, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) > 0 {
+		out["network.searchindex"] = map[string]any{"terms": terms}
 	}
 	if out[network.KindRegister], err = network.RegisterExport(ctx, m.Register, s.AccountID); err != nil {
 		return nil, err
@@ -121,7 +131,12 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if _, err := m.Pictures.Remove(ctx, s.AccountID); err != nil {
 		return err
 	}
-	return m.Svc.Store.Delete(ctx, s.AccountID)
+	if err := m.Svc.Store.Delete(ctx, s.AccountID); err != nil {
+		return err
+	}
+	// After the profile: an indexer run between the two finds no profile and
+	// removes the entries too.
+	return m.Search.Unindex(ctx, network.DocPerson, s.AccountID)
 }
 
 // OnWithdraw implements privacy.Withdrawer: withdrawing the consent

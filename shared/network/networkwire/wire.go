@@ -68,5 +68,5 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	store, _ := svc.Store.(*networkdb.Store)
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Register: store}}, nil
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Search: store, Register: store}}, nil
 }
