@@ -51,8 +51,15 @@ func (s *Store) Honorary(ctx context.Context, accountID string) (network.Honorar
 
 // SetHonorary implements network.RegisterStore: the history of an earlier
 // number goes first, then the office and its entry in the list are written in
-// one transaction with the check that the profile exists.
+// one transaction with the check that the profile exists. The profile is read
+// first, so that a member without one is refused without a transaction: the
+// local emulator (moto) answers a cancelled transaction with stream records of
+// writes that never happened and delivers nothing of the table's stream after
+// them, which would stop the search index locally.
 func (s *Store) SetHonorary(ctx context.Context, h network.Honorary) error {
+	if _, err := s.Get(ctx, h.AccountID); err != nil {
+		return err
+	}
 	if err := s.forgetHistory(ctx, h.AccountID); err != nil {
 		return err
 	}
