@@ -17,8 +17,9 @@ import (
 // → moto, with the index kept by SearchIndexFunction from the network table's
 // stream as the local stack runs it.
 
-// indexWait bounds how long a change may take to reach the index.
-const indexWait = 20 * time.Second
+// indexWait bounds how long a change may take to reach the index: seconds when
+// the machine is idle, more behind a whole suite's writes on a loaded machine.
+const indexWait = 60 * time.Second
 
 // uniqueWord is a word no other test writes (letters only, so it is one term).
 func uniqueWord(prefix string) string {
@@ -300,18 +301,29 @@ func TestSearchRefusesBadInput(t *testing.T) {
 }
 
 // Searching is counted per account (network.search): past the limit, 429 with
-// when to try again, for the account's every search.
+// when to try again, for the account's every search. The limit's window slides
+// and is estimated from two fixed windows, which underestimates a burst that
+// straddles their boundary: the 429 comes after Max searches, and before 2×Max.
 func TestSearchIsThrottled(t *testing.T) {
 	member, _ := groupMember(t, "Thea")
 	path := "/v1/search?type=people&q=" // refused as empty, counted all the same
-	for i := range ratelimit.NetworkSearch.Max {
-		if r := member.do(http.MethodGet, path, nil); r.Status == http.StatusTooManyRequests {
+	for i := range 2 * ratelimit.NetworkSearch.Max {
+		q := path
+		if i >= ratelimit.NetworkSearch.Max {
+			q += "anna"
+		}
+		r := member.do(http.MethodGet, q, nil)
+		if r.Status != http.StatusTooManyRequests {
+			continue
+		}
+		if i < ratelimit.NetworkSearch.Max {
 			t.Fatalf("limited after %d of %d", i, ratelimit.NetworkSearch.Max)
 		}
+		want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+		if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || time.Duration(s)*time.Second > ratelimit.NetworkSearch.Window+time.Second {
+			t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+		return
 	}
-	r := member.do(http.MethodGet, "/v1/search?type=people&q=anna", nil)
-	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
-	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || time.Duration(s)*time.Second > ratelimit.NetworkSearch.Window+time.Second {
-		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
-	}
+	t.Fatalf("not limited after %d searches", 2*ratelimit.NetworkSearch.Max)
 }

@@ -53,31 +53,26 @@ func (s *Stack) pollStream(c *dynamodbstreams.Client, m template.StreamMapping, 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { <-s.stopSch; cancel() }()
-	iterators := map[string]*string{} // shard id → iterator
+	readers := map[string]*shardReader{} // shard id → where its reading stands
 	for {
-		if len(iterators) == 0 {
-			desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
-			if err == nil {
-				for _, sh := range desc.StreamDescription.Shards {
-					it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
-						StreamArn: aws.String(arn), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
-					})
-					if err == nil {
-						iterators[aws.ToString(sh.ShardId)] = it.ShardIterator
-					}
+		desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+		if err == nil {
+			for _, sh := range desc.StreamDescription.Shards {
+				id := aws.ToString(sh.ShardId)
+				if readers[id] == nil {
+					readers[id] = &shardReader{arn: arn, shard: id}
 				}
 			}
 		}
-		for shard, it := range iterators {
-			out, err := c.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
+		for _, r := range readers {
+			recs, err := r.read(ctx, c)
 			if err != nil {
-				delete(iterators, shard)
 				continue
 			}
 			var batch []types.Record
-			for _, r := range out.Records {
-				if len(m.EventNames) == 0 || slices.Contains(m.EventNames, string(r.EventName)) {
-					batch = append(batch, r)
+			for _, rec := range recs {
+				if len(m.EventNames) == 0 || slices.Contains(m.EventNames, string(rec.EventName)) {
+					batch = append(batch, rec)
 				}
 			}
 			for len(batch) > 0 {
@@ -85,17 +80,76 @@ func (s *Stack) pollStream(c *dynamodbstreams.Client, m template.StreamMapping, 
 				s.deliverBatch(ctx, m, arn, batch[:n])
 				batch = batch[n:]
 			}
-			if out.NextShardIterator == nil {
-				delete(iterators, shard)
-			} else {
-				iterators[shard] = out.NextShardIterator
-			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(streamPoll):
 		}
+	}
+}
+
+// seenRecords is how many of the latest records a shardReader remembers: more
+// than the writes of any transaction (100), whose records may be taken back.
+const seenRecords = 1024
+
+// shardReader reads one shard of a table stream in order, from a fresh iterator
+// at each poll. The emulator runs a transaction on its tables and, when the
+// transaction fails, puts back a copy of the tables taken before it
+// (moto/dynamodb/models/__init__.py, transact_write_items): the shard an
+// iterator holds is then no longer the table's, so an iterator kept from poll to
+// poll would read nothing ever again (moto/dynamodbstreams/models.py, the
+// ShardIterator keeps the shard object), and the records of the failed
+// transaction's writes, read before the copy came back, name writes that never
+// happened, whose sequence numbers the next real records take again. So each
+// poll starts at the last record delivered and checks that it is still the one
+// delivered (by its event id); when it is not, the reader steps back to the last
+// record the shard still holds as delivered and reads on from there. A record is
+// delivered again at most after such a step, which the functions take as any
+// stream consumer must (they read the items by their keys).
+type shardReader struct {
+	arn, shard string
+	seen       []seenRecord // the latest delivered, oldest first
+}
+
+type seenRecord struct{ seq, id string }
+
+// read returns the shard's records after the last one delivered.
+func (r *shardReader) read(ctx context.Context, c *dynamodbstreams.Client) ([]types.Record, error) {
+	for {
+		in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(r.arn), ShardId: aws.String(r.shard),
+			ShardIteratorType: types.ShardIteratorTypeTrimHorizon}
+		var last seenRecord
+		if len(r.seen) > 0 {
+			last = r.seen[len(r.seen)-1]
+			in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeAtSequenceNumber, aws.String(last.seq)
+		}
+		it, err := c.GetShardIterator(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		out, err := c.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+		if err != nil {
+			return nil, err
+		}
+		recs := out.Records
+		if last.seq != "" {
+			if len(recs) == 0 || aws.ToString(recs[0].EventID) != last.id {
+				// The shard's history was taken back past the last record delivered.
+				r.seen = r.seen[:len(r.seen)-1]
+				continue
+			}
+			recs = recs[1:]
+		}
+		for _, rec := range recs {
+			if rec.Dynamodb != nil {
+				r.seen = append(r.seen, seenRecord{seq: aws.ToString(rec.Dynamodb.SequenceNumber), id: aws.ToString(rec.EventID)})
+			}
+		}
+		if len(r.seen) > seenRecords {
+			r.seen = slices.Clone(r.seen[len(r.seen)-seenRecords:])
+		}
+		return recs, nil
 	}
 }
 
