@@ -51,6 +51,9 @@ var (
 	// NetworkWrite bounds what one network member writes: new groups, posts and
 	// comments, joins and join requests.
 	NetworkWrite = Rule{Name: "network.write", Scope: PerAccount, Max: 120, Window: time.Hour}
+	// MessageSend bounds the direct messages one member sends (HKC-7): a
+	// conversation's pace, not a flood of thousands in a minute.
+	MessageSend = Rule{Name: "network.messages", Scope: PerAccount, Max: 60, Window: time.Minute}
 	// NetworkUnsubscribe bounds the use of the one-click unsubscribe links of
 	// notifications from one client. Generous: a mail provider posts its users'
 	// one-click requests from a few addresses.
@@ -86,7 +89,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

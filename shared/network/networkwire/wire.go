@@ -66,5 +66,13 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	store, _ := svc.Store.(*networkdb.Store)
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store}}, nil
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	messages, err := messageService(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Messages: messages}}, nil
 }
