@@ -51,10 +51,12 @@ func TestNetworkMessagesSentReadAndDeleted(t *testing.T) {
 			at.axe("conversation, empty message refused")
 
 			// A double click sends one message.
+			sendURL := base + "/v1/conversations/" + conversationID(at.location()) + "/messages"
+			before := at.requestCount(sendURL)
 			at.fill("text", "Guten Tag <b>Berta</b>\nhttps://example.org/termin")
 			at.do(chromedp.DoubleClick(css(`#send-form button[type="submit"]`)))
 			at.waitFor(`document.querySelectorAll('#messages > li').length === 1`)
-			if n := at.requestCount(base + "/v1/conversations/" + conversationID(at.location()) + "/messages"); n != 1 {
+			if n := at.requestCount(sendURL) - before; n != 1 {
 				t.Errorf("%d requests sent for one message", n)
 			}
 			if got := at.text("#messages"); !strings.Contains(got, "<b>Berta</b>") || !strings.Contains(got, w["you"]) {
@@ -119,7 +121,10 @@ func TestNetworkMessagesSentReadAndDeleted(t *testing.T) {
 			at.axe("conversation, not found")
 			bt.do(chromedp.Reload())
 			bt.waitFor(`document.querySelectorAll('#messages > li').length === 2`)
-			_ = antonID
+			if got := bt.text("#with a"); got != map[string]string{"de": "Gespräch mit Anton Probst", "en": "Conversation with Anton Probst"}[l.lang] ||
+				!strings.HasSuffix(bt.eval(`document.querySelector('#with a').getAttribute('href')`), "/network/member?id="+antonID) {
+				t.Errorf("berta's heading %q", got)
+			}
 		})
 	}
 }
