@@ -305,10 +305,13 @@ func (s *MessageService) Send(ctx context.Context, r Reader, conv string, in Mes
 	if d.SenderCopy, err = s.seal(ctx, me, st.SenderKey, msgID, true, now, text); err != nil {
 		return MessageView{}, err
 	}
-	if !st.RecipientBlocks {
-		if err := s.sealForRecipient(ctx, &d, st, msgID, now, text); err != nil {
-			return MessageView{}, err
-		}
+	if err := s.sealForRecipient(ctx, &d, st, msgID, now, text); err != nil {
+		return MessageView{}, err
+	}
+	if st.RecipientBlocks {
+		// Sealed all the same (the same KMS calls, about the same time), then
+		// dropped: the answer does not tell the sender that they are blocked.
+		d.RecipientCopy, d.NewRecipientKey = nil, nil
 	}
 	if err := s.Store.Deliver(ctx, d); errors.Is(err, ErrConflict) {
 		// The sender deleted the conversation meanwhile (404), or the recipient's
