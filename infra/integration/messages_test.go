@@ -293,6 +293,7 @@ func TestMessagesDeletedCannotBeRestored(t *testing.T) {
 		t.Fatal(info)
 	}
 	restore := copiesOf(t, conv) // what a point-in-time restore brings back
+	restoredItems := conversationItems(t, conv, annaID)
 	if len(restore) != 6 {
 		t.Fatalf("%d copies, want 6 (each message once per side)", len(restore))
 	}
@@ -343,6 +344,18 @@ func TestMessagesDeletedCannotBeRestored(t *testing.T) {
 			t.Fatalf("a copy of anna's deleted side opens (%s)", c.msg)
 		}
 	}
+	// A point-in-time restore of the network table brings anna's side item and
+	// copies back: her conversation shows, with nothing in it, and her export
+	// holds no text. Deleting it again removes the rest.
+	writeItems(t, restoredItems)
+	if got := textsOf(t, anna, conv); len(got) != 0 {
+		t.Fatalf("restored copies read as %v", got)
+	}
+	if e := exported(t, anna); strings.Contains(e, kept) || strings.Contains(e, reply) || strings.Contains(e, gone) {
+		t.Fatalf("anna's export after a restore: %s", e)
+	}
+	want(t, anna.do(http.MethodPost, "/v1/conversations/"+conv+"/messages", map[string]any{"text": "nach der Wiederherstellung"}), http.StatusNotFound)
+	want(t, anna.do(http.MethodDelete, "/v1/conversations/"+conv, nil), http.StatusNoContent)
 	for _, it := range scanAll(t, "MessageKeysTable") {
 		if strings.HasPrefix(it["pk"].(*types.AttributeValueMemberS).Value, "SIDE#"+conv+"#"+annaSide) {
 			t.Fatalf("a key of anna's deleted side is left: %v", it["sk"])
@@ -358,6 +371,31 @@ func TestMessagesDeletedCannotBeRestored(t *testing.T) {
 	}
 	if len(copiesOf(t, conv)) != 0 {
 		t.Fatal("copies left on the network table")
+	}
+}
+
+// conversationItems reads the network table's items of a conversation as a
+// point-in-time restore would bring them back: both sides' copies and the
+// account's side item.
+func conversationItems(t *testing.T, conv, accountID string) []map[string]types.AttributeValue {
+	t.Helper()
+	var out []map[string]types.AttributeValue
+	for _, it := range scanAll(t, "NetworkTable") {
+		pk, sk := it["pk"].(*types.AttributeValueMemberS).Value, it["sk"].(*types.AttributeValueMemberS).Value
+		if strings.HasPrefix(pk, "DMMSG#"+conv+"#") || (pk == "DM#"+accountID && sk == "CONV#"+conv) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// writeItems puts items back on the network table.
+func writeItems(t *testing.T, items []map[string]types.AttributeValue) {
+	t.Helper()
+	for _, it := range items {
+		if _, err := db().PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(stack.Name("NetworkTable")), Item: it}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
