@@ -71,8 +71,9 @@ func TestNetworkMessagesSentReadAndDeleted(t *testing.T) {
 			at.axe("conversation, sent")
 			conv := conversationID(at.location())
 
-			// Berta finds it in her list and replies.
-			bt := networkPage(t, l.accept, l.lang, berta, "messages")
+			// Berta finds it in her list (linked from her profile page) and replies.
+			bt := networkPage(t, l.accept, l.lang, berta, "profile")
+			bt.do(chromedp.WaitVisible(css("#content")), chromedp.Click(css(`#content a[href$="/network/messages"]`)))
 			bt.visible("#conversations li a")
 			if got := bt.text("#conversations"); !strings.Contains(got, "Anton Probst") {
 				t.Errorf("berta's list %q", got)
