@@ -1,10 +1,12 @@
 package browsertest
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -16,8 +18,8 @@ import (
 // axe on every state.
 func TestNetworkMessagesSentReadAndDeleted(t *testing.T) {
 	texts := map[string]map[string]string{
-		"de": {"send": "Nachricht senden", "with": "Gespräch mit Berta Probst", "deleted": "für Sie gelöscht", "convDeleted": "Das Gespräch ist gelöscht", "you": "Sie, "},
-		"en": {"send": "Send message", "with": "Conversation with Berta Probst", "deleted": "deleted for you", "convDeleted": "The conversation is deleted", "you": "You, "},
+		"de": {"later": "in 2 Minuten erneut", "send": "Nachricht senden", "with": "Gespräch mit Berta Probst", "deleted": "für Sie gelöscht", "convDeleted": "Das Gespräch ist gelöscht", "you": "Sie, "},
+		"en": {"later": "try again in 2 minutes", "send": "Send message", "with": "Conversation with Berta Probst", "deleted": "deleted for you", "convDeleted": "The conversation is deleted", "you": "You, "},
 	}
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
@@ -49,6 +51,28 @@ func TestNetworkMessagesSentReadAndDeleted(t *testing.T) {
 				t.Errorf("empty message: summary %q, text invalid %v", got, at.invalid("text"))
 			}
 			at.axe("conversation, empty message refused")
+
+			// A 429 says when to try again and keeps the text.
+			convPath := "/v1/conversations/" + conversationID(at.location()) + "/messages"
+			body := `{"type":"https://kontor.example/problems/too_many_attempts","title":"429","status":429,"detail":"429","code":"too_many_attempts"}`
+			in, stop := at.intercept("POST", convPath, func(ctx context.Context, ev *fetch.EventRequestPaused) {
+				_, _ = chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+					RequestID: ev.RequestID, ResponseCode: 429, Body: []byte(body),
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}, {Name: "Retry-After", Value: "120"}},
+				})
+			})
+			at.fill("text", "Zu schnell")
+			at.submit("send-form")
+			in.waitSeen(t, 1)
+			at.waitFor(`document.getElementById('error-summary').textContent.includes(` + jsString(w["later"]) + `)`)
+			if f := at.focused(); f != "error-summary" {
+				t.Errorf("429: focus on %q, want the summary", f)
+			}
+			if at.value("text") != "Zu schnell" {
+				t.Error("the text is lost after a 429")
+			}
+			at.axe("conversation, throttled")
+			stop()
 
 			// A double click sends one message.
 			sendURL := base + "/v1/conversations/" + conversationID(at.location()) + "/messages"
