@@ -23,14 +23,18 @@ func (h Messages) OpenConversation(ctx context.Context, r *httpapi.Request) (htt
 		return httpapi.Response{}, err
 	}
 	v, created, err := h.Svc.Open(ctx, reader(r), in)
+	return openedOrFound(v, created, err)
+}
+
+// openedOrFound answers what a request made (201) or found made already (200).
+func openedOrFound(v any, created bool, err error) (httpapi.Response, error) {
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	status := http.StatusOK
 	if created {
-		status = http.StatusCreated
+		return httpapi.JSON(http.StatusCreated, v), nil
 	}
-	return httpapi.JSON(status, v), nil
+	return httpapi.JSON(http.StatusOK, v), nil
 }
 
 // Conversations serves GET /v1/conversations.
