@@ -467,6 +467,11 @@ func TestMessagesAreSeenOnlyByTheirTwoMembers(t *testing.T) {
 	if got := textsOf(t, dirk, conv); len(got) != 1 || got[0] != "Nur für Dirk" {
 		t.Fatalf("dirk reads %v", got)
 	}
+	one := dirk.do(http.MethodGet, "/v1/conversations/"+conv, nil)
+	want(t, one, http.StatusOK)
+	if w := object(t, one)["with"].(map[string]any); w["id"] != coraID || w["name"] == nil {
+		t.Fatalf("dirk reads the conversation as with %v", w)
+	}
 	cs, _ := listOf(t, dirk.do(http.MethodGet, "/v1/conversations", nil), "conversations")
 	if len(cs) != 1 || cs[0]["id"] != conv || cs[0]["with"].(map[string]any)["id"] != coraID || cs[0]["with"].(map[string]any)["name"] == nil {
 		t.Fatalf("dirk lists %v", cs)
@@ -585,6 +590,9 @@ func TestMessagesAfterDeactivationShowAFormerMember(t *testing.T) {
 	}
 	if got := textsOf(t, kurt, conv); len(got) != 2 {
 		t.Fatalf("kurt reads %v", got)
+	}
+	if w := object(t, kurt.do(http.MethodGet, "/v1/conversations/"+conv, nil))["with"].(map[string]any); w["former"] != true || len(w) != 1 {
+		t.Fatalf("the conversation is with %v", w)
 	}
 	want(t, kurt.do(http.MethodPost, "/v1/conversations/"+conv+"/messages", map[string]any{"text": "Hallo?"}), http.StatusConflict, "conversation_closed")
 	for _, tb := range []string{"NetworkTable", "MessageKeysTable"} {
