@@ -446,7 +446,7 @@ func ownsSide(t *testing.T, accountID, conv, side string) bool {
 func TestMessagesAreSeenOnlyByTheirTwoMembers(t *testing.T) {
 	cora, coraID := groupMember(t, "Cora")
 	dirk, dirkID := groupMember(t, "Dirk")
-	eve, _ := groupMember(t, "Eve")
+	eve, eveID := groupMember(t, "Eve")
 	conv := openConversation(t, cora, dirkID)
 	msg := sendMessage(t, cora, conv, "Nur für Dirk")
 	for _, r := range []response{
@@ -467,6 +467,7 @@ func TestMessagesAreSeenOnlyByTheirTwoMembers(t *testing.T) {
 	if got := textsOf(t, dirk, conv); len(got) != 1 || got[0] != "Nur für Dirk" {
 		t.Fatalf("dirk reads %v", got)
 	}
+	want(t, cora.do(http.MethodPost, "/v1/conversations/"+conv+"/messages", map[string]any{"text": strings.Repeat("ü", 13<<10)}), http.StatusRequestEntityTooLarge, "body_too_large")
 	one := dirk.do(http.MethodGet, "/v1/conversations/"+conv, nil)
 	want(t, one, http.StatusOK)
 	if w := object(t, one)["with"].(map[string]any); w["id"] != coraID || w["name"] == nil {
@@ -475,6 +476,21 @@ func TestMessagesAreSeenOnlyByTheirTwoMembers(t *testing.T) {
 	cs, _ := listOf(t, dirk.do(http.MethodGet, "/v1/conversations", nil), "conversations")
 	if len(cs) != 1 || cs[0]["id"] != conv || cs[0]["with"].(map[string]any)["id"] != coraID || cs[0]["with"].(map[string]any)["name"] == nil {
 		t.Fatalf("dirk lists %v", cs)
+	}
+
+	// Cora's conversations come newest activity first, a page at a time.
+	withEve := openConversation(t, cora, eveID)
+	page1, next := listOf(t, cora.do(http.MethodGet, "/v1/conversations?limit=1", nil), "conversations")
+	if len(page1) != 1 || page1[0]["id"] != withEve || next == "" {
+		t.Fatalf("first page %v, next %q", page1, next)
+	}
+	page2, end := listOf(t, cora.do(http.MethodGet, "/v1/conversations?limit=1&cursor="+next, nil), "conversations")
+	if len(page2) != 1 || page2[0]["id"] != conv || end != "" {
+		t.Fatalf("second page %v, next %q", page2, end)
+	}
+	sendMessage(t, cora, conv, "Noch etwas")
+	if again, _ := listOf(t, cora.do(http.MethodGet, "/v1/conversations", nil), "conversations"); again[0]["id"] != conv {
+		t.Fatalf("after a message the list is %v", again)
 	}
 
 	outsider, _ := signUp(t, "outsider")
@@ -562,6 +578,28 @@ func TestMessagesAreThrottled(t *testing.T) {
 	wantRetryAfter(t, r)
 	if n := len(copiesOf(t, conv)); n != 2*ratelimit.MessageSend.Max {
 		t.Fatalf("%d copies, want %d", n, 2*ratelimit.MessageSend.Max)
+	}
+	// Read back a page at a time, newest first, each once.
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		ms, next := listOf(t, hans.do(http.MethodGet, "/v1/conversations/"+conv+"/messages?limit=25"+map[bool]string{true: "&cursor=" + cursor}[cursor != ""], nil), "messages")
+		for _, m := range ms {
+			if seen[m["id"].(string)] {
+				t.Fatalf("message %s on two pages", m["id"])
+			}
+			seen[m["id"].(string)] = true
+		}
+		if pages == 0 && (len(ms) != 25 || ms[0]["text"] != "Nachricht "+strconv.Itoa(ratelimit.MessageSend.Max-1)) {
+			t.Fatalf("first page of %d starts with %v", len(ms), ms[0]["text"])
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if len(seen) != ratelimit.MessageSend.Max {
+		t.Fatalf("%d messages read back, want %d", len(seen), ratelimit.MessageSend.Max)
 	}
 }
 
