@@ -40,13 +40,13 @@ type Messages struct {
 
 var _ network.MessageStore = (*Messages)(nil)
 
-func sideKey(accountID, conv string) dynamo.Item { return dynamo.Key("DM#"+accountID, "CONV#"+conv) }
-func pairKey(accountID, peer string) dynamo.Item { return dynamo.Key("DM#"+accountID, "PEER#"+peer) }
-func blockKey(a, b string) dynamo.Item           { return dynamo.Key("ACCOUNT#"+a, "BLOCK#"+b) }
-func copiesPK(conv, side string) string          { return "DMMSG#" + conv + "#" + side }
-func copyKey(conv, side, msg string) dynamo.Item { return dynamo.Key(copiesPK(conv, side), "MSG#"+msg) }
-func keysPK(conv, side string) string            { return "SIDE#" + conv + "#" + side }
-func sideKeyKey(conv, side string) dynamo.Item   { return dynamo.Key(keysPK(conv, side), "KEY") }
+func sideKey(accountID, conv string) dynamo.Item   { return dynamo.Key("DM#"+accountID, "CONV#"+conv) }
+func dmPairKey(accountID, peer string) dynamo.Item { return dynamo.Key("DM#"+accountID, "PEER#"+peer) }
+func blockKey(a, b string) dynamo.Item             { return dynamo.Key("ACCOUNT#"+a, "BLOCK#"+b) }
+func copiesPK(conv, side string) string            { return "DMMSG#" + conv + "#" + side }
+func copyKey(conv, side, msg string) dynamo.Item   { return dynamo.Key(copiesPK(conv, side), "MSG#"+msg) }
+func keysPK(conv, side string) string              { return "SIDE#" + conv + "#" + side }
+func sideKeyKey(conv, side string) dynamo.Item     { return dynamo.Key(keysPK(conv, side), "KEY") }
 func msgKeyKey(conv, side, msg string) dynamo.Item {
 	return dynamo.Key(keysPK(conv, side), "MSG#"+msg)
 }
@@ -74,7 +74,7 @@ func (m *Messages) Side(ctx context.Context, accountID, conv string) (network.Si
 // Pair implements network.MessageStore.
 func (m *Messages) Pair(ctx context.Context, accountID, peer string) (string, error) {
 	var p pairItem
-	err := m.table().Get(ctx, pairKey(accountID, peer), &p, dynamo.IgnoreTTL)
+	err := m.table().Get(ctx, dmPairKey(accountID, peer), &p, dynamo.IgnoreTTL)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return "", nil
 	}
@@ -167,15 +167,15 @@ func sideNames(expr string) map[string]string {
 }
 
 const (
-	absent  = "attribute_not_exists(pk)"
-	present = "attribute_exists(pk)"
+	itemAbsent  = "attribute_not_exists(pk)"
+	itemPresent = "attribute_exists(pk)"
 )
 
 // Open implements network.MessageStore.
 func (m *Messages) Open(ctx context.Context, s network.Side, sealed []byte) error {
 	var t tx
-	t.put(m.Table, pairKey(s.AccountID, s.Peer), pairItem{Conversation: s.ConversationID}, absent)
-	t.put(m.Table, pairKey(s.Peer, s.AccountID), pairItem{Conversation: s.ConversationID}, absent)
+	t.put(m.Table, dmPairKey(s.AccountID, s.Peer), pairItem{Conversation: s.ConversationID}, itemAbsent)
+	t.put(m.Table, dmPairKey(s.Peer, s.AccountID), pairItem{Conversation: s.ConversationID}, itemAbsent)
 	m.addSide(&t, s, sealed)
 	return t.run(ctx, m.DB)
 }
@@ -188,8 +188,8 @@ func (m *Messages) AddSide(ctx context.Context, s network.Side, sealed []byte) e
 }
 
 func (m *Messages) addSide(t *tx, s network.Side, sealed []byte) {
-	t.put(m.Table, sideKey(s.AccountID, s.ConversationID), s, absent)
-	t.put(m.Keys, sideKeyKey(s.ConversationID, s.Side), sealedItem{Sealed: sealed}, absent)
+	t.put(m.Table, sideKey(s.AccountID, s.ConversationID), s, itemAbsent)
+	t.put(m.Keys, sideKeyKey(s.ConversationID, s.Side), sealedItem{Sealed: sealed}, itemAbsent)
 }
 
 // SendState implements network.MessageStore: the blocks both ways, the
@@ -255,23 +255,23 @@ func (m *Messages) Deliver(ctx context.Context, d network.Delivery) error {
 	var t tx
 	at := dynamo.Item{":at": dynamo.S(d.SenderCopy.At.UTC().Format(time.RFC3339Nano))}
 	s := d.Sender
-	t.put(m.Table, copyKey(s.ConversationID, s.Side, d.SenderCopy.ID), copyItem{ID: d.SenderCopy.ID, Mine: true, At: d.SenderCopy.At, Cipher: d.SenderCopy.Cipher}, absent)
-	t.put(m.Keys, msgKeyKey(s.ConversationID, s.Side, d.SenderCopy.ID), sealedItem{Sealed: d.SenderCopy.Key}, absent)
-	t.update(m.Table, sideKey(s.AccountID, s.ConversationID), "SET #lastAt = :at", present, at)
+	t.put(m.Table, copyKey(s.ConversationID, s.Side, d.SenderCopy.ID), copyItem{ID: d.SenderCopy.ID, Mine: true, At: d.SenderCopy.At, Cipher: d.SenderCopy.Cipher}, itemAbsent)
+	t.put(m.Keys, msgKeyKey(s.ConversationID, s.Side, d.SenderCopy.ID), sealedItem{Sealed: d.SenderCopy.Key}, itemAbsent)
+	t.update(m.Table, sideKey(s.AccountID, s.ConversationID), "SET #lastAt = :at", itemPresent, at)
 	if c := d.RecipientCopy; c != nil {
 		r := d.Recipient
-		t.put(m.Table, copyKey(r.ConversationID, r.Side, c.ID), copyItem{ID: c.ID, At: c.At, Cipher: c.Cipher}, absent)
-		t.put(m.Keys, msgKeyKey(r.ConversationID, r.Side, c.ID), sealedItem{Sealed: c.Key}, absent)
+		t.put(m.Table, copyKey(r.ConversationID, r.Side, c.ID), copyItem{ID: c.ID, At: c.At, Cipher: c.Cipher}, itemAbsent)
+		t.put(m.Keys, msgKeyKey(r.ConversationID, r.Side, c.ID), sealedItem{Sealed: c.Key}, itemAbsent)
 		t.update(m.Table, sideKey(r.AccountID, r.ConversationID),
 			"SET #accountId = :a, #conversation = :c, #side = :s, #peer = :p, #lastAt = :at, #createdAt = if_not_exists(#createdAt, :at)", "",
 			dynamo.Item{":a": dynamo.S(r.AccountID), ":c": dynamo.S(r.ConversationID), ":s": dynamo.S(r.Side), ":p": dynamo.S(r.Peer), ":at": at[":at"]})
 		if d.NewRecipientKey != nil {
-			t.put(m.Keys, sideKeyKey(r.ConversationID, r.Side), sealedItem{Sealed: d.NewRecipientKey}, absent)
+			t.put(m.Keys, sideKeyKey(r.ConversationID, r.Side), sealedItem{Sealed: d.NewRecipientKey}, itemAbsent)
 		} else {
-			t.check(m.Keys, sideKeyKey(r.ConversationID, r.Side), present)
+			t.check(m.Keys, sideKeyKey(r.ConversationID, r.Side), itemPresent)
 		}
 	} else {
-		t.check(m.Keys, sideKeyKey(s.ConversationID, s.Side), present)
+		t.check(m.Keys, sideKeyKey(s.ConversationID, s.Side), itemPresent)
 	}
 	return t.run(ctx, m.DB)
 }
@@ -399,9 +399,9 @@ func (m *Messages) ForgetConversations(ctx context.Context, accountID string) (i
 // any) into one with a former member.
 func (m *Messages) forgetPair(ctx context.Context, accountID, peer, conv string) error {
 	err := m.update(ctx, sideKey(peer, conv), "SET #former = :t REMOVE #peer",
-		dynamo.Cond{Expr: present, Names: sideNames("#former #peer"), Values: dynamo.Item{":t": &types.AttributeValueMemberBOOL{Value: true}}})
+		dynamo.Cond{Expr: itemPresent, Names: sideNames("#former #peer"), Values: dynamo.Item{":t": &types.AttributeValueMemberBOOL{Value: true}}})
 	if err != nil && !errors.Is(err, dynamo.ErrConflict) {
 		return err
 	}
-	return m.batchDelete(ctx, []dynamo.Item{pairKey(peer, accountID), pairKey(accountID, peer)})
+	return m.batchDelete(ctx, []dynamo.Item{dmPairKey(peer, accountID), dmPairKey(accountID, peer)})
 }
