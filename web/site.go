@@ -100,6 +100,8 @@ func Pages(o Options) []Page {
 		{Path: "network/feed", Dir: "groups", Vars: map[string]string{"variant": "feed"}},
 		{Path: "network/messages", Dir: "messages", Vars: map[string]string{"variant": "conversations"}},
 		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
+		{Path: "network/connections", Dir: "connections"},
+		{Path: "network/search", Dir: "search"},
 	}
 }
 

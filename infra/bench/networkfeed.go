@@ -127,6 +127,18 @@ func RunNetworkFeed(ctx context.Context, s *local.Stack, posts, samples int) (Ne
 			Key: dynamo.Key("PROFILE#"+w.authors[0], "PROFILE")})
 		return err
 	}
+	if res.Ops, res.GetItem, err = sampleOps(ctx, counter, ops, samples, getItem); err != nil {
+		return res, err
+	}
+	return res, networkOverHTTP(ctx, s, w, ops, samples, res.Ops)
+}
+
+// sampleOps calls each op samples times in process (at least networkMinSamples
+// rounds, then until networkBudget is spent), each round followed by one bare
+// call, and summarizes both: latency, DynamoDB requests per op, and each op's
+// median against the bare call's.
+func sampleOps(ctx context.Context, counter *countingDB, ops []networkRead, samples int, bareCall func() error) ([]NetworkOp, Latency, error) {
+	var out []NetworkOp
 	inProcess := make([][]time.Duration, len(ops))
 	var bare []time.Duration
 	began := time.Now()
@@ -134,32 +146,32 @@ func RunNetworkFeed(ctx context.Context, s *local.Stack, posts, samples int) (Ne
 		for i, op := range ops {
 			d, calls, err := counter.measure(ctx, op.call)
 			if err != nil {
-				return res, fmt.Errorf("%s: %w", op.name, err)
+				return nil, Latency{}, fmt.Errorf("%s: %w", op.name, err)
 			}
 			inProcess[i] = append(inProcess[i], d)
-			if len(res.Ops) <= i {
-				res.Ops = append(res.Ops, NetworkOp{Name: op.name, Calls: map[string]int{}, InDynamo: map[string]time.Duration{}})
+			if len(out) <= i {
+				out = append(out, NetworkOp{Name: op.name, Calls: map[string]int{}, InDynamo: map[string]time.Duration{}})
 			}
 			for _, c := range calls {
-				res.Ops[i].Calls[c.Op] = c.Calls
-				res.Ops[i].InDynamo[c.Op] += c.Time
+				out[i].Calls[c.Op] = c.Calls
+				out[i].InDynamo[c.Op] += c.Time
 			}
 		}
 		start := time.Now()
-		if err := getItem(); err != nil {
-			return res, fmt.Errorf("GetItem: %w", err)
+		if err := bareCall(); err != nil {
+			return nil, Latency{}, fmt.Errorf("bare call: %w", err)
 		}
 		bare = append(bare, time.Since(start))
 	}
-	res.GetItem = summarize(bare, 0, 0)
-	for i := range res.Ops {
-		for op := range res.Ops[i].InDynamo {
-			res.Ops[i].InDynamo[op] /= time.Duration(len(bare))
+	base := summarize(bare, 0, 0)
+	for i := range out {
+		for op := range out[i].InDynamo {
+			out[i].InDynamo[op] /= time.Duration(len(bare))
 		}
-		res.Ops[i].InProcess = summarize(inProcess[i], 0, 0)
-		res.Ops[i].Ratio = float64(res.Ops[i].InProcess.P50) / float64(res.GetItem.P50)
+		out[i].InProcess = summarize(inProcess[i], 0, 0)
+		out[i].Ratio = float64(out[i].InProcess.P50) / float64(base.P50)
 	}
-	return res, networkOverHTTP(ctx, s, w, ops, samples, res.Ops)
+	return out, base, nil
 }
 
 // networkOverHTTP measures the same reads through the gateway, signed in as the

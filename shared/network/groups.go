@@ -135,6 +135,16 @@ type GroupService struct {
 	// OnLeave, when set, is told of each member who left or was removed (their
 	// notifications of new posts end with the membership).
 	OnLeave func(ctx context.Context, groupID, accountID string) error
+	// Restrictions tells whether a person restricted the processing of their data
+	// (Art. 18, HKC-16): while they have, nobody else adds them to a group or
+	// committee, or admits their join request.
+	Restrictions Restrictions
+}
+
+// Restrictions is the standing of restrictions of processing in the privacy
+// ledger.
+type Restrictions interface {
+	IsRestricted(ctx context.Context, accountID string) (bool, error)
 }
 
 // Reader is who reads or changes: their account and whether they are staff.
@@ -330,50 +340,45 @@ func (s *GroupService) List(ctx context.Context, r Reader, pg Page) ([]GroupView
 		return nil, "", err
 	}
 	// Committees are not in the directory: the first page begins with the ones
-	// the reader is in (staff: all of them).
-	var shown []string
+	// the reader is in (staff: all of them). One batched read fetches the page's
+	// groups and, on the first page, the reader's own, whose kinds tell which of
+	// them are committees.
+	var committees, want []string
 	if pg.Cursor == "" {
-		if shown, err = s.committees(ctx, r, mine); err != nil {
-			return nil, "", err
+		if r.Staff {
+			if committees, err = s.Store.Committees(ctx); err != nil {
+				return nil, "", err
+			}
+			want = append(want, committees...)
+		} else {
+			want = append(want, groupIDs(mine)...)
 		}
 	}
+	var listed []string
 	for _, g := range gs {
 		if visible(g, r, role[g.ID] != "") {
-			shown = append(shown, g.ID)
+			listed = append(listed, g.ID)
 		}
 	}
 	// The directory knows names; counts and versions are the groups' own.
-	stored, err := s.Store.Groups(ctx, shown)
+	stored, err := s.Store.Groups(ctx, append(want, listed...))
 	if err != nil {
 		return nil, "", err
 	}
+	if pg.Cursor == "" && !r.Staff {
+		for _, m := range mine {
+			if stored[m.GroupID].Kind == KindCommittee {
+				committees = append(committees, m.GroupID)
+			}
+		}
+	}
 	out := []GroupView{}
-	for _, id := range shown {
+	for _, id := range append(committees, listed...) {
 		if g, ok := stored[id]; ok && visible(g, r, role[id] != "") {
 			out = append(out, GroupView{Group: g, MyRole: role[id], Requested: asked[id]})
 		}
 	}
 	return out, next, nil
-}
-
-// committees lists the committees the reader sees: their own, or all for staff.
-// Their memberships name groups and committees alike; the batched read of the
-// page sorts them out.
-func (s *GroupService) committees(ctx context.Context, r Reader, mine []Membership) ([]string, error) {
-	if r.Staff {
-		return s.Store.Committees(ctx)
-	}
-	stored, err := s.Store.Groups(ctx, groupIDs(mine))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, m := range mine {
-		if stored[m.GroupID].Kind == KindCommittee {
-			out = append(out, m.GroupID)
-		}
-	}
-	return out, nil
 }
 
 func groupIDs(ms []Membership) []string {
@@ -501,6 +506,12 @@ func (s *GroupService) Put(ctx context.Context, r Reader, groupID, accountID, ro
 		}
 		if !p[accountID].Complete() {
 			return JoinOutcome{}, notFound()
+		}
+		if restricted, err := s.Restrictions.IsRestricted(ctx, accountID); err != nil || restricted {
+			if err != nil {
+				return JoinOutcome{}, err
+			}
+			return JoinOutcome{}, problem.New(http.StatusConflict, problem.CodeProcessingRestricted)
 		}
 	}
 	return s.add(ctx, Membership{GroupID: groupID, AccountID: accountID, Role: role, Since: s.Now()}, r.Staff)

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"net/http"
 
 	"kontor/shared/privacy"
@@ -139,6 +140,8 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Aus Ihrer Moderation.", EN: "From your moderation."}},
 		subscriptionsKind,
 		messagesKind, messageKeysKind,
+		connectionKinds[0], connectionKinds[1],
+		searchIndexKind,
 	}
 }
 
@@ -160,3 +163,27 @@ var subscriptionsKind = privacy.Kind{ID: "network.subscriptions", Module: "netwo
 		EN: "Until you turn them off (on the group's page or with the link in each email), leave or are removed from the group, or the group is deleted; at the latest when your access is deactivated. The unsubscribe links work for 180 days."}},
 	Recipients: privacy.Text{DE: "Niemand außer Ihnen; die E-Mail geht über den Versanddienst des Betreibers.", EN: "No one but you; the email goes through the operator's mail service."},
 	Source:     privacy.Text{DE: "Von Ihnen, auf der Seite der Gruppe.", EN: "From you, on the group's page."}}
+
+// searchIndexKind declares the search index's entries of a profile (HKC-9): the
+// terms of what the other members see of it, derived, never more. The entries
+// of posts and comments hold no author and are not the person's.
+var searchIndexKind = privacy.Kind{ID: "network.searchindex", Module: "network", Table: "NetworkTable",
+	Category: privacy.Text{DE: "Suchverzeichnis Ihres Profils (abgeleitete Suchbegriffe)", EN: "Search index of your profile (derived search terms)"},
+	Fields:   []string{"terms"},
+	Purpose: privacy.Text{
+		DE: "Andere Mitglieder Sie über die Suche im Netzwerk finden lassen: nach den Angaben Ihres Profils, die sie sehen dürfen (das Geburtsdatum nur, wenn Sie es freischalten; freiwillige Angaben nur, solange Sie sie machen).",
+		EN: "Let other members find you with the network's search: by the details of your profile they may see (the birthdate only if you switch it on; voluntary details only while you give them)."},
+	LegalBasis: privacy.Contract,
+	Retention: privacy.Retention{Rule: privacy.Text{
+		DE: "Wird bei jeder Änderung Ihres Profils binnen Sekunden neu berechnet; eine verborgene oder entfernte Angabe wird in der Suche sofort nicht mehr gefunden. Bei der Deaktivierung Ihres Zugangs gelöscht.",
+		EN: "Recomputed within seconds of each change to your profile; a detail hidden or removed is no longer found by the search at once. Deleted when your access is deactivated."}},
+	Recipients: privacy.Text{DE: "Niemand; die Suche zeigt nur Ihr Profil, wie andere Mitglieder es sehen dürfen.", EN: "No one; the search shows only your profile as other members may see it."},
+	Source:     privacy.Text{DE: "Abgeleitet aus Ihrem Profil.", EN: "Derived from your profile."}}
+
+// SearchIndex is the search index as the privacy module sees it.
+type SearchIndex interface {
+	// IndexedTerms are the terms a document is entered under.
+	IndexedTerms(ctx context.Context, kind, id string) ([]string, error)
+	// Unindex removes a document from the index.
+	Unindex(ctx context.Context, kind, id string) error
+}

@@ -90,7 +90,8 @@ var (
 func Problems() []problem.Code {
 	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureConsentOutdated, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
 		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups,
-		CodeAttachmentType, CodeAttachmentTooLarge, CodeAttachmentNotUploaded, CodeAttachmentNotAccepted, CodeAttachmentComplete, CodeTooManyAttachments}
+		CodeAttachmentType, CodeAttachmentTooLarge, CodeAttachmentNotUploaded, CodeAttachmentNotAccepted, CodeAttachmentComplete, CodeTooManyAttachments,
+		CodeAlreadyConnected, CodeMemberBlocked}
 }
 
 // FieldProblems lists the module's field codes.

@@ -56,10 +56,16 @@ var (
 	// a minute. A window of 15 minutes, as the other short limits: a fixed window
 	// of one minute would let twice its number through across a boundary.
 	MessageSend = Rule{Name: "network.messages", Scope: PerAccount, Max: 300, Window: 15 * time.Minute}
+	// NetworkConnect bounds one member's new contact requests (HKC-8): mass
+	// requests to many members are refused long before they bother anyone.
+	NetworkConnect = Rule{Name: "network.connect", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// NetworkUnsubscribe bounds the use of the one-click unsubscribe links of
 	// notifications from one client. Generous: a mail provider posts its users'
 	// one-click requests from a few addresses.
 	NetworkUnsubscribe = Rule{Name: "network.unsubscribe", Scope: PerClient, Max: 120, Window: 15 * time.Minute}
+	// NetworkSearch bounds one member's searches (HKC-9): the page searches as one
+	// types, a pause of a third of a second apart, so this is a long hour of typing.
+	NetworkSearch = Rule{Name: "network.search", Scope: PerAccount, Max: 600, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
 
@@ -91,7 +97,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, MessageSend,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

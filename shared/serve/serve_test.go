@@ -30,6 +30,8 @@ func allRoutes() map[string]httpapi.Route {
 		insuranceapi.Registration{}.Routes(), insuranceapi.Claims{}.Routes(), insuranceapi.Review{}.Routes(),
 		contactapi.Handlers{}.Routes(), pr.ExportRoutes(), pr.ConsentRoutes(), pr.ErasureRoutes(), pr.HoldRoutes(), pr.ProcessingRoutes(),
 		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(), networkapi.Messages{}.Routes(),
+		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(),
+		networkapi.Connections{}.Routes(), networkapi.Search{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

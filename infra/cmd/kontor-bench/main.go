@@ -8,8 +8,10 @@
 // cost, a bounded load run through the API gateway, and the emulator's bare GetItem
 // latency, all in the same run; the members' network's feed and member reads
 // with 10,000 posts in a member's 20 groups, with the DynamoDB requests each
-// makes; and what a fresh person's export and erasure take while the tables hold
-// 0, 10,000 and 100,000 other people's items.
+// makes; the network's search (people and posts) with the DynamoDB requests
+// each makes next to a bare Query, and the time from a post's creation to its
+// first hit; and what a fresh person's export and erasure take while the tables
+// hold 0, 10,000 and 100,000 other people's items.
 package main
 
 import (
@@ -41,6 +43,8 @@ func main() {
 	networkPosts := flag.Int("network-posts", 10000, "posts in the network benchmark's 20 groups (0: skip it)")
 	networkSamples := flag.Int("network-samples", 50, "requests per network read, in process and through the gateway each")
 	messageSamples := flag.Int("message-samples", 200, "direct messages sent in the messages benchmark (0: skip it)")
+	searchMembers := flag.Int("search-members", 1000, "profiles in the search benchmark (0: skip it)")
+	searchPosts := flag.Int("search-posts", 5000, "posts in the search benchmark's 200 groups")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
@@ -80,9 +84,10 @@ func main() {
 		}
 	}
 	var st *stackFigures
-	if *records > 0 || *networkPosts > 0 || *messageSamples > 0 {
+	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 {
 		st, err = stackBench(wd, stackRuns{records: *records, reqs: *reqs, clients: *clients, loadFor: *loadFor, captureFor: *captureFor,
-			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples, messageSamples: *messageSamples})
+			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples,
+			searchMembers: *searchMembers, searchPosts: *searchPosts, messageSamples: *messageSamples})
 		if err != nil {
 			fail(err)
 		}
@@ -213,14 +218,15 @@ func printColdStarts(out io.Writer, res []bench.Result, n int) {
 }
 
 type stackFigures struct {
-	Aggregation bench.AggregationResult  `json:"aggregation"`
-	Capture     []bench.CaptureResult    `json:"capture"`
-	Load        []bench.LoadResult       `json:"load"`
-	GetItem     bench.GetItemResult      `json:"getItem"`
-	Protocol    []bench.ProtocolResult   `json:"protocol"`
-	Scale       []bench.ScaleLevel       `json:"privacyScale,omitempty"`
-	Network     *bench.NetworkFeedResult `json:"network,omitempty"`
-	Messages    *bench.MessagesResult    `json:"messages,omitempty"`
+	Aggregation bench.AggregationResult    `json:"aggregation"`
+	Capture     []bench.CaptureResult      `json:"capture"`
+	Load        []bench.LoadResult         `json:"load"`
+	GetItem     bench.GetItemResult        `json:"getItem"`
+	Protocol    []bench.ProtocolResult     `json:"protocol"`
+	Scale       []bench.ScaleLevel         `json:"privacyScale,omitempty"`
+	Network     *bench.NetworkFeedResult   `json:"network,omitempty"`
+	Search      *bench.NetworkSearchResult `json:"networkSearch,omitempty"`
+	Messages    *bench.MessagesResult      `json:"messages,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -251,6 +257,7 @@ type stackRuns struct {
 	persons                      int
 	networkPosts, networkSamples int
 	messageSamples               int
+	searchMembers, searchPosts   int
 }
 
 func stackBench(root string, runs stackRuns) (*stackFigures, error) {
@@ -282,6 +289,14 @@ func stackBench(root string, runs stackRuns) (*stackFigures, error) {
 			return nil, fmt.Errorf("network: %w", err)
 		}
 		f.Network = &nf
+	}
+	// The search after the feed, on the network table it grows most.
+	if runs.searchMembers > 0 {
+		ns, err := bench.RunNetworkSearch(ctx, s, runs.searchMembers, runs.searchPosts, max(runs.networkSamples, 1))
+		if err != nil {
+			return nil, fmt.Errorf("network search: %w", err)
+		}
+		f.Search = &ns
 	}
 	// Last: it fills the tables with other people's items.
 	if runs.records > 0 && len(runs.levels) > 0 {
@@ -321,6 +336,7 @@ func (f *stackFigures) print(out io.Writer) {
 	}
 	f.printMessages(out)
 	f.printNetwork(out)
+	f.printSearch(out)
 	f.printScale(out)
 }
 
@@ -370,6 +386,26 @@ func (f *stackFigures) printNetwork(out io.Writer) {
 
 // callList names the calls by operation, in a fixed order, with the mean time
 // spent in them.
+// printSearch prints the network search's figures against a bare Query of one
+// index partition in the same run.
+func (f *stackFigures) printSearch(out io.Writer) {
+	n := f.Search
+	if n == nil {
+		return
+	}
+	fmt.Fprintf(out, "\nNetwork search (HKC-9): %d profiles, %d posts in %d groups, the searcher in %d; %d index items written directly with BatchWriteItem (seed %.1f s); %d samples per search,\n",
+		n.Members, n.Posts, n.Groups, n.MyGroups, n.IndexItems, n.SeedTook.Seconds(), n.Query.Requests)
+	fmt.Fprintln(out, "in process = the route's handler with the real store against the emulator (which walks the whole table for each Query, DynamoDB does not):")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  search\tresults\tp50 ms\tp95 ms\t× Query\tDynamoDB calls (mean ms in each)\t")
+	for _, o := range n.Ops {
+		fmt.Fprintf(w, "  %s\t%d\t%.2f\t%.2f\t%.1f×\t%d (%s)\t\n", o.Name, n.Found[o.Name], bench.Ms(o.InProcess.P50), bench.Ms(o.InProcess.P95), o.Ratio, o.TotalCalls(), callList(o))
+	}
+	fmt.Fprintf(w, "  bare Query of one index partition (Limit 200)\t\t%.2f\t%.2f\t1.0×\t1\t\n", bench.Ms(n.Query.P50), bench.Ms(n.Query.P95))
+	_ = w.Flush()
+	fmt.Fprintf(out, "  a post's creation to its first hit: %.2f s on an idle stream, %.1f s behind the seed's backlog in the stream\n", n.FirstHit.Seconds(), n.FirstHitLag.Seconds())
+}
+
 func callList(o bench.NetworkOp) string {
 	ops := slices.Sorted(maps.Keys(o.Calls))
 	parts := make([]string, len(ops))

@@ -46,22 +46,28 @@ func (s *Store) batchGet(ctx context.Context, keys []dynamo.Item) ([]dynamo.Item
 // batchDelete deletes the items under keys, 25 at a time, asking again for what
 // DynamoDB left unprocessed. Deleting a missing item is no error.
 func (s *Store) batchDelete(ctx context.Context, keys []dynamo.Item) error {
-	for start := 0; start < len(keys); start += maxBatchWrite {
-		reqs := make([]types.WriteRequest, 0, maxBatchWrite)
-		for _, k := range keys[start:min(start+maxBatchWrite, len(keys))] {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
-		}
-		pending := map[string][]types.WriteRequest{s.Table: reqs}
+	reqs := make([]types.WriteRequest, 0, len(keys))
+	for _, k := range keys {
+		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+// batchWrite runs the requests 25 at a time, asking again for what DynamoDB
+// left unprocessed.
+func (s *Store) batchWrite(ctx context.Context, all []types.WriteRequest) error {
+	for start := 0; start < len(all); start += maxBatchWrite {
+		pending := map[string][]types.WriteRequest{s.Table: all[start:min(start+maxBatchWrite, len(all))]}
 		for try := 0; len(pending) > 0; try++ {
 			if try > 8 {
-				return fmt.Errorf("batch delete in %s: items left unprocessed", s.Table)
+				return fmt.Errorf("batch write in %s: items left unprocessed", s.Table)
 			}
 			if try > 0 {
 				time.Sleep(time.Duration(try*try) * 20 * time.Millisecond)
 			}
 			res, err := s.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
 			if err != nil {
-				return fmt.Errorf("batch delete in %s: %w", s.Table, err)
+				return fmt.Errorf("batch write in %s: %w", s.Table, err)
 			}
 			pending = res.UnprocessedItems
 		}

@@ -42,7 +42,6 @@ var _ network.MessageStore = (*Messages)(nil)
 
 func sideKey(accountID, conv string) dynamo.Item   { return dynamo.Key("DM#"+accountID, "CONV#"+conv) }
 func dmPairKey(accountID, peer string) dynamo.Item { return dynamo.Key("DM#"+accountID, "PEER#"+peer) }
-func blockKey(a, b string) dynamo.Item             { return dynamo.Key("ACCOUNT#"+a, "BLOCK#"+b) }
 func copiesPK(conv, side string) string            { return "DMMSG#" + conv + "#" + side }
 func copyKey(conv, side, msg string) dynamo.Item   { return dynamo.Key(copiesPK(conv, side), "MSG#"+msg) }
 func keysPK(conv, side string) string              { return "SIDE#" + conv + "#" + side }
@@ -84,7 +83,7 @@ func (m *Messages) Pair(ctx context.Context, accountID, peer string) (string, er
 // Blocks implements network.MessageStore: both directions in one consistent
 // BatchGetItem.
 func (m *Messages) Blocks(ctx context.Context, a, b string) (bool, bool, error) {
-	items, err := m.batchGet(ctx, []dynamo.Item{blockKey(a, b), blockKey(b, a)})
+	items, err := m.batchGet(ctx, []dynamo.Item{BlockKey(a, b), BlockKey(b, a)})
 	if err != nil {
 		return false, false, err
 	}
@@ -198,7 +197,7 @@ func (m *Messages) addSide(t *tx, s network.Side, sealed []byte) {
 func (m *Messages) SendState(ctx context.Context, sender network.Side) (network.SendState, error) {
 	conv, peer, rs := sender.ConversationID, sender.Peer, network.OtherSide(sender.Side)
 	req := map[string]types.KeysAndAttributes{
-		m.Table: {Keys: []dynamo.Item{blockKey(sender.AccountID, peer), blockKey(peer, sender.AccountID), sideKey(peer, conv)}, ConsistentRead: aws.Bool(true)},
+		m.Table: {Keys: []dynamo.Item{BlockKey(sender.AccountID, peer), BlockKey(peer, sender.AccountID), sideKey(peer, conv)}, ConsistentRead: aws.Bool(true)},
 		m.Keys:  {Keys: []dynamo.Item{sideKeyKey(conv, sender.Side), sideKeyKey(conv, rs)}, ConsistentRead: aws.Bool(true)},
 	}
 	var st network.SendState

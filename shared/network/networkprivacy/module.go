@@ -21,6 +21,10 @@ type Module struct {
 	Subs network.SubscriptionStore
 	// Messages are the member's direct messages (their own sides).
 	Messages *network.MessageService
+	// Connections are the member's requests, contacts and blocks (HKC-8).
+	Connections network.ConnectionPrivacy
+	// Search is the search index: a profile's entries go with the profile.
+	Search network.SearchIndex
 }
 
 var (
@@ -37,10 +41,12 @@ func (Module) Kinds() []privacy.Kind { return network.Kinds() }
 // Export implements privacy.Module: the whole profile, birthdate and its
 // visibility included, the voluntary details on their own, and links to the
 // picture valid for network.ExportPictureTTL, and to the files on the member's
-// posts valid for network.ExportAttachmentTTL.
+// posts valid for network.ExportAttachmentTTL, and the terms the profile is
+// found by in the search index (derived from what others see of it).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
 		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
+		"network.connections": nil, "network.blocks": nil, "network.searchindex": nil,
 		"network.messages": nil, "network.messagekeys": nil}
 	if s.AccountID == "" {
 		return out, nil
@@ -73,6 +79,16 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	out["network.subscriptions"] = nonNil(subs)
+	if err := m.exportConnections(ctx, s.AccountID, out); err != nil {
+		return nil, err
+	}
+	terms, err := m.Search.IndexedTerms(ctx, network.DocPerson, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) > 0 {
+		out["network.searchindex"] = map[string]any{"terms": terms}
+	}
 	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
 	if err != nil {
 		return nil, err
@@ -91,7 +107,8 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, nil
 }
 
-// Erase implements privacy.Module (HKC-14): the memberships, join requests and
+// Erase implements privacy.Module (HKC-14): every request, contact, decline and
+// block involving the member goes on both sides; the memberships, join requests and
 // moderation log are deleted, posts and comments stay without their author, and
 // the profile and its picture are deleted, and so are the notifications turned
 // on; erasing twice is harmless.
@@ -105,13 +122,21 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if _, err := m.Subs.ForgetSubscriptions(ctx, s.AccountID); err != nil {
 		return err
 	}
+	if _, err := m.Connections.ForgetConnections(ctx, s.AccountID); err != nil {
+		return err
+	}
 	if _, err := m.Groups.Forget(ctx, s.AccountID); err != nil {
 		return err
 	}
 	if _, err := m.Pictures.Remove(ctx, s.AccountID); err != nil {
 		return err
 	}
-	return m.Svc.Store.Delete(ctx, s.AccountID)
+	if err := m.Svc.Store.Delete(ctx, s.AccountID); err != nil {
+		return err
+	}
+	// After the profile: an indexer run between the two finds no profile and
+	// removes the entries too.
+	return m.Search.Unindex(ctx, network.DocPerson, s.AccountID)
 }
 
 // OnWithdraw implements privacy.Withdrawer: withdrawing the consent
@@ -143,6 +168,21 @@ func (m Module) Sweep(ctx context.Context, _ time.Time, _ *privacy.Held) (map[st
 		return nil, err
 	}
 	return map[string]int{"network.posts": n}, nil
+}
+
+// exportConnections adds the member's requests, contacts and declines, and the
+// blocks they made (never who blocks them), or nothing when there are none.
+func (m Module) exportConnections(ctx context.Context, accountID string, out map[string]any) error {
+	c, err := m.Connections.ConnectionContent(ctx, accountID, m.Pictures.Now())
+	if err != nil {
+		return err
+	}
+	if len(c.Connections)+len(c.Outgoing)+len(c.Incoming)+len(c.Hidden)+len(c.Declined)+len(c.DeclinedBy) > 0 {
+		out["network.connections"] = map[string]any{"connections": nonNil(c.Connections), "outgoing": nonNil(c.Outgoing),
+			"incoming": nonNil(c.Incoming), "hiddenIncoming": nonNil(c.Hidden), "declined": nonNil(c.Declined), "declinedBy": nonNil(c.DeclinedBy)}
+	}
+	out["network.blocks"] = nonNil(c.Blocks)
+	return nil
 }
 
 // nonNil is a list as exported: empty, never null.

@@ -14,6 +14,7 @@ import (
 	"kontor/shared/network/networkdb"
 	"kontor/shared/network/networkprivacy"
 	"kontor/shared/privacy"
+	"kontor/shared/privacy/privacydb"
 	"kontor/shared/upload/s3store"
 )
 
@@ -47,7 +48,8 @@ func Groups(ctx context.Context) (networkapi.Groups, error) {
 	var r env.Reader
 	objects := s3store.New(cfg, r.String("PICTURE_BUCKET"), r.String("PICTURE_KEY_ARN"))
 	store := &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE"), Files: objects}
-	groups := &network.GroupService{Store: store, Now: now}
+	ledger := &privacydb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("PRIVACY_TABLE")}
+	groups := &network.GroupService{Store: store, Now: now, Restrictions: ledger}
 	posts := &network.PostService{Groups: groups, Store: store, Now: now}
 	return networkapi.Groups{Groups: groups, Posts: posts,
 		Attachments: &network.AttachmentService{Posts: posts, Store: store, Objects: objects, Now: now}}, r.Err()
@@ -74,5 +76,6 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Messages: messages}}, nil
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Search: store,
+		Messages: messages}}, nil
 }

@@ -7,6 +7,7 @@
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
 import { call, show } from '../../assets/signedin.js';
 import { bindUpload, fileProblem } from '../../assets/upload.js';
+import { bindConnect } from '../../assets/connect.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -218,7 +219,7 @@ function messageButton(m, own) {
 async function member() {
   // The reader's own profile first: without the network role it is 404, and the
   // page says "No access" rather than "not found".
-  const own = await call('GET', '/v1/me/profile');
+  const mine = await call('GET', '/v1/me/profile');
   const id = new URLSearchParams(window.location.search).get('id') || '';
   const missing = () => {
     $('content').hidden = false;
@@ -249,8 +250,10 @@ async function member() {
   const vol = $('member-voluntary-details');
   for (const f of VOLUNTARY) if (given(m[f])) row(vol, f, m[f]);
   $('member-voluntary').hidden = vol.children.length === 0;
-  messageButton(m, own);
+  messageButton(m, mine);
   $('member').hidden = false;
+  // Another member's profile offers a contact request and a block.
+  if (id !== mine.id) bindConnect(id);
 }
 
 async function start() {
