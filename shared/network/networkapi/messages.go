@@ -58,10 +58,7 @@ func (h Messages) Conversation(ctx context.Context, r *httpapi.Request) (httpapi
 
 // DeleteConversation serves DELETE /v1/conversations/{id}.
 func (h Messages) DeleteConversation(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Svc.DeleteConversation(ctx, reader(r), param(r, "id")); err != nil {
-		return httpapi.Response{}, err
-	}
-	return httpapi.NoContent(), nil
+	return noContent(h.Svc.DeleteConversation(ctx, reader(r), param(r, "id")))
 }
 
 // ListMessages serves GET /v1/conversations/{id}/messages.
@@ -89,10 +86,7 @@ func (h Messages) SendMessage(ctx context.Context, r *httpapi.Request) (httpapi.
 
 // DeleteMessage serves DELETE /v1/messages/{id}.
 func (h Messages) DeleteMessage(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Svc.DeleteMessage(ctx, reader(r), param(r, "id")); err != nil {
-		return httpapi.Response{}, err
-	}
-	return httpapi.NoContent(), nil
+	return noContent(h.Svc.DeleteMessage(ctx, reader(r), param(r, "id")))
 }
 
 // Routes are served by the messages function: network members only, hidden
