@@ -1,5 +1,6 @@
 // Command network serves the members' network: the member's own profile and the
-// profiles of other members (network role only).
+// profiles of other members (network role only), and the honorary office
+// staff set for the company register sync.
 package main
 
 import (
@@ -11,6 +12,6 @@ import (
 
 func main() {
 	log := logging.New("network")
-	h := env.Must(log, networkwire.Handlers)
-	serve.HTTP(log, "network", h.Routes())
+	routes := env.Must(log, networkwire.NetworkRoutes)
+	serve.HTTP(log, "network", routes)
 }

@@ -7,6 +7,7 @@ package standin
 import (
 	"kontor/infra/local"
 	"kontor/infra/standin/eid"
+	"kontor/infra/standin/register"
 	"kontor/infra/standin/site"
 )
 
@@ -16,5 +17,6 @@ func All() []local.StandIn {
 	return []local.StandIn{
 		site.New(),
 		eid.New(),
+		register.New(),
 	}
 }

@@ -325,7 +325,13 @@ func (n *Notifications) notify(ctx context.Context, g Group, p Post, author stri
 // MessageID is the id of the mail about a post to one subscriber: derived from
 // both, so that mailing the same post again queues nothing twice.
 func MessageID(postID, accountID string) string {
-	h := sha256.Sum256([]byte("post-notification:" + postID + ":" + accountID))
+	return derivedID("post-notification:" + postID + ":" + accountID)
+}
+
+// derivedID is a mail id in the form of a UUID derived from seed, so that the
+// same mail queued again is the same id, which the outbox takes once.
+func derivedID(seed string) string {
+	h := sha256.Sum256([]byte(seed))
 	x := hex.EncodeToString(h[:16])
 	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }

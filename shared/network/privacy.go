@@ -142,6 +142,7 @@ func Kinds() []privacy.Kind {
 		messagesKind, messageKeysKind,
 		connectionKinds[0], connectionKinds[1],
 		searchIndexKind,
+		registerKind,
 	}
 }
 

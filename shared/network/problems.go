@@ -96,5 +96,6 @@ func Problems() []problem.Code {
 
 // FieldProblems lists the module's field codes.
 func FieldProblems() []problem.Code {
-	return []problem.Code{CodeNotAMember, FieldInvalidURL, FieldInvalidPostalCode, FieldInvalidPhone, FieldInvalidCountry, FieldInvalidDate}
+	return []problem.Code{CodeNotAMember, FieldInvalidURL, FieldInvalidPostalCode, FieldInvalidPhone, FieldInvalidCountry, FieldInvalidDate,
+		FieldInvalidRegisterNumber}
 }

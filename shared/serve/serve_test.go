@@ -32,6 +32,7 @@ func allRoutes() map[string]httpapi.Route {
 		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(), networkapi.Messages{}.Routes(),
 		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(),
 		networkapi.Connections{}.Routes(), networkapi.Search{}.Routes(),
+		networkapi.Register{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -25,6 +25,8 @@ type Module struct {
 	Connections network.ConnectionPrivacy
 	// Search is the search index: a profile's entries go with the profile.
 	Search network.SearchIndex
+	// Register is the honorary office and the company register's history (HKC-10).
+	Register network.RegisterStore
 }
 
 var (
@@ -47,7 +49,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
 		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
 		"network.connections": nil, "network.blocks": nil, "network.searchindex": nil,
-		"network.messages": nil, "network.messagekeys": nil}
+		"network.messages": nil, "network.messagekeys": nil, network.KindRegister: nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -89,6 +91,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if len(terms) > 0 {
 		out["network.searchindex"] = map[string]any{"terms": terms}
 	}
+	if out[network.KindRegister], err = network.RegisterExport(ctx, m.Register, s.AccountID); err != nil {
+		return nil, err
+	}
 	pic, err := m.Pictures.Links(ctx, s.AccountID, network.ExportPictureTTL)
 	if err != nil {
 		return nil, err
@@ -123,6 +128,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return err
 	}
 	if _, err := m.Connections.ForgetConnections(ctx, s.AccountID); err != nil {
+		return err
+	}
+	if err := m.Register.RemoveHonorary(ctx, s.AccountID); err != nil {
 		return err
 	}
 	if _, err := m.Groups.Forget(ctx, s.AccountID); err != nil {

@@ -77,5 +77,5 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Search: store,
-		Messages: messages}}, nil
+		Register: store, Messages: messages}}, nil
 }

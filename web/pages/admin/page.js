@@ -1,5 +1,6 @@
 import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/form.js';
 import { call, guarded, onField, requireRole, show, when } from '../../assets/signedin.js';
+import { honoraryOffice } from '../../assets/honorary.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -93,6 +94,7 @@ async function members() {
   if (me.roles.includes('admin')) invite();
   networkAccess('grant-form', 'grantAccountId', 'js.network.granted', (path) => call('PUT', `/v1/admin/members/${path}/network`));
   networkAccess('remove-form', 'removeAccountId', 'js.network.removed', (path) => call('DELETE', `/v1/admin/members/${path}/network`));
+  honoraryOffice(forAccount);
 }
 
 /**

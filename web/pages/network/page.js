@@ -8,6 +8,7 @@ import { ApiResponse, bindForm, lang, showErrors, t, value } from '../../assets/
 import { call, show } from '../../assets/signedin.js';
 import { bindUpload, fileProblem } from '../../assets/upload.js';
 import { bindConnect } from '../../assets/connect.js';
+import { showRegister } from '../../assets/registersync.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -181,6 +182,7 @@ async function myProfile() {
     },
   });
   bindPicture();
+  await showRegister();
 }
 
 // ---- Another member's profile ----
