@@ -98,6 +98,8 @@ func Pages(o Options) []Page {
 		{Path: "network/groups", Dir: "groups", Vars: map[string]string{"variant": "groups"}},
 		{Path: "network/group", Dir: "groups", Vars: map[string]string{"variant": "group", "attachTypes": strings.Join(slices.Concat(network.DocumentTypes, network.ImageTypes), ","), "attachMaxBytes": strconv.Itoa(network.MaxDocumentBytes), "attachImageMaxBytes": strconv.Itoa(network.MaxImageBytes)}},
 		{Path: "network/feed", Dir: "groups", Vars: map[string]string{"variant": "feed"}},
+		{Path: "network/messages", Dir: "messages", Vars: map[string]string{"variant": "conversations"}},
+		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
 		{Path: "network/connections", Dir: "connections"},
 		{Path: "network/search", Dir: "search"},
 	}

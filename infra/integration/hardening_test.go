@@ -261,6 +261,8 @@ func TestAbuseLimitsAnswer429WithRetryAfter(t *testing.T) {
 		{staff, limitedRoute{http.MethodPost, "/v1/staff/contract-imports", bad, ratelimit.ContractImport, "ContractImportFunction"}},
 		{networker, limitedRoute{http.MethodPost, "/v1/groups/0190a0a0-0000-7000-8000-000000000000/posts", bad, ratelimit.NetworkWrite, "GroupsFunction"}},
 		{networker, limitedRoute{http.MethodPut, "/v1/me/profile/picture", bad, ratelimit.Upload, "NetworkFunction"}},
+		// HKC-7: direct messages, 300 per 15 minutes.
+		{networker, limitedRoute{http.MethodPost, "/v1/conversations/0190a0a0-0000-7000-8000-000000000000/messages", bad, ratelimit.MessageSend, "MessagesFunction"}},
 	}
 	for _, s := range signed {
 		hitLimit(t, s.c, s.limitedRoute)

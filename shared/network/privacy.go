@@ -139,6 +139,7 @@ func Kinds() []privacy.Kind {
 			Recipients: privacy.Text{DE: "Die zuständigen Mitarbeitenden des Betreibers.", EN: "The operator's responsible staff."},
 			Source:     privacy.Text{DE: "Aus Ihrer Moderation.", EN: "From your moderation."}},
 		subscriptionsKind,
+		messagesKind, messageKeysKind,
 		connectionKinds[0], connectionKinds[1],
 		searchIndexKind,
 		registerKind,

@@ -51,6 +51,11 @@ var (
 	// NetworkWrite bounds what one network member writes: new groups, posts and
 	// comments, joins and join requests.
 	NetworkWrite = Rule{Name: "network.write", Scope: PerAccount, Max: 120, Window: time.Hour}
+	// MessageSend bounds the direct messages one member sends (HKC-7): a
+	// conversation's pace (20 a minute on average), not a flood of thousands in
+	// a minute. A window of 15 minutes, as the other short limits: a fixed window
+	// of one minute would let twice its number through across a boundary.
+	MessageSend = Rule{Name: "network.messages", Scope: PerAccount, Max: 300, Window: 15 * time.Minute}
 	// NetworkConnect bounds one member's new contact requests (HKC-8): mass
 	// requests to many members are refused long before they bother anyone.
 	NetworkConnect = Rule{Name: "network.connect", Scope: PerAccount, Max: 30, Window: time.Hour}
@@ -92,7 +97,7 @@ func Catalog() []Rule {
 	return []Rule{
 		MailPerClient, MailToAddress, AccountCreate, TokenPerClient, PasswordChange, SessionConfirm, ProfileChange,
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
-		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch,
+		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 	}
 }

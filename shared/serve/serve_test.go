@@ -29,6 +29,7 @@ func allRoutes() map[string]httpapi.Route {
 		requestlogapi.Handlers{}.Routes(), insuranceapi.Import{}.Routes(), insuranceapi.Contracts{}.Routes(),
 		insuranceapi.Registration{}.Routes(), insuranceapi.Claims{}.Routes(), insuranceapi.Review{}.Routes(),
 		contactapi.Handlers{}.Routes(), pr.ExportRoutes(), pr.ConsentRoutes(), pr.ErasureRoutes(), pr.HoldRoutes(), pr.ProcessingRoutes(),
+		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(), networkapi.Messages{}.Routes(),
 		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(),
 		networkapi.Connections{}.Routes(), networkapi.Search{}.Routes(),
 		networkapi.Register{}.Routes(),
@@ -42,7 +43,11 @@ func allRoutes() map[string]httpapi.Route {
 
 func phrase(r ratelimit.Rule) string {
 	w := "hour"
-	if r.Window != time.Hour {
+	switch r.Window {
+	case time.Hour:
+	case time.Minute:
+		w = "minute"
+	default:
 		w = fmt.Sprintf("%d minutes", int(r.Window.Minutes()))
 	}
 	if r.Scope == ratelimit.Global {

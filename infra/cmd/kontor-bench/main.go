@@ -42,6 +42,7 @@ func main() {
 	records := flag.Int("records", 20000, "raw request records for the aggregation benchmark (0: skip the stack benchmarks but the network's)")
 	networkPosts := flag.Int("network-posts", 10000, "posts in the network benchmark's 20 groups (0: skip it)")
 	networkSamples := flag.Int("network-samples", 50, "requests per network read, in process and through the gateway each")
+	messageSamples := flag.Int("message-samples", 200, "direct messages sent in the messages benchmark (0: skip it)")
 	searchMembers := flag.Int("search-members", 1000, "profiles in the search benchmark (0: skip it)")
 	searchPosts := flag.Int("search-posts", 5000, "posts in the search benchmark's 200 groups")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
@@ -83,10 +84,10 @@ func main() {
 		}
 	}
 	var st *stackFigures
-	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 {
+	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 {
 		st, err = stackBench(wd, stackRuns{records: *records, reqs: *reqs, clients: *clients, loadFor: *loadFor, captureFor: *captureFor,
 			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples,
-			searchMembers: *searchMembers, searchPosts: *searchPosts})
+			searchMembers: *searchMembers, searchPosts: *searchPosts, messageSamples: *messageSamples})
 		if err != nil {
 			fail(err)
 		}
@@ -225,6 +226,7 @@ type stackFigures struct {
 	Scale       []bench.ScaleLevel         `json:"privacyScale,omitempty"`
 	Network     *bench.NetworkFeedResult   `json:"network,omitempty"`
 	Search      *bench.NetworkSearchResult `json:"networkSearch,omitempty"`
+	Messages    *bench.MessagesResult      `json:"messages,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -254,6 +256,7 @@ type stackRuns struct {
 	levels                       []int
 	persons                      int
 	networkPosts, networkSamples int
+	messageSamples               int
 	searchMembers, searchPosts   int
 }
 
@@ -269,6 +272,14 @@ func stackBench(root string, runs stackRuns) (*stackFigures, error) {
 		if err := f.requestBenches(ctx, s, runs); err != nil {
 			return nil, err
 		}
+	}
+	// Direct messages first: the network table still small.
+	if runs.messageSamples > 0 {
+		mr, err := bench.RunMessages(ctx, s, runs.messageSamples)
+		if err != nil {
+			return nil, fmt.Errorf("messages: %w", err)
+		}
+		f.Messages = &mr
 	}
 	// Before the privacy scale: the network's own table, measured while the
 	// other tables are small.
@@ -323,9 +334,33 @@ func (f *stackFigures) print(out io.Writer) {
 	if len(f.Load) > 0 {
 		f.printRequests(out)
 	}
+	f.printMessages(out)
 	f.printNetwork(out)
 	f.printSearch(out)
 	f.printScale(out)
+}
+
+// printMessages prints what sending a direct message costs: AWS requests per
+// message and latency against a bare PutItem of the same run.
+func (f *stackFigures) printMessages(out io.Writer) {
+	m := f.Messages
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(out, "\nDirect messages (HKC-7): %d messages sent in process (the service with the real stores and KMS against the emulator), each sealed for both sides:\n", m.Samples)
+	fmt.Fprintf(out, "  send p50 %.2f ms, p95 %.2f ms; bare PutItem p50 %.2f ms, p95 %.2f ms (same run); send = %.1f× PutItem\n",
+		bench.Ms(m.Send.P50), bench.Ms(m.Send.P95), bench.Ms(m.PutItem.P50), bench.Ms(m.PutItem.P95), m.Ratio)
+	for _, c := range []struct {
+		name  string
+		calls map[string]int
+	}{{"steady state", m.Calls}, {"first message to a member (their side made)", m.FirstCalls}, {"recipient blocks the sender", m.BlockedCalls}} {
+		ops := slices.Sorted(maps.Keys(c.calls))
+		parts := make([]string, len(ops))
+		for i, op := range ops {
+			parts[i] = fmt.Sprintf("%s %d", op, c.calls[op])
+		}
+		fmt.Fprintf(out, "  requests per message, %s: %s\n", c.name, strings.Join(parts, ", "))
+	}
 }
 
 // printNetwork prints the network's reads: latency in process and through the

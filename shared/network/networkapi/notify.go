@@ -31,14 +31,7 @@ func (h Subscriptions) Subscription(ctx context.Context, r *httpapi.Request) (ht
 // when it was on.
 func (h Subscriptions) Subscribe(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	v, created, err := h.Svc.Subscribe(ctx, reader(r), param(r, "id"))
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	return httpapi.JSON(status, v), nil
+	return openedOrFound(v, created, err)
 }
 
 // Unsubscribe serves DELETE /v1/groups/{id}/subscription.

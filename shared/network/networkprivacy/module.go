@@ -19,6 +19,8 @@ type Module struct {
 	Groups   network.ContentStore
 	// Subs are the notifications of new posts the member turned on.
 	Subs network.SubscriptionStore
+	// Messages are the member's direct messages (their own sides).
+	Messages *network.MessageService
 	// Connections are the member's requests, contacts and blocks (HKC-8).
 	Connections network.ConnectionPrivacy
 	// Search is the search index: a profile's entries go with the profile.
@@ -47,9 +49,12 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out := map[string]any{"network.profiles": nil, "network.voluntary": nil, "network.pictures": nil,
 		"network.memberships": nil, "network.posts": nil, "network.attachments": nil, "network.moderation": nil, "network.subscriptions": nil,
 		"network.connections": nil, "network.blocks": nil, "network.searchindex": nil,
-		network.KindRegister: nil}
+		"network.messages": nil, "network.messagekeys": nil, network.KindRegister: nil}
 	if s.AccountID == "" {
 		return out, nil
+	}
+	if err := m.exportMessages(ctx, s.AccountID, out); err != nil {
+		return nil, err
 	}
 	c, err := m.Groups.Content(ctx, s.AccountID)
 	if err != nil {
@@ -115,6 +120,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if s.AccountID == "" {
 		return nil
+	}
+	if _, err := m.Messages.Store.ForgetConversations(ctx, s.AccountID); err != nil {
+		return err
 	}
 	if _, err := m.Subs.ForgetSubscriptions(ctx, s.AccountID); err != nil {
 		return err

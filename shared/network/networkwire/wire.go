@@ -68,5 +68,14 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 		return nil, err
 	}
 	store, _ := svc.Store.(*networkdb.Store)
-	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Search: store, Register: store}}, nil
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	messages, err := messageService(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return []privacy.Module{networkprivacy.Module{Svc: svc, Pictures: pictures, Groups: store, Subs: store, Connections: store, Search: store,
+		Register: store, Messages: messages}}, nil
 }

@@ -206,6 +206,18 @@ function row(list, field, v) {
   list.append(div);
 }
 
+/** messageButton opens (or finds) the conversation with the member and goes there (HKC-7). */
+function messageButton(m, own) {
+  const form = $('message-form');
+  if (m.id === own.id) return;
+  bindForm(form, {
+    body: () => ({ accountId: m.id }),
+    send: (b) => call('POST', '/v1/conversations', b),
+    done: (c) => { window.location.assign(`/${lang}/network/conversation?id=${encodeURIComponent(c.id)}`); },
+  });
+  form.hidden = false;
+}
+
 async function member() {
   // The reader's own profile first: without the network role it is 404, and the
   // page says "No access" rather than "not found".
@@ -240,6 +252,7 @@ async function member() {
   const vol = $('member-voluntary-details');
   for (const f of VOLUNTARY) if (given(m[f])) row(vol, f, m[f]);
   $('member-voluntary').hidden = vol.children.length === 0;
+  messageButton(m, mine);
   $('member').hidden = false;
   // Another member's profile offers a contact request and a block.
   if (id !== mine.id) bindConnect(id);
