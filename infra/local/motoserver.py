@@ -1,4 +1,4 @@
-"""moto server as the local stack runs it: moto's own server with one repair.
+"""moto server as the local stack runs it: moto's own server with two repairs.
 
 moto's DynamoDB transaction (moto/dynamodb/models/__init__.py,
 DynamoDBBackend.transact_write_items) snapshots every table it touches with
@@ -10,6 +10,13 @@ answered 500; the copies also cost time that grows with the table. Here each tab
 is copied once per transaction, and a copy that meets a concurrent change is taken
 again. What the transaction does is unchanged: the snapshot is only the state to
 roll back to.
+
+The rollback puts the snapshot in the table's place: a write another request
+thread made to that table while the transaction ran would be lost with it, and
+the table's stream shard is replaced by the snapshot's (infra/local/streams.go
+reads on from the new one). So the backend's writes take one lock: a write waits
+for a transaction on any table to end, and nothing lands between a transaction's
+snapshot and its rollback.
 
 Run as moto_server is: python motoserver.py -H <host> -p <port>.
 """
@@ -70,6 +77,20 @@ def _transact_write_items(self, transact_items):
 
 
 models.DynamoDBBackend.transact_write_items = _transact_write_items
+
+_writes = threading.RLock()
+
+
+def _one_at_a_time(method):
+    def locked(self, *args, **kwargs):
+        with _writes:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+for _name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+    setattr(models.DynamoDBBackend, _name, _one_at_a_time(getattr(models.DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     sys.exit(main())
