@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -261,4 +262,43 @@ func TestAttackSearchAcrossGroupsPrefixAndSpelling(t *testing.T) {
 	// Leaving: the posts are gone from the very next search.
 	want(t, staff.do(http.MethodDelete, "/v1/groups/"+committee+"/members/"+insiderID, nil), http.StatusNoContent)
 	wantNone(t, insider, word, "posts", "a committee the searcher just left")
+}
+
+// Attack (HKC-8): the recipient accepts while the sender withdraws, at the same
+// moment, again and again: each time either both have the contact or neither
+// has anything, never one side alone. The notes and names of the flow never
+// reach the logs.
+func TestAttackAcceptRacesWithdraw(t *testing.T) {
+	anna, _ := groupMember(t, "Annika")
+	ben, benID := groupMember(t, "Benedikt")
+	note := uniqueWord("vertraulichenotiz")
+	for range 4 {
+		id := ask(t, anna, benID, "Notiz "+note, http.StatusCreated)
+		var wg sync.WaitGroup
+		var accept, withdraw response
+		wg.Go(func() { accept = ben.do(http.MethodPost, "/v1/connections/"+id+"/accept", nil) })
+		wg.Go(func() { withdraw = anna.do(http.MethodDelete, "/v1/connections/"+id, nil) })
+		wg.Wait()
+		for _, r := range []response{accept, withdraw} {
+			if r.Status >= 500 {
+				t.Fatalf("race: %d %s", r.Status, r.Body)
+			}
+		}
+		a, b := connections(t, anna, "accepted"), connections(t, ben, "accepted")
+		if len(a) != len(b) || len(a) > 1 {
+			t.Fatalf("one side alone (accept %d, withdraw %d): %v / %v", accept.Status, withdraw.Status, a, b)
+		}
+		if n := len(connections(t, anna, "outgoing")) + len(connections(t, ben, "incoming")); n != 0 {
+			t.Fatalf("a request left after the race: %d", n)
+		}
+		if len(a) == 1 {
+			want(t, anna.do(http.MethodDelete, "/v1/connections/"+id, nil), http.StatusNoContent)
+		}
+	}
+	l := strings.ToLower(logs.String())
+	for _, secret := range []string{note, "annika", "benedikt", strings.ToLower(profile(t, ben).Email)} {
+		if strings.Contains(l, secret) {
+			t.Fatalf("the logs hold %q", secret)
+		}
+	}
 }
