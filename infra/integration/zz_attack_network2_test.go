@@ -302,3 +302,35 @@ func TestAttackAcceptRacesWithdraw(t *testing.T) {
 		}
 	}
 }
+
+// Attack (HKC-8, HKC-14): a member probes ids with requests and blocks — her own,
+// an unknown one, an account without the network role, a member whose profile
+// is not complete, a member who left the network — and compares the answers
+// byte for byte: all are the same 404, so none tells which ids exist.
+func TestAttackRequestProbesAreOneAnswer(t *testing.T) {
+	mallory, malloryID := groupMember(t, "Mallory")
+	outsider, _ := signUp(t, "probe")
+	_, incompleteID := networkMember(t)
+	leaver, leaverID := groupMember(t, "Lena")
+	want(t, leaver.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
+	bodyOf := func(r response) string {
+		pb := r.problem(t)
+		pb.Instance = ""
+		return toJSON(t, pb)
+	}
+	var first string
+	for _, id := range []string{malloryID, profile(t, outsider).ID, incompleteID, leaverID, "0190a0a0-0000-7000-8000-000000000000"} {
+		for _, r := range []response{
+			mallory.do(http.MethodPost, "/v1/connections", map[string]any{"accountId": id, "note": "Hallo"}),
+			mallory.do(http.MethodPut, "/v1/blocks/"+id, nil),
+			mallory.do(http.MethodDelete, "/v1/blocks/"+id, nil),
+		} {
+			want(t, r, http.StatusNotFound, "not_found")
+			if b := bodyOf(r); first == "" {
+				first = b
+			} else if b != first {
+				t.Fatalf("answers differ for %s:\n%s\n%s", id, b, first)
+			}
+		}
+	}
+}
