@@ -150,6 +150,13 @@ func TestAttackConnectionNoteCursorAndFilter(t *testing.T) {
 		cursor := base64.RawURLEncoding.EncodeToString([]byte(sk))
 		want(t, anna.do(http.MethodGet, "/v1/connections?filter=incoming&cursor="+cursor, nil), http.StatusBadRequest)
 	}
+	for _, q := range []string{"filter=incoming&limit=0", "filter=incoming&limit=101", "filter=incoming&limit=x",
+		"filter=incoming&cursor=" + base64.RawURLEncoding.EncodeToString([]byte("CONN#OUT#"))} {
+		want(t, anna.do(http.MethodGet, "/v1/connections?"+q, nil), http.StatusBadRequest)
+	}
+	for _, sk := range []string{"BLOCKEDBY#", "CONN#HIDDEN#"} {
+		want(t, anna.do(http.MethodGet, "/v1/blocks?cursor="+base64.RawURLEncoding.EncodeToString([]byte(sk)), nil), http.StatusBadRequest)
+	}
 	for _, f := range []string{"hidden", "blocks", "INCOMING", ""} {
 		want(t, anna.do(http.MethodGet, "/v1/connections?filter="+url.QueryEscape(f), nil), http.StatusBadRequest, "validation_failed")
 	}
