@@ -91,8 +91,9 @@ type ConnectionStore interface {
 	// (or the block changed).
 	SendConnectionRequest(ctx context.Context, from, to string, l Connection, hidden bool) error
 	// AcceptConnectionRequest turns from's request id to to into a connection, and removes
-	// to's own request to from (reverse), if any; ErrNotFound when it is gone.
-	AcceptConnectionRequest(ctx context.Context, from, to, id string, since time.Time, reverse *Connection) error
+	// to's own request to from (reverse), if any; ErrNotFound when it is gone. hidden:
+	// the request is kept hidden on to's side (it came while to blocked from).
+	AcceptConnectionRequest(ctx context.Context, from, to, id string, since time.Time, reverse *Connection, hidden bool) error
 	// WithdrawConnectionRequest withdraws from's request id to to; ErrNotFound when it is gone.
 	WithdrawConnectionRequest(ctx context.Context, from, to, id string) error
 	// DeclineConnectionRequest removes from's request id to to and records the decline
@@ -215,11 +216,18 @@ func (s *ConnectionService) Send(ctx context.Context, r Reader, in ConnectionInp
 		return ConnectionView{}, false, problem.New(http.StatusConflict, CodeAlreadyConnected)
 	case p.Out != nil:
 		return s.view(ctx, *p.Out, FilterOutgoing), false, nil
-	case p.In != nil:
-		if err := s.Store.AcceptConnectionRequest(ctx, to, r.AccountID, p.In.ID, now, p.Out); err != nil {
+	case p.In != nil || p.Hidden != nil:
+		// Theirs is accepted, also one hidden by a block the reader has lifted
+		// since: two crossing requests never wait on each other, and theirs left
+		// pending beside mine would tell them it never arrived.
+		theirs := p.In
+		if theirs == nil {
+			theirs = p.Hidden
+		}
+		if err := s.Store.AcceptConnectionRequest(ctx, to, r.AccountID, theirs.ID, now, p.Out, p.In == nil); err != nil {
 			return ConnectionView{}, false, s.gone(err)
 		}
-		l := *p.In
+		l := *theirs
 		l.Since, l.Note = &now, ""
 		return s.view(ctx, l, FilterAccepted), true, nil
 	case p.DeclinedBy != nil && now.Before(p.DeclinedBy.Until):
@@ -315,7 +323,7 @@ func (s *ConnectionService) Accept(ctx context.Context, r Reader, id string) (Co
 		return ConnectionView{}, problem.New(http.StatusForbidden, problem.CodeForbidden)
 	}
 	now := s.Now()
-	if err := s.Store.AcceptConnectionRequest(ctx, o.from, o.to, id, now, o.pair.Out); err != nil {
+	if err := s.Store.AcceptConnectionRequest(ctx, o.from, o.to, id, now, o.pair.Out, false); err != nil {
 		return ConnectionView{}, s.gone(err)
 	}
 	l := o.link

@@ -146,9 +146,13 @@ func requestGone(from, to, id string) []dynamo.Write {
 }
 
 // AcceptConnectionRequest implements network.ConnectionStore.
-func (s *Store) AcceptConnectionRequest(ctx context.Context, from, to, id string, since time.Time, reverse *network.Connection) error {
+func (s *Store) AcceptConnectionRequest(ctx context.Context, from, to, id string, since time.Time, reverse *network.Connection, hidden bool) error {
+	kept := inPrefix
+	if hidden {
+		kept = hiddenPrefix
+	}
 	ws := []dynamo.Write{
-		{Key: pairKey(to, inPrefix, from), Delete: true, Cond: idIs(id)},
+		{Key: pairKey(to, kept, from), Delete: true, Cond: idIs(id)},
 		del(pairKey(from, outPrefix, to)),
 		{Key: pairKey(from, withPrefix, to), V: network.Connection{ID: id, AccountID: to, At: since, Since: &since}, Cond: dynamo.NotExists},
 		{Key: pairKey(to, withPrefix, from), V: network.Connection{ID: id, AccountID: from, At: since, Since: &since}, Cond: dynamo.NotExists},
