@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -141,6 +142,8 @@ type MessageService struct {
 	Store MessageStore
 	Keys  Keys
 	Now   func() time.Time
+	// Log notes copies that do not open (nil: not noted).
+	Log *slog.Logger
 }
 
 // ConversationView is a conversation as its reader sees it.
@@ -473,15 +476,24 @@ func (s *MessageService) open(ctx context.Context, side Side, pg Page) ([]Messag
 	}
 	defer clear(key)
 	out := make([]MessageView, 0, len(copies))
+	unopened := 0
 	for _, c := range copies {
 		if c.Key == nil {
 			continue // deleted at this moment: its key went first
 		}
 		text, err := openMessage(key, side.ConversationID, side.Side, c.ID, c.Key, c.Cipher)
 		if err != nil {
-			return nil, "", err
+			// Not sealed at this place (moved or damaged in the table): it opens
+			// nowhere else either. Left out, as a copy without its key, so that
+			// one such item does not keep the member from the rest of the
+			// conversation or from their export; noted without any id.
+			unopened++
+			continue
 		}
 		out = append(out, MessageView{ID: messageID(side.ConversationID, c.ID), Text: text, HTML: Render(text), At: c.At, Mine: c.Mine})
+	}
+	if unopened > 0 && s.Log != nil {
+		s.Log.ErrorContext(ctx, "message copies that do not open left out", slog.Int("copies", unopened))
 	}
 	return out, next, nil
 }

@@ -291,6 +291,10 @@ func (m *Messages) Messages(ctx context.Context, s network.Side, pg network.Page
 		if err := attributevalue.UnmarshalMap(it, &c); err != nil {
 			return err
 		}
+		// The message id is the item's place (its sort key), not a value it
+		// holds: the seal names the place, so a copy moved under another id
+		// does not open, and no id comes twice in one page.
+		c.ID = strings.TrimPrefix(dynamo.String(it, dynamo.SK), "MSG#")
 		copies = append(copies, c)
 		return nil
 	})
