@@ -96,8 +96,7 @@ func TestAttackMessagesDeletionReplaysBringNothingBack(t *testing.T) {
 	if got := textsOf(t, olga, conv); len(got) != 1 || got[0] != second {
 		t.Fatalf("olga reads %v after deleting her first message", got)
 	}
-	// Piet keeps his copy, and deleting "it" again by the id Olga knows only
-	// deletes his own.
+	// Piet keeps his copy.
 	if got := textsOf(t, piet, conv); len(got) != 2 {
 		t.Fatalf("piet reads %v", got)
 	}
@@ -248,6 +247,17 @@ func TestAttackMessagesHostileInput(t *testing.T) {
 	r := ulla.do(http.MethodGet, path+"?cursor="+cursor, nil)
 	if strings.Contains(string(r.Body), secretOther) {
 		t.Fatalf("a cursor from another conversation read it: %s", r.Body)
+	}
+	// A message id spliced from this conversation's id and the other's message
+	// deletes nothing.
+	ms, _ := listOf(t, ulla.do(http.MethodGet, "/v1/conversations/"+other+"/messages", nil), "messages")
+	for _, m := range ms {
+		_, msg, _ := strings.Cut(m["id"].(string), ".")
+		want(t, ulla.do(http.MethodDelete, "/v1/messages/"+conv+"."+msg, nil), http.StatusNotFound, "not_found")
+		want(t, ulla.do(http.MethodDelete, "/v1/messages/"+m["id"].(string)+"."+msg, nil), http.StatusNotFound, "not_found")
+	}
+	if got := textsOf(t, ulla, other); len(got) != 2 || got[1] != secretOther {
+		t.Fatalf("after spliced deletions ulla reads %v", got)
 	}
 }
 
