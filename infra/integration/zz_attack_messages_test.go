@@ -215,11 +215,14 @@ func TestAttackMessagesHostileInput(t *testing.T) {
 	conv := openConversation(t, ulla, vikID)
 	other := openConversation(t, ulla, wimID)
 	path := "/v1/conversations/" + conv + "/messages"
-	for _, s := range []string{"a\x00b", "a\x07b", "a\tb", "a\u2028b", "a\u0085b", "\x1b[31mrot"} {
+	// Direction overrides would make a web address read as another
+	// ("https://bank.example/\u202emoc.live" shows as ".../evil.com").
+	for _, s := range []string{"a\x00b", "a\x07b", "a\tb", "a\u2028b", "a\u0085b", "\x1b[31mrot", "https://bank.example/\u202emoc.live", "a\u202db", "a\u2067b\u2069"} {
 		want(t, ulla.do(http.MethodPost, path, map[string]any{"text": s}), http.StatusBadRequest, "validation_failed")
 	}
 	want(t, ulla.do(http.MethodPost, path, map[string]any{"text": strings.Repeat("😀", 5001)}), http.StatusBadRequest, "validation_failed")
 	sendMessage(t, ulla, conv, strings.Repeat("😀", 5000))
+	sendMessage(t, ulla, conv, "שלום \u200fעולם, مرحبا")
 	m := object(t, ulla.do(http.MethodPost, path, map[string]any{"text": `<script>alert(1)</script><img src=x onerror=alert(1)> "quoted" & 'single'`}))
 	if h := m["html"].(string); strings.Contains(h, "<script") || strings.Contains(h, "<img") {
 		t.Fatalf("markup rendered as markup: %s", h)

@@ -32,6 +32,13 @@ const (
 	MaxConversationPage = 100
 )
 
+// directionOverrides are the explicit direction embeddings, overrides and
+// isolates: one in a message makes what follows it show in another order than
+// it is written (a web address that reads as another), so a message refuses
+// them as it refuses control characters. Right-to-left text needs none of them
+// (the marks U+200E and U+200F stay allowed).
+const directionOverrides = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
 // Problems of direct messages (409).
 var (
 	// CodeRecipientBlocked refuses a message to a member the sender blocked.
@@ -284,6 +291,9 @@ func (s *MessageService) side(ctx context.Context, r Reader, conv string) (Side,
 func (s *MessageService) Send(ctx context.Context, r Reader, conv string, in MessageInput) (MessageView, error) {
 	var fe fieldErrors
 	text := groupText(&fe, "text", in.Text, MaxMessageText, true, true)
+	if len(fe) == 0 && strings.ContainsAny(text, directionOverrides) {
+		fe.add("text", problem.FieldControlChars)
+	}
 	if len(fe) > 0 {
 		return MessageView{}, problem.Invalid(fe...)
 	}
