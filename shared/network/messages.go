@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -30,6 +31,13 @@ const (
 	MaxMessagePage      = 100
 	MaxConversationPage = 100
 )
+
+// directionOverrides are the explicit direction embeddings, overrides and
+// isolates: one in a message makes what follows it show in another order than
+// it is written (a web address that reads as another), so a message refuses
+// them as it refuses control characters. Right-to-left text needs none of them
+// (the marks U+200E and U+200F stay allowed).
+const directionOverrides = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 // Problems of direct messages (409).
 var (
@@ -141,6 +149,8 @@ type MessageService struct {
 	Store MessageStore
 	Keys  Keys
 	Now   func() time.Time
+	// Log notes copies that do not open (nil: not noted).
+	Log *slog.Logger
 }
 
 // ConversationView is a conversation as its reader sees it.
@@ -281,6 +291,9 @@ func (s *MessageService) side(ctx context.Context, r Reader, conv string) (Side,
 func (s *MessageService) Send(ctx context.Context, r Reader, conv string, in MessageInput) (MessageView, error) {
 	var fe fieldErrors
 	text := groupText(&fe, "text", in.Text, MaxMessageText, true, true)
+	if len(fe) == 0 && strings.ContainsAny(text, directionOverrides) {
+		fe.add("text", problem.FieldControlChars)
+	}
 	if len(fe) > 0 {
 		return MessageView{}, problem.Invalid(fe...)
 	}
@@ -473,15 +486,24 @@ func (s *MessageService) open(ctx context.Context, side Side, pg Page) ([]Messag
 	}
 	defer clear(key)
 	out := make([]MessageView, 0, len(copies))
+	unopened := 0
 	for _, c := range copies {
 		if c.Key == nil {
 			continue // deleted at this moment: its key went first
 		}
 		text, err := openMessage(key, side.ConversationID, side.Side, c.ID, c.Key, c.Cipher)
 		if err != nil {
-			return nil, "", err
+			// Not sealed at this place (moved or damaged in the table): it opens
+			// nowhere else either. Left out, as a copy without its key, so that
+			// one such item does not keep the member from the rest of the
+			// conversation or from their export; noted without any id.
+			unopened++
+			continue
 		}
 		out = append(out, MessageView{ID: messageID(side.ConversationID, c.ID), Text: text, HTML: Render(text), At: c.At, Mine: c.Mine})
+	}
+	if unopened > 0 && s.Log != nil {
+		s.Log.ErrorContext(ctx, "message copies that do not open left out", slog.Int("copies", unopened))
 	}
 	return out, next, nil
 }

@@ -124,7 +124,7 @@ func (t *tx) check(table string, key dynamo.Item, cond string) {
 
 func (t *tx) update(table string, key dynamo.Item, expr, cond string, values dynamo.Item) {
 	u := &types.Update{TableName: aws.String(table), Key: key, UpdateExpression: aws.String(expr), ExpressionAttributeValues: values,
-		ExpressionAttributeNames: sideNames(expr)}
+		ExpressionAttributeNames: sideNames(expr + " " + cond)}
 	if cond != "" {
 		u.ConditionExpression = aws.String(cond)
 	}
@@ -256,7 +256,11 @@ func (m *Messages) Deliver(ctx context.Context, d network.Delivery) error {
 	s := d.Sender
 	t.put(m.Table, copyKey(s.ConversationID, s.Side, d.SenderCopy.ID), copyItem{ID: d.SenderCopy.ID, Mine: true, At: d.SenderCopy.At, Cipher: d.SenderCopy.Cipher}, itemAbsent)
 	t.put(m.Keys, msgKeyKey(s.ConversationID, s.Side, d.SenderCopy.ID), sealedItem{Sealed: d.SenderCopy.Key}, itemAbsent)
-	t.update(m.Table, sideKey(s.AccountID, s.ConversationID), "SET #lastAt = :at", itemPresent, at)
+	// The recipient must still be the sender's peer: an erasure of the
+	// recipient that removed it meanwhile (HKC-14) refuses the send, which would
+	// otherwise make the erased member a side again.
+	t.update(m.Table, sideKey(s.AccountID, s.ConversationID), "SET #lastAt = :at", itemPresent+" AND #peer = :peer",
+		dynamo.Item{":at": at[":at"], ":peer": dynamo.S(s.Peer)})
 	if c := d.RecipientCopy; c != nil {
 		r := d.Recipient
 		t.put(m.Table, copyKey(r.ConversationID, r.Side, c.ID), copyItem{ID: c.ID, At: c.At, Cipher: c.Cipher}, itemAbsent)
@@ -291,6 +295,10 @@ func (m *Messages) Messages(ctx context.Context, s network.Side, pg network.Page
 		if err := attributevalue.UnmarshalMap(it, &c); err != nil {
 			return err
 		}
+		// The message id is the item's place (its sort key), not a value it
+		// holds: the seal names the place, so a copy moved under another id
+		// does not open, and no id comes twice in one page.
+		c.ID = strings.TrimPrefix(dynamo.String(it, dynamo.SK), "MSG#")
 		copies = append(copies, c)
 		return nil
 	})
@@ -364,34 +372,43 @@ func (m *Messages) DeleteSide(ctx context.Context, s network.Side) error {
 // of the account's sides is deleted as by the member; each pair item goes both
 // ways, and the other member's side loses the account id (peer) and shows a
 // former member.
+//
+// The pairs go first: once the other sides hold no account id, no message can
+// be delivered to the account any more (Deliver checks the sender's peer), so
+// the sides read afterwards are all there are, including one that a message
+// sent meanwhile made.
 func (m *Messages) ForgetConversations(ctx context.Context, accountID string) (int, error) {
-	var items []dynamo.Item
-	if err := m.table().Query(ctx, "DM#"+accountID, "", dynamo.IgnoreTTL, func(it dynamo.Item) error {
-		items = append(items, it)
-		return nil
-	}); err != nil {
+	under := func(prefix string) ([]dynamo.Item, error) {
+		var items []dynamo.Item
+		err := m.table().Query(ctx, "DM#"+accountID, prefix, dynamo.IgnoreTTL, func(it dynamo.Item) error {
+			items = append(items, it)
+			return nil
+		})
+		return items, err
+	}
+	pairs, err := under("PEER#")
+	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, it := range items {
-		sk := dynamo.String(it, dynamo.SK)
-		switch {
-		case strings.HasPrefix(sk, "CONV#"):
-			var s network.Side
-			if err := attributevalue.UnmarshalMap(it, &s); err != nil {
-				return n, fmt.Errorf("side: %w", err)
-			}
-			if err := m.DeleteSide(ctx, s); err != nil {
-				return n, err
-			}
-			n++
-		case strings.HasPrefix(sk, "PEER#"):
-			if err := m.forgetPair(ctx, accountID, strings.TrimPrefix(sk, "PEER#"), dynamo.String(it, "conversation")); err != nil {
-				return n, err
-			}
+	for _, it := range pairs {
+		if err := m.forgetPair(ctx, accountID, strings.TrimPrefix(dynamo.String(it, dynamo.SK), "PEER#"), dynamo.String(it, "conversation")); err != nil {
+			return 0, err
 		}
 	}
-	return n, nil
+	sides, err := under("CONV#")
+	if err != nil {
+		return 0, err
+	}
+	for n, it := range sides {
+		var s network.Side
+		if err := attributevalue.UnmarshalMap(it, &s); err != nil {
+			return n, fmt.Errorf("side: %w", err)
+		}
+		if err := m.DeleteSide(ctx, s); err != nil {
+			return n, err
+		}
+	}
+	return len(sides), nil
 }
 
 // forgetPair drops the pair items both ways and turns the peer's side (if

@@ -9,6 +9,7 @@ import (
 
 	"kontor/shared/env"
 	"kontor/shared/httpapi"
+	"kontor/shared/logging"
 	"kontor/shared/network"
 	"kontor/shared/network/networkapi"
 	"kontor/shared/network/networkdb"
@@ -21,7 +22,7 @@ func messageService(cfg aws.Config) (*network.MessageService, error) {
 	var r env.Reader
 	store := &networkdb.Messages{Store: &networkdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("NETWORK_TABLE")}, Keys: r.String("MESSAGE_KEYS_TABLE")}
 	keys := networkdb.SideKeys{KMS: kms.NewFromConfig(cfg), KeyID: r.String("MESSAGES_KEY_ARN")}
-	return &network.MessageService{Store: store, Keys: keys, Now: now}, r.Err()
+	return &network.MessageService{Store: store, Keys: keys, Now: now, Log: logging.New("messages")}, r.Err()
 }
 
 // MessageRoutes are the messages function's routes (HKC-7).
