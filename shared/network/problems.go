@@ -91,7 +91,7 @@ func Problems() []problem.Code {
 	return []problem.Code{CodeVoluntaryConsentRequired, CodePictureConsentOutdated, CodePictureType, CodePictureTooLarge, CodePictureNotUploaded,
 		CodePictureNotAccepted, CodePictureNotDeclared, CodeTooManyGroups,
 		CodeAttachmentType, CodeAttachmentTooLarge, CodeAttachmentNotUploaded, CodeAttachmentNotAccepted, CodeAttachmentComplete, CodeTooManyAttachments,
-		CodeAlreadyConnected, CodeMemberBlocked}
+		CodeAlreadyConnected, CodeMemberBlocked, CodeRecipientBlocked, CodeConversationClosed}
 }
 
 // FieldProblems lists the module's field codes.

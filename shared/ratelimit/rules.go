@@ -34,8 +34,10 @@ var (
 	DeviceCreate = Rule{Name: "devices.create", Scope: PerAccount, Max: 10, Window: time.Hour}
 	// DeviceSignIn bounds sign-ins with a device credential from one client.
 	DeviceSignIn = Rule{Name: "sessions.device", Scope: PerClient, Max: 20, Window: 15 * time.Minute}
-	// Invite bounds an administrator's invitations (each mails a temporary password).
-	Invite = Rule{Name: "members.invite", Scope: PerAccount, Max: 200, Window: time.Hour}
+	// Invite bounds an administrator's invitations (each mails a temporary password):
+	// enough to onboard a chamber's members by hand or by script, and a bound on
+	// what a taken-over administrator account can send.
+	Invite = Rule{Name: "members.invite", Scope: PerAccount, Max: 500, Window: time.Hour}
 	// HoldPlace bounds legal holds placed by one administrator (each mails the person).
 	HoldPlace = Rule{Name: "holds.place", Scope: PerAccount, Max: 30, Window: time.Hour}
 	// InsuranceRegister bounds registrations for the insurance portal from one client.
