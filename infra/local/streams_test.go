@@ -2,8 +2,6 @@ package local
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -34,25 +32,9 @@ Resources:
 // write after it, and a write of the failed transaction that it read before the
 // copy came back does not hide the real write that takes its sequence number.
 func TestStreamReaderReadsOnAfterAFailedTransaction(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts moto server")
-	}
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	moto := os.Getenv("MOTO_SERVER")
-	if moto == "" {
-		moto = filepath.Join(root, ".venv", "bin", "moto_server")
-	}
-	tplPath := filepath.Join(t.TempDir(), "template.yaml")
-	if err := os.WriteFile(tplPath, []byte(streamTemplate), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s := startTestStack(t, streamTemplate, Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, err := Start(ctx, Options{Root: root, Template: tplPath, APIAddr: "127.0.0.1:0", MotoAddr: "127.0.0.1:0", MotoCommand: moto})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	cfg, err := s.AWSConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
