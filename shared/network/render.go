@@ -21,9 +21,19 @@ var linkPattern = regexp.MustCompile(`https?://[^\s<>"']+`)
 // target, no access to the page that opened it.
 const linkRel = "nofollow noopener noreferrer ugc"
 
+// bidiControls are the explicit embedding, override and isolate controls
+// (U+202A–U+202E, U+2066–U+2069). Rendered, they reorder what follows them on
+// screen: a link's text could read as another address than the one it opens, a
+// name as another name. Render drops them; the stored text keeps them, and the
+// implicit marks (U+200E, U+200F) that right-to-left writing needs stay.
+var bidiControls = strings.NewReplacer(
+	"\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "",
+	"\u2066", "", "\u2067", "", "\u2068", "", "\u2069", "")
+
 // Render turns a stored text into sanitised HTML.
 func Render(text string) string {
 	var b strings.Builder
+	text = bidiControls.Replace(text)
 	for i, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
 		para = strings.Trim(para, "\n")
 		if para == "" {

@@ -66,3 +66,18 @@ func TestVideoLinksAreLabelledNotEmbedded(t *testing.T) {
 		}
 	}
 }
+
+// Bidi overrides and isolates never reach the page: a link whose text would read
+// as another address, or a name reversed on screen, is rendered in logical order.
+func TestRenderDropsBidiOverridesButKeepsMarks(t *testing.T) {
+	got := Render("see https://example.org/\u202egpj.exe and \u2067name\u2069 \u200fשלום")
+	if strings.ContainsAny(got, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+		t.Fatalf("bidi control rendered: %q", got)
+	}
+	if !strings.Contains(got, `<a href="https://example.org/gpj.exe"`) || !strings.Contains(got, "name") {
+		t.Fatalf("text lost: %q", got)
+	}
+	if !strings.Contains(got, "\u200fשלום") {
+		t.Fatalf("right-to-left mark dropped: %q", got)
+	}
+}
