@@ -15,6 +15,7 @@ type scored struct {
 	spam   bool
 	source string
 	score  float64
+	text   string
 }
 
 func evaluate(corpus, hand []spam.Labeled, k int, th spam.Thresholds) error {
@@ -39,6 +40,7 @@ func evaluate(corpus, hand []spam.Labeled, k int, th spam.Thresholds) error {
 		total.Matrix(), corpusTally.Matrix(), handTally.Matrix())
 	fmt.Println("Spam cut-off on the same cross-validated scores, all messages:")
 	sweep(scores, th.Ham)
+	misjudged(scores, th)
 	fmt.Println("The same, hand-written replies only:")
 	sweep(slices.DeleteFunc(slices.Clone(scores), func(s scored) bool { return s.source != "replies" }), th.Ham)
 
@@ -69,7 +71,7 @@ func crossValidate(all []tokenized, k int, th spam.Thresholds) ([]scored, error)
 		for _, m := range folds[i] {
 			d := f.Classify(m.Text, m.Meta)
 			t.Add(m.Spam, d.Outcome)
-			out = append(out, scored{spam: m.Spam, source: m.Source, score: d.Score})
+			out = append(out, scored{spam: m.Spam, source: m.Source, score: d.Score, text: m.Text})
 		}
 		fmt.Printf("%-5d %6d %6d %10d %14.2f%% %14.2f%% %8.2f%%\n", i+1, t.Ham[spam.Ham]+t.Ham[spam.Unsure]+t.Ham[spam.Spam],
 			t.Spam[spam.Ham]+t.Spam[spam.Unsure]+t.Spam[spam.Spam], t.Ham[spam.Spam], 100*t.SpamWithheld(), 100*t.HamWithheld(), 100*t.UnsureShare())
@@ -97,6 +99,19 @@ func sweep(scores []scored, hamCut float64) {
 			t.Add(s.spam, outcome(s.score, spam.Thresholds{Ham: hamCut, Spam: cut}))
 		}
 		fmt.Printf("%-8.3f %13.2f%% %14.2f%% %8.2f%% %9.2f%%\n", cut, 100*t.HamWithheld(), 100*t.SpamWithheld(), 100*t.UnsureShare(), 100*t.Precision())
+	}
+	fmt.Println()
+}
+
+// misjudged lists the legitimate messages withheld and the hand-written spam judged
+// ham, by the start of their text (the subject, for a corpus mail).
+func misjudged(scores []scored, th spam.Thresholds) {
+	fmt.Println("Legitimate messages withheld, and hand-written spam judged ham:")
+	for _, s := range scores {
+		o := outcome(s.score, th)
+		if (!s.spam && o == spam.Spam) || (s.spam && o == spam.Ham && s.source == "replies") {
+			fmt.Printf("  %-10s %.3f %.60q\n", s.source, s.score, s.text)
+		}
 	}
 	fmt.Println()
 }
