@@ -81,7 +81,6 @@ type Identity struct {
 type Filter struct {
 	model *Model
 	th    Thresholds
-	prob  map[string]float64
 }
 
 // New returns a filter of a model and thresholds (0 <= Ham <= Spam <= 1).
@@ -92,11 +91,9 @@ func New(m *Model, th Thresholds) (*Filter, error) {
 	if m.Spam == 0 || m.Ham == 0 {
 		return nil, errors.New("spam: model has no training")
 	}
-	f := &Filter{model: m, th: th, prob: make(map[string]float64, len(m.Tokens))}
-	for tok, c := range m.Tokens {
-		f.prob[tok] = m.probability(c)
-	}
-	return f, nil
+	// The probabilities are computed at each lookup (a few arithmetic operations)
+	// rather than into a table here, which would add to every Lambda instance's start.
+	return &Filter{model: m, th: th}, nil
 }
 
 //go:embed model.gz
@@ -166,8 +163,12 @@ func (f *Filter) Classify(text string, meta Meta) Decision {
 func (f *Filter) clues(tokens []string) []Feature {
 	var clues []Feature
 	for _, tok := range tokens {
-		p, ok := f.prob[tok]
-		if !ok || isWeak(p) {
+		c, ok := f.model.Tokens[tok]
+		if !ok {
+			continue
+		}
+		p := f.model.probability(c)
+		if isWeak(p) {
 			continue
 		}
 		clues = append(clues, Feature{Token: tok, Prob: p})

@@ -88,62 +88,65 @@ func (m *Model) Write(w io.Writer) error {
 }
 
 // ReadModel reads a model written by Write; its ID is the SHA-256 of the bytes read.
+// The whole text is read at once and the tokens are slices of it (one allocation, not
+// one a line): the model loads at every Lambda instance's start.
 func ReadModel(r io.Reader) (*Model, error) {
 	h := sha256.New()
 	zr, err := gzip.NewReader(io.TeeReader(r, h))
 	if err != nil {
 		return nil, fmt.Errorf("spam model: %w", err)
 	}
-	m := NewModel()
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		if err := m.readLine(line, sc.Text()); err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
+	raw, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil {
 		return nil, fmt.Errorf("spam model: %w", err)
-	}
-	if line < 3 || m.Spam == 0 || m.Ham == 0 {
-		return nil, errors.New("spam model: no messages trained")
 	}
 	// Drain what gzip did not need (its trailer) so the hash covers the whole file.
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, fmt.Errorf("spam model: %w", err)
+	}
+	text := string(raw)
+	m := &Model{Tokens: make(map[string]Counts, strings.Count(text, "\n"))}
+	line := 0
+	for l := range strings.Lines(text) {
+		line++
+		if err := m.readLine(line, strings.TrimSuffix(l, "\n")); err != nil {
+			return nil, err
+		}
+	}
+	if line < 3 || m.Spam == 0 || m.Ham == 0 {
+		return nil, errors.New("spam model: no messages trained")
 	}
 	m.ID = "chi2-" + hex.EncodeToString(h.Sum(nil))[:16]
 	return m, nil
 }
 
 func (m *Model) readLine(line int, text string) error {
-	fields := strings.Split(text, "\t")
+	name, rest, _ := strings.Cut(text, "\t")
+	first, second, three := strings.Cut(rest, "\t")
 	switch {
 	case line == 1:
 		if text != modelMagic {
 			return errors.New("spam model: not a model file")
 		}
 		return nil
-	case line <= 3 && len(fields) == 2:
-		n, err := strconv.Atoi(fields[1])
+	case line <= 3 && !three && (name == "spam" || name == "ham"):
+		n, err := strconv.Atoi(first)
 		if err != nil || n < 0 {
 			return fmt.Errorf("spam model: line %d: bad count", line)
 		}
-		if fields[0] == "spam" {
+		if name == "spam" {
 			m.Spam = n
 		} else {
 			m.Ham = n
 		}
 		return nil
-	case len(fields) == 3:
-		s, err1 := strconv.Atoi(fields[1])
-		h, err2 := strconv.Atoi(fields[2])
+	case line > 3 && three && name != "":
+		s, err1 := strconv.Atoi(first)
+		h, err2 := strconv.Atoi(second)
 		if err1 != nil || err2 != nil || s < 0 || h < 0 || s > m.Spam || h > m.Ham {
 			return fmt.Errorf("spam model: line %d: bad counts", line)
 		}
-		m.Tokens[fields[0]] = Counts{Spam: s, Ham: h}
+		m.Tokens[name] = Counts{Spam: s, Ham: h}
 		return nil
 	}
 	return fmt.Errorf("spam model: line %d: malformed", line)

@@ -84,7 +84,10 @@ func (t *tokenSet) add(tok string) {
 // in classes, and returns the text without the links so their parts don't become
 // words.
 func (t *tokenSet) links(text string) string {
-	found := urlPattern.FindAllString(text, -1)
+	var found []string
+	if lower := strings.ToLower(text); strings.Contains(lower, "http") || strings.Contains(lower, "www.") {
+		found = urlPattern.FindAllString(text, -1)
+	}
 	t.add("links:" + countClass(len(found)))
 	for _, raw := range found {
 		if !strings.Contains(raw, "://") {
@@ -119,11 +122,17 @@ func (t *tokenSet) links(text string) string {
 			}
 		}
 	}
+	if len(found) == 0 {
+		return text
+	}
 	return urlPattern.ReplaceAllString(text, " ")
 }
 
 // addresses adds the domains of mail addresses written into the text.
 func (t *tokenSet) addresses(text string) string {
+	if strings.IndexByte(text, '@') < 0 {
+		return text
+	}
 	found := mailPattern.FindAllStringSubmatch(text, -1)
 	if len(found) > 0 {
 		t.add("emails:" + countClass(len(found)))
@@ -138,9 +147,26 @@ func (t *tokenSet) addresses(text string) string {
 // capitals, money, wallets, percentages, phone numbers, repeated lines and words,
 // runs of exclamation marks.
 func (t *tokenSet) structure(text string) {
-	for _, m := range headerLine.FindAllStringSubmatch(text, -1) {
-		t.add("hdr:" + strings.ToLower(m[1]))
+	// The cheap checks first: most replies have no colon or no digit, and the
+	// patterns are most of a reply's classification time.
+	if strings.IndexByte(text, ':') >= 0 {
+		for _, m := range headerLine.FindAllStringSubmatch(text, -1) {
+			t.add("hdr:" + strings.ToLower(m[1]))
+		}
 	}
+	if strings.ContainsAny(text, "0123456789") {
+		t.figures(text)
+	}
+	if strings.Contains(text, "!!") {
+		t.add("punct:!!")
+	}
+	t.capitals(text)
+	t.repetition(text)
+}
+
+// figures adds the features of texts with digits: money, wallets, percentages,
+// phone numbers.
+func (t *tokenSet) figures(text string) {
 	if moneyPattern.MatchString(text) {
 		t.add("money")
 	}
@@ -153,11 +179,6 @@ func (t *tokenSet) structure(text string) {
 	if phonePattern.MatchString(text) {
 		t.add("phone")
 	}
-	if strings.Contains(text, "!!") {
-		t.add("punct:!!")
-	}
-	t.capitals(text)
-	t.repetition(text)
 }
 
 // capitals adds the share of upper-case letters in classes, for texts with enough
