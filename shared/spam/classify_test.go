@@ -2,6 +2,8 @@ package spam
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -160,11 +162,42 @@ func TestModelRoundTrip(t *testing.T) {
 	if _, ok := read.Tokens["links:0"]; ok {
 		t.Error("links:0 (in every message) kept")
 	}
+	var other bytes.Buffer
+	if err := m.Write(&other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadModel(bytes.NewReader(gzipText(t, strings.Replace(gunzipText(t, other.Bytes()), "tokenizer\t1", "tokenizer\t0", 1)))); err == nil || !strings.Contains(err.Error(), "tokenizer version 0") {
+		t.Errorf("a model of another tokenizer version: %v", err)
+	}
 	for _, bad := range []string{"", "not gzip", "\x1f\x8b\x08\x00"} {
 		if _, err := ReadModel(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q read as a model", bad)
 		}
 	}
+}
+
+func gunzipText(t *testing.T, b []byte) string {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(text)
+}
+
+func gzipText(t *testing.T, s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := io.WriteString(zw, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestReadLabeled(t *testing.T) {

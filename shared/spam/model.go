@@ -27,6 +27,8 @@ type Model struct {
 	// ID names the model: a hash of its serialised form, so that the record of
 	// processing and every decision can say which model judged.
 	ID string
+	// tokenizer is the TokenizerVersion the model was trained with (when read).
+	tokenizer int
 }
 
 // NewModel returns an empty model to train.
@@ -65,10 +67,14 @@ func (m *Model) Prune(minCount int) {
 	}
 }
 
-const modelMagic = "kontor-spam-model 1"
+const (
+	modelMagic = "kontor-spam-model 1"
+	// headerLines: the magic line, the tokenizer version, the spam and ham counts.
+	headerLines = 4
+)
 
 // Write serialises the model as gzip-compressed lines "token TAB spam TAB ham",
-// sorted, after a header with the message counts; the same model gives the same
+// sorted, after a header with the tokenizer version and the message counts; the same model gives the same
 // bytes (the gzip header carries no time or name).
 func (m *Model) Write(w io.Writer) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
@@ -76,7 +82,7 @@ func (m *Model) Write(w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(zw)
-	fmt.Fprintf(bw, "%s\nspam\t%d\nham\t%d\n", modelMagic, m.Spam, m.Ham)
+	fmt.Fprintf(bw, "%s\ntokenizer\t%d\nspam\t%d\nham\t%d\n", modelMagic, TokenizerVersion, m.Spam, m.Ham)
 	for _, tok := range slices.Sorted(maps.Keys(m.Tokens)) {
 		c := m.Tokens[tok]
 		fmt.Fprintf(bw, "%s\t%d\t%d\n", tok, c.Spam, c.Ham)
@@ -113,7 +119,10 @@ func ReadModel(r io.Reader) (*Model, error) {
 			return nil, err
 		}
 	}
-	if line < 3 || m.Spam == 0 || m.Ham == 0 {
+	if m.tokenizer != TokenizerVersion {
+		return nil, fmt.Errorf("spam model: trained with tokenizer version %d, this is version %d: retrain (make spam-model)", m.tokenizer, TokenizerVersion)
+	}
+	if m.Spam == 0 || m.Ham == 0 {
 		return nil, errors.New("spam model: no messages trained")
 	}
 	m.ID = "chi2-" + hex.EncodeToString(h.Sum(nil))[:16]
@@ -129,18 +138,21 @@ func (m *Model) readLine(line int, text string) error {
 			return errors.New("spam model: not a model file")
 		}
 		return nil
-	case line <= 3 && !three && (name == "spam" || name == "ham"):
+	case line <= headerLines && !three && (name == "tokenizer" || name == "spam" || name == "ham"):
 		n, err := strconv.Atoi(first)
 		if err != nil || n < 0 {
-			return fmt.Errorf("spam model: line %d: bad count", line)
+			return fmt.Errorf("spam model: line %d: bad number", line)
 		}
-		if name == "spam" {
+		switch name {
+		case "tokenizer":
+			m.tokenizer = n
+		case "spam":
 			m.Spam = n
-		} else {
+		default:
 			m.Ham = n
 		}
 		return nil
-	case line > 3 && three && name != "":
+	case line > headerLines && three && name != "":
 		s, err1 := strconv.Atoi(first)
 		h, err2 := strconv.Atoi(second)
 		if err1 != nil || err2 != nil || s < 0 || h < 0 || s > m.Spam || h > m.Ham {

@@ -17,6 +17,11 @@ type Meta struct {
 	Email string
 }
 
+// TokenizerVersion is written into every model: a model is only read by the
+// tokenizer it was trained with. Raise it with every change to what Tokenize returns,
+// and retrain (make spam-model).
+const TokenizerVersion = 1
+
 // Word tokens shorter than minWord are dropped (SpamBayes: "a", "an", "of" carry
 // nothing); longer than maxWord they become a "skip:" token of their first letter and
 // length class, as in SpamBayes, so that base64 junk and pasted hashes don't each
