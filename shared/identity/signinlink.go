@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"kontor/shared/ids"
 	"kontor/shared/problem"
@@ -38,14 +42,16 @@ const decoyAccount = "none"
 // RequestSignInLink mails a sign-in link to an active account. For any other
 // address (unknown, pending, deactivated) it mails nothing and stores a decoy
 // token no one holds, so the answer and its work are alike. lang is the mail's
-// language; empty, the account's.
-func (s *Service) RequestSignInLink(ctx context.Context, emailIn, lang string) error {
+// language; empty, the account's. next, when set, is the page of this site to
+// open after signing in (CheckNext); the link carries it.
+func (s *Service) RequestSignInLink(ctx context.Context, emailIn, lang, next string) error {
 	var f fields
 	email, code := NormalizeEmail(emailIn)
 	f.check("email", code)
 	if lang != "" {
 		f.check("language", CheckLanguage(lang))
 	}
+	f.check("next", CheckNext(next))
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -64,7 +70,39 @@ func (s *Service) RequestSignInLink(ctx context.Context, emailIn, lang string) e
 	if lang == "" {
 		lang = acc.Language
 	}
-	return s.mailToken(ctx, acc, TokenSignIn, SignInTokenTTL, mailSignIn, PathSignInLink, lang)
+	raw := ids.NewToken()
+	if err := s.Store.PutToken(ctx, Token{Digest: ids.Digest(raw), Kind: TokenSignIn, AccountID: acc.ID, IssuedAt: now, ExpiresAt: now.Add(SignInTokenTTL)}); err != nil {
+		return fmt.Errorf("issue sign-in token: %w", err)
+	}
+	return s.send(ctx, acc.Email, lang, mailSignIn, mailData{Link: signInLink(s.BaseURL, raw, next)})
+}
+
+// signInLink is the link a sign-in mail carries: the page, the page to open
+// afterwards (if any) and the token, last, so that the link ends with it as the
+// other mailed links do.
+func signInLink(base, raw, next string) string {
+	if next == "" {
+		return link(base, PathSignInLink, raw)
+	}
+	return strings.TrimRight(base, "/") + PathSignInLink + "?next=" + url.QueryEscape(next) + "&token=" + url.QueryEscape(raw)
+}
+
+// MaxNextLen bounds the page a sign-in link leads to.
+const MaxNextLen = 300
+
+// CheckNext checks the page a sign-in link leads to after signing in: empty, or a
+// path of this site in one of its languages (never another origin), printable.
+func CheckNext(next string) problem.Code {
+	switch {
+	case next == "":
+		return problem.Code{}
+	case len(next) > MaxNextLen:
+		return problem.FieldTooLong
+	case !strings.HasPrefix(next, "/de/") && !strings.HasPrefix(next, "/en/"),
+		strings.ContainsAny(next, "\\ "), strings.IndexFunc(next, unicode.IsControl) >= 0, !utf8.ValidString(next):
+		return problem.FieldInvalidValue
+	}
+	return problem.Code{}
 }
 
 // SignInWithLink starts a session through a mailed sign-in link, as a password

@@ -10,6 +10,7 @@ import (
 type signInLinkBody struct {
 	Email    string `json:"email"`
 	Language string `json:"language"`
+	Next     string `json:"next"`
 }
 
 // RequestSignInLink serves POST /v1/sessions/link: the same 202 for every
@@ -23,7 +24,7 @@ func (h Handlers) RequestSignInLink(ctx context.Context, r *httpapi.Request) (ht
 		b.Language = r.Lang
 	}
 	r.UseLanguage(b.Language)
-	if err := h.Svc.RequestSignInLink(ctx, b.Email, b.Language); err != nil {
+	if err := h.Svc.RequestSignInLink(ctx, b.Email, b.Language, b.Next); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, accepted), nil
