@@ -244,15 +244,9 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 		return Account{}, err
 	}
 	now := s.Now()
-	acc, err := s.Store.Account(ctx, t.AccountID, now)
-	if errors.Is(err, ErrNotFound) {
-		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
-	}
+	acc, err := s.tokenAccount(ctx, t, now)
 	if err != nil {
-		return Account{}, fmt.Errorf("load account: %w", err)
-	}
-	if stale(t, acc) {
-		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
+		return Account{}, err
 	}
 	var f fields
 	f.check("password", CheckPassword(password, acc.Email))
@@ -273,6 +267,22 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 			return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 		}
 		return Account{}, fmt.Errorf("set password: %w", err)
+	}
+	return acc, nil
+}
+
+// tokenAccount loads the account of a live link; a link whose account is gone or
+// that no longer fits it (stale) is invalid.
+func (s *Service) tokenAccount(ctx context.Context, t Token, now time.Time) (Account, error) {
+	acc, err := s.Store.Account(ctx, t.AccountID, now)
+	if errors.Is(err, ErrNotFound) {
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("load account: %w", err)
+	}
+	if stale(t, acc) {
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	return acc, nil
 }

@@ -144,14 +144,11 @@ func (s *Service) SignInWithLink(ctx context.Context, raw, clientIP, previous st
 		return LoginResult{}, err
 	}
 	now := s.Now()
-	acc, err := s.Store.Account(ctx, t.AccountID, now)
-	if errors.Is(err, ErrNotFound) {
-		return LoginResult{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
-	}
+	acc, err := s.tokenAccount(ctx, t, now)
 	if err != nil {
-		return LoginResult{}, fmt.Errorf("sign-in link: load account: %w", err)
+		return LoginResult{}, err
 	}
-	if acc.Status != StatusActive || stale(t, acc) {
+	if acc.Status != StatusActive {
 		return LoginResult{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	if err := s.Store.UseToken(ctx, t, now); err != nil {

@@ -25,13 +25,7 @@ func (st *Store) ActivatePending(ctx context.Context, a identity.Account, hash s
 			ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash), ":active": dynamo.S(identity.StatusActive),
 				":pending": dynamo.S(identity.StatusPending)},
 		}},
-		{Update: &types.Update{
-			TableName: aws.String(st.Table), Key: claimKey(a.Email),
-			UpdateExpression:          aws.String("REMOVE #ttl"),
-			ConditionExpression:       aws.String("accountId = :id"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(a.ID)},
-		}},
+		st.keepClaim(a.Email, a.ID),
 	}, now.Add(markerLife))
 	switch {
 	case failed(err, 0), failed(err, 1):
