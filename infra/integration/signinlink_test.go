@@ -112,6 +112,10 @@ func TestProvisionedAccountSignsInByLinkAndSetsItsPassword(t *testing.T) {
 	if p := profile(t, c); p.Email != email || p.TermsVersion != termsVersion || p.FirstLoginAt == nil {
 		t.Fatalf("profile %+v", p)
 	}
+	// The client is known to the account now, as after a password sign-in.
+	if known, err := identityStore().KnownClients(context.Background(), ids[0], time.Now()); err != nil || len(known) != 1 {
+		t.Fatalf("known clients %v %v", known, err)
+	}
 	// Replayed, from this browser or another, the link is refused.
 	want(t, useLink(c, tok), http.StatusBadRequest, "token_invalid")
 	want(t, useLink(newClient(t), tok), http.StatusBadRequest, "token_invalid")

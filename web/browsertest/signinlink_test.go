@@ -14,7 +14,8 @@ import (
 // the mailed link opens a page that signs in only on the button (opening it does
 // nothing: mail scanners open links), then leads to the page the person came for.
 // The same link again says it no longer works and leads to asking for a new one;
-// a link without its token says so.
+// a link without its token says so. The administrator's evidence look-up names
+// the sign-in by link.
 func TestSignInByMailedLink(t *testing.T) {
 	for _, l := range languages {
 		t.Run(l.lang, func(t *testing.T) {
@@ -73,6 +74,19 @@ func TestSignInByMailedLink(t *testing.T) {
 			// Without its token.
 			tb.do(chromedp.Navigate(base+"/"+l.lang+"/login/link"), chromedp.WaitVisible(css("#no-token")))
 			tb.axe("incomplete sign-in link")
+
+			// HGK-12: the administrator sees the sign-in by link in the evidence.
+			id := accountID(t, addr)
+			admin := openTab(t, l.accept)
+			admin.signInAdmin(l.lang)
+			admin.do(chromedp.Navigate(base+"/"+l.lang+"/admin/security"), chromedp.WaitVisible(css("#evidence-form")))
+			admin.fill("evidenceAccountId", id)
+			admin.submit("evidence-form")
+			admin.visible("#evidence-result table")
+			if rows := admin.text("#evidence-result tbody"); !strings.Contains(rows, map[string]string{"de": "Anmeldung per Link", "en": "Sign-in by link"}[l.lang]) {
+				t.Errorf("evidence rows %q do not show the sign-in by link", rows)
+			}
+			admin.axe("evidence with a sign-in by link")
 		})
 	}
 }
