@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kontor/shared/httpapi"
+	"kontor/shared/ids"
 	"kontor/shared/privacy/protocol"
 )
 
@@ -68,24 +69,24 @@ func useLink(c *client, token string) response {
 // password of their own through the forgotten-password flow.
 func TestProvisionedAccountSignsInByLinkAndSetsItsPassword(t *testing.T) {
 	email := newEmail("skipper")
-	ids := make([]string, 4)
+	got := make([]string, 4)
 	var wg sync.WaitGroup
-	for i := range ids {
+	for i := range got {
 		wg.Go(func() {
 			out := invokeIdentity(t, protocol.Request{Module: "identity", Op: protocol.OpProvision, Account: &protocol.NewAccount{
 				Email: email, Language: "de", TermsVersion: termsVersion, PrivacyVersion: privacyVersion, EmailConfirmed: true,
 			}})
-			ids[i] = out.AccountID
+			got[i] = out.AccountID
 		})
 	}
 	wg.Wait()
-	for _, id := range ids {
-		if id == "" || id != ids[0] {
-			t.Fatalf("concurrent provisions answered %v", ids)
+	for _, id := range got {
+		if id == "" || id != got[0] {
+			t.Fatalf("concurrent provisions answered %v", got)
 		}
 	}
-	if again := provision(t, email, true); again != ids[0] {
-		t.Fatalf("again %s, want %s", again, ids[0])
+	if again := provision(t, email, true); again != got[0] {
+		t.Fatalf("again %s, want %s", again, got[0])
 	}
 	time.Sleep(300 * time.Millisecond)
 	if n := mailCount(t, email); n != 0 {
@@ -106,14 +107,14 @@ func TestProvisionedAccountSignsInByLinkAndSetsItsPassword(t *testing.T) {
 	want(t, r, http.StatusCreated)
 	var info identitySessionInfo
 	r.json(t, &info)
-	if info.Profile.ID != ids[0] || info.CSRFToken == "" || c.cookies[httpapi.SessionCookie] == "" || c.cookies[httpapi.CSRFCookie] != info.CSRFToken {
+	if info.Profile.ID != got[0] || info.CSRFToken == "" || c.cookies[httpapi.SessionCookie] == "" || c.cookies[httpapi.CSRFCookie] != info.CSRFToken {
 		t.Fatalf("session %+v, cookies %v", info, c.cookies)
 	}
 	if p := profile(t, c); p.Email != email || p.TermsVersion != termsVersion || p.FirstLoginAt == nil {
 		t.Fatalf("profile %+v", p)
 	}
 	// The client is known to the account now, as after a password sign-in.
-	if known, err := identityStore().KnownClients(context.Background(), ids[0], time.Now()); err != nil || len(known) != 1 {
+	if known, err := identityStore().KnownClients(context.Background(), got[0], time.Now()); err != nil || len(known) != 1 {
 		t.Fatalf("known clients %v %v", known, err)
 	}
 	// Replayed, from this browser or another, the link is refused.
@@ -127,7 +128,7 @@ func TestProvisionedAccountSignsInByLinkAndSetsItsPassword(t *testing.T) {
 	// HGK-12: the sign-in is in the evidence log under its own event, with this
 	// client's address.
 	admin := adminClient(t)
-	er := admin.do(http.MethodGet, "/v1/admin/evidence/"+ids[0], nil)
+	er := admin.do(http.MethodGet, "/v1/admin/evidence/"+got[0], nil)
 	want(t, er, http.StatusOK)
 	var ev struct {
 		Records []struct {
@@ -281,6 +282,23 @@ func TestSignInLinkRequestsAreThrottled(t *testing.T) {
 	if last.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
 	}
+
+	// Guessing tokens: the per-client limit on mailed links stops it.
+	guesser := newClientWithCSRF(t)
+	for range 21 {
+		last = useLink(guesser, ids.NewToken())
+		if last.Status == http.StatusTooManyRequests {
+			break
+		}
+		want(t, last, http.StatusBadRequest, "token_invalid")
+	}
+	want(t, last, http.StatusTooManyRequests, "too_many_attempts")
+	if last.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	// The page to open afterwards is only a path of this site.
+	r := newClientWithCSRF(t).do(http.MethodPost, "/v1/sessions/link", map[string]any{"email": newEmail("x"), "next": "/de/\\evil.example"})
+	want(t, r, http.StatusBadRequest, "validation_failed")
 
 	target := newEmail("target")
 	provision(t, target, true)
