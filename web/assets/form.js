@@ -227,6 +227,20 @@ export function value(form, name) {
 }
 
 /**
+ * bindTokenForm binds the form of a page a mailed link opens: without the link's
+ * token the page shows #no-token instead; with it, the form is bound as bindForm
+ * does, body(token) making the request's body.
+ */
+export function bindTokenForm(form, { body, ...rest }) {
+  const token = takeToken();
+  if (!token) {
+    reveal('no-token');
+    return;
+  }
+  bindForm(form, { ...rest, body: () => body(token) });
+}
+
+/**
  * nextPath is where to go after signing in: the ?next= of the address (read it
  * before takeToken clears the query), only a path of this site in one of its
  * languages (never another origin: "//host" and "https://host" are ignored), else
