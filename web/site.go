@@ -71,6 +71,7 @@ func Pages(o Options) []Page {
 		{Path: "password/reset", Dir: "password", Vars: map[string]string{"variant": "reset", "endpoint": "/v1/password/reset"}},
 		{Path: "email/confirm", Dir: "email"},
 		{Path: "login", Dir: "login"},
+		{Path: "login/link", Dir: "loginlink"},
 		{Path: "password/forgot", Dir: "forgot"},
 		{Path: "imprint", Dir: "legal", Vars: map[string]string{"variant": "imprint"}, Data: func(string) (any, error) { return o.Operator, nil }},
 		{Path: "privacy", Dir: "privacy", Data: registryData(o)},

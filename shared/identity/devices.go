@@ -172,7 +172,7 @@ func (s *Service) DeviceLogin(ctx context.Context, cred, clientIP, previous stri
 	}
 	// A stored credential is not a proof of the person: erasure and the like still
 	// ask for the password (POST /v1/sessions/current/confirm).
-	return s.startSession(ctx, acc, previous, clientIP, now, false)
+	return s.startSession(ctx, acc, previous, clientIP, now, false, evidenceLogin)
 }
 
 func equalDigest(a, b string) bool {

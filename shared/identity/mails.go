@@ -20,6 +20,7 @@ const (
 	mailEmailInUse     = "email-in-use"
 	mailEmailChanged   = "email-changed"
 	mailPasswordChange = "password-changed"
+	mailSignIn         = "signin-link"
 )
 
 type mailText struct{ subject, body string }
@@ -28,9 +29,14 @@ type mailText struct{ subject, body string }
 // it; the outbox bounds them per recipient.
 var unsolicited = map[string]bool{
 	mailConfirm: true, mailAlreadyExists: true, mailReset: true, mailEmailChange: true, mailEmailInUse: true,
+	mailSignIn: true,
 }
 
 var mailTexts = map[string]map[string]mailText{
+	mailSignIn: {
+		"de": {"Ihr Anmeldelink", "Guten Tag,\n\nmit diesem Link melden Sie sich an (er gilt 15 Minuten und nur einmal; auf der Seite drücken Sie „Anmelden“):\n\n{{.Link}}\n\nEin eigenes Passwort können Sie jederzeit über „Passwort vergessen?“ auf der Anmeldeseite festlegen.\n\nWenn Sie diesen Link nicht angefordert haben, ignorieren Sie diese E-Mail; ohne den Link meldet sich niemand an.\n"},
+		"en": {"Your sign-in link", "Hello,\n\nthis link signs you in (it is valid for 15 minutes and works once; on the page, press \"Sign in\"):\n\n{{.Link}}\n\nYou can set a password of your own at any time through \"Forgot your password?\" on the sign-in page.\n\nIf you did not ask for this link, ignore this email; without the link nobody signs in.\n"},
+	},
 	mailConfirm: {
 		"de": {"Ihr Zugang: Passwort festlegen", "Guten Tag,\n\nfür diese E-Mail-Adresse wurde ein Zugang angelegt. Legen Sie hier Ihr Passwort fest (der Link gilt 24 Stunden und nur einmal):\n\n{{.Link}}\n\nWenn Sie keinen Zugang angefordert haben, ignorieren Sie diese E-Mail: Die unbestätigte Anfrage mit dieser Adresse wird nach 7 Tagen gelöscht.\n"},
 		"en": {"Your access: set your password", "Hello,\n\naccess was requested for this email address. Set your password here (the link is valid for 24 hours and works once):\n\n{{.Link}}\n\nIf you did not ask for access, ignore this email: the unconfirmed request with this address is deleted after 7 days.\n"},

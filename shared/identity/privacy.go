@@ -52,7 +52,7 @@ func PrivacyKinds() []privacy.Kind {
 			ID: "identity.tokens", Module: "identity", Table: "IdentityTable",
 			Category:   privacy.Text{DE: "Einmal-Links (nur als Hash)", EN: "Single-use links (hash only)"},
 			Fields:     []string{"digest", "kind", "accountId", "newEmail", "issuedAt", "expiresAt", "usedAt", "repeats"},
-			Purpose:    privacy.Text{DE: "Passwort festlegen, zurücksetzen, neue E-Mail-Adresse bestätigen.", EN: "Set or reset a password, confirm a new email address."},
+			Purpose:    privacy.Text{DE: "Passwort festlegen, zurücksetzen, neue E-Mail-Adresse bestätigen, per Link anmelden.", EN: "Set or reset a password, confirm a new email address, sign in by link."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{
 				DE: "Bis zum Ablauf, höchstens 24 Stunden; ein verwendeter Link ist bis dahin als verwendet markiert (so wird eine nach verlorener Antwort wiederholte Anfrage als erledigt erkannt).",

@@ -63,6 +63,10 @@ type RegisterInput struct {
 	Language       string
 	TermsVersion   string
 	PrivacyVersion string
+	// EmailConfirmed says the caller has proven the address itself (a classifieds
+	// listing confirmed through its mailed link, HGK-2): Provision then creates an
+	// active account with a generated password and mails nothing (provision.go).
+	EmailConfirmed bool
 }
 
 // Register creates a pending account and mails a link to set the password. The
@@ -99,6 +103,9 @@ func (s *Service) Provision(ctx context.Context, in RegisterInput) (string, erro
 		return "", err
 	}
 	now := s.Now()
+	if in.EmailConfirmed {
+		return s.provisionConfirmed(ctx, email, in, now)
+	}
 	existing, err := s.Store.AccountIDByEmail(ctx, email, now)
 	switch {
 	case err == nil:
@@ -237,15 +244,9 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 		return Account{}, err
 	}
 	now := s.Now()
-	acc, err := s.Store.Account(ctx, t.AccountID, now)
-	if errors.Is(err, ErrNotFound) {
-		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
-	}
+	acc, err := s.tokenAccount(ctx, t, now)
 	if err != nil {
-		return Account{}, fmt.Errorf("load account: %w", err)
-	}
-	if stale(t, acc) {
-		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
+		return Account{}, err
 	}
 	var f fields
 	f.check("password", CheckPassword(password, acc.Email))
@@ -266,6 +267,22 @@ func (s *Service) setPasswordWithToken(ctx context.Context, raw, kind, password 
 			return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 		}
 		return Account{}, fmt.Errorf("set password: %w", err)
+	}
+	return acc, nil
+}
+
+// tokenAccount loads the account of a live link; a link whose account is gone or
+// that no longer fits it (stale) is invalid.
+func (s *Service) tokenAccount(ctx context.Context, t Token, now time.Time) (Account, error) {
+	acc, err := s.Store.Account(ctx, t.AccountID, now)
+	if errors.Is(err, ErrNotFound) {
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("load account: %w", err)
+	}
+	if stale(t, acc) {
+		return Account{}, problem.New(http.StatusBadRequest, CodeTokenInvalid)
 	}
 	return acc, nil
 }
@@ -423,16 +440,16 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error)
 	if err := th.succeed(ctx, s, acc.ID, now); err != nil {
 		return LoginResult{}, err
 	}
-	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now, true)
+	return s.startSession(ctx, acc, in.PreviousSession, in.ClientIP, now, true, evidenceLogin)
 }
 
 // startSession records the sign-in times (AHK-3) and the evidence (HGK-12), starts
 // a new session and ends one the browser still presents. proof tells whether the
 // sign-in proved the person (a password) and so counts for routes that need a
-// recent proof. The session is written
+// recent proof; event names the sign-in in the evidence log. The session is written
 // after the records, so a sign-in cut off half way leaves no session behind; the
 // answer carries the times of this very sign-in.
-func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time, proof bool) (LoginResult, error) {
+func (s *Service) startSession(ctx context.Context, acc Account, previous, clientIP string, now time.Time, proof bool, event string) (LoginResult, error) {
 	if err := s.Store.RecordLogin(ctx, acc.ID, now); err != nil {
 		return LoginResult{}, fmt.Errorf("record login: %w", err)
 	}
@@ -441,7 +458,7 @@ func (s *Service) startSession(ctx context.Context, acc Account, previous, clien
 	}
 	acc.LastLoginAt = &now
 	if s.Evidence != nil {
-		if err := s.Evidence.Add(ctx, acc.ID, "login", clientIP, now); err != nil {
+		if err := s.Evidence.Add(ctx, acc.ID, event, clientIP, now); err != nil {
 			return LoginResult{}, fmt.Errorf("record login evidence: %w", err)
 		}
 	}

@@ -57,6 +57,8 @@ func (t Token) Issued() time.Time {
 		return t.ExpiresAt.Add(-ResetTokenTTL)
 	case TokenEmailChange:
 		return t.ExpiresAt.Add(-EmailChangeTokenTTL)
+	case TokenSignIn:
+		return t.ExpiresAt.Add(-SignInTokenTTL)
 	}
 	return t.ExpiresAt.Add(-ConfirmTokenTTL)
 }
@@ -87,6 +89,13 @@ type Store interface {
 	// already used; ErrConflict when the account's status changed meanwhile (a
 	// second sign-up link used at the same moment).
 	SetPasswordWithToken(ctx context.Context, t Token, passwordHash string, now time.Time) error
+	// ActivatePending makes a pending account active with passwordHash and ends
+	// the expiry of the account and its claim, atomically. ErrConflict when the
+	// account is no longer pending.
+	ActivatePending(ctx context.Context, a Account, passwordHash string, now time.Time) error
+	// UseToken marks t used at now if it is live and unused; ErrNotFound otherwise
+	// (used already, by a replay or a concurrent use).
+	UseToken(ctx context.Context, t Token, now time.Time) error
 	// CountRepeat counts one repeat of a used link and reports whether it is within
 	// max (RepeatedLinkMax).
 	CountRepeat(ctx context.Context, digest string, max int) (bool, error)

@@ -227,6 +227,34 @@ export function value(form, name) {
 }
 
 /**
+ * bindTokenForm binds the form of a page a mailed link opens: without the link's
+ * token the page shows #no-token instead; with it, the form is bound as bindForm
+ * does, body(token) making the request's body.
+ */
+export function bindTokenForm(form, { body, ...rest }) {
+  const token = takeToken();
+  if (!token) {
+    reveal('no-token');
+    return;
+  }
+  bindForm(form, { ...rest, body: () => body(token) });
+}
+
+/**
+ * nextPath is where to go after signing in: the ?next= of the address (read it
+ * before takeToken clears the query), only a path of this site in one of its
+ * languages (never another origin: "//host" and "https://host" are ignored), else
+ * the home page.
+ */
+export function nextPath() {
+  const raw = new URLSearchParams(window.location.search).get('next') || '';
+  if (!/^\/(de|en)\//.test(raw)) return `/${lang}/`;
+  const u = new URL(raw, window.location.origin);
+  if (u.origin !== window.location.origin || !/^\/(de|en)\//.test(u.pathname)) return `/${lang}/`;
+  return u.pathname + u.search + u.hash;
+}
+
+/**
  * takeToken reads the token of a mailed link, from the query (?token=…) or the
  * fragment (#token=…), and takes it out of the address bar, so that it is neither
  * kept in the history nor shown on screen.

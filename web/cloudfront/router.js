@@ -7,7 +7,7 @@
 // replace the API's own 403s).
 var PAGES = [
   'de/index.html', 'de/signup.html', 'de/confirm.html', 'de/password/reset.html',
-  'de/email/confirm.html', 'de/login.html', 'de/password/forgot.html',
+  'de/email/confirm.html', 'de/login.html', 'de/login/link.html', 'de/password/forgot.html',
   'de/imprint.html', 'de/privacy.html',
   'de/account.html', 'de/privacy-centre.html', 'de/contact.html',
   'de/processing.html',
@@ -19,7 +19,7 @@ var PAGES = [
   'de/network/groups.html', 'de/network/group.html', 'de/network/feed.html',
   'de/network/connections.html', 'de/network/search.html', 'de/network/messages.html', 'de/network/conversation.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
-  'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
+  'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
   'en/account.html', 'en/privacy-centre.html', 'en/contact.html',
   'en/processing.html',

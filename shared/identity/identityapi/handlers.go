@@ -202,15 +202,20 @@ func (h Handlers) Login(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 	if err := r.DecodeJSON(&b, maxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	prev := ""
-	if t := r.Cookie(httpapi.SessionCookie); ids.PlausibleToken(t) {
-		prev = ids.Digest(t)
-	}
-	res, err := h.Svc.Login(ctx, identity.LoginInput{Email: b.Email, Password: b.Password, ClientIP: r.ClientIP(), PreviousSession: prev})
+	res, err := h.Svc.Login(ctx, identity.LoginInput{Email: b.Email, Password: b.Password, ClientIP: r.ClientIP(), PreviousSession: previousSession(r)})
 	if err != nil {
 		return httpapi.Response{}, err
 	}
 	return sessionResponse(http.StatusCreated, res), nil
+}
+
+// previousSession is the digest of the session the browser still presents, if any:
+// a sign-in ends it, so every sign-in gets a fresh session id.
+func previousSession(r *httpapi.Request) string {
+	if t := r.Cookie(httpapi.SessionCookie); ids.PlausibleToken(t) {
+		return ids.Digest(t)
+	}
+	return ""
 }
 
 // Logout serves DELETE /v1/sessions/current: the session ends server-side and the

@@ -32,6 +32,8 @@ func (h Handlers) SessionRoutes() map[string]httpapi.Route {
 		"POST /v1/sessions/device":          {Handler: h.DeviceLogin, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.DeviceSignIn, ratelimit.DeviceSignInAll}, MaxBody: maxBody},
 		"DELETE /v1/sessions/current":       {Handler: h.Logout, Access: httpapi.SignedPending},
 		"POST /v1/sessions/current/confirm": {Handler: h.ConfirmSession, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.SessionConfirm}},
+		"POST /v1/sessions/link":            {Handler: h.RequestSignInLink, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.MailPerClient, ratelimit.MailAll}, MaxBody: maxBody},
+		"POST /v1/sessions/link/confirm":    {Handler: h.SignInWithLink, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxBody},
 	}
 }
 

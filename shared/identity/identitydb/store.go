@@ -284,13 +284,7 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 			ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash), ":active": dynamo.S(identity.StatusActive), ":f": &types.AttributeValueMemberBOOL{Value: false},
 				":now": ts(now), ":seen": dynamo.S(acc.Status)},
 		}},
-		{Update: &types.Update{
-			TableName: aws.String(st.Table), Key: claimKey(acc.Email),
-			UpdateExpression:          aws.String("REMOVE #ttl"),
-			ConditionExpression:       aws.String("accountId = :id"),
-			ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
-			ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(t.AccountID)},
-		}},
+		st.keepClaim(acc.Email, t.AccountID),
 	}, now.Add(markerLife))
 	switch {
 	case failed(err, 0):
@@ -301,6 +295,18 @@ func (st *Store) SetPasswordWithToken(ctx context.Context, t identity.Token, has
 		return fmt.Errorf("set password with token: %w", err)
 	}
 	return nil
+}
+
+// keepClaim is the transaction item that ends the expiry of the account's email
+// claim (the account is no longer a pending sign-up), if the claim is still its.
+func (st *Store) keepClaim(email, accountID string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(st.Table), Key: claimKey(email),
+		UpdateExpression:          aws.String("REMOVE #ttl"),
+		ConditionExpression:       aws.String("accountId = :id"),
+		ExpressionAttributeNames:  map[string]string{"#ttl": "ttl"},
+		ExpressionAttributeValues: dynamo.Item{":id": dynamo.S(accountID)},
+	}}
 }
 
 // ChangeEmailWithToken implements identity.Store.

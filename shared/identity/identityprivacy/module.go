@@ -59,12 +59,13 @@ func (m *Module) Person(ctx context.Context, accountID string) (privacy.Person, 
 
 // Provision implements protocol.Provisioner: the account of a person another
 // module has proven (the insurance portal's activation), created with the mail to
-// set a password, or the existing one with a notice.
+// set a password, or the existing one with a notice; for an address the caller
+// confirmed itself (EmailConfirmed, HGK-2) an active account and no mail.
 func (m *Module) Provision(ctx context.Context, a protocol.NewAccount) (string, error) {
 	if m.Accounts == nil {
 		return "", protocol.ErrUnsupported
 	}
-	return m.Accounts.Provision(ctx, identity.RegisterInput{Email: a.Email, Language: a.Language, TermsVersion: a.TermsVersion, PrivacyVersion: a.PrivacyVersion})
+	return m.Accounts.Provision(ctx, identity.RegisterInput{Email: a.Email, Language: a.Language, TermsVersion: a.TermsVersion, PrivacyVersion: a.PrivacyVersion, EmailConfirmed: a.EmailConfirmed})
 }
 
 // SessionView is a session as the person sees it in their export.

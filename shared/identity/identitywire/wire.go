@@ -140,10 +140,11 @@ func MemberRoutes(ctx context.Context, log *slog.Logger) (map[string]httpapi.Rou
 	return routes(ctx, log, func(p *parts) *parts { return p.accounts().sessions().mail().audit().network() }, identityapi.Handlers.MemberRoutes)
 }
 
-// SessionRoutes builds the sessions function: sign-in with a password or a device
-// credential, sign-out (the identity and session tables, the evidence log).
+// SessionRoutes builds the sessions function: sign-in with a password, a device
+// credential or a mailed link, sign-out (the identity and session tables, the
+// evidence log, mail for the sign-in links).
 func SessionRoutes(ctx context.Context, log *slog.Logger) (map[string]httpapi.Route, error) {
-	return routes(ctx, log, func(p *parts) *parts { return p.accounts().sessions().evidence() }, identityapi.Handlers.SessionRoutes)
+	return routes(ctx, log, func(p *parts) *parts { return p.accounts().sessions().evidence().mail() }, identityapi.Handlers.SessionRoutes)
 }
 
 // PasswordRoutes builds the password function: the forgotten password and the

@@ -309,6 +309,12 @@ function result(id, caption, head, rows, empty) {
   show(id);
 }
 
+/** evidenceEvent names an evidence record's event in the page's language. */
+function evidenceEvent(event) {
+  const names = { login: t('js.evidence.login'), 'login-link': t('js.evidence.loginLink') };
+  return names[event] || event;
+}
+
 async function security() {
   await requireRole('admin');
   const evidence = $('evidence-form');
@@ -318,7 +324,7 @@ async function security() {
       (path) => call('GET', `/v1/admin/evidence/${path}`)),
     done: (answer) => result('evidence-result', t('js.evidence.caption', { id: answer.accountId }),
       [t('js.col.at'), t('js.evidence.event'), t('js.col.ip')],
-      (answer.records || []).map((r) => [when(r.at), r.event === 'login' ? t('js.evidence.login') : r.event, r.ip]),
+      (answer.records || []).map((r) => [when(r.at), evidenceEvent(r.event), r.ip]),
       t('js.evidence.none', { id: answer.accountId })),
   });
   const records = $('records-form');

@@ -1,22 +1,33 @@
-import { api, bindForm, value, lang } from '../../assets/form.js';
+import { api, ApiResponse, bindForm, lang, nextPath, reveal, value } from '../../assets/form.js';
 
 const form = document.getElementById('form');
-
-/**
- * next is where to go after signing in: the ?next= of a signed-in page that sent
- * the person here, only a path of this site in one of its languages (never
- * another origin: "//host" and "https://host" are ignored), else the home page.
- */
-function next() {
-  const raw = new URLSearchParams(window.location.search).get('next') || '';
-  if (!/^\/(de|en)\//.test(raw)) return `/${lang}/`;
-  const u = new URL(raw, window.location.origin);
-  if (u.origin !== window.location.origin || !/^\/(de|en)\//.test(u.pathname)) return `/${lang}/`;
-  return u.pathname + u.search + u.hash;
-}
 
 bindForm(form, {
   body: () => ({ email: value(form, 'email'), password: form.elements.namedItem('password').value }),
   send: (body) => api('POST', '/v1/sessions', body),
-  done: () => window.location.assign(next()),
+  done: () => window.location.assign(nextPath()),
+});
+
+// Sign-in by mailed link: the link carries the page to open afterwards. The
+// answer is the same whether or not the address has access.
+const linkForm = document.getElementById('link-form');
+const next = nextPath();
+
+bindForm(linkForm, {
+  body: () => ({ email: value(linkForm, 'linkEmail'), language: lang, ...(next === `/${lang}/` ? {} : { next }) }),
+  send: async (body) => {
+    try {
+      return await api('POST', '/v1/sessions/link', body);
+    } catch (err) {
+      // The API names the field "email"; on this page it is the link form's own.
+      if (err instanceof ApiResponse) {
+        for (const fe of err.problem?.errors || []) if (fe.field === 'email') fe.field = 'linkEmail';
+      }
+      throw err;
+    }
+  },
+  done: () => {
+    linkForm.hidden = true;
+    reveal('link-done');
+  },
 });
