@@ -25,7 +25,9 @@ const (
 	OpDeactivate = "deactivate"
 	OpPerson     = "person"
 	// OpProvision creates (or finds) the account of a person another module has
-	// proven, and mails the link to set a password (the identity module).
+	// proven (the identity module): it mails the link to set a password, or, for an
+	// address the module confirmed itself (NewAccount.EmailConfirmed), activates the
+	// account with a generated password and mails nothing.
 	OpProvision = "provision"
 )
 
