@@ -70,6 +70,11 @@ var (
 	NetworkSearch = Rule{Name: "network.search", Scope: PerAccount, Max: 600, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
+	// ListingCreate bounds new listings from one client, signed in or not: an
+	// advertiser writes a few a day; mass creation from one address stops here.
+	ListingCreate = Rule{Name: "listings.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// ListingCreateAll bounds new listings from all clients together.
+	ListingCreateAll = Rule{Name: "listings.create.all", Scope: Global, Max: 600, Window: time.Hour}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -101,5 +106,6 @@ func Catalog() []Rule {
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
 		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
+		ListingCreate, ListingCreateAll,
 	}
 }
