@@ -9,6 +9,14 @@ const (
 	KindAdvertiser = "classifieds.advertiser"
 )
 
+// KindWatchlist is the anonymous watch lists (HGK-11). Declared although linked to
+// no one: a list is what a browser keeps by its cookie, the listings a person
+// watches, so it is personal data of whoever holds the cookie. It is in no
+// account's export and no account's erasure: nothing links it to an account (the
+// table holds only the digest of the cookie's token), and linking it in order to
+// export it would break the very promise.
+const KindWatchlist = "classifieds.watchlist"
+
 // Kinds declares the personal data the classifieds module stores.
 func Kinds() []privacy.Kind {
 	return []privacy.Kind{
@@ -36,5 +44,23 @@ func Kinds() []privacy.Kind {
 			Recipients: privacy.Text{DE: "Niemand außer Ihnen.", EN: "No one but you."},
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
 		},
+		watchlistKind(),
+	}
+}
+
+// watchlistKind declares the anonymous watch lists.
+func watchlistKind() privacy.Kind {
+	return privacy.Kind{
+		ID: KindWatchlist, Module: "classifieds", Table: "ClassifiedsTable",
+		Category: privacy.Text{DE: "Merkliste (anonym, ohne Bezug zu einem Nutzerkonto)", EN: "Watch list (anonymous, not linked to any account)"},
+		Fields:   []string{"listing ids with the time each was added", "usedAt", "SHA-256 of the cookie's random token"},
+		Purpose: privacy.Text{DE: "Die Merkliste führen, die Ihr Browser über ein Cookie mit einer Zufallskennung wiedererkennt; für nichts anderes.",
+			EN: "Keep the watch list your browser is recognised by through a cookie holding a random id; for nothing else."},
+		LegalBasis: privacy.Contract,
+		Retention: privacy.Retention{Rule: privacy.Text{
+			DE: "60 Tage ab dem letzten Hinzufügen eines Inserats; das Cookie läuft gleichzeitig ab. Nicht Teil der Auskunft oder Löschung eines Nutzerkontos, weil mit keinem verknüpft.",
+			EN: "60 days from the last listing added; the cookie expires at the same time. Not part of an account's export or erasure, as it is linked to none."}},
+		Recipients: privacy.Text{DE: "Niemand; nur Ihr Browser mit dem Cookie liest sie.", EN: "No one; only your browser, with the cookie, reads it."},
+		Source:     privacy.Text{DE: "Von Ihnen, wenn Sie ein Inserat merken.", EN: "From you, when you add a listing to the watch list."},
 	}
 }

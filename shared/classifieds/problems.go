@@ -31,4 +31,4 @@ func FieldCodes() []problem.Code {
 }
 
 // Problems lists the module's problem codes.
-func Problems() []problem.Code { return []problem.Code{} }
+func Problems() []problem.Code { return []problem.Code{CodeWatchlistFull} }

@@ -5,6 +5,9 @@
 //	LISTING#<id>        / LISTING     a listing (pending ones with a ttl)
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
 //	                                  published listing (firstListingAt)
+//	WATCH#<digest>      / WATCH       an anonymous watch list (HGK-11), under the
+//	                                  SHA-256 of its cookie's token; ttl 60 days
+//	                                  after its last use
 //
 // Indexes (attributes of the listing item):
 //
@@ -45,6 +48,14 @@ const (
 	attrFirstListing = "firstListingAt"
 )
 
+// Keys of the watch list (watchlist.go).
+const (
+	watchPrefix  = "WATCH#"
+	watchSK      = "WATCH"
+	attrEntries  = "entries"
+	attrLastUsed = "usedAt"
+)
+
 // Indexes of the table.
 var (
 	ByAdvertiser = dynamo.Index{Name: "byAdvertiser", Attr: attrAdvertiser}
@@ -57,3 +68,5 @@ func listingKey(id string) dynamo.Item { return dynamo.Key(listingPrefix+id, lis
 func advertiserKey(accountID string) dynamo.Item {
 	return dynamo.Key(accountPrefix+accountID, advertiserSK)
 }
+
+func watchKey(digest string) dynamo.Item { return dynamo.Key(watchPrefix+digest, watchSK) }

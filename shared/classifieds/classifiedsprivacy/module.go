@@ -16,6 +16,7 @@ type Store interface {
 	EachOf(ctx context.Context, accountID string, fn func(classifieds.Listing) error) error
 	EraseAdvertiser(ctx context.Context, accountID string) error
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
+	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -33,7 +34,8 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 // Export implements privacy.Module: every listing of the account, public or not
 // (HGK-7, HGK-16), and the advertiser item (null when it never published).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
-	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil}
+	// The watch lists are linked to no account: always null (HGK-11).
+	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -61,10 +63,14 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 }
 
 // Sweep implements privacy.Module: listings past their expiry leave the browse
-// indexes (they were not public from that moment on; this only tidies). Nothing
-// is deleted: an expired listing is kept as a template until the account goes,
-// so the receipt (deletions per kind) counts none.
+// indexes (they were not public from that moment on; this only tidies); no
+// listing is deleted: an expired listing is kept as a template until the account
+// goes. Watch lists past their lifetime are deleted and counted in the receipt.
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
-	_, err := m.Store.TidyExpired(ctx, now)
-	return map[string]int{}, err
+	if _, err := m.Store.TidyExpired(ctx, now); err != nil {
+		return nil, err
+	}
+	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
+	n, err := m.Store.SweepWatchlists(ctx, now)
+	return map[string]int{classifieds.KindWatchlist: n}, err
 }

@@ -15,6 +15,7 @@ import (
 	"kontor/shared/classifieds/classifiedsprivacy"
 	"kontor/shared/env"
 	"kontor/shared/privacy"
+	"kontor/shared/ratelimit"
 )
 
 func now() time.Time { return time.Now().UTC() }
@@ -44,4 +45,29 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 	var r env.Reader
 	svc := &classifieds.Listings{Store: store(cfg, &r), Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays)}
 	return classifiedsapi.Listings{Svc: svc}, r.Err()
+}
+
+// Watchlist builds the watch-list function's handlers: the classifieds table and
+// the limits table (LIMIT_TABLE), in which new lists are counted.
+func Watchlist(ctx context.Context) (classifiedsapi.Watchlist, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return classifiedsapi.Watchlist{}, err
+	}
+	var r env.Reader
+	lim := &ratelimit.Limiter{DB: dynamodb.NewFromConfig(cfg), Table: r.String("LIMIT_TABLE"), Now: now}
+	return classifiedsapi.Watchlist{Svc: &classifieds.Watchlist{Store: store(cfg, &r), Now: now}, Limiter: lim}, r.Err()
+}
+
+// ListingStats builds the statistics function's handlers: the classifieds table
+// and the request log's closed-day totals (REQUEST_LOG_TABLE).
+func ListingStats(ctx context.Context) (classifiedsapi.ListingStats, error) {
+	cfg, err := env.AWS(ctx)
+	if err != nil {
+		return classifiedsapi.ListingStats{}, err
+	}
+	var r env.Reader
+	svc := &classifieds.ListingStats{Listings: &classifieds.Listings{Store: store(cfg, &r), Now: now},
+		Counts: &classifiedsdb.Visitors{DB: dynamodb.NewFromConfig(cfg), Table: r.String("REQUEST_LOG_TABLE")}}
+	return classifiedsapi.ListingStats{Svc: svc}, r.Err()
 }
