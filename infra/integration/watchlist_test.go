@@ -211,9 +211,21 @@ func TestWatchlistForgedCookieReadsNothing(t *testing.T) {
 	if got := entryIDs(watchlist(t, owner)); len(got) != 1 {
 		t.Fatalf("a cross-site request changed the list: %v", got)
 	}
-	// Bad bytes in the path: 404, never a 500.
+	// Bad bytes in the path: 404, never a 500; a body (none is read) over its cap: 413.
 	for _, p := range []string{"%00", "%E2%80%AE" + a.ID, strings.Repeat("9", 300)} {
 		want(t, owner.do(http.MethodPut, "/v1/watchlist/"+p, nil), http.StatusNotFound, "not_found")
+	}
+	want(t, owner.do(http.MethodPut, "/v1/watchlist/"+a.ID, map[string]string{"pad": strings.Repeat("x", 1024)}), http.StatusRequestEntityTooLarge, "body_too_large")
+	// A replayed addition changes nothing: the same list, the entry once, its
+	// first addition kept.
+	before := watchlist(t, owner).Entries[0].AddedAt
+	for range 3 {
+		if again := watch(t, owner, a.ID); again.Value != ck.Value {
+			t.Fatal("a replayed addition changed the list's id")
+		}
+	}
+	if d := watchlist(t, owner); len(d.Entries) != 1 || !d.Entries[0].AddedAt.Equal(before) {
+		t.Fatalf("after replays %+v", d.Entries)
 	}
 }
 
