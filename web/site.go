@@ -103,6 +103,8 @@ func Pages(o Options) []Page {
 		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
 		{Path: "network/connections", Dir: "connections"},
 		{Path: "network/search", Dir: "search"},
+		{Path: "classifieds/watchlist", Dir: "watchlist"},
+		{Path: "classifieds/stats", Dir: "listingstats"},
 	}
 }
 

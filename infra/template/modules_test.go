@@ -14,7 +14,10 @@ import (
 // services every module uses, each with the actions it needs. Anything else of
 // another module is reached only through that module's privacy function.
 var sharedServices = map[string][]string{
-	"RequestLogTable": {"dynamodb:PutItem"},                                       // request capture
+	// request capture; and the closed-day visitor totals a listing's advertiser
+	// reads (HGK-13): a BatchGetItem only with the condition that confines it to
+	// the AGG# partitions (TestRequestLogReadIsConfinedToTotals)
+	"RequestLogTable": {"dynamodb:PutItem", "dynamodb:BatchGetItem"},
 	"LimitTable":      {"dynamodb:GetItem", "dynamodb:UpdateItem"},                // abuse limits
 	"MailOutboxTable": {"dynamodb:PutItem"},                                       // queueing mail
 	"EvidenceTable":   {"dynamodb:PutItem", "dynamodb:Query"},                     // sign-in evidence, the admin's read

@@ -8,7 +8,10 @@ import (
 // Cookie names. Kontor sets exactly these three; none holds personal data (AHK-4,
 // HKC-17, HGK-11): the session cookie is an opaque random token, the CSRF cookie a
 // random token, the language cookie "de" or "en". All are session cookies (no
-// Expires): the server enforces idle and absolute timeouts itself.
+// Expires): the server enforces idle and absolute timeouts itself. The one other
+// cookie is the classifieds' anonymous watch list (classifiedsapi.WatchlistCookie,
+// HGK-11): a random token with a Max-Age of 60 days, set only when a listing is
+// kept, sent only to /v1/watchlist.
 const (
 	SessionCookie = "__Host-kontor-session"
 	CSRFCookie    = "__Host-kontor-csrf"

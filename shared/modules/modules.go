@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"kontor/shared/classifieds"
 	"kontor/shared/contact"
 	"kontor/shared/evidence"
 	"kontor/shared/idempotency"
@@ -66,6 +67,7 @@ func List() []Module {
 		{Name: "limits", Kinds: ratelimit.Module{}.Kinds, Function: "LimitsPrivacyFunction"},
 		{Name: "idempotency", Kinds: idempotency.Module{}.Kinds, Function: "IdempotencyPrivacyFunction"},
 		{Name: "network", Kinds: network.Kinds, Function: "NetworkPrivacyFunction", Purposes: network.Purposes(), Withdraws: true, Problems: network.Problems()},
+		{Name: "classifieds", Kinds: classifieds.Kinds, Function: "ClassifiedsPrivacyFunction", Problems: classifieds.Problems()},
 		{Name: Core, Kinds: rights.SelfModule{}.Kinds, Purposes: rights.CorePurposes(), Problems: rights.Problems()},
 	}
 }

@@ -70,6 +70,22 @@ var (
 	NetworkSearch = Rule{Name: "network.search", Scope: PerAccount, Max: 600, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
+	// ListingCreate bounds new listings from one client, signed in or not: an
+	// advertiser writes a few a day; mass creation from one address stops here.
+	ListingCreate = Rule{Name: "listings.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// ListingCreateAll bounds new listings from all clients together.
+	ListingCreateAll = Rule{Name: "listings.create.all", Scope: Global, Max: 600, Window: time.Hour}
+	// WatchlistWrite bounds additions to and removals from watch lists from one
+	// client (HGK-11): a person clicking stays far below it.
+	WatchlistWrite = Rule{Name: "watchlist.write", Scope: PerClient, Max: 120, Window: 15 * time.Minute}
+	// WatchlistWriteAll bounds watch-list changes from all clients together.
+	WatchlistWriteAll = Rule{Name: "watchlist.write.all", Scope: Global, Max: 6000, Window: 15 * time.Minute}
+	// WatchlistCreate bounds new watch lists from one client (counted by the
+	// handler when an addition starts a list): a browser needs one, a script
+	// discarding its cookie cannot fill the table.
+	WatchlistCreate = Rule{Name: "watchlist.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// WatchlistCreateAll bounds new watch lists from all clients together.
+	WatchlistCreateAll = Rule{Name: "watchlist.create.all", Scope: Global, Max: 1000, Window: time.Hour}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -101,5 +117,7 @@ func Catalog() []Rule {
 		DeviceCreate, DeviceSignIn, Invite, HoldPlace, InsuranceRegister, InsuranceActivate,
 		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
+		ListingCreate, ListingCreateAll,
+		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 	}
 }

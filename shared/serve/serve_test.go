@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"kontor/shared/classifieds/classifiedsapi"
 	"kontor/shared/contact/contactapi"
 	"kontor/shared/httpapi"
 	"kontor/shared/identity/identityapi"
@@ -33,6 +34,7 @@ func allRoutes() map[string]httpapi.Route {
 		networkapi.Handlers{}.Routes(), networkapi.Groups{}.Routes(), networkapi.Subscriptions{}.Routes(),
 		networkapi.Connections{}.Routes(), networkapi.Search{}.Routes(),
 		networkapi.Register{}.Routes(),
+		classifiedsapi.Listings{}.Routes(), classifiedsapi.Watchlist{}.Routes(), classifiedsapi.ListingStats{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -283,7 +283,14 @@ func (tb *tab) screenshot(name string) {
 // cookies returns the names of the cookies the browser holds for the site.
 func (tb *tab) cookies() []string {
 	tb.t.Helper()
-	res, err := chromedp.Call(tb.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/"}})
+	return tb.cookiesFor("/")
+}
+
+// cookiesFor returns the names of the cookies the browser sends to path on the
+// site (a cookie with a Path sends only there).
+func (tb *tab) cookiesFor(path string) []string {
+	tb.t.Helper()
+	res, err := chromedp.Call(tb.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base + path}})
 	if err != nil {
 		tb.t.Fatalf("cookies: %v", err)
 	}

@@ -2,16 +2,12 @@ package networkapi
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
 	"maps"
 	"net/http"
-	"strconv"
 
 	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/network"
-	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 )
 
@@ -24,40 +20,14 @@ type Groups struct {
 
 // page reads ?limit= (1 to max) and ?cursor=.
 func page(r *httpapi.Request, max int) (network.Page, error) {
-	q := r.Event.QueryStringParameters
-	pg := network.Page{Cursor: q["cursor"]}
-	if l := q["limit"]; l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > max {
-			return network.Page{}, problem.Invalid(problem.FieldError{Field: "limit", Code: problem.FieldInvalidValue})
-		}
-		pg.Limit = n
-	}
-	if c := pg.Cursor; c != "" {
-		if _, err := base64.RawURLEncoding.DecodeString(c); err != nil || len(c) > network.MaxCursor {
-			return network.Page{}, problem.Invalid(problem.FieldError{Field: "cursor", Code: problem.FieldInvalidValue})
-		}
-	}
-	return pg, nil
+	limit, cursor, err := httpapi.PageQuery(r, max, network.MaxCursor)
+	return network.Page{Limit: limit, Cursor: cursor}, err
 }
 
 // listed answers a page of a listing, turning a cursor no page handed out into
 // a field problem.
 func listed[T any](name string, items []T, next string, err error) (httpapi.Response, error) {
-	if errors.Is(err, network.ErrBadCursor) {
-		return httpapi.Response{}, problem.Invalid(problem.FieldError{Field: "cursor", Code: problem.FieldInvalidValue})
-	}
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	if items == nil {
-		items = []T{}
-	}
-	body := map[string]any{name: items}
-	if next != "" {
-		body["next"] = next
-	}
-	return httpapi.JSON(http.StatusOK, body), nil
+	return httpapi.Listed(name, items, next, err, network.ErrBadCursor)
 }
 
 func reader(r *httpapi.Request) network.Reader { return network.ReaderOf(r.Principal) }

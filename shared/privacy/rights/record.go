@@ -26,12 +26,12 @@ type Record struct {
 
 // BackedUpTables are the tables with point-in-time recovery, as Backups describes
 // them (a template test holds the two together).
-var BackedUpTables = []string{"IdentityTable", "PrivacyTable", "EvidenceTable", "ContactTable", "InsuranceTable", "NetworkTable"}
+var BackedUpTables = []string{"IdentityTable", "PrivacyTable", "EvidenceTable", "ContactTable", "InsuranceTable", "NetworkTable", "ClassifiedsTable"}
 
 // Backups is what the record says about point-in-time recovery.
 var Backups = privacy.Text{
-	DE: "Die Tabellen mit Zugängen, Einwilligungen, Anmeldenachweisen, Kontaktanfragen, Versicherungsdaten und Netzwerkprofilen haben eine Wiederherstellung auf einen Zeitpunkt: Gelöschtes bleibt darin bis zu 35 Tage wiederherstellbar und ist nur für die Wiederherstellung nach einem Fehler da. Wird eine Tabelle wiederhergestellt, werden vor der Wiedereröffnung alle Löschungen seit dem Wiederherstellungszeitpunkt erneut ausgeführt; die Löschaufträge (nur die Zugangskennung) werden dafür 90 Tage aufbewahrt. Sitzungen, ausgehende E-Mails, Rohdaten der Serverprotokolle und Zähler der Missbrauchsgrenzen haben keine solche Sicherung, Rechnungen keine älteren Fassungen.",
-	EN: "The tables holding accounts, consents, sign-in evidence, contact requests, insurance data and network profiles have point-in-time recovery: deleted data stays restorable there for up to 35 days and serves only to recover from a failure. When a table is restored, every erasure since the restore point is carried out again before the portal reopens; the erasure jobs (the account id only) are kept 90 days for that. Sessions, outgoing mail, raw server log records and abuse-limit counters have no such backup, and invoices no older versions.",
+	DE: "Die Tabellen mit Zugängen, Einwilligungen, Anmeldenachweisen, Kontaktanfragen, Versicherungsdaten, Netzwerkprofilen und Inseraten haben eine Wiederherstellung auf einen Zeitpunkt: Gelöschtes bleibt darin bis zu 35 Tage wiederherstellbar und ist nur für die Wiederherstellung nach einem Fehler da. Wird eine Tabelle wiederhergestellt, werden vor der Wiedereröffnung alle Löschungen seit dem Wiederherstellungszeitpunkt erneut ausgeführt; die Löschaufträge (nur die Zugangskennung) werden dafür 90 Tage aufbewahrt. Sitzungen, ausgehende E-Mails, Rohdaten der Serverprotokolle und Zähler der Missbrauchsgrenzen haben keine solche Sicherung, Rechnungen keine älteren Fassungen.",
+	EN: "The tables holding accounts, consents, sign-in evidence, contact requests, insurance data, network profiles and listings have point-in-time recovery: deleted data stays restorable there for up to 35 days and serves only to recover from a failure. When a table is restored, every erasure since the restore point is carried out again before the portal reopens; the erasure jobs (the account id only) are kept 90 days for that. Sessions, outgoing mail, raw server log records and abuse-limit counters have no such backup, and invoices no older versions.",
 }
 
 // Record returns the record of processing.

@@ -1,0 +1,76 @@
+// Package classifiedsprivacy gives the privacy core access to the classifieds
+// module's data: export, erasure and the sweep of listings and advertisers.
+package classifiedsprivacy
+
+import (
+	"context"
+	"time"
+
+	"kontor/shared/classifieds"
+	"kontor/shared/privacy"
+)
+
+// Store is what the module's privacy side needs of the store (classifiedsdb).
+type Store interface {
+	Advertiser(ctx context.Context, accountID string) (classifieds.Advertiser, bool, error)
+	EachOf(ctx context.Context, accountID string, fn func(classifieds.Listing) error) error
+	EraseAdvertiser(ctx context.Context, accountID string) error
+	TidyExpired(ctx context.Context, now time.Time) (int, error)
+	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
+}
+
+// Module implements privacy.Module for the classifieds module.
+type Module struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// Name implements privacy.Module.
+func (m Module) Name() string { return "classifieds" }
+
+// Kinds implements privacy.Module.
+func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
+
+// Export implements privacy.Module: every listing of the account, public or not
+// (HGK-7, HGK-16), and the advertiser item (null when it never published).
+func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
+	// The watch lists are linked to no account: always null (HGK-11).
+	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
+	if s.AccountID == "" {
+		return out, nil
+	}
+	ls := []classifieds.Listing{}
+	if err := m.Store.EachOf(ctx, s.AccountID, func(l classifieds.Listing) error { ls = append(ls, l); return nil }); err != nil {
+		return nil, err
+	}
+	out[classifieds.KindListings] = ls
+	a, ok, err := m.Store.Advertiser(ctx, s.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out[classifieds.KindAdvertiser] = a
+	}
+	return out, nil
+}
+
+// Erase implements privacy.Module: all listing data goes with the account (HGK-7).
+func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
+	if s.AccountID == "" {
+		return nil
+	}
+	return m.Store.EraseAdvertiser(ctx, s.AccountID)
+}
+
+// Sweep implements privacy.Module: listings past their expiry leave the browse
+// indexes (they were not public from that moment on; this only tidies); no
+// listing is deleted: an expired listing is kept as a template until the account
+// goes. Watch lists past their lifetime are deleted and counted in the receipt.
+func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
+	if _, err := m.Store.TidyExpired(ctx, now); err != nil {
+		return nil, err
+	}
+	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
+	n, err := m.Store.SweepWatchlists(ctx, now)
+	return map[string]int{classifieds.KindWatchlist: n}, err
+}

@@ -1,0 +1,34 @@
+package classifieds
+
+import "kontor/shared/problem"
+
+// Field codes of the classifieds module: why a field of a listing was refused.
+// Clients act on them; never rename one.
+var (
+	// CodeMarkup refuses text with HTML markup or a script address: a listing is
+	// plain text, refused rather than silently changed.
+	CodeMarkup = problem.Define("markup_not_allowed",
+		"Bitte schreiben Sie reinen Text, ohne HTML-Auszeichnungen wie <b> und ohne Skript-Adressen.",
+		"Please write plain text, without HTML markup such as <b> and without script addresses.")
+	// CodeDateInPast refuses a date before today.
+	CodeDateInPast = problem.Define("date_in_past",
+		"Das Datum darf nicht in der Vergangenheit liegen.",
+		"The date must not be in the past.")
+	// CodeDateTooFar refuses a date beyond what is allowed (the operator's maximum
+	// for the expiry date; two years for a trip).
+	CodeDateTooFar = problem.Define("date_too_far",
+		"Das Datum liegt zu weit in der Zukunft.",
+		"The date is too far in the future.")
+	// CodeDateOrder refuses a trip that ends before it starts.
+	CodeDateOrder = problem.Define("date_before_start",
+		"Das Ende darf nicht vor dem Beginn liegen.",
+		"The end must not be before the start.")
+)
+
+// FieldCodes lists the module's field codes.
+func FieldCodes() []problem.Code {
+	return []problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}
+}
+
+// Problems lists the module's problem codes.
+func Problems() []problem.Code { return []problem.Code{CodeWatchlistFull} }
