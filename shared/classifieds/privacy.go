@@ -7,11 +7,15 @@ import "kontor/shared/privacy"
 const (
 	KindListings   = "classifieds.listings"
 	KindAdvertiser = "classifieds.advertiser"
+	// Advertiser data and ratings (ratingkinds.go).
+	KindAdvertiserData  = "classifieds.advertiserData"
+	KindRatingsReceived = "classifieds.ratingsReceived"
+	KindRatingsGiven    = "classifieds.ratingsGiven"
 )
 
 // Kinds declares the personal data the classifieds module stores.
 func Kinds() []privacy.Kind {
-	return []privacy.Kind{
+	return append([]privacy.Kind{
 		{
 			ID: KindListings, Module: "classifieds", Table: "ClassifiedsTable",
 			Category: privacy.Text{DE: "Inserate", EN: "Listings"},
@@ -36,5 +40,5 @@ func Kinds() []privacy.Kind {
 			Recipients: privacy.Text{DE: "Niemand außer Ihnen.", EN: "No one but you."},
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
 		},
-	}
+	}, ratingKinds()...)
 }

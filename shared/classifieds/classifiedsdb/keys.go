@@ -5,6 +5,12 @@
 //	LISTING#<id>        / LISTING     a listing (pending ones with a ttl)
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
 //	                                  published listing (firstListingAt)
+//	                                  or their first advertiser data; holds
+//	                                  the data, pubId and the rating summary
+//	USERNAME#<lower>    / USERNAME    the claim of a username (accountId)
+//	RATING#<id>         / RATING      a rating (rated, rater: account ids)
+//	ACCOUNT#<rated>     / RATER#<rater>  the claim of a rater's one rating of
+//	                                  that advertiser (ratingId)
 //
 // Indexes (attributes of the listing item):
 //
@@ -12,6 +18,10 @@
 //	                                                     first (UUIDv7 ids sort by time)
 //	browseNew     pub ("PUB") + pubNew (publishedAt#id)  public browsing, newest first
 //	browseStart   pub ("PUB") + pubStart (from#id)       public browsing by start date
+//
+//	byPublicId    pubId (advertiser item, keys only)     the account of a public id
+//	byRated       rated + id                             the ratings an advertiser received
+//	byRater       rater + id                             the ratings a rater gave
 //
 // browseNew and browseStart are sparse: only a published listing that has not
 // ended carries pub, and they project what a browse page shows and filters by.
@@ -44,6 +54,33 @@ const (
 	attrTo           = "to"
 	attrFirstListing = "firstListingAt"
 )
+
+// Keys and attributes of advertiser data and ratings.
+const (
+	usernamePrefix = "USERNAME#"
+	usernameSK     = "USERNAME"
+	ratingPrefix   = "RATING#"
+	ratingSK       = "RATING"
+	raterSKPrefix  = "RATER#"
+	attrPubID      = "pubId"
+	attrRated      = "rated"
+	attrRater      = "rater"
+)
+
+// Indexes of advertiser data and ratings.
+var (
+	ByPublicID = dynamo.Index{Name: "byPublicId", Attr: attrPubID}
+	ByRated    = dynamo.Index{Name: "byRated", Attr: attrRated}
+	ByRater    = dynamo.Index{Name: "byRater", Attr: attrRater}
+)
+
+func usernameKey(u string) dynamo.Item { return dynamo.Key(usernamePrefix+u, usernameSK) }
+
+func ratingKey(id string) dynamo.Item { return dynamo.Key(ratingPrefix+id, ratingSK) }
+
+func raterClaimKey(rated, rater string) dynamo.Item {
+	return dynamo.Key(accountPrefix+rated, raterSKPrefix+rater)
+}
 
 // Indexes of the table.
 var (

@@ -16,6 +16,7 @@ type Store interface {
 	EachOf(ctx context.Context, accountID string, fn func(classifieds.Listing) error) error
 	EraseAdvertiser(ctx context.Context, accountID string) error
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
+	RatingsStore // advertiser data and ratings (ratings.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -35,13 +36,16 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil}
 	if s.AccountID == "" {
-		return out, nil
+		return out, m.exportRatings(ctx, s, out)
 	}
 	ls := []classifieds.Listing{}
 	if err := m.Store.EachOf(ctx, s.AccountID, func(l classifieds.Listing) error { ls = append(ls, l); return nil }); err != nil {
 		return nil, err
 	}
 	out[classifieds.KindListings] = ls
+	if err := m.exportRatings(ctx, s, out); err != nil {
+		return nil, err
+	}
 	a, ok, err := m.Store.Advertiser(ctx, s.AccountID)
 	if err != nil {
 		return nil, err
@@ -56,6 +60,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if s.AccountID == "" {
 		return nil
+	}
+	if err := m.eraseRatings(ctx, s); err != nil {
+		return err
 	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }
