@@ -102,6 +102,9 @@ func Pages(o Options) []Page {
 		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
 		{Path: "network/connections", Dir: "connections"},
 		{Path: "network/search", Dir: "search"},
+		{Path: "classifieds/advertiser", Dir: "classifieds", Vars: map[string]string{"variant": "advertiser"}},
+		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings"}},
+		{Path: "classifieds/my-ratings", Dir: "classifieds", Vars: map[string]string{"variant": "mine"}},
 	}
 }
 
