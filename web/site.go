@@ -105,6 +105,7 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/advertiser", Dir: "classifieds", Vars: map[string]string{"variant": "advertiser"}},
 		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings"}},
 		{Path: "classifieds/my-ratings", Dir: "classifieds", Vars: map[string]string{"variant": "mine"}},
+		{Path: "classifieds/rating-confirm", Dir: "classifieds", Vars: map[string]string{"variant": "confirm"}},
 	}
 }
 

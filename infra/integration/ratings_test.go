@@ -206,7 +206,11 @@ func TestRatingRulesAndDeletion(t *testing.T) {
 	want(t, rate(adv, pub.ID, 5, "Ich bin toll"), http.StatusConflict, "own_rating")
 	want(t, rate(elsewhere(t, rater), ids.NewToken(), 5, "Wer?"), http.StatusNotFound, "not_found")
 	want(t, rate(elsewhere(t, rater), "not-an-id", 5, "Wer?"), http.StatusNotFound, "not_found")
-	want(t, newClient(t).do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", map[string]any{"stars": 5, "text": "anonym"}), http.StatusUnauthorized, "unauthenticated")
+	// Without a session the address is required (a rating without an account).
+	if r := withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", map[string]any{"stars": 5, "text": "anonym"}); r.Status != http.StatusBadRequest ||
+		len(r.problem(t).Errors) != 2 {
+		t.Fatalf("anonymous rating without an address: %d %s", r.Status, r.Body)
+	}
 	for _, c := range []struct {
 		stars       int
 		text        string
@@ -409,4 +413,109 @@ func classifiedsItemsNaming(t *testing.T, v string) []map[string]types.Attribute
 		}
 	}
 	return its
+}
+
+// Promise: HGK-2 — an account is created when a rater confirms their address.
+// Promise: HGK-12 — the confirmed rating's IP address and time are recorded.
+// Without an account the rating waits for the mailed link (202, nothing public);
+// the link publishes it once as the address's account (the same account for the
+// same address later); a replayed, unknown or expired link is a clear problem
+// and changes nothing.
+func TestRatingWithoutAccountIsConfirmedByMail(t *testing.T) {
+	adv, _ := signUp(t, "anon-rated")
+	advID := profile(t, adv).ID
+	pub := listingAdvertiser(t, publish(t, adv, nil).ID, advID)
+	adv2, _ := signUp(t, "anon-rated2")
+	pub2 := listingAdvertiser(t, publish(t, adv2, nil).ID, profile(t, adv2).ID)
+	email := newEmail("anon-rater")
+	anon := withCSRF(t)
+	body := func(change map[string]any) map[string]any {
+		b := map[string]any{"stars": 5, "text": "Ohne Konto bewertet", "email": email, "language": "en"}
+		for k, v := range change {
+			b[k] = v
+		}
+		return b
+	}
+	for _, c := range []struct {
+		change      map[string]any
+		field, code string
+	}{
+		{map[string]any{"email": "nope"}, "email", "invalid_email"},
+		{map[string]any{"language": "fr"}, "language", "invalid_value"},
+		{map[string]any{"text": "<i>x</i>"}, "text", "markup_not_allowed"},
+	} {
+		r := withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", body(c.change))
+		want(t, r, http.StatusBadRequest, "validation_failed")
+		if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Field != c.field || p.Errors[0].Code != c.code {
+			t.Errorf("%v: errors %+v, want %s %s", c.change, p.Errors, c.field, c.code)
+		}
+	}
+	want(t, withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+ids.NewToken()+"/ratings", body(nil)), http.StatusNotFound, "not_found")
+
+	r := anon.do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", body(nil))
+	want(t, r, http.StatusAccepted)
+	if sc := r.Header.Values("Set-Cookie"); len(sc) != 0 {
+		t.Fatalf("the rating without an account set cookies %v", sc)
+	}
+	if _, list := publicRatings(t, pub.ID); len(list) != 0 {
+		t.Fatalf("an unconfirmed rating is public: %+v", list)
+	}
+	token := tokenFrom(t, mailTo(t, email, "confirm your rating"))
+	want(t, anon.do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": "garbage"}), http.StatusBadRequest, "rating_link_invalid")
+	want(t, anon.do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": ids.NewToken()}), http.StatusBadRequest, "rating_link_invalid")
+
+	before := time.Now().UTC().Add(-time.Second)
+	r = anon.do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": token})
+	want(t, r, http.StatusCreated)
+	var rt ratingOut
+	r.json(t, &rt)
+	want(t, anon.do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": token}), http.StatusBadRequest, "rating_link_invalid")
+	_, list := publicRatings(t, pub.ID)
+	if len(list) != 1 || list[0].ID != rt.ID || list[0].Text != "Ohne Konto bewertet" {
+		t.Fatalf("the confirmed rating is not public: %+v", list)
+	}
+	st := classifiedsStore()
+	stored, err := st.Rating(context.Background(), rt.ID)
+	if err != nil || !ids.ValidV7(stored.Rater) || stored.Rater == advID {
+		t.Fatalf("the rating's rater %q, %v", stored.Rater, err)
+	}
+	recs, err := (&evidence.Log{DB: db(), Table: stack.Name("EvidenceTable")}).For(context.Background(), stored.Rater, time.Now())
+	if err != nil || len(recs) == 0 || recs[len(recs)-1].Event != classifieds.EventRating || recs[len(recs)-1].At.Before(before) {
+		t.Fatalf("evidence of the confirmed rating %+v, %v", recs, err)
+	}
+
+	// The same address rates another advertiser: the same account.
+	want(t, withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub2.ID+"/ratings", body(map[string]any{"text": "Zweite"})), http.StatusAccepted)
+	second := tokenFrom(t, mailTo(t, email, "confirm your rating"))
+	for second == token {
+		time.Sleep(200 * time.Millisecond)
+		second = tokenFrom(t, mailTo(t, email, "confirm your rating"))
+	}
+	r = withCSRF(t).do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": second})
+	want(t, r, http.StatusCreated)
+	var rt2 ratingOut
+	r.json(t, &rt2)
+	if s2, err := st.Rating(context.Background(), rt2.ID); err != nil || s2.Rater != stored.Rater {
+		t.Fatalf("the second rating's rater %q, want %q (%v)", s2.Rater, stored.Rater, err)
+	}
+
+	// An expired link: refused, and nothing is published.
+	raw := ids.NewToken()
+	past := time.Now().UTC().Add(-time.Minute)
+	if err := st.AddPending(context.Background(), classifieds.PendingRating{Digest: ids.Digest(raw), Rated: advID, Stars: 1, Text: "Zu spät",
+		Email: newEmail("late-rater"), Language: "de", CreatedAt: past.Add(-classifieds.PendingRatingTTL), ExpiresAt: past}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, withCSRF(t).do(http.MethodPost, "/v1/ratings/confirm", map[string]any{"token": raw}), http.StatusBadRequest, "rating_link_expired")
+	if _, list := publicRatings(t, pub.ID); len(list) != 1 {
+		t.Fatalf("the expired rating was published: %+v", list)
+	}
+}
+
+// withCSRF is a new client without a session that holds a CSRF token, as a page
+// does before it posts.
+func withCSRF(t *testing.T) *client {
+	c := newClient(t)
+	c.csrf()
+	return c
 }

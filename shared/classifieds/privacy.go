@@ -11,6 +11,7 @@ const (
 	KindAdvertiserData  = "classifieds.advertiserData"
 	KindRatingsReceived = "classifieds.ratingsReceived"
 	KindRatingsGiven    = "classifieds.ratingsGiven"
+	KindPendingRatings  = "classifieds.pendingRatings"
 )
 
 // Kinds declares the personal data the classifieds module stores.

@@ -40,5 +40,16 @@ func ratingKinds() []privacy.Kind {
 			Recipients: privacy.Text{DE: "Die Öffentlichkeit, solange der Inserent ein Inserat veröffentlicht hat (ohne Angaben zu Ihnen).", EN: "The public, while the advertiser has a published listing (without anything about you)."},
 			Source:     privacy.Text{DE: "Von Ihnen, im Bewertungsformular.", EN: "From you, through the rating form."},
 		},
+		{
+			ID: KindPendingRatings, Module: "classifieds", Table: "ClassifiedsTable",
+			Category: privacy.Text{DE: "Unbestätigte Bewertungen", EN: "Unconfirmed ratings"},
+			Fields:   []string{"pendingEmail", "stars", "text", "language", "createdAt", "expiresAt"},
+			Purpose: privacy.Text{DE: "Eine ohne Nutzerkonto abgegebene Bewertung aufbewahren, bis Sie Ihre E-Mail-Adresse über den zugesandten Link bestätigen.",
+				EN: "Keep a rating sent without an account until you confirm your email address through the link sent to it."},
+			LegalBasis: privacy.Contract,
+			Retention:  privacy.Retention{Rule: privacy.Text{DE: "Höchstens 48 Stunden; mit der Bestätigung gelöscht.", EN: "48 hours at most; deleted on confirmation."}},
+			Recipients: privacy.Text{DE: "Niemand; nicht öffentlich.", EN: "No one; not public."},
+			Source:     privacy.Text{DE: "Von Ihnen, im Bewertungsformular.", EN: "From you, through the rating form."},
+		},
 	}
 }

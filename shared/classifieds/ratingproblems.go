@@ -15,6 +15,16 @@ var (
 	CodeOwnRating = problem.Define("own_rating",
 		"Sie können sich nicht selbst bewerten.",
 		"You cannot rate yourself.")
+	// CodeRatingLinkInvalid refuses a rating's confirmation link that is unknown
+	// or was used already (400): nothing changes.
+	CodeRatingLinkInvalid = problem.Define("rating_link_invalid",
+		"Dieser Bestätigungslink ist ungültig oder wurde schon benutzt.",
+		"This confirmation link is invalid or has been used already.")
+	// CodeRatingLinkExpired refuses a rating's confirmation link past its 48
+	// hours (400): the rating is gone; the person may rate again.
+	CodeRatingLinkExpired = problem.Define("rating_link_expired",
+		"Dieser Bestätigungslink ist abgelaufen. Bitte geben Sie Ihre Bewertung erneut ab.",
+		"This confirmation link has expired. Please submit your rating again.")
 	// CodeUsernameTaken refuses a username another advertiser holds (ignoring case).
 	CodeUsernameTaken = problem.Define("username_taken",
 		"Dieser Benutzername ist schon vergeben.",
@@ -32,7 +42,9 @@ var (
 )
 
 // ratingProblems are the problem codes of ratings; ratingFieldCodes their field codes.
-func ratingProblems() []problem.Code { return []problem.Code{CodeAlreadyRated, CodeOwnRating} }
+func ratingProblems() []problem.Code {
+	return []problem.Code{CodeAlreadyRated, CodeOwnRating, CodeRatingLinkInvalid, CodeRatingLinkExpired}
+}
 
 func ratingFieldCodes() []problem.Code {
 	return []problem.Code{CodeUsernameTaken, CodeUsernameReserved, CodeUsernameShape}

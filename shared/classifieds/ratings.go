@@ -180,6 +180,12 @@ func (s *Ratings) Rate(ctx context.Context, raterID, publicID string, in RatingI
 	if err != nil {
 		return Rating{}, err
 	}
+	return s.store(ctx, raterID, acc, in, lang, ip)
+}
+
+// store stores a checked rating of the advertiser's account acc by raterID and
+// records the evidence.
+func (s *Ratings) store(ctx context.Context, raterID, acc string, in RatingInput, lang, ip string) (Rating, error) {
 	if acc == raterID {
 		return Rating{}, problem.New(http.StatusConflict, CodeOwnRating)
 	}

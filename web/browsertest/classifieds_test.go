@@ -135,3 +135,59 @@ func TestRatingsPagesRateListAndDelete(t *testing.T) {
 		})
 	}
 }
+
+// Promise: HGK-2 — a rating without an account: the form asks for the address
+// (an invalid one is shown next to the field), says to open the mailed link,
+// and the confirm page publishes the rating only on the click; the used link
+// again shows a clear problem.
+func TestRatingWithoutAccountIsConfirmedOnTheClick(t *testing.T) {
+	for _, l := range languages {
+		t.Run(l.lang, func(t *testing.T) {
+			pub := advertiserWithListing(t, l.lang)
+			tb := openTab(t, l.accept)
+			tb.do(chromedp.Navigate(base + "/" + l.lang + "/classifieds/ratings?advertiser=" + pub))
+			tb.visible("#email")
+			tb.axe("rating form without an account")
+
+			tb.fill("text", "Ohne Konto, aber ehrlich.")
+			tb.fill("email", "not-an-address")
+			tb.submit("form")
+			tb.summary()
+			if !tb.invalid("email") || tb.value("text") != "Ohne Konto, aber ehrlich." {
+				t.Error("the invalid address is not marked, or the text was lost")
+			}
+			tb.axe("rating form, invalid address")
+
+			addr := newAddress("rater-" + l.lang)
+			tb.fill("email", addr)
+			tb.submit("form")
+			tb.visible("#mailed")
+			tb.axe("rating mailed")
+
+			link := mailedLink(t, addr, "/"+l.lang+"/classifieds/rating-confirm")
+			tb.do(chromedp.Navigate(link))
+			tb.visible("#confirm-form")
+			if strings.Contains(tb.location(), "token") {
+				t.Errorf("the token stays in the address bar: %s", tb.location())
+			}
+			if tb.requested("/v1/ratings/confirm") {
+				t.Fatal("the page sent the token before the click")
+			}
+			tb.axe("confirm page")
+			tb.submit("confirm-form")
+			tb.visible("#confirmed")
+			tb.axe("rating confirmed")
+
+			tb.do(chromedp.Navigate(link))
+			tb.visible("#confirm-form")
+			tb.submit("confirm-form")
+			if s := tb.summary(); !strings.Contains(s, map[string]string{"de": "schon benutzt", "en": "used already"}[l.lang]) {
+				t.Errorf("a used link shows %q", s)
+			}
+			tb.axe("confirm page, used link")
+
+			tb.do(chromedp.Navigate(base + "/" + l.lang + "/classifieds/ratings?advertiser=" + pub))
+			tb.waitFor(`document.querySelectorAll('#ratings li').length === 1`)
+		})
+	}
+}

@@ -7,22 +7,55 @@ import (
 
 	"kontor/shared/classifieds"
 	"kontor/shared/httpapi"
+	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 )
 
 // Ratings serves ratings (RatingsFunction).
 type Ratings struct {
-	Svc *classifieds.Ratings
+	Svc     *classifieds.Ratings
+	Confirm *classifieds.Confirmations
 }
 
 // Rate serves POST /v1/advertisers/{id}/ratings: signed in, the rating is stored
-// at once and its publication recorded as evidence (HGK-12).
+// at once and its publication recorded as evidence (HGK-12); without an account,
+// the email address and language come along, a confirmation link is mailed and
+// the answer is 202, the same whether the address has an account or not.
 func (h Ratings) Rate(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	var in classifieds.RatingInput
+	var in classifieds.AnonymousRating
 	if err := r.DecodeJSON(&in, classifieds.MaxRatingBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	rt, err := h.Svc.Rate(ctx, r.Principal.AccountID, r.Event.PathParameters["id"], in, r.Lang, r.ClientIP())
+	id := r.Event.PathParameters["id"]
+	if !r.Principal.Authenticated() {
+		if err := h.Confirm.RateWithoutAccount(ctx, id, in); err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusAccepted, struct{}{}), nil
+	}
+	if r.Principal.MustChangePassword {
+		return httpapi.Response{}, problem.New(http.StatusForbidden, problem.CodePasswordChangeRequired)
+	}
+	rt, err := h.Svc.Rate(ctx, r.Principal.AccountID, id, in.RatingInput, r.Lang, r.ClientIP())
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, rt), nil
+}
+
+// confirmBody bounds the body of a confirmation: a token.
+const confirmBody = 1 << 10
+
+// ConfirmRating serves POST /v1/ratings/confirm {token}: the mailed link's token,
+// once; the rating is published and the account created (HGK-2).
+func (h Ratings) ConfirmRating(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := r.DecodeJSON(&in, confirmBody); err != nil {
+		return httpapi.Response{}, err
+	}
+	rt, err := h.Confirm.Confirm(ctx, in.Token, r.ClientIP())
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -74,7 +107,8 @@ func (h Ratings) Delete(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 // Routes are served by the ratings function.
 func (h Ratings) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
-		"POST /v1/advertisers/{id}/ratings": {Handler: h.Rate, Access: httpapi.Signed, Limits: []ratelimit.Rule{ratelimit.RatingCreate, ratelimit.RatingCreateAll}, MaxBody: classifieds.MaxRatingBody},
+		"POST /v1/advertisers/{id}/ratings": {Handler: h.Rate, Access: httpapi.Optional, Limits: []ratelimit.Rule{ratelimit.RatingCreate, ratelimit.RatingCreateAll}, MaxBody: classifieds.MaxRatingBody},
+		"POST /v1/ratings/confirm":          {Handler: h.ConfirmRating, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: confirmBody},
 		"GET /v1/advertisers/{id}/ratings":  {Handler: h.List, Access: httpapi.Public},
 		"GET /v1/me/ratings":                {Handler: h.Mine, Access: httpapi.Signed},
 		"DELETE /v1/ratings/{id}":           {Handler: h.Delete, Access: httpapi.Signed},

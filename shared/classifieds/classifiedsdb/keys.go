@@ -11,6 +11,8 @@
 //	RATING#<id>         / RATING      a rating (rated, rater: account ids)
 //	ACCOUNT#<rated>     / RATER#<rater>  the claim of a rater's one rating of
 //	                                  that advertiser (ratingId)
+//	PENDINGRATING#<digest> / PENDING  a rating sent without an account, until
+//	                                  its address is confirmed (ttl 48 h)
 //
 // Indexes (attributes of the listing item):
 //
@@ -22,6 +24,7 @@
 //	byPublicId    pubId (advertiser item, keys only)     the account of a public id
 //	byRated       rated + id                             the ratings an advertiser received
 //	byRater       rater + id                             the ratings a rater gave
+//	byPendingEmail pendingEmail (keys only)              pending ratings of an address
 //
 // browseNew and browseStart are sparse: only a published listing that has not
 // ended carries pub, and they project what a browse page shows and filters by.
@@ -65,6 +68,8 @@ const (
 	attrPubID      = "pubId"
 	attrRated      = "rated"
 	attrRater      = "rater"
+	pendingPrefix  = "PENDINGRATING#"
+	pendingSK      = "PENDING"
 )
 
 // Indexes of advertiser data and ratings.
@@ -72,7 +77,11 @@ var (
 	ByPublicID = dynamo.Index{Name: "byPublicId", Attr: attrPubID}
 	ByRated    = dynamo.Index{Name: "byRated", Attr: attrRated}
 	ByRater    = dynamo.Index{Name: "byRater", Attr: attrRater}
+	// ByPendingEmail finds the pending ratings of an address (export, erasure).
+	ByPendingEmail = dynamo.Index{Name: "byPendingEmail", Attr: "pendingEmail"}
 )
+
+func pendingKey(digest string) dynamo.Item { return dynamo.Key(pendingPrefix+digest, pendingSK) }
 
 func usernameKey(u string) dynamo.Item { return dynamo.Key(usernamePrefix+u, usernameSK) }
 

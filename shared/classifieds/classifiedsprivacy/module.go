@@ -58,11 +58,11 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 
 // Erase implements privacy.Module: all listing data goes with the account (HGK-7).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
-	if s.AccountID == "" {
-		return nil
-	}
 	if err := m.eraseRatings(ctx, s); err != nil {
 		return err
+	}
+	if s.AccountID == "" {
+		return nil
 	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }

@@ -15,6 +15,8 @@ type RatingsStore interface {
 	EachRating(ctx context.Context, ix dynamo.Index, accountID string, fn func(classifieds.Rating) error) error
 	EraseRatings(ctx context.Context, accountID string) error
 	EraseAdvertiserData(ctx context.Context, accountID string) error
+	PendingOf(ctx context.Context, email string) ([]classifieds.PendingRating, error)
+	ErasePending(ctx context.Context, email string) error
 }
 
 // advertiserExport is the advertiser data with the public id.
@@ -27,6 +29,14 @@ type advertiserExport struct {
 // and those given to an export.
 func (m Module) exportRatings(ctx context.Context, s privacy.Subject, out map[string]any) error {
 	out[classifieds.KindAdvertiserData], out[classifieds.KindRatingsReceived], out[classifieds.KindRatingsGiven] = nil, []classifieds.Rating{}, []classifieds.Rating{}
+	out[classifieds.KindPendingRatings] = []classifieds.PendingRating{}
+	if s.Email != "" {
+		ps, err := m.Store.PendingOf(ctx, s.Email)
+		if err != nil {
+			return err
+		}
+		out[classifieds.KindPendingRatings] = ps
+	}
 	if s.AccountID == "" {
 		return nil
 	}
@@ -50,6 +60,11 @@ func (m Module) exportRatings(ctx context.Context, s privacy.Subject, out map[st
 // eraseRatings deletes the ratings the account received and gave and frees its
 // username; it runs before the advertiser item goes (which holds the username).
 func (m Module) eraseRatings(ctx context.Context, s privacy.Subject) error {
+	if s.Email != "" {
+		if err := m.Store.ErasePending(ctx, s.Email); err != nil {
+			return err
+		}
+	}
 	if s.AccountID == "" {
 		return nil
 	}

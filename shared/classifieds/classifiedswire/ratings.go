@@ -9,6 +9,12 @@ import (
 	"kontor/shared/classifieds/classifiedsapi"
 	"kontor/shared/env"
 	"kontor/shared/evidence"
+	"kontor/shared/identity"
+	"kontor/shared/lambdainvoke"
+	"kontor/shared/logging"
+	"kontor/shared/mail"
+	"kontor/shared/privacy/protocol"
+	"kontor/shared/ratelimit"
 )
 
 // Ratings builds the ratings function's handlers: the classifieds table and the
@@ -19,9 +25,19 @@ func Ratings(ctx context.Context) (classifiedsapi.Ratings, error) {
 		return classifiedsapi.Ratings{}, err
 	}
 	var r env.Reader
-	ev := &evidence.Log{DB: dynamodb.NewFromConfig(cfg), Table: r.String("EVIDENCE_TABLE"), Retention: r.Days("EVIDENCE_RETENTION_DAYS", evidence.DefaultRetention)}
-	svc := &classifieds.Ratings{Store: store(cfg, &r), Evidence: ev, Now: now}
-	return classifiedsapi.Ratings{Svc: svc}, r.Err()
+	db := dynamodb.NewFromConfig(cfg)
+	ev := &evidence.Log{DB: db, Table: r.String("EVIDENCE_TABLE"), Retention: r.Days("EVIDENCE_RETENTION_DAYS", evidence.DefaultRetention)}
+	st := store(cfg, &r)
+	svc := &classifieds.Ratings{Store: st, Evidence: ev, Now: now}
+	// Without an account: the confirmation mail through the outbox (with its
+	// per-recipient limit), the account through the identity module's privacy
+	// function (OpProvision).
+	outbox := &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: now, Log: logging.New("ratings"),
+		Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: now}}
+	accounts := protocol.Remote{Module: "identity", Declared: identity.PrivacyKinds, Invoker: lambdainvoke.Client{Config: cfg}, Function: r.String("IDENTITY_PRIVACY_FUNCTION")}
+	conf := &classifieds.Confirmations{Ratings: svc, Pending: st, Mail: outbox, Accounts: accounts,
+		BaseURL: r.String("APP_BASE_URL"), TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION")}
+	return classifiedsapi.Ratings{Svc: svc, Confirm: conf}, r.Err()
 }
 
 // Advertiser builds the advertiser function's handlers on the classifieds table.

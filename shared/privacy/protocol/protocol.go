@@ -50,6 +50,7 @@ type NewAccount struct {
 	Language       string `json:"language"`
 	TermsVersion   string `json:"termsVersion"`
 	PrivacyVersion string `json:"privacyVersion"`
+	EmailConfirmed bool   `json:"emailConfirmed"`
 }
 
 // Provisioner is the module that gives proven people an account (identity): it

@@ -3,7 +3,7 @@
 // (?advertiser=<public id>), and my ratings, received and given. A 401 on a
 // signed-in call leads to sign-in and back (signedin.js).
 
-import { api, ApiResponse, bindForm, problemItems, showErrors, t, value } from '../../assets/form.js';
+import { api, ApiResponse, bindForm, lang, problemItems, reveal, showErrors, t, takeToken, value } from '../../assets/form.js';
 import { call, when } from '../../assets/signedin.js';
 
 const $ = (id) => document.getElementById(id);
@@ -113,14 +113,23 @@ async function ratings() {
   }
   ready();
   $('more').addEventListener('click', () => ratingsPage(id).catch(fail));
+  // Signed out, the address comes along and a confirmation link is mailed.
+  const signedIn = await api('GET', '/v1/me').then(() => true, () => false);
+  $('anonymous-fields').hidden = signedIn;
   const f = $('form');
+  const rate = (b) => {
+    if (signedIn) return call('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, b);
+    return api('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, { ...b, email: value(f, 'email'), language: lang });
+  };
   bindForm(f, {
     body: () => ({ stars: Number(f.elements.namedItem('stars').value), text: value(f, 'text') }),
-    send: (b) => call('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, b),
-    done: async () => {
+    send: rate,
+    done: async (answer) => {
       f.hidden = true;
-      $('rated').hidden = false;
-      $('rated').focus();
+      const shownPanel = answer && answer.id ? 'rated' : 'mailed';
+      $(shownPanel).hidden = false;
+      $(shownPanel).focus();
+      if (shownPanel === 'mailed') return;
       cursor = '';
       shown = 0;
       $('ratings').replaceChildren();
@@ -172,8 +181,28 @@ async function mine() {
   ready();
 }
 
+// ---- Confirming a rating sent without an account ----
+
+async function confirm() {
+  // The token leaves the address bar at once; it is sent only on the click, so
+  // a mail scanner opening the link publishes nothing.
+  const token = takeToken();
+  ready();
+  if (!token) {
+    $('no-token').hidden = false;
+    $('confirm-form').hidden = true;
+    return;
+  }
+  bindForm($('confirm-form'), {
+    body: () => ({ token }),
+    send: (b) => api('POST', '/v1/ratings/confirm', b),
+    done: () => reveal('confirmed'),
+  });
+}
+
 // The variant is told by what the page holds.
 let run = mine;
 if ($('fact-public-id')) run = advertiser;
 else if ($('ratings')) run = ratings;
+else if ($('confirm-form')) run = confirm;
 run().catch(fail);
