@@ -113,8 +113,8 @@ func ratingsOfMine(t *testing.T, c *client) myRatings {
 // Promise: HGK-12 — publishing a rating records the IP address and exact time.
 // A rating shows on the advertiser's listing (summary) and in their public list;
 // when the last listing expires the list answers 404 like an unknown advertiser,
-// the advertiser still sees it in their own ratings, and it shows again with the
-// next published listing.
+// the advertiser still sees it in their own ratings, it shows again with the
+// next published listing, and goes again when that one ends early.
 func TestRatingsVanishAndReappearWithTheAdvertisersListings(t *testing.T) {
 	adv, _ := signUp(t, "rated-adv")
 	advID := profile(t, adv).ID
@@ -185,6 +185,27 @@ func TestRatingsVanishAndReappearWithTheAdvertisersListings(t *testing.T) {
 	if again := listingAdvertiser(t, second.ID, advID); again.ID != pub.ID || again.Ratings.Count != 1 {
 		t.Fatalf("the next listing's advertiser %+v, want %s", again, pub.ID)
 	}
+
+	// Ended early, as its advertiser's DELETE does: not public from that moment.
+	endListing(t, second.ID)
+	r, _ = publicRatings(t, pub.ID)
+	want(t, r, http.StatusNotFound, "not_found")
+}
+
+// endListing ends a listing early, as its advertiser's DELETE /v1/listings/{id}
+// does (status ended, endedAt).
+func endListing(t *testing.T, id string) {
+	t.Helper()
+	now := time.Now().UTC()
+	_, err := db().UpdateItem(context.Background(), &dynamodb.UpdateItemInput{
+		TableName: aws.String(stack.Name("ClassifiedsTable")), Key: dynamo.Key("LISTING#"+id, "LISTING"),
+		UpdateExpression:          aws.String("SET #st = :ended, endedAt = :at"),
+		ExpressionAttributeNames:  map[string]string{"#st": "status"},
+		ExpressionAttributeValues: dynamo.Item{":ended": dynamo.S(classifieds.StatusEnded), ":at": dynamo.S(now.Format(time.RFC3339Nano))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Promise: HGK-8 — one rating per rater and advertiser, none of oneself.
@@ -228,6 +249,10 @@ func TestRatingRulesAndDeletion(t *testing.T) {
 			t.Errorf("stars %d: errors %+v, want %s %s", c.stars, p.Errors, c.field, c.code)
 		}
 	}
+	// Bad bytes: broken JSON, a body larger than any valid one, a forged cursor.
+	want(t, elsewhere(t, other).raw(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", "application/json", []byte(`{"stars":3,"text":`), nil), http.StatusBadRequest, "invalid_json")
+	want(t, rate(elsewhere(t, other), pub.ID, 3, strings.Repeat("x", classifieds.MaxRatingBody)), http.StatusRequestEntityTooLarge, "body_too_large")
+	want(t, newClient(t).do(http.MethodGet, "/v1/advertisers/"+pub.ID+"/ratings?cursor=!!", nil), http.StatusBadRequest, "validation_failed")
 	if _, list := publicRatings(t, pub.ID); len(list) != 1 {
 		t.Fatalf("refused ratings were stored: %+v", list)
 	}
