@@ -36,6 +36,9 @@ func TestAdvertiserDetailsFormShowsErrorsThenSaves(t *testing.T) {
 			tb.do(chromedp.Navigate(base + "/" + l.lang + "/classifieds/advertiser"))
 			tb.signIn(l.lang, activeAccount(t, l.lang), password)
 			tb.waitFor(`location.pathname.endsWith('/classifieds/advertiser')`)
+			// Signed in, the home page links it.
+			tb.do(chromedp.Navigate(base+"/"+l.lang+"/"), chromedp.WaitVisible(css("#to-advertiser")), chromedp.Click(css("#to-advertiser")))
+			tb.waitFor(`location.pathname.endsWith('/classifieds/advertiser')`)
 			tb.visible("#form")
 			tb.axe("advertiser details")
 
