@@ -105,6 +105,10 @@ func Pages(o Options) []Page {
 		{Path: "network/search", Dir: "search"},
 		{Path: "classifieds/watchlist", Dir: "watchlist"},
 		{Path: "classifieds/stats", Dir: "listingstats"},
+		{Path: "classifieds/advertiser", Dir: "classifieds", Vars: map[string]string{"variant": "advertiser"}},
+		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings"}},
+		{Path: "classifieds/my-ratings", Dir: "classifieds", Vars: map[string]string{"variant": "mine"}},
+		{Path: "classifieds/rating-confirm", Dir: "classifieds", Vars: map[string]string{"variant": "confirm"}},
 	}
 }
 

@@ -43,6 +43,8 @@ type Listings struct {
 	// MaxDays is the operator's maximum of days a listing is public
 	// (ListingMaxDays; DefaultMaxDays when 0).
 	MaxDays int
+	// Advertisers reads the advertiser item for the public view (advertiserview.go).
+	Advertisers AdvertiserReader
 }
 
 func (s *Listings) maxDays() int {
@@ -117,11 +119,12 @@ func (s *Listings) Of(ctx context.Context, accountID string, pg Page) ([]Mine, s
 	return out, next, nil
 }
 
-// View is a listing as the public sees it: no address, no account data beyond
-// the advertiser's id (by which their ratings are found).
+// View is a listing as the public sees it: no address, no account data. The
+// advertiser appears by their public id, username and rating summary
+// (PublicView, advertiserview.go); the account id is never public.
 type View struct {
 	ID           string    `json:"id"`
-	AdvertiserID string    `json:"advertiserId"`
+	AdvertiserID string    `json:"-"`
 	Kind         string    `json:"kind"`
 	Area         string    `json:"area"`
 	BoatType     string    `json:"boatType"`
@@ -131,6 +134,9 @@ type View struct {
 	Text         string    `json:"text"`
 	ExpiresOn    string    `json:"expiresOn"`
 	PublishedAt  time.Time `json:"publishedAt"`
+
+	// Advertiser is the advertiser as the public sees them (advertiserview.go).
+	Advertiser *PublicAdvertiser `json:"advertiser,omitempty"`
 }
 
 // ViewOf is the public view of a public listing.

@@ -7,6 +7,11 @@ import "kontor/shared/privacy"
 const (
 	KindListings   = "classifieds.listings"
 	KindAdvertiser = "classifieds.advertiser"
+	// Advertiser data and ratings (ratingkinds.go).
+	KindAdvertiserData  = "classifieds.advertiserData"
+	KindRatingsReceived = "classifieds.ratingsReceived"
+	KindRatingsGiven    = "classifieds.ratingsGiven"
+	KindPendingRatings  = "classifieds.pendingRatings"
 )
 
 // KindWatchlist is the anonymous watch lists (HGK-11). Declared although linked to
@@ -19,7 +24,7 @@ const KindWatchlist = "classifieds.watchlist"
 
 // Kinds declares the personal data the classifieds module stores.
 func Kinds() []privacy.Kind {
-	return []privacy.Kind{
+	return append([]privacy.Kind{
 		{
 			ID: KindListings, Module: "classifieds", Table: "ClassifiedsTable",
 			Category: privacy.Text{DE: "Inserate", EN: "Listings"},
@@ -45,7 +50,7 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
 		},
 		watchlistKind(),
-	}
+	}, ratingKinds()...)
 }
 
 // watchlistKind declares the anonymous watch lists.

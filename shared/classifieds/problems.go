@@ -27,8 +27,10 @@ var (
 
 // FieldCodes lists the module's field codes.
 func FieldCodes() []problem.Code {
-	return []problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}
+	return append([]problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}, ratingFieldCodes()...)
 }
 
 // Problems lists the module's problem codes.
-func Problems() []problem.Code { return []problem.Code{CodeWatchlistFull} }
+func Problems() []problem.Code {
+	return append([]problem.Code{CodeWatchlistFull}, ratingProblems()...)
+}

@@ -86,6 +86,14 @@ var (
 	WatchlistCreate = Rule{Name: "watchlist.create", Scope: PerClient, Max: 10, Window: time.Hour}
 	// WatchlistCreateAll bounds new watch lists from all clients together.
 	WatchlistCreateAll = Rule{Name: "watchlist.create.all", Scope: Global, Max: 1000, Window: time.Hour}
+	// RatingCreate bounds ratings from one client: a person rates a few
+	// advertisers; mass rating from one address stops here.
+	RatingCreate = Rule{Name: "ratings.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// RatingCreateAll bounds ratings from all clients together.
+	RatingCreateAll = Rule{Name: "ratings.create.all", Scope: Global, Max: 600, Window: time.Hour}
+	// AdvertiserChange bounds changes of one advertiser's data: each may claim a
+	// username, so probing which are taken stops here.
+	AdvertiserChange = Rule{Name: "advertiser.change", Scope: PerAccount, Max: 30, Window: time.Hour}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -119,5 +127,6 @@ func Catalog() []Rule {
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 		ListingCreate, ListingCreateAll,
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
+		RatingCreate, RatingCreateAll, AdvertiserChange,
 	}
 }

@@ -19,6 +19,7 @@ var PAGES = [
   'de/network/groups.html', 'de/network/group.html', 'de/network/feed.html',
   'de/network/connections.html', 'de/network/search.html', 'de/network/messages.html', 'de/network/conversation.html',
   'de/classifieds/watchlist.html', 'de/classifieds/stats.html',
+  'de/classifieds/advertiser.html', 'de/classifieds/ratings.html', 'de/classifieds/my-ratings.html', 'de/classifieds/rating-confirm.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -31,7 +32,8 @@ var PAGES = [
   'en/network/profile.html', 'en/network/member.html',
   'en/network/groups.html', 'en/network/group.html', 'en/network/feed.html',
   'en/network/connections.html', 'en/network/search.html', 'en/network/messages.html', 'en/network/conversation.html',
-  'en/classifieds/watchlist.html', 'en/classifieds/stats.html'
+  'en/classifieds/watchlist.html', 'en/classifieds/stats.html',
+  'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html'
 ];
 var NOT_FOUND = '/404.html';
 

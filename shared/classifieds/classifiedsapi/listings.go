@@ -45,7 +45,11 @@ func (h Listings) Get(ctx context.Context, r *httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, classifieds.ViewOf(l)), nil
+	v, err := h.Svc.PublicView(ctx, l)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, v), nil
 }
 
 // Mine serves GET /v1/me/listings: the advertiser's own listings, newest first,

@@ -5,9 +5,17 @@
 //	LISTING#<id>        / LISTING     a listing (pending ones with a ttl)
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
 //	                                  published listing (firstListingAt)
+//	                                  or their first advertiser data; holds
+//	                                  the data, pubId and the rating summary
 //	WATCH#<digest>      / WATCH       an anonymous watch list (HGK-11), under the
 //	                                  SHA-256 of its cookie's token; ttl 60 days
 //	                                  after its last use
+//	USERNAME#<lower>    / USERNAME    the claim of a username (accountId)
+//	RATING#<id>         / RATING      a rating (rated, rater: account ids)
+//	ACCOUNT#<rated>     / RATER#<rater>  the claim of a rater's one rating of
+//	                                  that advertiser (ratingId)
+//	PENDINGRATING#<digest> / PENDING  a rating sent without an account, until
+//	                                  its address is confirmed (ttl 48 h)
 //
 // Indexes (attributes of the listing item):
 //
@@ -15,6 +23,11 @@
 //	                                                     first (UUIDv7 ids sort by time)
 //	browseNew     pub ("PUB") + pubNew (publishedAt#id)  public browsing, newest first
 //	browseStart   pub ("PUB") + pubStart (from#id)       public browsing by start date
+//
+//	byPublicId    pubId (advertiser item, keys only)     the account of a public id
+//	byRated       rated + id                             the ratings an advertiser received
+//	byRater       rater + id                             the ratings a rater gave
+//	byPendingEmail pendingEmail (keys only)              pending ratings of an address
 //
 // browseNew and browseStart are sparse: only a published listing that has not
 // ended carries pub, and they project what a browse page shows and filters by.
@@ -55,6 +68,39 @@ const (
 	attrEntries  = "entries"
 	attrLastUsed = "usedAt"
 )
+
+// Keys and attributes of advertiser data and ratings.
+const (
+	usernamePrefix = "USERNAME#"
+	usernameSK     = "USERNAME"
+	ratingPrefix   = "RATING#"
+	ratingSK       = "RATING"
+	raterSKPrefix  = "RATER#"
+	attrPubID      = "pubId"
+	attrRated      = "rated"
+	attrRater      = "rater"
+	pendingPrefix  = "PENDINGRATING#"
+	pendingSK      = "PENDING"
+)
+
+// Indexes of advertiser data and ratings.
+var (
+	ByPublicID = dynamo.Index{Name: "byPublicId", Attr: attrPubID}
+	ByRated    = dynamo.Index{Name: "byRated", Attr: attrRated}
+	ByRater    = dynamo.Index{Name: "byRater", Attr: attrRater}
+	// ByPendingEmail finds the pending ratings of an address (export, erasure).
+	ByPendingEmail = dynamo.Index{Name: "byPendingEmail", Attr: "pendingEmail"}
+)
+
+func pendingKey(digest string) dynamo.Item { return dynamo.Key(pendingPrefix+digest, pendingSK) }
+
+func usernameKey(u string) dynamo.Item { return dynamo.Key(usernamePrefix+u, usernameSK) }
+
+func ratingKey(id string) dynamo.Item { return dynamo.Key(ratingPrefix+id, ratingSK) }
+
+func raterClaimKey(rated, rater string) dynamo.Item {
+	return dynamo.Key(accountPrefix+rated, raterSKPrefix+rater)
+}
 
 // Indexes of the table.
 var (

@@ -54,9 +54,9 @@ func item(l classifieds.Listing) listingItem {
 func firstListing(accountID string, at time.Time) dynamo.Write {
 	t := dynamo.S(at.UTC().Format(time.RFC3339Nano))
 	return dynamo.Write{Key: advertiserKey(accountID),
-		Update: "SET #first = if_not_exists(#first, :t), #created = if_not_exists(#created, :t), #acc = :acc",
-		Cond: dynamo.Cond{Names: map[string]string{"#first": attrFirstListing, "#created": "createdAt", "#acc": "accountId"},
-			Values: dynamo.Item{":t": t, ":acc": dynamo.S(accountID)}}}
+		Update: "SET #first = if_not_exists(#first, :t), #created = if_not_exists(#created, :t), #acc = :acc" + publicIDSet,
+		Cond: dynamo.Cond{Names: withPublicIDName(map[string]string{"#first": attrFirstListing, "#created": "createdAt", "#acc": "accountId"}),
+			Values: withPublicID(dynamo.Item{":t": t, ":acc": dynamo.S(accountID)})}}
 }
 
 // Publish implements classifieds.ListingStore.

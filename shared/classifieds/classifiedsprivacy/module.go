@@ -17,6 +17,7 @@ type Store interface {
 	EraseAdvertiser(ctx context.Context, accountID string) error
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
+	RatingsStore // advertiser data and ratings (ratings.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -37,13 +38,16 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	// The watch lists are linked to no account: always null (HGK-11).
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	if s.AccountID == "" {
-		return out, nil
+		return out, m.exportRatings(ctx, s, out)
 	}
 	ls := []classifieds.Listing{}
 	if err := m.Store.EachOf(ctx, s.AccountID, func(l classifieds.Listing) error { ls = append(ls, l); return nil }); err != nil {
 		return nil, err
 	}
 	out[classifieds.KindListings] = ls
+	if err := m.exportRatings(ctx, s, out); err != nil {
+		return nil, err
+	}
 	a, ok, err := m.Store.Advertiser(ctx, s.AccountID)
 	if err != nil {
 		return nil, err
@@ -56,6 +60,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 
 // Erase implements privacy.Module: all listing data goes with the account (HGK-7).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
+	if err := m.eraseRatings(ctx, s); err != nil {
+		return err
+	}
 	if s.AccountID == "" {
 		return nil
 	}

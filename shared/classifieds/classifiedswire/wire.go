@@ -43,7 +43,8 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 		return classifiedsapi.Listings{}, err
 	}
 	var r env.Reader
-	svc := &classifieds.Listings{Store: store(cfg, &r), Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays)}
+	st := store(cfg, &r)
+	svc := &classifieds.Listings{Store: st, Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays), Advertisers: st}
 	return classifiedsapi.Listings{Svc: svc}, r.Err()
 }
 
