@@ -508,6 +508,14 @@ func TestRatingWithoutAccountIsConfirmedByMail(t *testing.T) {
 	if err != nil || len(recs) == 0 || recs[len(recs)-1].Event != classifieds.EventRating || recs[len(recs)-1].At.Before(before) {
 		t.Fatalf("evidence of the confirmed rating %+v, %v", recs, err)
 	}
+	// HGK-2: the confirmation made an active account (no mail of its own): the rater
+	// signs in by a mailed link at once.
+	rater := newClient(t)
+	want(t, requestLink(t, rater, email, "en"), http.StatusAccepted)
+	want(t, useLink(rater, tokenFrom(t, mailTo(t, email, "sign-in link"))), http.StatusCreated)
+	if got := profile(t, rater).ID; got != stored.Rater {
+		t.Fatalf("the rater signed in as %q, want %q", got, stored.Rater)
+	}
 
 	// The same address rates another advertiser: the same account.
 	want(t, withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub2.ID+"/ratings", body(map[string]any{"text": "Zweite"})), http.StatusAccepted)
