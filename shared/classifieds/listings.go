@@ -131,6 +131,9 @@ type View struct {
 	Text         string    `json:"text"`
 	ExpiresOn    string    `json:"expiresOn"`
 	PublishedAt  time.Time `json:"publishedAt"`
+	// Photos and IdentityConfirmed are filled by ViewExtras (viewextras.go).
+	Photos            []string `json:"photos"`
+	IdentityConfirmed bool     `json:"identityConfirmed"`
 }
 
 // ViewOf is the public view of a public listing.

@@ -36,5 +36,7 @@ func Kinds() []privacy.Kind {
 			Recipients: privacy.Text{DE: "Niemand außer Ihnen.", EN: "No one but you."},
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
 		},
+		photosKind(),   // photos.go
+		identityKind(), // identity.go
 	}
 }

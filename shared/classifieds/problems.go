@@ -31,4 +31,6 @@ func FieldCodes() []problem.Code {
 }
 
 // Problems lists the module's problem codes.
-func Problems() []problem.Code { return []problem.Code{} }
+func Problems() []problem.Code {
+	return append(append([]problem.Code{}, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
+}

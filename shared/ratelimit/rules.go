@@ -75,6 +75,14 @@ var (
 	ListingCreate = Rule{Name: "listings.create", Scope: PerClient, Max: 10, Window: time.Hour}
 	// ListingCreateAll bounds new listings from all clients together.
 	ListingCreateAll = Rule{Name: "listings.create.all", Scope: Global, Max: 600, Window: time.Hour}
+	// IdentityConfirmStart bounds the identity confirmations one advertiser starts
+	// (HGK-5): a few tries, not a flood of states.
+	IdentityConfirmStart = Rule{Name: "identity.confirm", Scope: PerAccount, Max: 10, Window: time.Hour}
+	// IdentityCallback bounds callbacks (signed or forged) from one client, the
+	// provider's address: well above its pace, a stop for a forger's flood.
+	IdentityCallback = Rule{Name: "identity.callback", Scope: PerClient, Max: 600, Window: 15 * time.Minute}
+	// IdentityCallbackAll bounds callbacks from all clients together.
+	IdentityCallbackAll = Rule{Name: "identity.callback.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -107,5 +115,6 @@ func Catalog() []Rule {
 		ClaimCreate, Upload, ContractImport, NetworkWrite, ContactSubmit, NetworkUnsubscribe, NetworkConnect, NetworkSearch, MessageSend,
 		MailAll, AccountCreateAll, TokensAll, DeviceSignInAll, InsuranceRegisterAll, InsuranceActivateAll, ContactSubmitAll, NetworkUnsubscribeAll,
 		ListingCreate, ListingCreateAll,
+		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
 	}
 }

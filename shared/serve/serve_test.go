@@ -35,6 +35,7 @@ func allRoutes() map[string]httpapi.Route {
 		networkapi.Connections{}.Routes(), networkapi.Search{}.Routes(),
 		networkapi.Register{}.Routes(),
 		classifiedsapi.Listings{}.Routes(),
+		classifiedsapi.Photos{}.Routes(), classifiedsapi.Identity{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

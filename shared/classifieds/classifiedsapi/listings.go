@@ -14,6 +14,9 @@ import (
 // Listings serves the listings (ListingsFunction).
 type Listings struct {
 	Svc *classifieds.Listings
+	// Extras adds the photos and the identity mark to the public view
+	// (viewextras.go); nil adds none.
+	Extras *classifieds.ViewExtras
 }
 
 // MaxCursor bounds a cursor's length.
@@ -45,7 +48,11 @@ func (h Listings) Get(ctx context.Context, r *httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, classifieds.ViewOf(l)), nil
+	v := classifieds.ViewOf(l)
+	if err := h.Extras.Add(ctx, l, &v); err != nil { // photos and identity mark
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, v), nil
 }
 
 // Mine serves GET /v1/me/listings: the advertiser's own listings, newest first,

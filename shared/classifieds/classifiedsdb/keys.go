@@ -4,7 +4,12 @@
 //
 //	LISTING#<id>        / LISTING     a listing (pending ones with a ttl)
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
-//	                                  published listing (firstListingAt)
+//	                                  published listing (firstListingAt); the date
+//	                                  of an identity confirmation (identityConfirmedAt)
+//	LISTING#<id>        / PHOTOS      a listing's photos (photos.go): a map by photo
+//	                                  id and their count
+//	IDCONFIRM#<state>   / IDCONFIRM   an identity confirmation under way (identity.go;
+//	                                  single use, with a ttl)
 //
 // Indexes (attributes of the listing item):
 //
@@ -51,6 +56,20 @@ var (
 	BrowseNew    = dynamo.Index{Name: "browseNew", Attr: attrPub}
 	BrowseStart  = dynamo.Index{Name: "browseStart", Attr: attrPub}
 )
+
+// Photos and identity confirmations (photos.go, identity.go).
+const (
+	photosSK        = "PHOTOS"
+	attrPhotos      = "photos"
+	attrPhotoCount  = "n"
+	idConfirmPrefix = "IDCONFIRM#"
+	idConfirmSK     = "IDCONFIRM"
+	attrIdentityAt  = "identityConfirmedAt"
+)
+
+func photosKey(listingID string) dynamo.Item { return dynamo.Key(listingPrefix+listingID, photosSK) }
+
+func idConfirmKey(state string) dynamo.Item { return dynamo.Key(idConfirmPrefix+state, idConfirmSK) }
 
 func listingKey(id string) dynamo.Item { return dynamo.Key(listingPrefix+id, listingSK) }
 
