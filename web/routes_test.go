@@ -24,8 +24,6 @@ var noPage = map[string]string{
 	"DELETE /v1/listings/{}/photos/{}":        "the classifieds' pages are still to come",
 	"GET /v1/listings/{}/photos/{}":           "the classifieds' pages are still to come",
 	"GET /v1/me/listings/{}/photos":           "the classifieds' pages are still to come",
-	"GET /v1/me/identity-confirmation":        "the classifieds' pages are still to come",
-	"POST /v1/me/identity-confirmation":       "the classifieds' pages are still to come",
 	"POST /v1/identity-confirmation/callback": "called by the identity provider, not a page",
 	"POST /v1/sessions/device":                "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback":         "called by the eID provider, server to server (H4U-5)",

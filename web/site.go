@@ -102,6 +102,8 @@ func Pages(o Options) []Page {
 		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
 		{Path: "network/connections", Dir: "connections"},
 		{Path: "network/search", Dir: "search"},
+		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},
+		{Path: "classifieds/identity/return", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "return"}},
 	}
 }
 
