@@ -24,6 +24,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
+	"kontor/shared/classifieds"
 	"kontor/shared/contact"
 	"kontor/shared/insurance"
 	"kontor/shared/network"
@@ -104,6 +105,7 @@ func Pages(o Options) []Page {
 		{Path: "network/search", Dir: "search"},
 		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},
 		{Path: "classifieds/identity/return", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "return"}},
+		{Path: "classifieds/photos", Dir: "classifiedsphotos", Vars: map[string]string{"photoTypes": strings.Join(classifieds.PhotoTypes, ","), "photoMaxBytes": strconv.Itoa(classifieds.MaxPhotoBytes)}},
 	}
 }
 

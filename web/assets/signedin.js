@@ -5,9 +5,12 @@
 
 import { api, ApiResponse, bindForm, clearErrors, lang, showSignedIn } from './form.js';
 
-/** loginURL is the sign-in page that comes back to this page afterwards. */
+/**
+ * loginURL is the sign-in page that comes back to this page afterwards, with its
+ * query (the listing a photos page is about, the group a group page shows).
+ */
 export function loginURL() {
-  return `/${lang}/login?next=${encodeURIComponent(window.location.pathname)}`;
+  return `/${lang}/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
 }
 
 /**

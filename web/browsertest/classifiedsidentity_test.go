@@ -10,8 +10,9 @@ import (
 )
 
 // advertiser signs addr in through the API and publishes a listing, so that the
-// account may confirm its identity; it returns the signed-in client.
-func advertiser(t *testing.T, addr string) *apiClient {
+// account may confirm its identity and add photos; it returns the signed-in client
+// and the listing's id.
+func advertiser(t *testing.T, addr string) (*apiClient, string) {
 	t.Helper()
 	c := newAPIClient(t)
 	if st := c.do(http.MethodPost, "/v1/sessions", map[string]string{"email": addr, "password": password}, nil); st/100 != 2 {
@@ -20,10 +21,11 @@ func advertiser(t *testing.T, addr string) *apiClient {
 	d := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format("2006-01-02") }
 	listing := map[string]any{"kind": "offer", "area": "baltic", "boatType": "sailing-yacht", "from": d(5), "to": d(9),
 		"title": "Koje frei nach Bornholm", "text": "Zwei Kojen frei.", "expiresOn": d(20)}
-	if st := c.do(http.MethodPost, "/v1/listings", listing, nil); st != http.StatusCreated {
+	var l struct{ ID string }
+	if st := c.do(http.MethodPost, "/v1/listings", listing, &l); st != http.StatusCreated || l.ID == "" {
 		t.Fatalf("publish: %d", st)
 	}
-	return c
+	return c, l.ID
 }
 
 // Promise: HGK-5 — identity confirmation stores only the fact and the date.
@@ -53,7 +55,7 @@ func TestIdentityConfirmationPages(t *testing.T) {
 			}
 			tb.axe("identity, not an advertiser")
 
-			api := advertiser(t, addr)
+			api, _ := advertiser(t, addr)
 			tb.do(chromedp.Navigate(page), chromedp.WaitVisible(css("#start-form")))
 			tb.axe("identity, start")
 
@@ -97,7 +99,7 @@ func TestIdentityConfirmationPages(t *testing.T) {
 func TestIdentityConfirmationStartShowsThrottling(t *testing.T) {
 	l := languages[1]
 	addr := activeAccount(t, l.lang)
-	api := advertiser(t, addr)
+	api, _ := advertiser(t, addr)
 	for range 10 {
 		if st := api.do(http.MethodPost, "/v1/me/identity-confirmation", nil, nil); st != http.StatusCreated {
 			t.Fatalf("start: %d", st)
