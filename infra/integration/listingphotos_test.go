@@ -286,3 +286,30 @@ func assertClassifiedsExportEmpty(t *testing.T, accountID, email string) {
 	}
 	t.Fatal("no classifieds module")
 }
+
+// A flood of declarations is throttled with the account's upload limit (30 an
+// hour, shared with pictures and files): refused declarations count too, and the
+// 31st is 429 with Retry-After; nothing more is stored.
+func TestListingPhotoDeclarationsAreThrottled(t *testing.T) {
+	a, _ := signUp(t, "photo-flood")
+	l := publish(t, a, nil)
+	base := "/v1/listings/" + l.ID + "/photos"
+	for i := range 30 {
+		r := a.do(http.MethodPost, base, map[string]any{"contentType": "image/jpeg", "size": 100})
+		if i < classifieds.DefaultMaxPhotos {
+			want(t, r, http.StatusCreated)
+		} else {
+			want(t, r, http.StatusConflict, "too_many_photos")
+		}
+	}
+	r := a.do(http.MethodPost, base, map[string]any{"contentType": "image/jpeg", "size": 100})
+	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	r = a.do(http.MethodGet, "/v1/me/listings/"+l.ID+"/photos", nil)
+	want(t, r, http.StatusOK)
+	if ps, _ := object(t, r)["photos"].([]any); len(ps) != classifieds.DefaultMaxPhotos {
+		t.Fatalf("%d photos stored", len(ps))
+	}
+}
