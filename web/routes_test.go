@@ -16,11 +16,13 @@ import (
 // or staff member calls ships with its page.
 var noPage = map[string]string{
 	// The classifieds' pages are still to come (docs/web.md).
-	"POST /v1/listings":               "the classifieds' pages are still to come",
-	"GET /v1/listings/{}":             "the classifieds' pages are still to come",
-	"GET /v1/me/listings":             "the classifieds' pages are still to come",
-	"POST /v1/sessions/device":        "called by an app with its device credential (H4U-6), not by a page",
-	"POST /v1/insurance/eid/callback": "called by the eID provider, server to server (H4U-5)",
+	"POST /v1/listings":                       "the classifieds' pages are still to come",
+	"GET /v1/listings/{}":                     "the classifieds' pages are still to come",
+	"GET /v1/me/listings":                     "the classifieds' pages are still to come",
+	"GET /v1/listings/{}/photos/{}":           "the public listing page is still to come",
+	"POST /v1/identity-confirmation/callback": "called by the identity provider, not a page",
+	"POST /v1/sessions/device":                "called by an app with its device credential (H4U-6), not by a page",
+	"POST /v1/insurance/eid/callback":         "called by the eID provider, server to server (H4U-5)",
 
 	"GET /v1/group-subscriptions/unsubscribe":  "the link in a notification mail, opened from the mail program; the API answers its own confirmation page",
 	"POST /v1/group-subscriptions/unsubscribe": "posted by the mail program (RFC 8058 one-click) or the API's own confirmation page",

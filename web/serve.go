@@ -41,6 +41,8 @@ var StoragePages = []StoragePage{
 	{Path: "network/profile", Bucket: "PictureBucket", Policy: "SitePictureUploadHeadersPolicy", Upload: true, Images: true},
 	{Path: "network/member", Bucket: "PictureBucket", Policy: "SitePictureHeadersPolicy", Images: true},
 	{Path: "network/group", Bucket: "PictureBucket", Policy: "SiteGroupUploadHeadersPolicy", Upload: true},
+	// The classifieds' photos page sends a listing's photos and shows them.
+	{Path: "classifieds/photos", Bucket: "ClassifiedsPhotoBucket", Policy: "SiteListingPhotosHeadersPolicy", Upload: true, Images: true},
 }
 
 // CSP is the site's CSP with the bucket's origin added where the page needs it.

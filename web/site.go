@@ -24,6 +24,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
+	"kontor/shared/classifieds"
 	"kontor/shared/contact"
 	"kontor/shared/insurance"
 	"kontor/shared/network"
@@ -109,6 +110,9 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings"}},
 		{Path: "classifieds/my-ratings", Dir: "classifieds", Vars: map[string]string{"variant": "mine"}},
 		{Path: "classifieds/rating-confirm", Dir: "classifieds", Vars: map[string]string{"variant": "confirm"}},
+		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},
+		{Path: "classifieds/identity/return", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "return"}},
+		{Path: "classifieds/photos", Dir: "classifiedsphotos", Vars: map[string]string{"photoTypes": strings.Join(classifieds.PhotoTypes, ","), "photoMaxBytes": strconv.Itoa(classifieds.MaxPhotoBytes)}},
 	}
 }
 

@@ -126,11 +126,18 @@ func officeZip(parts map[string]string, mainType string) []byte {
 // length would (the emulator does not hold uploads to it), encrypted as signed.
 func stageDirectly(t *testing.T, key string, data []byte) {
 	t.Helper()
-	arn, err := stack.Resolve("NetworkKey", "Arn")
+	stageIn(t, "PictureBucket", "NetworkKey", key, data)
+}
+
+// stageIn writes data to key in a stack bucket, encrypted with a stack key, as a
+// client that ignores an upload URL's signed length would.
+func stageIn(t *testing.T, bucket, kmsKey, key string, data []byte) {
+	t.Helper()
+	arn, err := stack.Resolve(kmsKey, "Arn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s3Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Name("PictureBucket")), Key: aws.String(key),
+	if _, err := s3Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Name(bucket)), Key: aws.String(key),
 		Body: bytes.NewReader(data), ServerSideEncryption: "aws:kms", SSEKMSKeyId: aws.String(arn), BucketKeyEnabled: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package standin
 import (
 	"kontor/infra/local"
 	"kontor/infra/standin/eid"
+	"kontor/infra/standin/idp"
 	"kontor/infra/standin/register"
 	"kontor/infra/standin/site"
 )
@@ -18,5 +19,6 @@ func All() []local.StandIn {
 		site.New(),
 		eid.New(),
 		register.New(),
+		idp.New(),
 	}
 }

@@ -40,8 +40,9 @@ func TestInsuranceStorageIsReachableOnlyByItsFunctions(t *testing.T) {
 		// network's pictures' and files on posts' (which function reaches which is
 		// TestNetworkObjectsAreReachedOnlyUnderTheirFunctionsPrefixes').
 		if strings.Contains(pol, "s3:") && !strings.Contains(pol, "kontor-InvoiceBucket/claims/*") &&
-			!strings.Contains(pol, "kontor-PictureBucket/pictures/*") && !strings.Contains(pol, "kontor-PictureBucket/attachments/*") {
-			t.Errorf("%s reaches objects outside the invoices', pictures' and attachments' prefixes: %s", f.LogicalID, pol)
+			!strings.Contains(pol, "kontor-PictureBucket/pictures/*") && !strings.Contains(pol, "kontor-PictureBucket/attachments/*") &&
+			!strings.Contains(pol, "kontor-ClassifiedsPhotoBucket/photos/*") {
+			t.Errorf("%s reaches objects outside the invoices', pictures', attachments' and listing photos' prefixes: %s", f.LogicalID, pol)
 		}
 		if strings.Contains(pol, "kontor-PictureBucket") || strings.Contains(pol, ":key/kontor-NetworkKey") {
 			if !slices.Contains([]string{"NetworkFunction", "GroupsFunction", "NetworkPrivacyFunction"}, f.LogicalID) {

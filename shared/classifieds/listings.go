@@ -137,6 +137,9 @@ type View struct {
 
 	// Advertiser is the advertiser as the public sees them (advertiserview.go).
 	Advertiser *PublicAdvertiser `json:"advertiser,omitempty"`
+	// Photos and IdentityConfirmed are filled by ViewExtras (viewextras.go).
+	Photos            []string `json:"photos"`
+	IdentityConfirmed bool     `json:"identityConfirmed"`
 }
 
 // ViewOf is the public view of a public listing.

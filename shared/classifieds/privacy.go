@@ -50,6 +50,8 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
 		},
 		watchlistKind(),
+		photosKind(),   // photos.go
+		identityKind(), // identity.go
 	}, ratingKinds()...)
 }
 

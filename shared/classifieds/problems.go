@@ -32,5 +32,6 @@ func FieldCodes() []problem.Code {
 
 // Problems lists the module's problem codes.
 func Problems() []problem.Code {
-	return append([]problem.Code{CodeWatchlistFull}, ratingProblems()...)
+	codes := append([]problem.Code{CodeWatchlistFull}, ratingProblems()...)
+	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

@@ -3,17 +3,15 @@ package insurance
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"kontor/shared/hmacsig"
 )
 
 // SignatureHeader carries the eID provider's signature of a callback:
@@ -24,42 +22,12 @@ const SignatureHeader = "Kontor-Eid-Signature"
 // be replayed later.
 const SignatureTolerance = 5 * time.Minute
 
-// Sign returns the signature header value for body at t.
-func Sign(secret []byte, body []byte, t time.Time) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(ts + "."))
-	m.Write(body)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(m.Sum(nil))
-}
+// Sign returns the signature header value for body at t (hmacsig).
+func Sign(secret []byte, body []byte, t time.Time) string { return hmacsig.Sign(secret, body, t) }
 
-// Verify checks a signature header against body at now.
+// Verify checks a signature header against body at now (hmacsig).
 func Verify(secret []byte, header string, body []byte, now time.Time) bool {
-	var ts, sig string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sig = v
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || sig == "" {
-		return false
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > SignatureTolerance || d < -SignatureTolerance {
-		return false
-	}
-	got, err := hex.DecodeString(sig)
-	if err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(ts + "."))
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
+	return hmacsig.Verify(secret, header, body, now, SignatureTolerance)
 }
 
 // Callback is the body the eID provider posts back, signed: the pseudonym it was

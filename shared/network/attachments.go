@@ -372,33 +372,6 @@ const maxTries = 5
 
 // attachmentProblem turns an upload's rejection into the attachment's problem.
 func attachmentProblem(err error) error {
-	return uploadProblem(err, uploadCodes{Type: CodeAttachmentType, TooLarge: CodeAttachmentTooLarge,
+	return upload.Problem(err, upload.Codes{Type: CodeAttachmentType, TooLarge: CodeAttachmentTooLarge,
 		NotAccepted: CodeAttachmentNotAccepted, NotUploaded: CodeAttachmentNotUploaded})
-}
-
-// uploadCodes are the problems of one kind of upload.
-type uploadCodes struct {
-	Type, TooLarge, NotAccepted, NotUploaded problem.Code
-}
-
-// uploadProblem turns an upload's rejection into its kind's problem: a type not
-// taken 415, too large 413, not as declared or not encrypted 400, not uploaded
-// yet 409, a size no file has a field problem. Other errors pass unchanged.
-func uploadProblem(err error, c uploadCodes) error {
-	r, ok := upload.AsRejected(err)
-	if !ok {
-		return err
-	}
-	switch r {
-	case upload.TooLarge:
-		return problem.New(http.StatusRequestEntityTooLarge, c.TooLarge)
-	case upload.NotEncrypted, upload.SizeMismatch:
-		return problem.New(http.StatusBadRequest, c.NotAccepted)
-	case upload.Missing:
-		return problem.New(http.StatusConflict, c.NotUploaded)
-	case upload.TypeNotAllowed:
-		return problem.New(http.StatusUnsupportedMediaType, c.Type)
-	}
-	// upload.BadSize: a declared size no file has.
-	return problem.Invalid(problem.FieldError{Field: "size", Code: problem.FieldInvalidValue})
 }

@@ -304,6 +304,6 @@ func (s *PictureService) LinksOf(ctx context.Context, accountID string, ps Pictu
 
 // pictureProblem turns an upload's rejection into the picture's problem.
 func pictureProblem(err error) error {
-	return uploadProblem(err, uploadCodes{Type: CodePictureType, TooLarge: CodePictureTooLarge,
+	return upload.Problem(err, upload.Codes{Type: CodePictureType, TooLarge: CodePictureTooLarge,
 		NotAccepted: CodePictureNotAccepted, NotUploaded: CodePictureNotUploaded})
 }

@@ -94,6 +94,14 @@ var (
 	// AdvertiserChange bounds changes of one advertiser's data: each may claim a
 	// username, so probing which are taken stops here.
 	AdvertiserChange = Rule{Name: "advertiser.change", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// IdentityConfirmStart bounds the identity confirmations one advertiser starts
+	// (HGK-5): a few tries, not a flood of states.
+	IdentityConfirmStart = Rule{Name: "identity.confirm", Scope: PerAccount, Max: 10, Window: time.Hour}
+	// IdentityCallback bounds callbacks (signed or forged) from one client, the
+	// provider's address: well above its pace, a stop for a forger's flood.
+	IdentityCallback = Rule{Name: "identity.callback", Scope: PerClient, Max: 600, Window: 15 * time.Minute}
+	// IdentityCallbackAll bounds callbacks from all clients together.
+	IdentityCallbackAll = Rule{Name: "identity.callback.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -128,5 +136,6 @@ func Catalog() []Rule {
 		ListingCreate, ListingCreateAll,
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 		RatingCreate, RatingCreateAll, AdvertiserChange,
+		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
 	}
 }

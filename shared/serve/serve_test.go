@@ -36,6 +36,7 @@ func allRoutes() map[string]httpapi.Route {
 		networkapi.Register{}.Routes(),
 		classifiedsapi.Listings{}.Routes(), classifiedsapi.Watchlist{}.Routes(), classifiedsapi.ListingStats{}.Routes(),
 		classifiedsapi.Ratings{}.Routes(), classifiedsapi.Advertiser{}.Routes(),
+		classifiedsapi.Photos{}.Routes(), classifiedsapi.Identity{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

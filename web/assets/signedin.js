@@ -7,7 +7,8 @@ import { api, ApiResponse, bindForm, clearErrors, lang, showSignedIn } from './f
 
 /**
  * loginURL is the sign-in page that comes back to this page afterwards, with its
- * query (a page such as the listing statistics names what it shows there).
+ * query (the listing a page such as the statistics or the photos is about, the
+ * group a group page shows).
  */
 export function loginURL() {
   return `/${lang}/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;

@@ -20,6 +20,7 @@ var PAGES = [
   'de/network/connections.html', 'de/network/search.html', 'de/network/messages.html', 'de/network/conversation.html',
   'de/classifieds/watchlist.html', 'de/classifieds/stats.html',
   'de/classifieds/advertiser.html', 'de/classifieds/ratings.html', 'de/classifieds/my-ratings.html', 'de/classifieds/rating-confirm.html',
+  'de/classifieds/identity.html', 'de/classifieds/identity/return.html', 'de/classifieds/photos.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -33,7 +34,8 @@ var PAGES = [
   'en/network/groups.html', 'en/network/group.html', 'en/network/feed.html',
   'en/network/connections.html', 'en/network/search.html', 'en/network/messages.html', 'en/network/conversation.html',
   'en/classifieds/watchlist.html', 'en/classifieds/stats.html',
-  'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html'
+  'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html',
+  'en/classifieds/identity.html', 'en/classifieds/identity/return.html', 'en/classifieds/photos.html'
 ];
 var NOT_FOUND = '/404.html';
 

@@ -14,6 +14,9 @@ import (
 // Listings serves the listings (ListingsFunction).
 type Listings struct {
 	Svc *classifieds.Listings
+	// Extras adds the photos and the identity mark to the public view
+	// (viewextras.go); nil adds none.
+	Extras *classifieds.ViewExtras
 }
 
 // MaxCursor bounds a cursor's length.
@@ -47,6 +50,9 @@ func (h Listings) Get(ctx context.Context, r *httpapi.Request) (httpapi.Response
 	}
 	v, err := h.Svc.PublicView(ctx, l)
 	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.Extras.Add(ctx, l, &v); err != nil { // photos and identity mark
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, v), nil

@@ -6,7 +6,13 @@
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
 //	                                  published listing (firstListingAt)
 //	                                  or their first advertiser data; holds
-//	                                  the data, pubId and the rating summary
+//	                                  the data, pubId, the rating summary and
+//	                                  the date of an identity confirmation
+//	                                  (identityConfirmedAt)
+//	LISTING#<id>        / PHOTOS      a listing's photos (photos.go): a map by photo
+//	                                  id and their count
+//	IDCONFIRM#<state>   / IDCONFIRM   an identity confirmation under way (identity.go;
+//	                                  single use, with a ttl)
 //	WATCH#<digest>      / WATCH       an anonymous watch list (HGK-11), under the
 //	                                  SHA-256 of its cookie's token; ttl 60 days
 //	                                  after its last use
@@ -108,6 +114,20 @@ var (
 	BrowseNew    = dynamo.Index{Name: "browseNew", Attr: attrPub}
 	BrowseStart  = dynamo.Index{Name: "browseStart", Attr: attrPub}
 )
+
+// Photos and identity confirmations (photos.go, identity.go).
+const (
+	photosSK        = "PHOTOS"
+	attrPhotos      = "photos"
+	attrPhotoCount  = "n"
+	idConfirmPrefix = "IDCONFIRM#"
+	idConfirmSK     = "IDCONFIRM"
+	attrIdentityAt  = "identityConfirmedAt"
+)
+
+func photosKey(listingID string) dynamo.Item { return dynamo.Key(listingPrefix+listingID, photosSK) }
+
+func idConfirmKey(state string) dynamo.Item { return dynamo.Key(idConfirmPrefix+state, idConfirmSK) }
 
 func listingKey(id string) dynamo.Item { return dynamo.Key(listingPrefix+id, listingSK) }
 

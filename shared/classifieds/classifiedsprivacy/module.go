@@ -24,6 +24,8 @@ type Store interface {
 type Module struct {
 	Store Store
 	Now   func() time.Time
+	// Photos exports and erases the photos of the listings (photos.go).
+	Photos *classifieds.Photos
 }
 
 // Name implements privacy.Module.
@@ -37,6 +39,7 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	// The watch lists are linked to no account: always null (HGK-11).
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
+	addEmpty(out) // photos.go
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
 	}
@@ -55,7 +58,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if ok {
 		out[classifieds.KindAdvertiser] = a
 	}
-	return out, nil
+	return out, m.exportPhotosAndIdentity(ctx, out, ls, a) // photos.go
 }
 
 // Erase implements privacy.Module: all listing data goes with the account (HGK-7).
@@ -65,6 +68,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	}
 	if s.AccountID == "" {
 		return nil
+	}
+	if err := m.erasePhotos(ctx, s.AccountID); err != nil { // photos.go
+		return err
 	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }

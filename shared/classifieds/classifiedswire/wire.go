@@ -25,14 +25,16 @@ func store(cfg aws.Config, r *env.Reader) *classifiedsdb.Store {
 	return &classifiedsdb.Store{DB: dynamodb.NewFromConfig(cfg), Table: r.String("CLASSIFIEDS_TABLE")}
 }
 
-// Privacy builds the module's privacy function on CLASSIFIEDS_TABLE.
+// Privacy builds the module's privacy function on CLASSIFIEDS_TABLE and the
+// photo bucket (photos.go).
 func Privacy(ctx context.Context) ([]privacy.Module, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var r env.Reader
-	return []privacy.Module{classifiedsprivacy.Module{Store: store(cfg, &r), Now: now}}, r.Err()
+	st := store(cfg, &r)
+	return []privacy.Module{classifiedsprivacy.Module{Store: st, Now: now, Photos: photoService(cfg, &r, st)}}, r.Err()
 }
 
 // Listings builds the listings function's handlers: the classifieds table and the
@@ -45,7 +47,7 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 	var r env.Reader
 	st := store(cfg, &r)
 	svc := &classifieds.Listings{Store: st, Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays), Advertisers: st}
-	return classifiedsapi.Listings{Svc: svc}, r.Err()
+	return classifiedsapi.Listings{Svc: svc, Extras: &classifieds.ViewExtras{Photos: st, Advertisers: st}}, r.Err()
 }
 
 // Watchlist builds the watch-list function's handlers: the classifieds table and
