@@ -5,6 +5,8 @@
 //	LISTING#<id>        / LISTING     a listing (pending ones with a ttl)
 //	ACCOUNT#<accountId> / ADVERTISER  an advertiser: created with their first
 //	                                  published listing (firstListingAt)
+//	CONFIRM#<digest>    / CONFIRM     a pending listing's confirmation, by its
+//	                                  token's digest: address, language (ttl 48 h)
 //
 // Indexes (attributes of the listing item):
 //
@@ -26,6 +28,8 @@ const (
 	listingPrefix    = "LISTING#"
 	listingSK        = "LISTING"
 	accountPrefix    = "ACCOUNT#"
+	confirmPrefix    = "CONFIRM#"
+	confirmSK        = "CONFIRM"
 	advertiserSK     = "ADVERTISER"
 	browsePartition  = "PUB"
 	attrPub          = "pub"
@@ -57,3 +61,5 @@ func listingKey(id string) dynamo.Item { return dynamo.Key(listingPrefix+id, lis
 func advertiserKey(accountID string) dynamo.Item {
 	return dynamo.Key(accountPrefix+accountID, advertiserSK)
 }
+
+func confirmKey(digest string) dynamo.Item { return dynamo.Key(confirmPrefix+digest, confirmSK) }

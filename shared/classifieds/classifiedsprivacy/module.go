@@ -16,6 +16,7 @@ type Store interface {
 	EachOf(ctx context.Context, accountID string, fn func(classifieds.Listing) error) error
 	EraseAdvertiser(ctx context.Context, accountID string) error
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
+	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -33,7 +34,9 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 // Export implements privacy.Module: every listing of the account, public or not
 // (HGK-7, HGK-16), and the advertiser item (null when it never published).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
-	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil}
+	// A pending listing belongs to no account and is found only by its link's
+	// token (48 hours at most): nothing of it is attributable to a person.
+	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindPending: nil}
 	if s.AccountID == "" {
 		return out, nil
 	}
@@ -60,11 +63,17 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }
 
-// Sweep implements privacy.Module: listings past their expiry leave the browse
-// indexes (they were not public from that moment on; this only tidies). Nothing
-// is deleted: an expired listing is kept as a template until the account goes,
-// so the receipt (deletions per kind) counts none.
+// Sweep implements privacy.Module: pending listings and confirmations past their
+// 48 hours are deleted (DynamoDB's TTL is the backstop), and listings past their
+// expiry leave the browse indexes (they were not public from that moment on;
+// this only tidies). An expired listing itself is kept as a template until the
+// account goes, so the receipt counts only the pending ones.
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
-	_, err := m.Store.TidyExpired(ctx, now)
-	return map[string]int{}, err
+	n, err := m.Store.DeleteLapsed(ctx, now)
+	counts := map[string]int{classifieds.KindPending: n}
+	if err != nil {
+		return counts, err
+	}
+	_, err = m.Store.TidyExpired(ctx, now)
+	return counts, err
 }
