@@ -24,6 +24,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
+	"kontor/shared/classifieds"
 	"kontor/shared/contact"
 	"kontor/shared/insurance"
 	"kontor/shared/network"
@@ -102,7 +103,20 @@ func Pages(o Options) []Page {
 		{Path: "network/conversation", Dir: "messages", Vars: map[string]string{"variant": "conversation"}},
 		{Path: "network/connections", Dir: "connections"},
 		{Path: "network/search", Dir: "search"},
+		{Path: "listings", Dir: "listings", Vars: listingVars("browse", o)},
+		{Path: "listings/listing", Dir: "listings", Vars: listingVars("listing", o)},
+		{Path: "listings/new", Dir: "listings", Vars: listingVars("new", o)},
+		{Path: "listings/confirm", Dir: "listings", Vars: listingVars("confirm", o)},
+		{Path: "listings/mine", Dir: "listings", Vars: listingVars("mine", o)},
 	}
+}
+
+// listingVars are what the classifieds' pages read: the variant, the lists a
+// listing chooses from, and the texts a listing without an account accepts.
+func listingVars(variant string, o Options) map[string]string {
+	return map[string]string{"variant": variant, "kinds": classifieds.KindOffer + " " + classifieds.KindSearch,
+		"areas": strings.Join(classifieds.Areas, " "), "boatTypes": strings.Join(classifieds.BoatTypes, " "),
+		"terms": o.TermsVersion, "privacy": o.PrivacyVersion}
 }
 
 // File is one object of the built site.

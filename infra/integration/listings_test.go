@@ -231,13 +231,13 @@ func TestListingsGoWithTheAccount(t *testing.T) {
 	}
 }
 
-// Mass creation from one address is throttled: the eleventh listing within the
+// Mass creation from one address is throttled: the 21st listing within the
 // hour is refused with 429 and Retry-After, and nothing is stored. Anonymous
 // listings count the same way (and against the mail limits).
 func TestListingCreationIsThrottled(t *testing.T) {
 	signedUp, _ := signUp(t, "mass-adv")
 	a := elsewhere(t, signedUp) // an address whose mail budget the sign-up did not touch
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 20; i++ {
 		want(t, a.do(http.MethodPost, "/v1/listings", listingBody(map[string]any{"area": "nowhere"})), http.StatusBadRequest, "validation_failed")
 	}
 	r := a.do(http.MethodPost, "/v1/listings", listingBody(nil))
@@ -249,7 +249,7 @@ func TestListingCreationIsThrottled(t *testing.T) {
 		t.Fatalf("throttled listing stored: %+v", ls)
 	}
 	anon := newClientWithCSRF(t)
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 20; i++ {
 		want(t, anonymousListing(t, anon, "x", nil), http.StatusBadRequest, "validation_failed")
 	}
 	want(t, anonymousListing(t, anon, newEmail("mass"), nil), http.StatusTooManyRequests, "too_many_attempts")

@@ -18,6 +18,7 @@ var PAGES = [
   'de/network/profile.html', 'de/network/member.html',
   'de/network/groups.html', 'de/network/group.html', 'de/network/feed.html',
   'de/network/connections.html', 'de/network/search.html', 'de/network/messages.html', 'de/network/conversation.html',
+  'de/listings.html', 'de/listings/listing.html', 'de/listings/new.html', 'de/listings/confirm.html', 'de/listings/mine.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -29,7 +30,8 @@ var PAGES = [
   'en/staff/claims.html', 'en/staff/claim.html',
   'en/network/profile.html', 'en/network/member.html',
   'en/network/groups.html', 'en/network/group.html', 'en/network/feed.html',
-  'en/network/connections.html', 'en/network/search.html', 'en/network/messages.html', 'en/network/conversation.html'
+  'en/network/connections.html', 'en/network/search.html', 'en/network/messages.html', 'en/network/conversation.html',
+  'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
 ];
 var NOT_FOUND = '/404.html';
 

@@ -175,7 +175,7 @@ func (h Listings) Mine(ctx context.Context, r *httpapi.Request) (httpapi.Respons
 func (h Listings) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"POST /v1/listings": {Handler: h.Create, Access: httpapi.Optional, MaxBody: classifieds.MaxBody, Idempotency: httpapi.IdempotencyOptional,
-			Limits: []ratelimit.Rule{ratelimit.ListingCreate, ratelimit.MailPerClient, ratelimit.ListingCreateAll, ratelimit.MailAll}},
+			Limits: []ratelimit.Rule{ratelimit.ListingCreate, ratelimit.ListingCreateAll}},
 		"POST /v1/listings/confirm": {Handler: h.Confirm, Access: httpapi.Public, MaxBody: maxTokenBody, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}},
 		"GET /v1/listings":          {Handler: h.Browse, Access: httpapi.Public},
 		"GET /v1/listings/{id}":     {Handler: h.Get, Access: httpapi.Public},
