@@ -113,7 +113,20 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},
 		{Path: "classifieds/identity/return", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "return"}},
 		{Path: "classifieds/photos", Dir: "classifiedsphotos", Vars: map[string]string{"photoTypes": strings.Join(classifieds.PhotoTypes, ","), "photoMaxBytes": strconv.Itoa(classifieds.MaxPhotoBytes)}},
+		{Path: "listings", Dir: "listings", Vars: listingVars("browse", o)},
+		{Path: "listings/listing", Dir: "listings", Vars: listingVars("listing", o)},
+		{Path: "listings/new", Dir: "listings", Vars: listingVars("new", o)},
+		{Path: "listings/confirm", Dir: "listings", Vars: listingVars("confirm", o)},
+		{Path: "listings/mine", Dir: "listings", Vars: listingVars("mine", o)},
 	}
+}
+
+// listingVars are what the classifieds' pages read: the variant, the lists a
+// listing chooses from, and the texts a listing without an account accepts.
+func listingVars(variant string, o Options) map[string]string {
+	return map[string]string{"variant": variant, "kinds": classifieds.KindOffer + " " + classifieds.KindSearch,
+		"areas": strings.Join(classifieds.Areas, " "), "boatTypes": strings.Join(classifieds.BoatTypes, " "),
+		"terms": o.TermsVersion, "privacy": o.PrivacyVersion}
 }
 
 // File is one object of the built site.

@@ -9,6 +9,7 @@ import (
 
 	"kontor/shared/classifieds"
 	"kontor/shared/classifieds/classifiedsdb"
+	"kontor/shared/evidence"
 	"kontor/shared/ids"
 )
 
@@ -111,6 +112,17 @@ func TestListingPublishedSignedInIsPublicAndOwn(t *testing.T) {
 	adv, ok, err := st.Advertiser(context.Background(), p.ID)
 	if err != nil || !ok || adv.FirstListingAt.IsZero() || time.Since(adv.FirstListingAt) > time.Minute {
 		t.Fatalf("advertiser item %+v %v %v", adv, ok, err)
+	}
+	// Promise: HGK-12 — publishing records the IP address and exact time.
+	recs, err := (&evidence.Log{DB: db(), Table: stack.Name("EvidenceTable")}).For(context.Background(), p.ID, time.Now())
+	published := 0
+	for _, r := range recs {
+		if r.Event == evidence.EventListingPublish && r.IP == a.ip && time.Since(r.At) < time.Minute {
+			published++
+		}
+	}
+	if err != nil || published != 2 {
+		t.Fatalf("evidence %+v %v: %d publications from %s", recs, err, published, a.ip)
 	}
 	if has, err := st.HasPublished(context.Background(), p.ID, time.Now()); err != nil || !has {
 		t.Fatalf("HasPublished = %v, %v", has, err)
@@ -219,11 +231,13 @@ func TestListingsGoWithTheAccount(t *testing.T) {
 	}
 }
 
-// Mass creation from one address is throttled: the eleventh listing within the
-// hour is refused with 429 and Retry-After, and nothing is stored.
+// Mass creation from one address is throttled: the 21st listing within the
+// hour is refused with 429 and Retry-After, and nothing is stored. Anonymous
+// listings count the same way (and against the mail limits).
 func TestListingCreationIsThrottled(t *testing.T) {
-	a, _ := signUp(t, "mass-adv")
-	for i := 0; i < 10; i++ {
+	signedUp, _ := signUp(t, "mass-adv")
+	a := elsewhere(t, signedUp) // an address whose mail budget the sign-up did not touch
+	for i := 0; i < 20; i++ {
 		want(t, a.do(http.MethodPost, "/v1/listings", listingBody(map[string]any{"area": "nowhere"})), http.StatusBadRequest, "validation_failed")
 	}
 	r := a.do(http.MethodPost, "/v1/listings", listingBody(nil))
@@ -234,4 +248,9 @@ func TestListingCreationIsThrottled(t *testing.T) {
 	if ls, _ := myListings(t, a, ""); len(ls) != 0 {
 		t.Fatalf("throttled listing stored: %+v", ls)
 	}
+	anon := newClientWithCSRF(t)
+	for i := 0; i < 20; i++ {
+		want(t, anonymousListing(t, anon, "x", nil), http.StatusBadRequest, "validation_failed")
+	}
+	want(t, anonymousListing(t, anon, newEmail("mass"), nil), http.StatusTooManyRequests, "too_many_attempts")
 }

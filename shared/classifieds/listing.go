@@ -128,9 +128,9 @@ func Today(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// checkText checks a text field: valid UTF-8, within max characters, without
-// control characters (line breaks and tabs allowed where multiline), without
-// markup or script addresses. required says it must not be blank.
+// checkText checks a text field: not blank, valid UTF-8, within max characters,
+// without control characters (line breaks and tabs allowed where multiline),
+// without markup or script addresses.
 func checkText(field, v string, max int, multiline bool) *problem.FieldError {
 	fe := func(c problem.Code) *problem.FieldError { return &problem.FieldError{Field: field, Code: c} }
 	switch {
@@ -163,6 +163,12 @@ func oneOf(v string, set []string) bool {
 // public days, and returns the listing's fields (trimmed) and the moment it
 // expires. Bad input is a 400 problem naming every wrong field.
 func (in Input) Validate(now time.Time, maxDays int) (Input, time.Time, error) {
+	return in.validate(now, maxDays, Input{})
+}
+
+// validate is Validate for a change of a listing whose fields were was: a date
+// left as it was is not checked against today again.
+func (in Input) validate(now time.Time, maxDays int, was Input) (Input, time.Time, error) {
 	var fe []problem.FieldError
 	add := func(e *problem.FieldError) {
 		if e != nil {
@@ -182,11 +188,11 @@ func (in Input) Validate(now time.Time, maxDays int) (Input, time.Time, error) {
 	add(checkText("title", in.Title, MaxTitle, false))
 	add(checkText("text", in.Text, MaxText, true))
 	today := Today(now)
-	from, okFrom := in.date("from", today, today.AddDate(0, 0, MaxTripDays), add)
-	if to, ok := in.date("to", today, today.AddDate(0, 0, MaxTripDays), add); ok && okFrom && to.Before(from) {
+	from, okFrom := in.date("from", today, today.AddDate(0, 0, MaxTripDays), in.From == was.From, add)
+	if to, ok := in.date("to", today, today.AddDate(0, 0, MaxTripDays), in.To == was.To, add); ok && okFrom && to.Before(from) {
 		add(&problem.FieldError{Field: "to", Code: CodeDateOrder})
 	}
-	exp, ok := in.date("expiresOn", today, today.AddDate(0, 0, maxDays-1), add)
+	exp, ok := in.date("expiresOn", today, today.AddDate(0, 0, maxDays-1), in.ExpiresOn == was.ExpiresOn, add)
 	if len(fe) > 0 || !ok {
 		return Input{}, time.Time{}, problem.Invalid(fe...)
 	}
@@ -194,8 +200,9 @@ func (in Input) Validate(now time.Time, maxDays int) (Input, time.Time, error) {
 }
 
 // date checks the date field named by field: required, YYYY-MM-DD, not before
-// first (CodeDateInPast) nor after last (CodeDateTooFar).
-func (in Input) date(field string, first, last time.Time, add func(*problem.FieldError)) (time.Time, bool) {
+// first (CodeDateInPast) nor after last (CodeDateTooFar) unless kept (unchanged
+// by an edit).
+func (in Input) date(field string, first, last time.Time, kept bool, add func(*problem.FieldError)) (time.Time, bool) {
 	v := map[string]string{"from": in.From, "to": in.To, "expiresOn": in.ExpiresOn}[field]
 	if v == "" {
 		add(&problem.FieldError{Field: field, Code: problem.FieldRequired})
@@ -205,6 +212,8 @@ func (in Input) date(field string, first, last time.Time, add func(*problem.Fiel
 	switch {
 	case !ok:
 		add(&problem.FieldError{Field: field, Code: problem.FieldInvalidValue})
+	case kept:
+		return t, true
 	case t.Before(first):
 		add(&problem.FieldError{Field: field, Code: CodeDateInPast})
 	case t.After(last):

@@ -6,9 +6,19 @@ import (
 	"net/http"
 	"time"
 
+	"kontor/shared/evidence"
 	"kontor/shared/ids"
 	"kontor/shared/problem"
 )
+
+// EventPublish is the evidence of a publication: the client's address and the
+// exact time (HGK-12).
+const EventPublish = evidence.EventListingPublish
+
+// Evidence records the client address and time of a publication (shared/evidence).
+type Evidence interface {
+	Add(ctx context.Context, accountID, event, ip string, at time.Time) error
+}
 
 // ErrNotFound is a listing the store does not hold.
 var ErrNotFound = errors.New("classifieds: no such listing")
@@ -34,15 +44,30 @@ type ListingStore interface {
 	Of(ctx context.Context, accountID string, pg Page) ([]Listing, string, error)
 	// HasPublished tells whether the advertiser has a listing that is public at now.
 	HasPublished(ctx context.Context, accountID string, now time.Time) (bool, error)
+	// Update stores a changed listing of its advertiser; ErrNotFound when it is
+	// gone or no longer in the status it was read in.
+	Update(ctx context.Context, l Listing, was string) error
+	// Browse reads one page of public listings at now (docs/classifieds.md).
+	Browse(ctx context.Context, f Filter, pg Page, now time.Time) ([]Card, string, error)
 }
 
 // Listings publishes listings and serves them.
 type Listings struct {
-	Store ListingStore
-	Now   func() time.Time
+	Store   ListingStore
+	Pending PendingStore
+	Now     func() time.Time
 	// MaxDays is the operator's maximum of days a listing is public
 	// (ListingMaxDays; DefaultMaxDays when 0).
-	MaxDays int
+	MaxDays  int
+	Evidence Evidence
+	// Accounts creates or finds the account of a confirmed address.
+	Accounts Provisioner
+	Mail     Mailer
+	// BaseURL is the portal's address, for mailed links.
+	BaseURL string
+	// TermsVersion and PrivacyVersion are the current texts a listing without an
+	// account must accept (they become the account's).
+	TermsVersion, PrivacyVersion string
 	// Advertisers reads the advertiser item for the public view (advertiserview.go).
 	Advertisers AdvertiserReader
 }
@@ -65,8 +90,9 @@ func newListing(in Input, expiresAt, now time.Time, status, lang string) Listing
 		CreatedAt: now, Language: lang}
 }
 
-// Publish validates a signed-in advertiser's listing and publishes it at once.
-func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang string) (Listing, error) {
+// Publish validates a signed-in advertiser's listing and publishes it at once,
+// recording the client's address and the time as evidence first (HGK-12).
+func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang, ip string) (Listing, error) {
 	now := s.Now()
 	in, exp, err := in.Validate(now, s.maxDays())
 	if err != nil {
@@ -74,6 +100,9 @@ func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang
 	}
 	l := newListing(in, exp, now, StatusPublished, lang)
 	l.AdvertiserID, l.PublishedAt = accountID, &now
+	if err := s.Evidence.Add(ctx, accountID, EventPublish, ip, now); err != nil {
+		return Listing{}, err
+	}
 	if err := s.Store.Publish(ctx, l); err != nil {
 		return Listing{}, err
 	}

@@ -12,6 +12,7 @@ const (
 	KindRatingsReceived = "classifieds.ratingsReceived"
 	KindRatingsGiven    = "classifieds.ratingsGiven"
 	KindPendingRatings  = "classifieds.pendingRatings"
+	KindPending         = "classifieds.pending"
 )
 
 // KindWatchlist is the anonymous watch lists (HGK-11). Declared although linked to
@@ -48,6 +49,19 @@ func Kinds() []privacy.Kind {
 				DE: "Bis zur Löschung des Nutzerkontos.", EN: "Until the account is deleted."}},
 			Recipients: privacy.Text{DE: "Niemand außer Ihnen.", EN: "No one but you."},
 			Source:     privacy.Text{DE: "Entsteht mit Ihrem ersten veröffentlichten Inserat.", EN: "Arises with your first published listing."},
+		},
+		{
+			ID: KindPending, Module: "classifieds", Table: "ClassifiedsTable",
+			Category: privacy.Text{DE: "Unbestätigte Inserate", EN: "Unconfirmed listings"},
+			Fields:   []string{"email", "language", "termsVersion", "privacyVersion", "listing"},
+			Purpose: privacy.Text{DE: "Ein ohne Konto aufgegebenes Inserat aufbewahren, bis Sie Ihre E-Mail-Adresse über den zugesandten Link bestätigen.",
+				EN: "Keep a listing sent without an account until you confirm your email address through the link sent to it."},
+			LegalBasis: privacy.Contract,
+			Retention: privacy.Retention{Rule: privacy.Text{
+				DE: "Bis zur Bestätigung, höchstens 48 Stunden; dann automatisch gelöscht. Es gehört noch zu keinem Konto und ist nur über den Link auffindbar, daher nicht in einer Auskunft.",
+				EN: "Until confirmed, 48 hours at most; then deleted automatically. It belongs to no account yet and can be found only through the link, so it is not in an export."}},
+			Recipients: privacy.Text{DE: "Niemand; veröffentlicht wird erst nach der Bestätigung.", EN: "No one; nothing is published before the confirmation."},
+			Source:     privacy.Text{DE: "Von Ihnen, über das Inseratsformular ohne Konto.", EN: "From you, through the listing form without an account."},
 		},
 		watchlistKind(),
 		photosKind(),   // photos.go

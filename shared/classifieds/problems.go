@@ -25,6 +25,12 @@ var (
 		"The end must not be before the start.")
 )
 
+// CodeConfirmationInvalid refuses a listing's confirmation link that is unknown,
+// used already or expired; nothing changed.
+var CodeConfirmationInvalid = problem.Define("listing_confirmation_invalid",
+	"Dieser Bestätigungslink gilt nicht mehr: Er wurde schon verwendet oder ist abgelaufen (nach 48 Stunden). Wurde Ihr Inserat schon bestätigt, finden Sie es unter „Meine Inserate“; sonst geben Sie es bitte erneut auf.",
+	"This confirmation link is no longer valid: it was used already or has expired (after 48 hours). If your listing was confirmed already, you find it under “My listings”; otherwise please submit it again.")
+
 // FieldCodes lists the module's field codes.
 func FieldCodes() []problem.Code {
 	return append([]problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}, ratingFieldCodes()...)
@@ -32,6 +38,6 @@ func FieldCodes() []problem.Code {
 
 // Problems lists the module's problem codes.
 func Problems() []problem.Code {
-	codes := append([]problem.Code{CodeWatchlistFull}, ratingProblems()...)
+	codes := append([]problem.Code{CodeConfirmationInvalid, CodeWatchlistFull}, ratingProblems()...)
 	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

@@ -48,8 +48,8 @@ type AnonymousRating struct {
 // ErrNoPending is a confirmation token the store does not hold (unknown or used).
 var ErrNoPending = errors.New("classifieds: no such pending rating")
 
-// PendingStore keeps pending ratings (classifiedsdb).
-type PendingStore interface {
+// PendingRatingStore keeps pending ratings (classifiedsdb).
+type PendingRatingStore interface {
 	// AddPending stores a pending rating until its ExpiresAt.
 	AddPending(ctx context.Context, p PendingRating) error
 	// TakePending reads and deletes the pending rating of a digest, once: a second
@@ -57,16 +57,11 @@ type PendingStore interface {
 	TakePending(ctx context.Context, digest string) (PendingRating, error)
 }
 
-// Mailer queues mail (mail.Outbox).
-type Mailer interface {
-	Deliver(ctx context.Context, m mail.Message) error
-}
-
 // Confirmations is the rating without an account: a mailed link, then the
 // rating stored and the account created (HGK-2).
 type Confirmations struct {
 	Ratings  *Ratings
-	Pending  PendingStore
+	Pending  PendingRatingStore
 	Mail     Mailer
 	Accounts protocol.Provisioner
 	// BaseURL is the portal's address for the mailed link; TermsVersion and

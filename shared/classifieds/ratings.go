@@ -115,11 +115,6 @@ type RatingStore interface {
 	HasPublished(ctx context.Context, accountID string, now time.Time) (bool, error)
 }
 
-// Evidence records the IP address and exact time of publishing a rating (HGK-12).
-type Evidence interface {
-	Add(ctx context.Context, accountID, event, ip string, at time.Time) error
-}
-
 // EventRating is the evidence log's event of a published rating (HGK-12).
 const EventRating = "rating"
 

@@ -15,6 +15,9 @@ import (
 // Events recorded.
 const EventLogin = "login"
 
+// EventListingPublish is the publication of a classifieds listing (HGK-12).
+const EventListingPublish = "listing.publish"
+
 // Record is one piece of evidence.
 type Record struct {
 	AccountID string    `dynamodbav:"accountId" json:"accountId"`

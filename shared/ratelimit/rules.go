@@ -70,9 +70,10 @@ var (
 	NetworkSearch = Rule{Name: "network.search", Scope: PerAccount, Max: 600, Window: 15 * time.Minute}
 	// ContactSubmit bounds contact requests from one client.
 	ContactSubmit = Rule{Name: "contact.submit", Scope: PerClient, Max: 10, Window: time.Hour}
-	// ListingCreate bounds new listings from one client, signed in or not: an
-	// advertiser writes a few a day; mass creation from one address stops here.
-	ListingCreate = Rule{Name: "listings.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// ListingCreate bounds new listings from one client, signed in or not (each
+	// without an account mails one confirmation link): an advertiser writes a few
+	// a day; mass creation from one address stops here.
+	ListingCreate = Rule{Name: "listings.create", Scope: PerClient, Max: 20, Window: time.Hour}
 	// ListingCreateAll bounds new listings from all clients together.
 	ListingCreateAll = Rule{Name: "listings.create.all", Scope: Global, Max: 600, Window: time.Hour}
 	// WatchlistWrite bounds additions to and removals from watch lists from one

@@ -45,6 +45,8 @@ func main() {
 	messageSamples := flag.Int("message-samples", 200, "direct messages sent in the messages benchmark (0: skip it)")
 	searchMembers := flag.Int("search-members", 1000, "profiles in the search benchmark (0: skip it)")
 	searchPosts := flag.Int("search-posts", 5000, "posts in the search benchmark's 200 groups")
+	listings := flag.Int("listings", 50000, "published listings in the classifieds benchmark (0: skip it)")
+	listingsExpiring := flag.Int("listings-expiring", 10000, "listings seeded after the reads that expire together in the classifieds benchmark")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
@@ -84,10 +86,11 @@ func main() {
 		}
 	}
 	var st *stackFigures
-	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 {
+	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 || *listings > 0 {
 		st, err = stackBench(wd, stackRuns{records: *records, reqs: *reqs, clients: *clients, loadFor: *loadFor, captureFor: *captureFor,
 			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples,
-			searchMembers: *searchMembers, searchPosts: *searchPosts, messageSamples: *messageSamples})
+			searchMembers: *searchMembers, searchPosts: *searchPosts, messageSamples: *messageSamples,
+			listings: *listings, listingsExpiring: *listingsExpiring})
 		if err != nil {
 			fail(err)
 		}
@@ -227,6 +230,7 @@ type stackFigures struct {
 	Network     *bench.NetworkFeedResult   `json:"network,omitempty"`
 	Search      *bench.NetworkSearchResult `json:"networkSearch,omitempty"`
 	Messages    *bench.MessagesResult      `json:"messages,omitempty"`
+	Listings    *bench.ListingsResult      `json:"listings,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -258,6 +262,7 @@ type stackRuns struct {
 	networkPosts, networkSamples int
 	messageSamples               int
 	searchMembers, searchPosts   int
+	listings, listingsExpiring   int
 }
 
 func stackBench(root string, runs stackRuns) (*stackFigures, error) {
@@ -298,6 +303,14 @@ func stackBench(root string, runs stackRuns) (*stackFigures, error) {
 		}
 		f.Search = &ns
 	}
+	// The classifieds on their own table.
+	if runs.listings > 0 {
+		lr, err := bench.RunListings(ctx, s, runs.listings, runs.listingsExpiring, max(runs.networkSamples, 1))
+		if err != nil {
+			return nil, fmt.Errorf("listings: %w", err)
+		}
+		f.Listings = &lr
+	}
 	// Last: it fills the tables with other people's items.
 	if runs.records > 0 && len(runs.levels) > 0 {
 		if f.Scale, err = bench.RunPrivacyScale(ctx, s, runs.levels, max(runs.persons, 1)); err != nil {
@@ -337,6 +350,7 @@ func (f *stackFigures) print(out io.Writer) {
 	f.printMessages(out)
 	f.printNetwork(out)
 	f.printSearch(out)
+	f.printListings(out)
 	f.printScale(out)
 }
 
@@ -404,6 +418,31 @@ func (f *stackFigures) printSearch(out io.Writer) {
 	fmt.Fprintf(w, "  bare Query of one index partition (Limit 200)\t\t%.2f\t%.2f\t1.0×\t1\t\n", bench.Ms(n.Query.P50), bench.Ms(n.Query.P95))
 	_ = w.Flush()
 	fmt.Fprintf(out, "  a post's creation to its first hit: %.2f s on an idle stream, %.1f s behind the seed's backlog in the stream\n", n.FirstHit.Seconds(), n.FirstHitLag.Seconds())
+}
+
+// printListings prints the classifieds' reads against a bare Query of the
+// browse index in the same run, and the expiry of many listings at one moment.
+func (f *stackFigures) printListings(out io.Writer) {
+	n := f.Listings
+	if n == nil {
+		return
+	}
+	fmt.Fprintf(out, "\nClassifieds: %d published listings written directly with BatchWriteItem (seed %.1f s); anonymous reads, %d samples each,\n",
+		n.Listings, n.SeedTook.Seconds(), n.Query.Requests)
+	fmt.Fprintln(out, "in process = the route's handler with the real store against the emulator (which walks the whole table for each Query, DynamoDB does not); HTTP = through the local gateway and function:")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  read\tp50 ms\tp95 ms\t× Query\tDynamoDB calls (mean ms in each)\tHTTP p50 ms\tHTTP p95 ms\tHTTP 503\tHTTP reads\t")
+	for _, o := range n.Ops {
+		fmt.Fprintf(w, "  %s\t%.2f\t%.2f\t%.1f×\t%d (%s)\t%.2f\t%.2f\t%d/%d\t%d\t\n", o.Name, bench.Ms(o.InProcess.P50), bench.Ms(o.InProcess.P95), o.Ratio,
+			o.TotalCalls(), callList(o), bench.Ms(o.HTTP.P50), bench.Ms(o.HTTP.P95), o.HTTP.Errors, o.HTTP.Requests, o.HTTPReads)
+	}
+	fmt.Fprintf(w, "  bare Query of the browse index (Limit 20, same run)\t%.2f\t%.2f\t1.0×\t1\t\t\t\t\t\n", bench.Ms(n.Query.P50), bench.Ms(n.Query.P95))
+	_ = w.Flush()
+	e := n.Expiry
+	fmt.Fprintf(out, "  %d listings expiring at one moment: just before it %d of %d sampled listings were public and %d of them on the first browse page;\n",
+		e.Expiring, e.PublicBefore, e.Sampled, e.OnPageBefore)
+	fmt.Fprintf(out, "  the first reads after it (begun %.0f ms after the moment) found %d public and %d on the page. The sweep took them out of the browse indexes in %d runs (%.1f s, %d unlisted).\n",
+		bench.Ms(e.FirstReadAfter), e.PublicAfter, e.OnPageAfter, e.SweepRuns, e.SweepTook.Seconds(), e.Unlisted)
 }
 
 func callList(o bench.NetworkOp) string {

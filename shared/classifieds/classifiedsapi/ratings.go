@@ -43,16 +43,11 @@ func (h Ratings) Rate(ctx context.Context, r *httpapi.Request) (httpapi.Response
 	return httpapi.JSON(http.StatusCreated, rt), nil
 }
 
-// confirmBody bounds the body of a confirmation: a token.
-const confirmBody = 1 << 10
-
 // ConfirmRating serves POST /v1/ratings/confirm {token}: the mailed link's token,
 // once; the rating is published and the account created (HGK-2).
 func (h Ratings) ConfirmRating(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	var in struct {
-		Token string `json:"token"`
-	}
-	if err := r.DecodeJSON(&in, confirmBody); err != nil {
+	var in confirmBody
+	if err := r.DecodeJSON(&in, maxTokenBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	rt, err := h.Confirm.Confirm(ctx, in.Token, r.ClientIP())
@@ -108,7 +103,7 @@ func (h Ratings) Delete(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 func (h Ratings) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"POST /v1/advertisers/{id}/ratings": {Handler: h.Rate, Access: httpapi.Optional, Limits: []ratelimit.Rule{ratelimit.RatingCreate, ratelimit.RatingCreateAll}, MaxBody: classifieds.MaxRatingBody},
-		"POST /v1/ratings/confirm":          {Handler: h.ConfirmRating, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: confirmBody},
+		"POST /v1/ratings/confirm":          {Handler: h.ConfirmRating, Access: httpapi.Public, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}, MaxBody: maxTokenBody},
 		"GET /v1/advertisers/{id}/ratings":  {Handler: h.List, Access: httpapi.Public},
 		"GET /v1/me/ratings":                {Handler: h.Mine, Access: httpapi.Signed},
 		"DELETE /v1/ratings/{id}":           {Handler: h.Delete, Access: httpapi.Signed},

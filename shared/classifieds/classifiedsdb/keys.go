@@ -22,6 +22,8 @@
 //	                                  that advertiser (ratingId)
 //	PENDINGRATING#<digest> / PENDING  a rating sent without an account, until
 //	                                  its address is confirmed (ttl 48 h)
+//	CONFIRM#<digest>    / CONFIRM     a pending listing's confirmation, by its
+//	                                  token's digest: address, language (ttl 48 h)
 //
 // Indexes (attributes of the listing item):
 //
@@ -48,6 +50,8 @@ const (
 	listingPrefix    = "LISTING#"
 	listingSK        = "LISTING"
 	accountPrefix    = "ACCOUNT#"
+	confirmPrefix    = "CONFIRM#"
+	confirmSK        = "CONFIRM"
 	advertiserSK     = "ADVERTISER"
 	browsePartition  = "PUB"
 	attrPub          = "pub"
@@ -135,4 +139,5 @@ func advertiserKey(accountID string) dynamo.Item {
 	return dynamo.Key(accountPrefix+accountID, advertiserSK)
 }
 
-func watchKey(digest string) dynamo.Item { return dynamo.Key(watchPrefix+digest, watchSK) }
+func watchKey(digest string) dynamo.Item   { return dynamo.Key(watchPrefix+digest, watchSK) }
+func confirmKey(digest string) dynamo.Item { return dynamo.Key(confirmPrefix+digest, confirmSK) }

@@ -146,3 +146,23 @@ func (s *Store) HasPublished(ctx context.Context, accountID string, now time.Tim
 func idOf(key dynamo.Item) string {
 	return strings.TrimPrefix(dynamo.String(key, dynamo.PK), listingPrefix)
 }
+
+// Update implements classifieds.ListingStore: the listing replaced with its index
+// attributes (an ended one leaves the browse indexes), if it is still its
+// advertiser's and in status was.
+func (s *Store) Update(ctx context.Context, l classifieds.Listing, was string) error {
+	err := s.table().Put(ctx, listingKey(l.ID), item(l), time.Time{}, dynamo.Cond{
+		Expr:   "#adv = :adv AND #st = :was",
+		Names:  map[string]string{"#adv": attrAdvertiser, "#st": attrStatus},
+		Values: dynamo.Item{":adv": dynamo.S(l.AdvertiserID), ":was": dynamo.S(was)}})
+	if errors.Is(err, dynamo.ErrConflict) {
+		return classifieds.ErrNotFound
+	}
+	return err
+}
+
+// ItemOf is a listing as the table stores it, key and index attributes included:
+// for seeding a table directly (the benchmark).
+func ItemOf(l classifieds.Listing) (dynamo.Item, error) {
+	return dynamo.Marshal(listingKey(l.ID), item(l), time.Time{})
+}

@@ -71,3 +71,17 @@ func (s *Store) unlist(ctx context.Context, key dynamo.Item) error {
 	}
 	return err
 }
+
+// DeleteLapsed deletes pending listings and confirmations past their ttl at now,
+// in the next part of the table; it returns how many.
+func (s *Store) DeleteLapsed(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	exp := dynamo.ExpiredAt(now)
+	exp.Expr += " AND (sk = :listing OR sk = :confirm)"
+	exp.Values[":listing"], exp.Values[":confirm"] = dynamo.S(listingSK), dynamo.S(confirmSK)
+	_, err := s.table().Sweep(ctx, dynamo.Sweep{Name: "lapsed-pending"}, exp, func(it dynamo.Item) error {
+		n++
+		return s.table().Delete(ctx, dynamo.Item{dynamo.PK: it[dynamo.PK], dynamo.SK: it[dynamo.SK]})
+	})
+	return n, err
+}

@@ -8,15 +8,15 @@ import (
 	"kontor/shared/dynamo"
 )
 
-var _ classifieds.PendingStore = (*Store)(nil)
+var _ classifieds.PendingRatingStore = (*Store)(nil)
 
-// AddPending implements classifieds.PendingStore: the item lives until the link
+// AddPending implements classifieds.PendingRatingStore: the item lives until the link
 // expires (its ttl the backstop; TakePending tells an expired one by ExpiresAt).
 func (s *Store) AddPending(ctx context.Context, p classifieds.PendingRating) error {
 	return s.table().Put(ctx, pendingKey(p.Digest), p, p.ExpiresAt, dynamo.NotExists)
 }
 
-// TakePending implements classifieds.PendingStore: a read, then a deletion
+// TakePending implements classifieds.PendingRatingStore: a read, then a deletion
 // conditioned on the item being there, so of two takes of one token only one
 // gets it.
 func (s *Store) TakePending(ctx context.Context, digest string) (classifieds.PendingRating, error) {

@@ -18,6 +18,7 @@ type Store interface {
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
 	RatingsStore // advertiser data and ratings (ratings.go)
+	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -37,8 +38,10 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 // Export implements privacy.Module: every listing of the account, public or not
 // (HGK-7, HGK-16), and the advertiser item (null when it never published).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
-	// The watch lists are linked to no account: always null (HGK-11).
-	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
+	// The watch lists are linked to no account: always null (HGK-11). A pending
+	// listing belongs to no account and is found only by its link's token (48
+	// hours at most): nothing of it is attributable to a person.
+	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil, classifieds.KindPending: nil}
 	addEmpty(out) // photos.go
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
@@ -75,15 +78,23 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }
 
-// Sweep implements privacy.Module: listings past their expiry leave the browse
-// indexes (they were not public from that moment on; this only tidies); no
-// listing is deleted: an expired listing is kept as a template until the account
-// goes. Watch lists past their lifetime are deleted and counted in the receipt.
+// Sweep implements privacy.Module: pending listings and confirmations past their
+// 48 hours are deleted (DynamoDB's TTL is the backstop), and listings past their
+// expiry leave the browse indexes (they were not public from that moment on;
+// this only tidies). An expired listing itself is kept as a template until the
+// account goes. Watch lists past their lifetime are deleted. The receipt counts
+// the pending listings and the watch lists deleted.
 func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
+	n, err := m.Store.DeleteLapsed(ctx, now)
+	counts := map[string]int{classifieds.KindPending: n}
+	if err != nil {
+		return counts, err
+	}
 	if _, err := m.Store.TidyExpired(ctx, now); err != nil {
-		return nil, err
+		return counts, err
 	}
 	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
-	n, err := m.Store.SweepWatchlists(ctx, now)
-	return map[string]int{classifieds.KindWatchlist: n}, err
+	w, err := m.Store.SweepWatchlists(ctx, now)
+	counts[classifieds.KindWatchlist] = w
+	return counts, err
 }

@@ -14,6 +14,10 @@ import (
 	"kontor/shared/classifieds/classifiedsdb"
 	"kontor/shared/classifieds/classifiedsprivacy"
 	"kontor/shared/env"
+	"kontor/shared/evidence"
+	"kontor/shared/identity/identitywire"
+	"kontor/shared/logging"
+	"kontor/shared/mail"
 	"kontor/shared/privacy"
 	"kontor/shared/ratelimit"
 )
@@ -37,16 +41,30 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 	return []privacy.Module{classifiedsprivacy.Module{Store: st, Now: now, Photos: photoService(cfg, &r, st)}}, r.Err()
 }
 
-// Listings builds the listings function's handlers: the classifieds table and the
-// operator's maximum of public days (LISTING_MAX_DAYS).
+// Listings builds the listings function's handlers: the classifieds table, the
+// operator's maximum of public days (LISTING_MAX_DAYS), the evidence log
+// (EVIDENCE_TABLE), the outbox with its per-recipient limit (OUTBOX_TABLE,
+// LIMIT_TABLE, APP_BASE_URL), the texts a new account accepts (TERMS_VERSION,
+// PRIVACY_VERSION) and the identity module, which creates accounts
+// (IDENTITY_PRIVACY_FUNCTION).
 func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 	cfg, err := env.AWS(ctx)
 	if err != nil {
 		return classifiedsapi.Listings{}, err
 	}
+	people, err := identitywire.People(ctx)
+	if err != nil {
+		return classifiedsapi.Listings{}, err
+	}
 	var r env.Reader
+	db := dynamodb.NewFromConfig(cfg)
 	st := store(cfg, &r)
-	svc := &classifieds.Listings{Store: st, Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays), Advertisers: st}
+	svc := &classifieds.Listings{Store: st, Pending: st, Now: now, MaxDays: r.Count("LISTING_MAX_DAYS", classifieds.DefaultMaxDays),
+		Evidence: &evidence.Log{DB: db, Table: r.String("EVIDENCE_TABLE"), Retention: r.Days("EVIDENCE_RETENTION_DAYS", evidence.DefaultRetention)},
+		Accounts: people, BaseURL: r.String("APP_BASE_URL"),
+		Mail: &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: now, Log: logging.New("listings"),
+			Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: now}},
+		TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION"), Advertisers: st}
 	return classifiedsapi.Listings{Svc: svc, Extras: &classifieds.ViewExtras{Photos: st, Advertisers: st}}, r.Err()
 }
 

@@ -52,7 +52,10 @@ type NewAccount struct {
 	Language       string `json:"language"`
 	TermsVersion   string `json:"termsVersion"`
 	PrivacyVersion string `json:"privacyVersion"`
-	EmailConfirmed bool   `json:"emailConfirmed"`
+	// EmailConfirmed says the caller has proven the address itself (a mailed link
+	// the person followed): the account is created active, with a generated
+	// password nobody knows and no mail, or the existing account's id is returned.
+	EmailConfirmed bool `json:"emailConfirmed"`
 }
 
 // Provisioner is the module that gives proven people an account (identity): it
