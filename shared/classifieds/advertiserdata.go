@@ -39,6 +39,9 @@ type AdvertiserRecord struct {
 	CreatedAt      *time.Time `dynamodbav:"createdAt,omitempty" json:"createdAt,omitempty"`
 	RatingCount    int        `dynamodbav:"ratingCount,omitempty" json:"-"`
 	RatingSum      int        `dynamodbav:"ratingSum,omitempty" json:"-"`
+	// IdentityConfirmedAt is read with the rest for the public view's mark (HGK-5;
+	// identity.go keeps it), so a listing's view reads the advertiser item once.
+	IdentityConfirmedAt *time.Time `dynamodbav:"identityConfirmedAt,omitempty" json:"-"`
 }
 
 // Salutations an advertiser may choose.

@@ -25,6 +25,7 @@ func (s *Listings) PublicView(ctx context.Context, l Listing) (View, error) {
 	}
 	adv := PublicOf(r)
 	v.Advertiser = &adv
+	v.IdentityConfirmed = r.IdentityConfirmedAt != nil
 	return v, nil
 }
 

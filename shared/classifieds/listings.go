@@ -166,7 +166,8 @@ type View struct {
 
 	// Advertiser is the advertiser as the public sees them (advertiserview.go).
 	Advertiser *PublicAdvertiser `json:"advertiser,omitempty"`
-	// Photos and IdentityConfirmed are filled by ViewExtras (viewextras.go).
+	// Photos are filled by ViewExtras (viewextras.go), IdentityConfirmed by
+	// PublicView (advertiserview.go).
 	Photos            []string `json:"photos"`
 	IdentityConfirmed bool     `json:"identityConfirmed"`
 }

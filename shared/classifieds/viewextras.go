@@ -4,16 +4,13 @@ import "context"
 
 // ViewExtras adds to a public listing's view what other features keep beside it:
 // the ids of its checked photos (photos.go; each fetched through
-// GET /v1/listings/{id}/photos/{photoId}) and whether its advertiser confirmed
-// their identity (identity.go, HGK-5) — the fact only.
+// GET /v1/listings/{id}/photos/{photoId}). The identity mark (HGK-5) comes with the
+// advertiser item that Listings.PublicView reads anyway.
 type ViewExtras struct {
-	Photos      PhotoStore
-	Advertisers interface {
-		Advertiser(ctx context.Context, accountID string) (Advertiser, bool, error)
-	}
+	Photos PhotoStore
 }
 
-// Add fills v's photos and identity mark; a nil ViewExtras fills an empty list.
+// Add fills v's photos; a nil ViewExtras fills an empty list.
 func (x *ViewExtras) Add(ctx context.Context, l Listing, v *View) error {
 	v.Photos = []string{}
 	if x == nil {
@@ -24,7 +21,5 @@ func (x *ViewExtras) Add(ctx context.Context, l Listing, v *View) error {
 		return err
 	}
 	v.Photos = PublicPhotoIDs(ps)
-	a, _, err := x.Advertisers.Advertiser(ctx, l.AdvertiserID)
-	v.IdentityConfirmed = a.IdentityConfirmedAt != nil
-	return err
+	return nil
 }
