@@ -416,6 +416,7 @@ func TestHandlerWidensCSPOnStoragePagesOnly(t *testing.T) {
 		"/de/network/profile": strings.Replace(CSPWithStorage(site.Storage), "img-src 'self'", "img-src 'self' "+site.Storage, 1),
 		"/en/network/member":  strings.Replace(CSP, "img-src 'self'", "img-src 'self' "+site.Storage, 1),
 		"/de/network/group":   CSPWithStorage(site.Storage), "/en/network/feed": CSP,
+		"/en/listings/listing": strings.Replace(CSP, "img-src 'self'", "img-src 'self' "+site.Storage, 1), "/en/listings": CSP,
 	} {
 		rec := httptest.NewRecorder()
 		site.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

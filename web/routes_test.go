@@ -15,7 +15,6 @@ import (
 // routes no person calls from a browser (an app's, a provider's). A route a person
 // or staff member calls ships with its page.
 var noPage = map[string]string{
-	"GET /v1/listings/{}/photos/{}":           "the listing page does not show photos yet",
 	"POST /v1/identity-confirmation/callback": "called by the identity provider, not a page",
 	"POST /v1/sessions/device":                "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback":         "called by the eID provider, server to server (H4U-5)",

@@ -43,6 +43,8 @@ var StoragePages = []StoragePage{
 	{Path: "network/group", Bucket: "PictureBucket", Policy: "SiteGroupUploadHeadersPolicy", Upload: true},
 	// The classifieds' photos page sends a listing's photos and shows them.
 	{Path: "classifieds/photos", Bucket: "ClassifiedsPhotoBucket", Policy: "SiteListingPhotosHeadersPolicy", Upload: true, Images: true},
+	// The public listing page shows the listing's photos (presigned GETs).
+	{Path: "listings/listing", Bucket: "ClassifiedsPhotoBucket", Policy: "SiteListingHeadersPolicy", Images: true},
 }
 
 // CSP is the site's CSP with the bucket's origin added where the page needs it.

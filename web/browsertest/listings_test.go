@@ -26,6 +26,17 @@ func (tb *tab) fillListing(title, text string) {
 	tb.fill("text", text)
 }
 
+// searchWord is a word of letters no other listing holds, to find one listing by
+// the free-text filter.
+func searchWord() string {
+	return "koje" + strings.Map(func(r rune) rune {
+		if r < 'a' || r > 'z' {
+			return 'x'
+		}
+		return r
+	}, strings.ToLower(uuid()[:8]))
+}
+
 // A listing placed without an account: an empty submit and HTML in the text show
 // the error summary with focus and the inline error, what was typed kept; sent,
 // the page asks to confirm the address. The mailed link's page publishes only
@@ -46,12 +57,7 @@ func TestListingPlacedWithoutAccountConfirmedAndBrowsed(t *testing.T) {
 			}
 			tb.axe("new listing, empty submit")
 
-			word := "koje" + strings.ToLower(strings.Map(func(r rune) rune {
-				if r < 'a' || r > 'z' {
-					return 'x'
-				}
-				return r
-			}, strings.ToLower(uuid()[:8])))
+			word := searchWord()
 			title := "Törn " + word + " " + l.lang
 			addr := newAddress("listing-" + l.lang)
 			tb.fillListing(title, "Zwei Kojen frei <b>sofort</b>")

@@ -1,8 +1,10 @@
-// The classifieds' pages: browsing with filters and paging and one listing
+// The classifieds' pages: browsing with filters and paging and one listing with
+// its photos, the advertiser's name and rating summary and the identity mark
 // (anyone, no cookie, nothing stored), placing a listing (signed out with the
 // address and a mailed link, signed in at once, from a template, or editing one),
 // the confirmation by the mailed link (consumed by a click, never on load: mail
-// scanners open links), and my listings (edit, end early, use as template).
+// scanners open links), and my listings (edit, end early, use as template, its
+// photos and visitor statistics).
 import { api, ApiResponse, bindForm, problemItems, reveal, showErrors, t, takeToken, value } from '../../assets/form.js';
 import { call, show } from '../../assets/signedin.js';
 import { row as fact } from '../../assets/claim.js';
@@ -117,9 +119,13 @@ async function listing() {
     facts($('facts'), l);
     fact($('facts'), t('js.visible'), day(l.expiresOn));
     $('text').textContent = l.text;
+    advertiser($('facts'), l.advertiser);
+    $('identity').hidden = !l.identityConfirmed;
+    $('watch').href = `/${lang}/classifieds/watchlist?listing=${encodeURIComponent(l.id)}`;
     document.title = `${l.title} – Kontor`;
     $('loading').hidden = true;
     $('listing').hidden = false;
+    await photos(l);
   } catch (err) {
     $('loading').hidden = true;
     if (err instanceof ApiResponse && err.status === 404) {
@@ -129,6 +135,44 @@ async function listing() {
     }
     fail(err);
   }
+}
+
+// advertiser names who placed a listing (the chosen username or a neutral label)
+// and their rating summary, with a link to their ratings (HGK-8).
+function advertiser(list, a) {
+  if (!a) return;
+  fact(list, t('js.advertiser'), a.username || t('js.noUsername'));
+  const r = a.ratings;
+  const avg = r.average.toLocaleString(lang);
+  const summary = { 0: t('js.ratingsNone'), 1: t('js.ratingsOne', { avg }) }[r.count] || t('js.ratingsSummary', { n: r.count, avg });
+  fact(list, t('js.ratings'), summary);
+  const link = document.createElement('a');
+  link.href = `/${lang}/classifieds/ratings?advertiser=${encodeURIComponent(a.id)}`;
+  link.id = 'ratings-link';
+  link.textContent = t('js.ratingsLink');
+  list.lastElementChild.querySelector('dd').append(' ', link);
+}
+
+// photos shows a public listing's photos, each from the photo bucket by a
+// presigned GET the API hands out while the listing is public (CP-1: no cookie).
+async function photos(l) {
+  const items = await Promise.all(l.photos.map(async (photoId, i) => {
+    const li = document.createElement('li');
+    li.className = 'item';
+    try {
+      const link = await api('GET', `/v1/listings/${encodeURIComponent(l.id)}/photos/${encodeURIComponent(photoId)}`);
+      const img = document.createElement('img');
+      img.src = link.url;
+      img.alt = t('js.photoAlt', { n: i + 1, title: l.title });
+      img.className = 'picture';
+      li.append(img);
+    } catch {
+      li.textContent = t('js.photoGone', { n: i + 1 }); // e.g. ended meanwhile: the rest still shows
+    }
+    return li;
+  }));
+  $('photos').replaceChildren(...items);
+  $('photos-area').hidden = items.length === 0;
 }
 
 // mineLoad loads a page of the signed-in advertiser's listings.
@@ -273,6 +317,8 @@ function mine() {
           button(t('js.end'), () => end(l)));
       }
       if (l.template) actions.append(link(t('js.template'), `/${lang}/listings/new?template=${encodeURIComponent(l.id)}`));
+      actions.append(' ', link(t('js.photos'), `/${lang}/classifieds/photos?listing=${encodeURIComponent(l.id)}`),
+        ' ', link(t('js.stats'), `/${lang}/classifieds/stats?listing=${encodeURIComponent(l.id)}`));
       li.append(titled('h2', l.title, l.public ? listingURL(l.id) : ''), list, actions);
       $('mine').append(li);
     }
