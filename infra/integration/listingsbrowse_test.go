@@ -99,6 +99,23 @@ func TestListingsBrowseAnonymously(t *testing.T) {
 			t.Errorf("%v: got %q, want %q", c.query, titles(got), c.want)
 		}
 	}
+	// HGK-1, HGK-8: a card names its advertiser by the public id with the rating
+	// summary, never by the account id.
+	r := anon.do(http.MethodGet, "/v1/listings?"+q().Encode(), nil)
+	want(t, r, http.StatusOK)
+	if accountID := profile(t, a).ID; strings.Contains(string(r.Body), accountID) {
+		t.Fatalf("a browse page names the advertiser's account id: %s", r.Body)
+	}
+	var cards struct {
+		Listings []struct {
+			Advertiser *classifieds.PublicAdvertiser `json:"advertiser"`
+		} `json:"listings"`
+	}
+	r.json(t, &cards)
+	if len(cards.Listings) != 3 || cards.Listings[0].Advertiser == nil || cards.Listings[0].Advertiser.ID == "" {
+		t.Fatalf("cards without their public advertiser: %s", r.Body)
+	}
+
 	// Paged: one listing a page, each page continuing after the last.
 	var seen []string
 	cursor := ""

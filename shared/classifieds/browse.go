@@ -25,8 +25,9 @@ type Filter struct {
 
 // Card is a listing as a browse page shows it: what the browse indexes project.
 type Card struct {
-	ID           string    `dynamodbav:"id" json:"id"`
-	AdvertiserID string    `dynamodbav:"advertiser" json:"advertiserId"`
+	ID string `dynamodbav:"id" json:"id"`
+	// AdvertiserID is the account id: never public (the public id is in Advertiser).
+	AdvertiserID string    `dynamodbav:"advertiser" json:"-"`
 	Kind         string    `dynamodbav:"kind" json:"kind"`
 	Area         string    `dynamodbav:"area" json:"area"`
 	BoatType     string    `dynamodbav:"boatType" json:"boatType"`
@@ -35,6 +36,9 @@ type Card struct {
 	Title        string    `dynamodbav:"title" json:"title"`
 	ExpiresOn    string    `dynamodbav:"expiresOn" json:"expiresOn"`
 	PublishedAt  time.Time `dynamodbav:"publishedAt" json:"publishedAt"`
+	// Advertiser is the advertiser as the public sees them (public id, username,
+	// rating summary; advertiserview.go), filled by Browse.
+	Advertiser *PublicAdvertiser `dynamodbav:"-" json:"advertiser,omitempty"`
 }
 
 // Browse page sizes.
@@ -90,5 +94,23 @@ func (s *Listings) Browse(ctx context.Context, f Filter, pg Page) ([]Card, strin
 	if pg.Limit == 0 {
 		pg.Limit = DefaultBrowsePage
 	}
-	return s.Store.Browse(ctx, f, pg, s.Now())
+	cards, next, err := s.Store.Browse(ctx, f, pg, s.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	accounts := make([]string, 0, len(cards))
+	for _, c := range cards {
+		accounts = append(accounts, c.AdvertiserID)
+	}
+	// One read per advertiser on the page (a page of 20 names at most 20).
+	adv, err := s.Summaries(ctx, accounts)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range cards {
+		if a, ok := adv[cards[i].AdvertiserID]; ok {
+			cards[i].Advertiser = &a
+		}
+	}
+	return cards, next, nil
 }
