@@ -116,6 +116,14 @@ func TestListingPlacedWithoutAccountConfirmedAndBrowsed(t *testing.T) {
 			if got := br.text("#results h2"); got != title {
 				t.Errorf("browsing found %q, want %q", got, title)
 			}
+			// The card names its advertiser (a neutral label without a username)
+			// and links their ratings by the public id (HGK-8).
+			label := map[string]string{"de": "einer Person ohne Benutzernamen", "en": "someone without a username"}[l.lang]
+			none := map[string]string{"de": "Noch keine Bewertungen.", "en": "No ratings yet."}[l.lang]
+			if got := br.text("#results .facts"); !strings.Contains(got, label) || !strings.Contains(got, none) {
+				t.Errorf("the card's advertiser facts %q", got)
+			}
+			br.waitFor(`document.querySelector('#results a[href*="/classifieds/ratings?advertiser="]') !== null`)
 			br.axe("browse, filtered")
 			br.do(chromedp.SetValue(css("#area"), "caribbean"))
 			br.submit("filter")

@@ -93,6 +93,7 @@ function browse() {
       list.className = 'facts';
       facts(list, l);
       fact(list, t('js.visible'), day(l.expiresOn));
+      advertiser(list, l.advertiser, false);
       li.append(titled('h2', l.title, listingURL(l.id)), list);
       $('results').append(li);
     }
@@ -138,8 +139,9 @@ async function listing() {
 }
 
 // advertiser names who placed a listing (the chosen username or a neutral label)
-// and their rating summary, with a link to their ratings (HGK-8).
-function advertiser(list, a) {
+// and their rating summary, with a link to their ratings (HGK-8); the one
+// listing's page gives the link its id, a browse page has one per card.
+function advertiser(list, a, single = true) {
   if (!a) return;
   fact(list, t('js.advertiser'), a.username || t('js.noUsername'));
   const r = a.ratings;
@@ -148,7 +150,7 @@ function advertiser(list, a) {
   fact(list, t('js.ratings'), summary);
   const link = document.createElement('a');
   link.href = `/${lang}/classifieds/ratings?advertiser=${encodeURIComponent(a.id)}`;
-  link.id = 'ratings-link';
+  if (single) link.id = 'ratings-link';
   link.textContent = t('js.ratingsLink');
   list.lastElementChild.querySelector('dd').append(' ', link);
 }
