@@ -25,8 +25,10 @@ type Filter struct {
 
 // Card is a listing as a browse page shows it: what the browse indexes project.
 type Card struct {
-	ID           string    `dynamodbav:"id" json:"id"`
-	AdvertiserID string    `dynamodbav:"advertiser" json:"advertiserId"`
+	ID string `dynamodbav:"id" json:"id"`
+	// AdvertiserID is the advertiser's account: never public (the account id is
+	// the person's id in every module), so never in the answer.
+	AdvertiserID string    `dynamodbav:"advertiser" json:"-"`
 	Kind         string    `dynamodbav:"kind" json:"kind"`
 	Area         string    `dynamodbav:"area" json:"area"`
 	BoatType     string    `dynamodbav:"boatType" json:"boatType"`
