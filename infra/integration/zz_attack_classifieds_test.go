@@ -251,3 +251,21 @@ func TestAttackClassifiedsEditCannotOutlastTheMaximum(t *testing.T) {
 	want(t, a.do(http.MethodPatch, "/v1/listings/"+l.ID, map[string]any{"expiresOn": day(9)}), http.StatusOK)
 	want(t, a.do(http.MethodPatch, "/v1/listings/"+l.ID, map[string]any{"expiresOn": day(10)}), http.StatusBadRequest, "validation_failed")
 }
+
+// Attack (CP-1): the same word written in decomposed form ("o" and a combining
+// diaeresis, as some systems send "ö") in a listing or in a query. A visitor
+// searching for "Göteborg" finds the listing whatever form either was written
+// in; the decomposed word is not split at the mark.
+func TestAttackClassifiedsSearchIgnoresUnicodeForm(t *testing.T) {
+	a, _ := signUp(t, "atk-nfc")
+	tag := "nfc" + strconv.Itoa(rand.IntN(1_000_000))
+	decomposed := publish(t, a, map[string]any{"title": "Törn nach Go\u0308teborg " + tag})
+	composed := publish(t, elsewhere(t, a), map[string]any{"title": "Törn nach Göteborg " + tag})
+	for _, q := range []string{"Göteborg " + tag, "Go\u0308teborg " + tag} {
+		r := newClient(t).do(http.MethodGet, "/v1/listings?q="+url.QueryEscape(q), nil)
+		want(t, r, http.StatusOK)
+		if b := string(r.Body); !strings.Contains(b, decomposed.ID) || !strings.Contains(b, composed.ID) {
+			t.Errorf("q=%q found %s", q, b)
+		}
+	}
+}
