@@ -70,14 +70,15 @@ var reservedWords = []string{"admin", "handgegenkoje", "hgk", "moderator", "supp
 var postalShape = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 -]*$`)
 var countryShape = regexp.MustCompile(`^[A-Z]{2}$`)
 
-// UsernameKey is the form in which usernames are unique: lower case.
-func UsernameKey(u string) string { return strings.ToLower(u) }
+// UsernameKey is the form in which usernames are unique: their skeleton, lower
+// case with look-alike letters folded (usernames.go).
+func UsernameKey(u string) string { return skeleton(u) }
 
 // reserved reports whether a username contains a staff word.
 func reserved(u string) bool {
-	flat := strings.NewReplacer(".", "", "-", "", "_", "").Replace(strings.ToLower(u))
+	flat := strings.NewReplacer(".", "", "-", "", "_", "").Replace(skeleton(u))
 	for _, w := range reservedWords {
-		if strings.Contains(flat, w) {
+		if strings.Contains(flat, skeleton(w)) {
 			return true
 		}
 	}
@@ -94,6 +95,8 @@ func checkUsername(u string) *problem.FieldError {
 		return &problem.FieldError{Field: "username", Code: problem.FieldTooLong}
 	case !usernameShape.MatchString(u):
 		return &problem.FieldError{Field: "username", Code: CodeUsernameShape}
+	case lookalike(u):
+		return &problem.FieldError{Field: "username", Code: CodeUsernameLookalike}
 	case reserved(u):
 		return &problem.FieldError{Field: "username", Code: CodeUsernameReserved}
 	}

@@ -27,14 +27,23 @@ const PendingTTL = 48 * time.Hour
 // address and what the account is created with. It names the listing, not the
 // other way round, so the listing holds no address.
 type Pending struct {
-	Digest         string    `dynamodbav:"digest" json:"-"`
-	ListingID      string    `dynamodbav:"listingId" json:"listingId"`
-	Email          string    `dynamodbav:"email" json:"email"`
+	Digest    string `dynamodbav:"digest" json:"-"`
+	ListingID string `dynamodbav:"listingId" json:"listingId"`
+	// Email is stored as pendingEmail, so that the byPendingEmail index finds the
+	// address's pending listings for its export and erasure (HGK-16).
+	Email          string    `dynamodbav:"pendingEmail" json:"email"`
 	Language       string    `dynamodbav:"language" json:"language"`
 	TermsVersion   string    `dynamodbav:"termsVersion" json:"termsVersion"`
 	PrivacyVersion string    `dynamodbav:"privacyVersion" json:"privacyVersion"`
 	CreatedAt      time.Time `dynamodbav:"createdAt" json:"createdAt"`
 	ExpiresAt      time.Time `dynamodbav:"expiresAt" json:"expiresAt"`
+}
+
+// PendingListing is a pending listing as its address's export shows it: the
+// confirmation and the listing it names.
+type PendingListing struct {
+	Pending
+	Listing Listing `json:"listing"`
 }
 
 // ErrUsed is a confirmation that was used or removed in the meantime.

@@ -32,7 +32,11 @@ func (s *Listings) Editable(ctx context.Context, accountID, id string) (Listing,
 // not checked against today again (a trip under way keeps its start).
 func (s *Listings) Edit(ctx context.Context, l Listing, in Input) (Listing, error) {
 	now := s.Now()
-	checked, exp, err := in.validate(now, s.maxDays(), InputOf(l))
+	published := now
+	if l.PublishedAt != nil {
+		published = *l.PublishedAt
+	}
+	checked, exp, err := in.validate(now, s.maxDays(), InputOf(l), published)
 	if err != nil {
 		return Listing{}, err
 	}

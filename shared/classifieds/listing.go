@@ -114,6 +114,21 @@ var markup = regexp.MustCompile(`<[A-Za-z/!?]`)
 // scriptURL is a script address a reader could be tricked into following.
 var scriptURL = regexp.MustCompile(`(?i)(javascript|vbscript|data)\s*:`)
 
+// hidden are characters that change how text shows without showing themselves:
+// the direction embeddings, overrides and isolates (one makes what follows read
+// in another order than it is written, a title or a web address that reads as
+// another, as direct messages refuse them) and the invisible separators (zero
+// width space, word joiner, byte order mark) that split a word so that a check
+// or a search no longer sees it. Right-to-left text needs none of them (the
+// marks U+200E and U+200F stay allowed), nor do emoji or scripts that join
+// (U+200C and U+200D stay allowed), nor German hyphenation (soft hyphen).
+const hidden = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff"
+
+// blank is a character that leaves a text empty to the reader: white space and
+// the invisible format characters, so that a title of nothing but those is
+// missing, not given.
+func blank(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }
+
 const dateLayout = "2006-01-02"
 
 // day parses a YYYY-MM-DD date.
@@ -136,13 +151,13 @@ func checkText(field, v string, max int, multiline bool) *problem.FieldError {
 	switch {
 	case !utf8.ValidString(v):
 		return fe(problem.FieldInvalidValue)
-	case strings.TrimSpace(v) == "":
+	case strings.TrimFunc(v, blank) == "":
 		return fe(problem.FieldRequired)
 	case utf8.RuneCountInString(v) > max:
 		return fe(problem.FieldTooLong)
 	case strings.IndexFunc(v, func(r rune) bool {
 		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}) >= 0:
+	}) >= 0, strings.ContainsAny(v, hidden):
 		return fe(problem.FieldControlChars)
 	case markup.MatchString(v) || scriptURL.MatchString(v):
 		return fe(CodeMarkup)
@@ -163,12 +178,14 @@ func oneOf(v string, set []string) bool {
 // public days, and returns the listing's fields (trimmed) and the moment it
 // expires. Bad input is a 400 problem naming every wrong field.
 func (in Input) Validate(now time.Time, maxDays int) (Input, time.Time, error) {
-	return in.validate(now, maxDays, Input{})
+	return in.validate(now, maxDays, Input{}, now)
 }
 
-// validate is Validate for a change of a listing whose fields were was: a date
-// left as it was is not checked against today again.
-func (in Input) validate(now time.Time, maxDays int, was Input) (Input, time.Time, error) {
+// validate is Validate for a change of a listing whose fields were was,
+// published at published: a date left as it was is not checked against today
+// again, and the operator's maximum counts from the day of publication, so that
+// edits cannot keep a listing public longer than maxDays in all.
+func (in Input) validate(now time.Time, maxDays int, was Input, published time.Time) (Input, time.Time, error) {
 	var fe []problem.FieldError
 	add := func(e *problem.FieldError) {
 		if e != nil {
@@ -192,7 +209,7 @@ func (in Input) validate(now time.Time, maxDays int, was Input) (Input, time.Tim
 	if to, ok := in.date("to", today, today.AddDate(0, 0, MaxTripDays), in.To == was.To, add); ok && okFrom && to.Before(from) {
 		add(&problem.FieldError{Field: "to", Code: CodeDateOrder})
 	}
-	exp, ok := in.date("expiresOn", today, today.AddDate(0, 0, maxDays-1), in.ExpiresOn == was.ExpiresOn, add)
+	exp, ok := in.date("expiresOn", today, Today(published).AddDate(0, 0, maxDays-1), in.ExpiresOn == was.ExpiresOn, add)
 	if len(fe) > 0 || !ok {
 		return Input{}, time.Time{}, problem.Invalid(fe...)
 	}

@@ -305,7 +305,18 @@ func (s *Photos) Link(ctx context.Context, listingID, id string) (PhotoLink, err
 	if !ok || !p.Ready {
 		return PhotoLink{}, notFound()
 	}
-	return link(ctx, s.Objects, l.ID, p, s.Now(), PhotoLinkTTL)
+	now := s.Now()
+	return link(ctx, s.Objects, l.ID, p, now, publicLinkTTL(l, now))
+}
+
+// publicLinkTTL is how long a public photo link is valid: PhotoLinkTTL, but no
+// longer than the listing is public (HGK-7), so a link fetched just before the
+// expiry does not show the photo after it (at least a second, the least a link
+// can be signed for). A listing ended early can still be seen through a link
+// fetched before, for at most PhotoLinkTTL: a presigned link cannot be revoked.
+func publicLinkTTL(l Listing, now time.Time) time.Duration {
+	left := l.ExpiresAt.Sub(now).Truncate(time.Second)
+	return max(time.Second, min(PhotoLinkTTL, left))
 }
 
 // link presigns the download of a checked photo, served with its detected type.

@@ -53,13 +53,13 @@ func Kinds() []privacy.Kind {
 		{
 			ID: KindPending, Module: "classifieds", Table: "ClassifiedsTable",
 			Category: privacy.Text{DE: "Unbestätigte Inserate", EN: "Unconfirmed listings"},
-			Fields:   []string{"email", "language", "termsVersion", "privacyVersion", "listing"},
+			Fields:   []string{"pendingEmail", "language", "termsVersion", "privacyVersion", "listing"},
 			Purpose: privacy.Text{DE: "Ein ohne Konto aufgegebenes Inserat aufbewahren, bis Sie Ihre E-Mail-Adresse über den zugesandten Link bestätigen.",
 				EN: "Keep a listing sent without an account until you confirm your email address through the link sent to it."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{
-				DE: "Bis zur Bestätigung, höchstens 48 Stunden; dann automatisch gelöscht. Es gehört noch zu keinem Konto und ist nur über den Link auffindbar, daher nicht in einer Auskunft.",
-				EN: "Until confirmed, 48 hours at most; then deleted automatically. It belongs to no account yet and can be found only through the link, so it is not in an export."}},
+				DE: "Bis zur Bestätigung, höchstens 48 Stunden; dann automatisch gelöscht. Auskunft und Löschung finden es über Ihre E-Mail-Adresse.",
+				EN: "Until confirmed, 48 hours at most; then deleted automatically. An access request and an erasure find it by your email address."}},
 			Recipients: privacy.Text{DE: "Niemand; veröffentlicht wird erst nach der Bestätigung.", EN: "No one; nothing is published before the confirmation."},
 			Source:     privacy.Text{DE: "Von Ihnen, über das Inseratsformular ohne Konto.", EN: "From you, through the listing form without an account."},
 		},

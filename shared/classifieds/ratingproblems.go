@@ -39,6 +39,11 @@ var (
 	CodeUsernameShape = problem.Define("username_format",
 		"Bitte nur Buchstaben und Ziffern verwenden, einzelne Punkte, Binde- oder Unterstriche dazwischen.",
 		"Please use only letters and digits, with single dots, dashes or underscores between them.")
+	// CodeUsernameLookalike refuses a username of mixed scripts or in
+	// full-width or styled letters: the make of a name that looks like another's.
+	CodeUsernameLookalike = problem.Define("username_lookalike",
+		"Bitte Buchstaben einer einzigen Schrift verwenden, in ihrer gewöhnlichen Form (keine Breit- oder Zierschrift).",
+		"Please use letters of a single script, in their ordinary form (no full-width or styled letters).")
 )
 
 // ratingProblems are the problem codes of ratings; ratingFieldCodes their field codes.

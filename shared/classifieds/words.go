@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Free-text search of the browse page: a listing's distinct words (title and
@@ -18,8 +20,11 @@ const (
 	MaxQuery = 200
 )
 
+// tokens are the lower-case words of s, in composed form (NFC): "ö" typed as
+// "o" and a combining diaeresis (as some keyboards and systems send it) is the
+// same word as "ö", not split at the mark, in a listing and in a query alike.
 func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.FieldsFunc(strings.ToLower(norm.NFC.String(s)), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // Words is the search string of a listing: its distinct words, sorted, between

@@ -3,6 +3,7 @@ package classifiedsdb
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"kontor/shared/classifieds"
@@ -45,4 +46,55 @@ func (s *Store) Confirm(ctx context.Context, p classifieds.Pending, l classified
 		return classifieds.ErrUsed
 	}
 	return err
+}
+
+// PendingListingsOf returns the pending listings sent for an address, each with
+// its confirmation (export, HGK-16); expired ones too until they are deleted.
+func (s *Store) PendingListingsOf(ctx context.Context, email string) ([]classifieds.PendingListing, error) {
+	out := []classifieds.PendingListing{}
+	err := s.eachConfirmation(ctx, email, func(p classifieds.Pending) error {
+		var l classifieds.Listing
+		if err := s.table().Get(ctx, listingKey(p.ListingID), &l, dynamo.IgnoreTTL); err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+			return err
+		}
+		if l.Status == classifieds.StatusPending {
+			out = append(out, classifieds.PendingListing{Pending: p, Listing: l})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ErasePendingListings deletes the pending listings sent for an address and
+// their confirmations (erasure); a listing published meanwhile is the account's
+// and goes with it.
+func (s *Store) ErasePendingListings(ctx context.Context, email string) error {
+	return s.eachConfirmation(ctx, email, func(p classifieds.Pending) error {
+		err := s.table().Transact(ctx, dynamo.Write{Key: listingKey(p.ListingID), Delete: true, Cond: pendingCond})
+		if err != nil && !errors.Is(err, dynamo.ErrConflict) {
+			return err
+		}
+		return s.table().Delete(ctx, confirmKey(p.Digest))
+	})
+}
+
+// eachConfirmation calls fn with every listing confirmation of an address (the
+// byPendingEmail index also holds pending ratings, which it skips).
+func (s *Store) eachConfirmation(ctx context.Context, email string, fn func(classifieds.Pending) error) error {
+	return s.table().Keys(ctx, ByPendingEmail, email, func(k dynamo.Item) error {
+		pk := dynamo.String(k, dynamo.PK)
+		if !strings.HasPrefix(pk, confirmPrefix) {
+			return nil
+		}
+		var p classifieds.Pending
+		err := s.table().Get(ctx, k, &p, dynamo.IgnoreTTL)
+		if errors.Is(err, dynamo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		p.Digest = strings.TrimPrefix(pk, confirmPrefix)
+		return fn(p)
+	})
 }

@@ -16,7 +16,7 @@
 //	WATCH#<digest>      / WATCH       an anonymous watch list (HGK-11), under the
 //	                                  SHA-256 of its cookie's token; ttl 60 days
 //	                                  after its last use
-//	USERNAME#<lower>    / USERNAME    the claim of a username (accountId)
+//	USERNAME#<skeleton> / USERNAME    the claim of a username (accountId; usernames.go)
 //	RATING#<id>         / RATING      a rating (rated, rater: account ids)
 //	ACCOUNT#<rated>     / RATER#<rater>  the claim of a rater's one rating of
 //	                                  that advertiser (ratingId)
@@ -35,7 +35,8 @@
 //	byPublicId    pubId (advertiser item, keys only)     the account of a public id
 //	byRated       rated + id                             the ratings an advertiser received
 //	byRater       rater + id                             the ratings a rater gave
-//	byPendingEmail pendingEmail (keys only)              pending ratings of an address
+//	byPendingEmail pendingEmail (keys only)              pending ratings and listing
+//	                                                     confirmations of an address
 //
 // browseNew and browseStart are sparse: only a published listing that has not
 // ended carries pub, and they project what a browse page shows and filters by.
@@ -98,7 +99,8 @@ var (
 	ByPublicID = dynamo.Index{Name: "byPublicId", Attr: attrPubID}
 	ByRated    = dynamo.Index{Name: "byRated", Attr: attrRated}
 	ByRater    = dynamo.Index{Name: "byRater", Attr: attrRater}
-	// ByPendingEmail finds the pending ratings of an address (export, erasure).
+	// ByPendingEmail finds the pending ratings and pending listings of an address
+	// (export, erasure).
 	ByPendingEmail = dynamo.Index{Name: "byPendingEmail", Attr: "pendingEmail"}
 )
 

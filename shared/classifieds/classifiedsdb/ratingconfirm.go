@@ -3,6 +3,7 @@ package classifiedsdb
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"kontor/shared/classifieds"
 	"kontor/shared/dynamo"
@@ -40,6 +41,9 @@ func (s *Store) TakePending(ctx context.Context, digest string) (classifieds.Pen
 func (s *Store) PendingOf(ctx context.Context, email string) ([]classifieds.PendingRating, error) {
 	out := []classifieds.PendingRating{}
 	err := s.table().Keys(ctx, ByPendingEmail, email, func(k dynamo.Item) error {
+		if !pendingRatingKey(k) {
+			return nil // a listing's confirmation (confirm.go)
+		}
 		var p classifieds.PendingRating
 		err := s.table().Get(ctx, k, &p, dynamo.IgnoreTTL)
 		if errors.Is(err, dynamo.ErrNotFound) {
@@ -55,5 +59,16 @@ func (s *Store) PendingOf(ctx context.Context, email string) ([]classifieds.Pend
 
 // ErasePending deletes the pending ratings sent from an address.
 func (s *Store) ErasePending(ctx context.Context, email string) error {
-	return s.table().Keys(ctx, ByPendingEmail, email, func(k dynamo.Item) error { return s.table().Delete(ctx, k) })
+	return s.table().Keys(ctx, ByPendingEmail, email, func(k dynamo.Item) error {
+		if !pendingRatingKey(k) {
+			return nil // a listing's confirmation: ErasePendingListings
+		}
+		return s.table().Delete(ctx, k)
+	})
+}
+
+// pendingRatingKey tells a pending rating's key among the byPendingEmail index's
+// entries, which also holds the confirmations of pending listings.
+func pendingRatingKey(k dynamo.Item) bool {
+	return strings.HasPrefix(dynamo.String(k, dynamo.PK), pendingPrefix)
 }

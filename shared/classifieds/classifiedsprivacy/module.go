@@ -18,6 +18,7 @@ type Store interface {
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
 	RatingsStore // advertiser data and ratings (ratings.go)
+	PendingStore // pending listings (pending.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -39,10 +40,13 @@ func (m Module) Kinds() []privacy.Kind { return classifieds.Kinds() }
 // (HGK-7, HGK-16), and the advertiser item (null when it never published).
 func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, error) {
 	// The watch lists are linked to no account: always null (HGK-11). A pending
-	// listing belongs to no account and is found only by its link's token (48
-	// hours at most): nothing of it is attributable to a person.
-	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil, classifieds.KindPending: nil}
+	// listing belongs to no account yet, but its confirmation holds the address
+	// it was sent for: it is that person's (pending.go).
+	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	addEmpty(out) // photos.go
+	if err := m.exportPending(ctx, s, out); err != nil {
+		return nil, err
+	}
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
 	}
@@ -66,6 +70,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 
 // Erase implements privacy.Module: all listing data goes with the account (HGK-7).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
+	if err := m.erasePending(ctx, s); err != nil {
+		return err
+	}
 	if err := m.eraseRatings(ctx, s); err != nil {
 		return err
 	}
