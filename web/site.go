@@ -107,7 +107,7 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/watchlist", Dir: "watchlist"},
 		{Path: "classifieds/stats", Dir: "listingstats"},
 		{Path: "classifieds/advertiser", Dir: "classifieds", Vars: map[string]string{"variant": "advertiser"}},
-		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings"}},
+		{Path: "classifieds/ratings", Dir: "classifieds", Vars: map[string]string{"variant": "ratings", "terms": o.TermsVersion, "privacy": o.PrivacyVersion}},
 		{Path: "classifieds/my-ratings", Dir: "classifieds", Vars: map[string]string{"variant": "mine"}},
 		{Path: "classifieds/rating-confirm", Dir: "classifieds", Vars: map[string]string{"variant": "confirm"}},
 		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},

@@ -228,8 +228,9 @@ func TestRatingRulesAndDeletion(t *testing.T) {
 	want(t, rate(elsewhere(t, rater), ids.NewToken(), 5, "Wer?"), http.StatusNotFound, "not_found")
 	want(t, rate(elsewhere(t, rater), "not-an-id", 5, "Wer?"), http.StatusNotFound, "not_found")
 	// Without a session the address is required (a rating without an account).
+	// and so are the accepted terms and privacy notice (HGK-2: the account records them).
 	if r := withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", map[string]any{"stars": 5, "text": "anonym"}); r.Status != http.StatusBadRequest ||
-		len(r.problem(t).Errors) != 2 {
+		len(r.problem(t).Errors) != 4 {
 		t.Fatalf("anonymous rating without an address: %d %s", r.Status, r.Body)
 	}
 	for _, c := range []struct {
@@ -455,7 +456,9 @@ func TestRatingWithoutAccountIsConfirmedByMail(t *testing.T) {
 	email := newEmail("anon-rater")
 	anon := withCSRF(t)
 	body := func(change map[string]any) map[string]any {
-		b := map[string]any{"stars": 5, "text": "Ohne Konto bewertet", "email": email, "language": "en"}
+		tpl := stack.Template()
+		b := map[string]any{"stars": 5, "text": "Ohne Konto bewertet", "email": email, "language": "en",
+			"acceptedTermsVersion": tpl.Parameters["TermsVersion"].Default, "acceptedPrivacyVersion": tpl.Parameters["PrivacyNoticeVersion"].Default}
 		for k, v := range change {
 			b[k] = v
 		}
@@ -468,6 +471,8 @@ func TestRatingWithoutAccountIsConfirmedByMail(t *testing.T) {
 		{map[string]any{"email": "nope"}, "email", "invalid_email"},
 		{map[string]any{"language": "fr"}, "language", "invalid_value"},
 		{map[string]any{"text": "<i>x</i>"}, "text", "markup_not_allowed"},
+		{map[string]any{"acceptedTermsVersion": ""}, "acceptedTermsVersion", "required"},
+		{map[string]any{"acceptedPrivacyVersion": "1900-01-01"}, "acceptedPrivacyVersion", "outdated_version"},
 	} {
 		r := withCSRF(t).do(http.MethodPost, "/v1/advertisers/"+pub.ID+"/ratings", body(c.change))
 		want(t, r, http.StatusBadRequest, "validation_failed")

@@ -81,6 +81,21 @@ type AnonymousInput struct {
 	AcceptedPrivacyVersion string
 }
 
+// acceptedTexts are the field errors of the terms and privacy versions a form
+// without an account accepted, against the current ones.
+func acceptedTexts(terms, privacy, curTerms, curPrivacy string) []problem.FieldError {
+	var fe []problem.FieldError
+	for _, e := range []*problem.FieldError{
+		checkVersion("acceptedTermsVersion", terms, curTerms),
+		checkVersion("acceptedPrivacyVersion", privacy, curPrivacy),
+	} {
+		if e != nil {
+			fe = append(fe, *e)
+		}
+	}
+	return fe
+}
+
 // checkVersion is the field error of an accepted version that is not current.
 func checkVersion(field, got, current string) *problem.FieldError {
 	switch {
@@ -102,14 +117,7 @@ func (s *Listings) Submit(ctx context.Context, in AnonymousInput, lang string) e
 	if !code.IsZero() {
 		fe = append(fe, problem.FieldError{Field: "email", Code: code})
 	}
-	for _, e := range []*problem.FieldError{
-		checkVersion("acceptedTermsVersion", in.AcceptedTermsVersion, s.TermsVersion),
-		checkVersion("acceptedPrivacyVersion", in.AcceptedPrivacyVersion, s.PrivacyVersion),
-	} {
-		if e != nil {
-			fe = append(fe, *e)
-		}
-	}
+	fe = append(fe, acceptedTexts(in.AcceptedTermsVersion, in.AcceptedPrivacyVersion, s.TermsVersion, s.PrivacyVersion)...)
 	checked, exp, err := in.Input.Validate(now, s.maxDays())
 	if p, ok := problem.As(err); ok && len(p.Fields) > 0 {
 		fe = append(fe, p.Fields...)

@@ -28,6 +28,9 @@ type PendingRating struct {
 	Language  string    `dynamodbav:"language" json:"language"`
 	CreatedAt time.Time `dynamodbav:"createdAt" json:"createdAt"`
 	ExpiresAt time.Time `dynamodbav:"expiresAt" json:"expiresAt"`
+	// TermsVersion and PrivacyVersion are the texts accepted with the form.
+	TermsVersion   string `dynamodbav:"termsVersion" json:"termsVersion"`
+	PrivacyVersion string `dynamodbav:"privacyVersion" json:"privacyVersion"`
 }
 
 // PendingRatingTTL is how long a confirmation link of a rating works.
@@ -43,6 +46,11 @@ type AnonymousRating struct {
 	RatingInput
 	Email    string `json:"email"`
 	Language string `json:"language"`
+	// AcceptedTermsVersion and AcceptedPrivacyVersion are the texts the person
+	// accepted with the form: the account the confirmation creates records them
+	// (HGK-2), as a listing without an account does, never versions nobody saw.
+	AcceptedTermsVersion   string `json:"acceptedTermsVersion"`
+	AcceptedPrivacyVersion string `json:"acceptedPrivacyVersion"`
 }
 
 // ErrNoPending is a confirmation token the store does not hold (unknown or used).
@@ -65,7 +73,8 @@ type Confirmations struct {
 	Mail     Mailer
 	Accounts protocol.Provisioner
 	// BaseURL is the portal's address for the mailed link; TermsVersion and
-	// PrivacyVersion the versions in force, which the new account is created with.
+	// PrivacyVersion the versions in force, which the form must have accepted
+	// (the new account records what was accepted).
 	BaseURL, TermsVersion, PrivacyVersion string
 }
 
@@ -85,6 +94,7 @@ func (c *Confirmations) RateWithoutAccount(ctx context.Context, publicID string,
 	if code := identity.CheckLanguage(in.Language); !code.IsZero() {
 		fe = append(fe, problem.FieldError{Field: "language", Code: code})
 	}
+	fe = append(fe, acceptedTexts(in.AcceptedTermsVersion, in.AcceptedPrivacyVersion, c.TermsVersion, c.PrivacyVersion)...)
 	if len(fe) > 0 {
 		return problem.Invalid(fe...)
 	}
@@ -95,7 +105,7 @@ func (c *Confirmations) RateWithoutAccount(ctx context.Context, publicID string,
 	now := c.Ratings.Now()
 	raw := ids.NewToken()
 	p := PendingRating{Digest: ids.Digest(raw), Rated: acc, Stars: rin.Stars, Text: rin.Text, Email: email, Language: in.Language,
-		CreatedAt: now, ExpiresAt: now.Add(PendingRatingTTL)}
+		CreatedAt: now, ExpiresAt: now.Add(PendingRatingTTL), TermsVersion: in.AcceptedTermsVersion, PrivacyVersion: in.AcceptedPrivacyVersion}
 	if err := c.Pending.AddPending(ctx, p); err != nil {
 		return err
 	}
@@ -139,7 +149,7 @@ func (c *Confirmations) Confirm(ctx context.Context, token, ip string) (Rating, 
 		return Rating{}, problem.New(http.StatusBadRequest, CodeRatingLinkExpired)
 	}
 	rater, err := c.Accounts.Provision(ctx, protocol.NewAccount{Email: p.Email, Language: p.Language,
-		TermsVersion: c.TermsVersion, PrivacyVersion: c.PrivacyVersion, EmailConfirmed: true})
+		TermsVersion: p.TermsVersion, PrivacyVersion: p.PrivacyVersion, EmailConfirmed: true})
 	if err != nil {
 		return Rating{}, err
 	}

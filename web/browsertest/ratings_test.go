@@ -159,10 +159,16 @@ func TestRatingWithoutAccountIsConfirmedOnTheClick(t *testing.T) {
 			if !tb.invalid("email") || tb.value("text") != "Ohne Konto, aber ehrlich." {
 				t.Error("the invalid address is not marked, or the text was lost")
 			}
+			// HGK-2: the account the confirmation creates records the texts accepted
+			// here, so they must be accepted.
+			if !tb.invalid("acceptedTermsVersion") || !tb.invalid("acceptedPrivacyVersion") {
+				t.Error("the terms and privacy notice not accepted are not marked")
+			}
 			tb.axe("rating form, invalid address")
 
 			addr := newAddress("rater-" + l.lang)
 			tb.fill("email", addr)
+			tb.do(chromedp.Click(css(`label[for="acceptedTermsVersion"]`)), chromedp.Click(css(`label[for="acceptedPrivacyVersion"]`)))
 			tb.submit("form")
 			tb.visible("#mailed")
 			tb.axe("rating mailed")

@@ -119,11 +119,22 @@ async function ratings() {
   const f = $('form');
   const rate = (b) => {
     if (signedIn) return call('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, b);
-    return api('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, { ...b, email: value(f, 'email'), language: lang });
+    const accepted = (name) => (f.elements.namedItem(name).checked ? f.elements.namedItem(name).value : '');
+    return api('POST', `/v1/advertisers/${encodeURIComponent(id)}/ratings`, {
+      ...b,
+      email: value(f, 'email'),
+      language: lang,
+      acceptedTermsVersion: accepted('acceptedTermsVersion'),
+      acceptedPrivacyVersion: accepted('acceptedPrivacyVersion'),
+    });
   };
   bindForm(f, {
     body: () => ({ stars: Number(f.elements.namedItem('stars').value), text: value(f, 'text') }),
     send: rate,
+    fieldTexts: {
+      'acceptedTermsVersion/required': t('js.termsRequired'),
+      'acceptedPrivacyVersion/required': t('js.privacyRequired'),
+    },
     done: async (answer) => {
       f.hidden = true;
       const shownPanel = answer && answer.id ? 'rated' : 'mailed';
