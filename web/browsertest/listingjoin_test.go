@@ -88,7 +88,7 @@ func TestListingPageLinksPhotosIdentityRatingsAndWatchlist(t *testing.T) {
 			tb.waitFor(`document.getElementById('filter') && document.getElementById('filter').dataset.ready === 'true'`)
 			tb.fill("q", word)
 			tb.submit("filter")
-			tb.waitFor(`document.querySelectorAll('#results li').length === 1`)
+			tb.waitFor(`document.querySelectorAll('#results li').length === 1 && !document.getElementById('filter').hasAttribute('aria-busy')`)
 			tb.do(chromedp.Click(css("#results h2 a")))
 			tb.visible("#listing")
 			tb.waitFor(`document.querySelectorAll('#photos img').length === 1 && document.querySelector('#photos img').complete && document.querySelector('#photos img').naturalWidth > 0`)

@@ -112,7 +112,7 @@ func TestListingPlacedWithoutAccountConfirmedAndBrowsed(t *testing.T) {
 			br.fill("q", word)
 			br.do(chromedp.SetValue(css("#kind"), "offer"), chromedp.SetValue(css("#area"), "baltic"))
 			br.submit("filter")
-			br.waitFor(`document.querySelectorAll('#results li').length === 1`)
+			br.waitFor(`document.querySelectorAll('#results li').length === 1 && !document.getElementById('filter').hasAttribute('aria-busy')`)
 			if got := br.text("#results h2"); got != title {
 				t.Errorf("browsing found %q, want %q", got, title)
 			}
@@ -127,14 +127,14 @@ func TestListingPlacedWithoutAccountConfirmedAndBrowsed(t *testing.T) {
 			br.axe("browse, filtered")
 			br.do(chromedp.SetValue(css("#area"), "caribbean"))
 			br.submit("filter")
-			br.waitFor(`document.querySelectorAll('#results li').length === 0`)
+			br.waitFor(`document.querySelectorAll('#results li').length === 0 && !document.getElementById('filter').hasAttribute('aria-busy')`)
 			br.do(chromedp.SetValue(css("#from"), tripDay(9)), chromedp.SetValue(css("#to"), tripDay(3)))
 			br.submit("filter")
 			br.summary()
 			br.axe("browse, date range refused")
 			br.do(chromedp.SetValue(css("#from"), ""), chromedp.SetValue(css("#to"), ""), chromedp.SetValue(css("#area"), ""))
 			br.submit("filter")
-			br.waitFor(`document.querySelectorAll('#results li').length === 1`)
+			br.waitFor(`document.querySelectorAll('#results li').length === 1 && !document.getElementById('filter').hasAttribute('aria-busy')`)
 			br.do(chromedp.Click(css("#results h2 a")))
 			br.visible("#listing")
 			if c := br.cookies(); len(c) != 0 {

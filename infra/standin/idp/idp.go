@@ -101,6 +101,13 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// CallbackPath is the portal's callback route, ReturnPath its return page below
+// /{lang}: the only places the stand-in sends a request or a browser.
+const (
+	CallbackPath = "/v1/identity-confirmation/callback"
+	ReturnPath   = "/classifieds/identity/return"
+)
+
 // ours reports whether u is on the stack's API, the only place callbacks go.
 func (p *Provider) ours(u string) bool { return strings.HasPrefix(u, p.api+"/") }
 
@@ -111,13 +118,20 @@ func (p *Provider) finish(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Bad Request", http.StatusBadRequest)
 		return
 	}
+	// The request goes to the stack's own callback route, built from the stack's
+	// address, never to an address a form names.
+	callback := p.api + CallbackPath
+	if r.Form.Get("callback") != callback {
+		http.Error(w, "Bad Request", http.StatusBadRequest)
+		return
+	}
 	verdict := r.Form.Get("verdict")
 	if verdict == "" {
 		verdict = classifieds.VerdictConfirmed
 	}
 	body, _ := json.Marshal(map[string]string{"state": r.Form.Get("state"), "nonce": r.Form.Get("nonce"), "verdict": verdict,
 		"givenName": "Erika", "familyName": "Mustermann", "documentNumber": "T22000129"})
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, r.Form.Get("callback"), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, callback, bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -136,9 +150,13 @@ func (p *Provider) finish(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.sent = append(p.sent, sent{Body: body, Status: resp.StatusCode})
 	p.mu.Unlock()
-	if ret := r.Form.Get("return"); strings.HasPrefix(ret, p.api+"/") && strings.Contains(r.Header.Get("Accept"), "text/html") {
-		http.Redirect(w, r, ret, http.StatusSeeOther)
-		return
+	// The browser goes back to the portal's return page in its language, built
+	// from the stack's address (a form's address is only compared, never followed).
+	for _, lang := range []string{"de", "en"} {
+		if back := p.api + "/" + lang + ReturnPath; r.Form.Get("return") == back && strings.Contains(r.Header.Get("Accept"), "text/html") {
+			http.Redirect(w, r, back, http.StatusSeeOther)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]int{"callbackStatus": resp.StatusCode})
