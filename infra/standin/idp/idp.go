@@ -114,14 +114,10 @@ func (p *Provider) ours(u string) bool { return strings.HasPrefix(u, p.api+"/") 
 // finish posts the signed verdict with what a provider reads of the person (the
 // portal must drop it), then sends the browser back.
 func (p *Provider) finish(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !p.ours(r.Form.Get("callback")) {
-		http.Error(w, "Bad Request", http.StatusBadRequest)
-		return
-	}
 	// The request goes to the stack's own callback route, built from the stack's
 	// address, never to an address a form names.
 	callback := p.api + CallbackPath
-	if r.Form.Get("callback") != callback {
+	if err := r.ParseForm(); err != nil || r.Form.Get("callback") != callback {
 		http.Error(w, "Bad Request", http.StatusBadRequest)
 		return
 	}
