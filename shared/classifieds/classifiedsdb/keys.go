@@ -24,6 +24,8 @@
 //	                                  its address is confirmed (ttl 48 h)
 //	CONFIRM#<digest>    / CONFIRM     a pending listing's confirmation, by its
 //	                                  token's digest: address, language (ttl 48 h)
+//	INVOICEDUE          / <orderId>   a paid order waiting for its invoice
+//	                                  (classifieds.InvoiceDue)
 //
 // Indexes (attributes of the listing item):
 //
@@ -143,3 +145,13 @@ func advertiserKey(accountID string) dynamo.Item {
 
 func watchKey(digest string) dynamo.Item   { return dynamo.Key(watchPrefix+digest, watchSK) }
 func confirmKey(digest string) dynamo.Item { return dynamo.Key(confirmPrefix+digest, confirmSK) }
+
+// Keys of the invoices waiting to be issued (classifieds.InvoiceDue).
+const (
+	invoiceDuePartition = "INVOICEDUE"
+)
+
+// invoiceDueKey is the key of a paid order's classifieds.InvoiceDue item: all in
+// one partition, sorted by order id (UUIDv7, so by time), which the issuer reads
+// in order. The payment webhook puts it, the issuer deletes it.
+func invoiceDueKey(orderID string) dynamo.Item { return dynamo.Key(invoiceDuePartition, orderID) }
