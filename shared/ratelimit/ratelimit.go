@@ -36,6 +36,9 @@ const (
 	PerAccount Scope = "account"
 	// PerAddress counts by a target email address (mail sent to it).
 	PerAddress Scope = "address"
+	// PerTarget counts by what the request acts on (a listing's replies), never
+	// by a person: it bounds what all callers together do to one thing.
+	PerTarget Scope = "target"
 	// Global counts every caller's events together: one counter per window for the
 	// whole deployment, keyed by the rule alone, so it holds no personal data.
 	Global Scope = "all"

@@ -104,6 +104,18 @@ var (
 	// IdentityCallbackAll bounds callbacks from all clients together.
 	IdentityCallbackAll = Rule{Name: "identity.callback.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
 
+	// ReplySend bounds replies to listings from one client (HGK-9): a person
+	// answers a few listings; a script flooding the form stops after these.
+	ReplySend = Rule{Name: "replies.send", Scope: PerClient, Max: 10, Window: 10 * time.Minute}
+	// ReplyPerAddress bounds replies sent in the name of one address (counted by
+	// the handler, by the address's keyed hash), whatever clients they come from.
+	ReplyPerAddress = Rule{Name: "replies.address", Scope: PerAddress, Max: 20, Window: time.Hour}
+	// ReplyPerListing bounds replies to one listing from all clients (counted by
+	// the handler): its advertiser is mailed each one.
+	ReplyPerListing = Rule{Name: "replies.listing", Scope: PerTarget, Max: 60, Window: time.Hour}
+	// ReplySendAll bounds replies from all clients together.
+	ReplySendAll = Rule{Name: "replies.send.all", Scope: Global, Max: 600, Window: 10 * time.Minute}
+
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
 	MailAll = Rule{Name: "mail.all", Scope: Global, Max: 500, Window: time.Hour}
@@ -138,5 +150,6 @@ func Catalog() []Rule {
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 		RatingCreate, RatingCreateAll, AdvertiserChange,
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
+		ReplySend, ReplyPerAddress, ReplyPerListing, ReplySendAll,
 	}
 }

@@ -26,6 +26,14 @@
 //	                                  token's digest: address, language (ttl 48 h)
 //	INVOICEDUE          / <orderId>   a paid order waiting for its invoice
 //	                                  (classifieds.InvoiceDue)
+//	ACCOUNT#<recipient> / REPLY#<id>  a delivered reply to the advertiser's listing
+//	                                  (replies.go)
+//	ACCOUNT#<recipient> / HELDREPLY#<id>  a held reply (withheld, in review,
+//	                                  confirmed spam; ttl: its end)
+//	REPLYTOKEN#<digest> / REPLYTOKEN  the replier's link: recipient and reply id,
+//	                                  under the SHA-256 of the token
+//	HELDREPLIES         / <id>        the queue of all held replies (recipient,
+//	                                  status; ttl), oldest first
 //
 // Indexes (attributes of the listing item):
 //
@@ -155,3 +163,29 @@ const (
 // one partition, sorted by order id (UUIDv7, so by time), which the issuer reads
 // in order. The payment webhook puts it, the issuer deletes it.
 func invoiceDueKey(orderID string) dynamo.Item { return dynamo.Key(invoiceDuePartition, orderID) }
+
+// Keys of replies (replies.go). A reply lives in its advertiser's partition, so
+// their list and every read of it are consistent queries of one partition,
+// and an advertiser reaches only their own; held replies have their own sort
+// key prefix, so the list of delivered ones needs no filter.
+const (
+	replySKPrefix     = "REPLY#"
+	heldReplySKPrefix = "HELDREPLY#"
+	replyTokenPrefix  = "REPLYTOKEN#"
+	replyTokenSK      = "REPLYTOKEN"
+	heldRepliesPK     = "HELDREPLIES"
+)
+
+// replyKey is a reply's key: the advertiser's partition, by its state's kind.
+func replyKey(recipient, id string, held bool) dynamo.Item {
+	if held {
+		return dynamo.Key(accountPrefix+recipient, heldReplySKPrefix+id)
+	}
+	return dynamo.Key(accountPrefix+recipient, replySKPrefix+id)
+}
+
+func replyTokenKey(digest string) dynamo.Item {
+	return dynamo.Key(replyTokenPrefix+digest, replyTokenSK)
+}
+
+func heldQueueKey(id string) dynamo.Item { return dynamo.Key(heldRepliesPK, id) }
