@@ -19,6 +19,7 @@ type Store interface {
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
 	RatingsStore // advertiser data and ratings (ratings.go)
 	PendingStore // pending listings (pending.go)
+	RepliesStore // replies (replies.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -45,6 +46,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	addEmpty(out) // photos.go
 	if err := m.exportPending(ctx, s, out); err != nil {
+		return nil, err
+	}
+	if err := m.exportReplies(ctx, s, out); err != nil { // replies.go
 		return nil, err
 	}
 	if s.AccountID == "" {
@@ -76,6 +80,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.eraseRatings(ctx, s); err != nil {
 		return err
 	}
+	if err := m.eraseReplies(ctx, s); err != nil { // replies.go
+		return err
+	}
 	if s.AccountID == "" {
 		return nil
 	}
@@ -95,6 +102,9 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	n, err := m.Store.DeleteLapsed(ctx, now)
 	counts := map[string]int{classifieds.KindPending: n}
 	if err != nil {
+		return counts, err
+	}
+	if err := m.sweepReplies(ctx, now, counts); err != nil { // replies.go
 		return counts, err
 	}
 	if _, err := m.Store.TidyExpired(ctx, now); err != nil {

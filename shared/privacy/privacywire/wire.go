@@ -35,6 +35,11 @@ var paramEnv = map[string]string{
 	"LogRetentionDays":       "LOG_RETENTION_DAYS",
 	"RequestLogMode":         "REQUEST_LOG_MODE",
 	"EvidenceRetentionDays":  "EVIDENCE_RETENTION_DAYS",
+	// The reply spam filter (HGK-10): withheld replies' keeping, model, thresholds.
+	"WithheldReplyDays": "WITHHELD_REPLY_DAYS",
+	"SpamModel":         "SPAM_MODEL",
+	"SpamHamThreshold":  "SPAM_HAM_THRESHOLD",
+	"SpamSpamThreshold": "SPAM_SPAM_THRESHOLD",
 }
 
 // Declarations returns every module of the list as far as its declarations go,
