@@ -66,8 +66,8 @@ func (h Replies) Routes() map[string]httpapi.Route {
 	return map[string]httpapi.Route{
 		"POST /v1/listings/{id}/replies": {Handler: h.Send, Access: httpapi.Public, MaxBody: classifieds.MaxReplyBody, Idempotency: httpapi.IdempotencyOptional,
 			Limits: []ratelimit.Rule{ratelimit.ReplySend, ratelimit.ReplySendAll}},
-		"GET /v1/me/replies":             {Handler: h.Mine, Access: httpapi.Signed},
-		"DELETE /v1/me/replies/{id}":     {Handler: h.DeleteMine, Access: httpapi.Signed},
-		"POST /v1/replies/{id}/delete":   {Handler: h.DeleteByToken, Access: httpapi.Public, MaxBody: maxTokenBody, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}},
+		"GET /v1/me/replies":           {Handler: h.Mine, Access: httpapi.Signed},
+		"DELETE /v1/me/replies/{id}":   {Handler: h.DeleteMine, Access: httpapi.Signed},
+		"POST /v1/replies/{id}/delete": {Handler: h.DeleteByToken, Access: httpapi.Public, MaxBody: maxTokenBody, Limits: []ratelimit.Rule{ratelimit.TokenPerClient, ratelimit.TokensAll}},
 	}
 }
