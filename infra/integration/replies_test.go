@@ -329,4 +329,3 @@ func TestHGK9ReplyFloodIsRefused(t *testing.T) {
 		t.Fatalf("%d copies to one address", n)
 	}
 }
-
