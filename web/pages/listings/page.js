@@ -113,6 +113,22 @@ function browse() {
   load(true).then(() => { form.dataset.ready = 'true'; }).catch(fail);
 }
 
+// reply binds the reply form (HGK-9): anyone, no account. The answer is the same
+// whether the reply was delivered or withheld as spam; either way a copy with
+// the link to delete it was mailed.
+function reply(id) {
+  const form = $('reply-form');
+  bindForm(form, {
+    body: () => ({ name: value(form, 'name'), email: value(form, 'email'), message: value(form, 'message') }),
+    send: (b, key) => api('POST', `/v1/listings/${encodeURIComponent(id)}/replies`, b, { idempotencyKey: key }),
+    done: () => {
+      form.hidden = true;
+      $('reply-done').hidden = false;
+      $('reply-done').focus();
+    },
+  });
+}
+
 async function listing() {
   try {
     const l = await api('GET', `/v1/listings/${encodeURIComponent(query.get('id') || '-')}`);
@@ -126,6 +142,7 @@ async function listing() {
     document.title = `${l.title} – Kontor`;
     $('loading').hidden = true;
     $('listing').hidden = false;
+    reply(l.id);
     await photos(l);
   } catch (err) {
     $('loading').hidden = true;
