@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"net/http"
 	"time"
 
 	"kontor/shared/ids"
 	"kontor/shared/privacy"
-	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 	"kontor/shared/spam"
 )
@@ -126,21 +124,10 @@ func (s *Replies) publicListing(ctx context.Context, id string, now time.Time) (
 
 // limit counts the reply against its sender's address and its listing.
 func (s *Replies) limit(ctx context.Context, email, listingID string) error {
-	for _, c := range []struct {
-		rule  ratelimit.Rule
-		value string
-	}{{ratelimit.ReplyPerAddress, email}, {ratelimit.ReplyPerListing, listingID}} {
-		wait, err := s.Limiter.Take(ctx, c.rule, c.value)
-		if err != nil {
-			return err
-		}
-		if wait > 0 {
-			p := problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
-			p.RetryAfterSeconds = int((wait + time.Second - 1) / time.Second)
-			return p
-		}
+	if err := Throttle(ctx, s.Limiter, ratelimit.ReplyPerAddress, email); err != nil {
+		return err
 	}
-	return nil
+	return Throttle(ctx, s.Limiter, ratelimit.ReplyPerListing, listingID)
 }
 
 // Deliver stores r as delivered and mails it to its advertiser with the

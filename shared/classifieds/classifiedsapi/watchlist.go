@@ -7,7 +7,6 @@ import (
 
 	"kontor/shared/classifieds"
 	"kontor/shared/httpapi"
-	"kontor/shared/problem"
 	"kontor/shared/ratelimit"
 )
 
@@ -72,14 +71,8 @@ func (h Watchlist) mayCreate(ctx context.Context, r *httpapi.Request) error {
 		if rule.Scope == ratelimit.PerClient {
 			value = ratelimit.ClientKey(r.ClientIP())
 		}
-		wait, err := h.Limiter.Take(ctx, rule, value)
-		if err != nil {
+		if err := classifieds.Throttle(ctx, h.Limiter, rule, value); err != nil {
 			return err
-		}
-		if wait > 0 {
-			p := problem.New(http.StatusTooManyRequests, problem.CodeTooManyAttempts)
-			p.RetryAfterSeconds = int((wait + time.Second - 1) / time.Second)
-			return p
 		}
 	}
 	return nil
