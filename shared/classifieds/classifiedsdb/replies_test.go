@@ -276,7 +276,9 @@ func TestReplyRefusals(t *testing.T) {
 		}
 	}
 	ok := classifieds.ReplyInput{Name: "Anna", Email: "anna@example.org", Message: hamText}
-	for _, id := range []string{"nope", ids.NewV7(fx.now)} {
+	pending := classifieds.Listing{ID: ids.NewV7(fx.now), Status: classifieds.StatusPending, ExpiresAt: fx.listing.ExpiresAt}
+	fx.svc.Listings = listings{fx.listing.ID: fx.listing, pending.ID: pending}
+	for _, id := range []string{"nope", ids.NewV7(fx.now), pending.ID} {
 		if _, err := fx.svc.Send(ctx, id, ok, "de", "192.0.2.7"); !isNotFound(err) {
 			t.Errorf("%s: %v", id, err)
 		}
