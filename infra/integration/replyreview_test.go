@@ -309,6 +309,18 @@ func TestReplyReviewAccess(t *testing.T) {
 		t.Fatal("the queued reply is gone")
 	}
 
+	// Bad bytes on the replier's route: too large, not JSON, another type, without
+	// the CSRF token, a token that is not UTF-8.
+	bad := newClient(t)
+	bad.csrf()
+	path := "/v1/replies/" + withheld.ID + "/no-reaction"
+	want(t, bad.raw(http.MethodPost, path, "application/json", []byte(`{"token":"`+strings.Repeat("A", 2000)+`"}`), nil), http.StatusRequestEntityTooLarge, "body_too_large")
+	want(t, bad.raw(http.MethodPost, path, "application/json", []byte(`{"token":`), nil), http.StatusBadRequest, "invalid_json")
+	want(t, bad.raw(http.MethodPost, path, "text/plain", []byte(`{"token":"x"}`), nil), http.StatusUnsupportedMediaType, "unsupported_media_type")
+	want(t, bad.raw(http.MethodPost, path, "application/json", []byte("{\"token\":\"\xff\xfe\"}"), nil), http.StatusBadRequest, "invalid_json")
+	bad.noCSRF = true
+	want(t, bad.do(http.MethodPost, path, map[string]any{"token": "x"}), http.StatusForbidden, "csrf_token_invalid")
+
 	// Floods: the advertiser's requests per account, the replier's link per client.
 	var last response
 	for range 12 {

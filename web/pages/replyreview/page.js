@@ -6,6 +6,7 @@
 
 import { api, ApiResponse, bindForm, problemItems, reveal, showErrors, t, takeToken } from '../../assets/form.js';
 import { call, guarded, show, when } from '../../assets/signedin.js';
+import { row } from '../../assets/claim.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -62,16 +63,6 @@ function noReaction() {
 
 // ---- The staff's queue ----
 
-function fact(dl, label, value) {
-  const div = document.createElement('div');
-  const dt = document.createElement('dt');
-  dt.textContent = label;
-  const dd = document.createElement('dd');
-  dd.textContent = value;
-  div.append(dt, dd);
-  dl.append(div);
-}
-
 function number(x, digits) {
   return x.toLocaleString(document.documentElement.lang, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -123,13 +114,13 @@ function item(r) {
   h.textContent = t('js.replyTo', { title: r.listingTitle || r.listingId });
   const dl = document.createElement('dl');
   dl.className = 'facts';
-  fact(dl, t('js.f.sender'), `${r.name} <${r.email}>`);
-  fact(dl, t('js.f.sent'), when(r.sentAt));
-  fact(dl, t('js.f.reasons'), r.reasons.map((x) => t(`js.reason.${x}`)).join(', '));
-  fact(dl, t('js.f.keptUntil'), when(r.keptUntil));
+  row(dl, t('js.f.sender'), `${r.name} <${r.email}>`);
+  row(dl, t('js.f.sent'), when(r.sentAt));
+  row(dl, t('js.f.reasons'), r.reasons.map((x) => t(`js.reason.${x}`)).join(', '));
+  row(dl, t('js.f.keptUntil'), when(r.keptUntil));
   const d = r.decision;
-  fact(dl, t('js.f.score'), t('js.score', { score: number(d.score, 4), outcome: t(`js.outcome.${d.outcome}`), spam: number(d.thresholds.spam, 2), ham: number(d.thresholds.ham, 2) }));
-  fact(dl, t('js.f.model'), d.model);
+  row(dl, t('js.f.score'), t('js.score', { score: number(d.score, 4), outcome: t(`js.outcome.${d.outcome}`), spam: number(d.thresholds.spam, 2), ham: number(d.thresholds.ham, 2) }));
+  row(dl, t('js.f.model'), d.model);
   const text = document.createElement('p');
   text.className = 'message-text';
   text.textContent = r.message;
