@@ -90,9 +90,9 @@ type ReviewQueue interface {
 	// ErrReviewDecided when its review was decided.
 	Queued(ctx context.Context, id string, now time.Time) (ReviewEntry, error)
 	// Decided moves the entry out of the queue into the decided ones (with the
-	// decision and the staff member), where it stays until the reply's original
-	// end of keeping; ErrReviewDecided when it was moved already.
-	Decided(ctx context.Context, e ReviewEntry, decision, staffID string, until, now time.Time) error
+	// decision and its time), where it stays until the reply's original end of
+	// keeping; ErrReviewDecided when it was moved already.
+	Decided(ctx context.Context, e ReviewEntry, decision string, until, now time.Time) error
 	// Drop removes an entry whose reply is gone.
 	Drop(ctx context.Context, id string) error
 	// HeldReply reads a held reply by its id alone (the queue of held
@@ -291,7 +291,7 @@ func (r *ReplyReview) decide(ctx context.Context, staff access.Principal, id, de
 	// The reply has moved on; the entry follows. Should this write fail, the
 	// entry stays but the queue no longer shows it (the reply is not in review)
 	// and a repeated decision is 409 by the reply's status.
-	if err := r.Queue.Decided(ctx, e, decision, staff.AccountID, until, now); err != nil && !errors.Is(err, ErrReviewDecided) {
+	if err := r.Queue.Decided(ctx, e, decision, until, now); err != nil && !errors.Is(err, ErrReviewDecided) {
 		return err
 	}
 	if err := r.Audit.Record(ctx, AuditAction(decision), staff.AccountID, h.Recipient, "reply "+h.ID); err != nil {

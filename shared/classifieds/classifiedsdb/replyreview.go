@@ -19,7 +19,6 @@ var _ classifieds.ReviewQueue = (*Store)(nil)
 type reviewItem struct {
 	classifieds.ReviewEntry
 	Decision  string     `dynamodbav:"decision,omitempty"`
-	DecidedBy string     `dynamodbav:"decidedBy,omitempty"`
 	DecidedAt *time.Time `dynamodbav:"decidedAt,omitempty"`
 }
 
@@ -86,9 +85,10 @@ func (s *Store) Queued(ctx context.Context, id string, now time.Time) (classifie
 }
 
 // Decided implements classifieds.ReviewQueue: the entry leaves the queue and the
-// decided entry is created in one transaction, each on its condition.
-func (s *Store) Decided(ctx context.Context, e classifieds.ReviewEntry, decision, staffID string, until, now time.Time) error {
-	done := reviewItem{ReviewEntry: e, Decision: decision, DecidedBy: staffID, DecidedAt: &now}
+// decided entry is created in one transaction, each on its condition. Who
+// decided is in the audit log only, the one place staff actions are kept.
+func (s *Store) Decided(ctx context.Context, e classifieds.ReviewEntry, decision string, until, now time.Time) error {
+	done := reviewItem{ReviewEntry: e, Decision: decision, DecidedAt: &now}
 	err := s.table().Transact(ctx,
 		dynamo.Write{Key: reviewKey(e.ReplyID), Delete: true, Cond: dynamo.Exists},
 		dynamo.Write{Key: reviewedKey(e.ReplyID), V: done, Expires: until, Cond: dynamo.NotExists})
