@@ -95,6 +95,9 @@ var (
 	// AdvertiserChange bounds changes of one advertiser's data: each may claim a
 	// username, so probing which are taken stops here.
 	AdvertiserChange = Rule{Name: "advertiser.change", Scope: PerAccount, Max: 30, Window: time.Hour}
+	// ReplyReviewRequest bounds an advertiser's requests to have their withheld
+	// replies reviewed (HGK-10): repeats queue nothing new, but each reads them all.
+	ReplyReviewRequest = Rule{Name: "replies.review", Scope: PerAccount, Max: 10, Window: time.Hour}
 	// IdentityConfirmStart bounds the identity confirmations one advertiser starts
 	// (HGK-5): a few tries, not a flood of states.
 	IdentityConfirmStart = Rule{Name: "identity.confirm", Scope: PerAccount, Max: 10, Window: time.Hour}
@@ -149,6 +152,7 @@ func Catalog() []Rule {
 		ListingCreate, ListingCreateAll,
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 		RatingCreate, RatingCreateAll, AdvertiserChange,
+		ReplyReviewRequest,
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
 		ReplySend, ReplyPerAddress, ReplyPerListing, ReplySendAll,
 	}

@@ -38,6 +38,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.Ratings{}.Routes(), classifiedsapi.Advertiser{}.Routes(),
 		classifiedsapi.Photos{}.Routes(), classifiedsapi.Identity{}.Routes(),
 		classifiedsapi.Replies{}.Routes(),
+		classifiedsapi.ReplyReview{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

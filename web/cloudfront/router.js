@@ -22,6 +22,7 @@ var PAGES = [
   'de/classifieds/advertiser.html', 'de/classifieds/ratings.html', 'de/classifieds/my-ratings.html', 'de/classifieds/rating-confirm.html',
   'de/classifieds/identity.html', 'de/classifieds/identity/return.html', 'de/classifieds/photos.html',
   'de/classifieds/replies.html', 'de/classifieds/reply.html',
+  'de/classifieds/replies/withheld-review.html', 'de/classifieds/reply/no-reaction.html', 'de/classifieds/staff/withheld.html',
   'de/listings.html', 'de/listings/listing.html', 'de/listings/new.html', 'de/listings/confirm.html', 'de/listings/mine.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
@@ -39,6 +40,7 @@ var PAGES = [
   'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html',
   'en/classifieds/identity.html', 'en/classifieds/identity/return.html', 'en/classifieds/photos.html',
   'en/classifieds/replies.html', 'en/classifieds/reply.html',
+  'en/classifieds/replies/withheld-review.html', 'en/classifieds/reply/no-reaction.html', 'en/classifieds/staff/withheld.html',
   'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
 ];
 var NOT_FOUND = '/404.html';

@@ -189,3 +189,19 @@ func replyTokenKey(digest string) dynamo.Item {
 }
 
 func heldQueueKey(id string) dynamo.Item { return dynamo.Key(heldRepliesPK, id) }
+
+// Keys of the review of withheld replies (replyreview.go).
+//
+//	REPLYREVIEW   / <replyId>  a withheld reply queued for the staff's review: why
+//	                           (reasons), since when; ttl the reply's end of keeping
+//	REPLYREVIEWED / <replyId>  the same entry once decided (decision, time; who
+//	                           decided is in the audit log), so a second
+//	                           decision is told apart from an unknown reply;
+//	                           ttl the reply's original end of keeping
+const (
+	reviewPK   = "REPLYREVIEW"
+	reviewedPK = "REPLYREVIEWED"
+)
+
+func reviewKey(replyID string) dynamo.Item   { return dynamo.Key(reviewPK, replyID) }
+func reviewedKey(replyID string) dynamo.Item { return dynamo.Key(reviewedPK, replyID) }
