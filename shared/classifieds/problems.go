@@ -40,6 +40,7 @@ func FieldCodes() []problem.Code {
 // Problems lists the module's problem codes.
 func Problems() []problem.Code {
 	codes := append([]problem.Code{CodeConfirmationInvalid, CodeWatchlistFull}, ratingProblems()...)
-	codes = append(codes, AlertProblems()...) // alertproblems.go
+	// Alerts: alertproblems.go.
+	codes = append(codes, AlertProblems()...)
 	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

@@ -19,6 +19,7 @@ type Store interface {
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
 	RatingsStore // advertiser data and ratings (ratings.go)
 	PendingStore // pending listings (pending.go)
+	AlertsStore  // alerts (alerts.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -47,6 +48,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if err := m.exportPending(ctx, s, out); err != nil {
 		return nil, err
 	}
+	if err := m.exportAlerts(ctx, s, out); err != nil { // alerts.go
+		return nil, err
+	}
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
 	}
@@ -73,6 +77,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.erasePending(ctx, s); err != nil {
 		return err
 	}
+	if err := m.eraseAlerts(ctx, s); err != nil { // alerts.go
+		return err
+	}
 	if err := m.eraseRatings(ctx, s); err != nil {
 		return err
 	}
@@ -95,6 +102,9 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	n, err := m.Store.DeleteLapsed(ctx, now)
 	counts := map[string]int{classifieds.KindPending: n}
 	if err != nil {
+		return counts, err
+	}
+	if err := m.sweepAlerts(ctx, now, counts); err != nil { // alerts.go
 		return counts, err
 	}
 	if _, err := m.Store.TidyExpired(ctx, now); err != nil {
