@@ -22,6 +22,7 @@ var PAGES = [
   'de/classifieds/advertiser.html', 'de/classifieds/ratings.html', 'de/classifieds/my-ratings.html', 'de/classifieds/rating-confirm.html',
   'de/classifieds/identity.html', 'de/classifieds/identity/return.html', 'de/classifieds/photos.html',
   'de/listings.html', 'de/listings/listing.html', 'de/listings/new.html', 'de/listings/confirm.html', 'de/listings/mine.html',
+  'de/classifieds/alerts.html', 'de/classifieds/alerts/new.html', 'de/classifieds/alerts/confirm.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
   'en/imprint.html', 'en/privacy.html',
@@ -37,7 +38,8 @@ var PAGES = [
   'en/classifieds/watchlist.html', 'en/classifieds/stats.html',
   'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html',
   'en/classifieds/identity.html', 'en/classifieds/identity/return.html', 'en/classifieds/photos.html',
-  'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
+  'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html',
+  'en/classifieds/alerts.html', 'en/classifieds/alerts/new.html', 'en/classifieds/alerts/confirm.html'
 ];
 var NOT_FOUND = '/404.html';
 
