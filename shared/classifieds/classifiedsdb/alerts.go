@@ -195,24 +195,25 @@ func (s *Store) AddPendingAlert(ctx context.Context, p classifieds.PendingAlert)
 	return s.table().Put(ctx, pendingAlertKey(p.Digest), p, p.ExpiresAt, dynamo.NotExists)
 }
 
-// TakePendingAlert implements classifieds.AlertStore: a read, then a deletion
-// conditioned on the item being there, so of two takes of one token only one
-// gets it.
+// TakePendingAlert implements classifieds.AlertStore: of two takes of one
+// token only one gets it (takeOnce).
 func (s *Store) TakePendingAlert(ctx context.Context, digest string) (classifieds.PendingAlert, error) {
 	var p classifieds.PendingAlert
-	err := s.table().Get(ctx, pendingAlertKey(digest), &p, dynamo.IgnoreTTL)
+	err := s.takeOnce(ctx, pendingAlertKey(digest), &p)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return classifieds.PendingAlert{}, classifieds.ErrNoPendingAlert
 	}
-	if err != nil {
-		return classifieds.PendingAlert{}, err
+	return p, err
+}
+
+// takeOnce reads the item of key into out and deletes it, conditioned on its
+// being there: of two concurrent takes only one succeeds, the other (and a take
+// of an absent item) is dynamo.ErrNotFound.
+func (s *Store) takeOnce(ctx context.Context, key dynamo.Item, out any) error {
+	if err := s.table().Get(ctx, key, out, dynamo.IgnoreTTL); err != nil {
+		return err
 	}
-	if err := s.table().DeleteExisting(ctx, pendingAlertKey(digest)); errors.Is(err, dynamo.ErrNotFound) {
-		return classifieds.PendingAlert{}, classifieds.ErrNoPendingAlert
-	} else if err != nil {
-		return classifieds.PendingAlert{}, err
-	}
-	return p, nil
+	return s.table().DeleteExisting(ctx, key)
 }
 
 // PendingAlertsOf returns the pending alerts sent for an address (export).
