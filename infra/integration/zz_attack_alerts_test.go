@@ -2,6 +2,7 @@ package integration
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // the CSRF token, with an oversized body, bytes that are not UTF-8 or unknown
 // fields, nothing is stored; hidden and control characters in words never
 // reach the stored criteria (only letters and digits do); two clients racing
-// with one confirmation link make one alert; an id with a path trick is 404.
+// with one confirmation link make one alert; an id of another shape is 404.
 func TestAttackAlertsFromOutside(t *testing.T) {
 	email, word := newEmail("atk-alert"), alertWord()
 	noCSRF := newClient(t)
@@ -35,7 +36,9 @@ func TestAttackAlertsFromOutside(t *testing.T) {
 			t.Fatalf("stored word %q holds more than letters and digits (%v)", w, a.Criteria.Words)
 		}
 	}
-	want(t, c.do(http.MethodPatch, "/v1/me/alerts/"+a.ID+"%2F..%2F"+a.ID, map[string]any{"paused": true}), http.StatusNotFound)
+	for _, id := range []string{a.ID + "x", strings.ToUpper(a.ID), " " + a.ID} {
+		want(t, c.do(http.MethodPatch, "/v1/me/alerts/"+url.PathEscape(id), map[string]any{"paused": true}), http.StatusNotFound, "not_found")
+	}
 
 	// One link, two clients at once: one alert.
 	want(t, withCSRF(t).do(http.MethodPost, "/v1/alerts", alertBody(email, word, nil)), http.StatusAccepted)
