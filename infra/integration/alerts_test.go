@@ -241,7 +241,8 @@ func TestAlertsGoWithTheAccount(t *testing.T) {
 	}
 }
 
-// A flood of alerts from one client is throttled (429 with Retry-After); alerts
+// A flood of alerts from one client is throttled (429 with Retry-After), as a
+// signed-in account's flood of changes is; alerts
 // for one address from many clients store and mail at most five an hour, with
 // the same 202, so the form cannot be used to flood an inbox.
 func TestAlertFloodIsThrottled(t *testing.T) {
@@ -250,6 +251,21 @@ func TestAlertFloodIsThrottled(t *testing.T) {
 		want(t, flooder.do(http.MethodPost, "/v1/alerts", alertBody("nope", "x", nil)), http.StatusBadRequest, "validation_failed")
 	}
 	r := flooder.do(http.MethodPost, "/v1/alerts", alertBody(newEmail("alert-flood"), alertWord(), nil))
+	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+
+	// Signed in, creations and changes together: 60 an hour per account.
+	c, _ := signUp(t, "alert-writer")
+	r = c.do(http.MethodPost, "/v1/me/alerts", map[string]any{"language": "en", "frequency": "instant", "criteria": map[string]any{"kind": "offer", "area": "inland"}})
+	want(t, r, http.StatusCreated)
+	var a alertOut
+	r.json(t, &a)
+	for i := range 59 {
+		want(t, c.do(http.MethodPatch, "/v1/me/alerts/"+a.ID, map[string]any{"paused": i%2 == 0}), http.StatusOK)
+	}
+	r = c.do(http.MethodPatch, "/v1/me/alerts/"+a.ID, map[string]any{"paused": true})
 	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
