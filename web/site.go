@@ -123,6 +123,10 @@ func Pages(o Options) []Page {
 		{Path: "listings/new", Dir: "listings", Vars: listingVars("new", o)},
 		{Path: "listings/confirm", Dir: "listings", Vars: listingVars("confirm", o)},
 		{Path: "listings/mine", Dir: "listings", Vars: listingVars("mine", o)},
+		// Alerts for new listings (docs/classifieds.md).
+		{Path: "classifieds/alerts", Dir: "alerts", Vars: listingVars("mine", o)},
+		{Path: "classifieds/alerts/new", Dir: "alerts", Vars: listingVars("new", o)},
+		{Path: "classifieds/alerts/confirm", Dir: "alerts", Vars: listingVars("confirm", o)},
 	}
 }
 

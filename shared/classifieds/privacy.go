@@ -66,7 +66,7 @@ func Kinds() []privacy.Kind {
 		watchlistKind(),
 		photosKind(),   // photos.go
 		identityKind(), // identity.go
-	}, append(ratingKinds(), replyKinds()...)...) // replykinds.go
+	}, kindsOf(ratingKinds(), replyKinds(), alertKinds())...) // ratingkinds.go, replykinds.go, alertkinds.go
 }
 
 // watchlistKind declares the anonymous watch lists.

@@ -98,6 +98,17 @@ var (
 	// ReplyReviewRequest bounds an advertiser's requests to have their withheld
 	// replies reviewed (HGK-10): repeats queue nothing new, but each reads them all.
 	ReplyReviewRequest = Rule{Name: "replies.review", Scope: PerAccount, Max: 10, Window: time.Hour}
+	// AlertCreate bounds alerts sent without an account from one client (each
+	// mails a confirmation link).
+	AlertCreate = Rule{Name: "alerts.create", Scope: PerClient, Max: 10, Window: time.Hour}
+	// AlertCreateAll bounds alerts sent without an account from all clients together.
+	AlertCreateAll = Rule{Name: "alerts.create.all", Scope: Global, Max: 600, Window: time.Hour}
+	// AlertToAddress bounds the alerts sent for one address without an account,
+	// from whatever clients: over it nothing is stored or mailed and the answer
+	// is the same 202, so it tells nothing about the address.
+	AlertToAddress = Rule{Name: "alerts.address", Scope: PerAddress, Max: 5, Window: time.Hour}
+	// AlertWrite bounds a signed-in account's creations and changes of alerts.
+	AlertWrite = Rule{Name: "alerts.write", Scope: PerAccount, Max: 60, Window: time.Hour}
 	// IdentityConfirmStart bounds the identity confirmations one advertiser starts
 	// (HGK-5): a few tries, not a flood of states.
 	IdentityConfirmStart = Rule{Name: "identity.confirm", Scope: PerAccount, Max: 10, Window: time.Hour}
@@ -155,5 +166,6 @@ func Catalog() []Rule {
 		ReplyReviewRequest,
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
 		ReplySend, ReplyPerAddress, ReplyPerListing, ReplySendAll,
+		AlertCreate, AlertCreateAll, AlertToAddress, AlertWrite,
 	}
 }

@@ -39,6 +39,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.Photos{}.Routes(), classifiedsapi.Identity{}.Routes(),
 		classifiedsapi.Replies{}.Routes(),
 		classifiedsapi.ReplyReview{}.Routes(),
+		classifiedsapi.Alerts{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -20,6 +20,7 @@ type Store interface {
 	RatingsStore // advertiser data and ratings (ratings.go)
 	PendingStore // pending listings (pending.go)
 	RepliesStore // replies (replies.go)
+	AlertsStore  // alerts (alerts.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -51,6 +52,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if err := m.exportReplies(ctx, s, out); err != nil { // replies.go
 		return nil, err
 	}
+	if err := m.exportAlerts(ctx, s, out); err != nil { // alerts.go
+		return nil, err
+	}
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
 	}
@@ -75,6 +79,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 // Erase implements privacy.Module: all listing data goes with the account (HGK-7).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.erasePending(ctx, s); err != nil {
+		return err
+	}
+	if err := m.eraseAlerts(ctx, s); err != nil { // alerts.go
 		return err
 	}
 	if err := m.eraseRatings(ctx, s); err != nil {
@@ -105,6 +112,9 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 		return counts, err
 	}
 	if err := m.sweepReplies(ctx, now, counts); err != nil { // replies.go
+		return counts, err
+	}
+	if err := m.sweepAlerts(ctx, now, counts); err != nil { // alerts.go
 		return counts, err
 	}
 	if _, err := m.Store.TidyExpired(ctx, now); err != nil {

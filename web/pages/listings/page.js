@@ -99,7 +99,15 @@ function browse() {
     }
     return answer;
   });
+  // "Mail me new listings like these" carries the filter shown (sort aside).
+  const alertLink = () => {
+    const q = filters();
+    q.delete('sort');
+    $('alert-link').href = `/${lang}/classifieds/alerts/new?${q}`;
+  };
+  alertLink();
   const load = (reset) => next(reset).then((n) => {
+    alertLink();
     $('count').textContent = n === 0 ? t('js.none') : t($('more').hidden ? 'js.count' : 'js.countMore', { n });
   });
   bindForm(form, {
