@@ -33,11 +33,13 @@ var CodeConfirmationInvalid = problem.Define("listing_confirmation_invalid",
 
 // FieldCodes lists the module's field codes.
 func FieldCodes() []problem.Code {
-	return append([]problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}, ratingFieldCodes()...)
+	codes := append([]problem.Code{CodeMarkup, CodeDateInPast, CodeDateTooFar, CodeDateOrder}, ratingFieldCodes()...)
+	return append(codes, AlertFieldCodes()...) // alertproblems.go
 }
 
 // Problems lists the module's problem codes.
 func Problems() []problem.Code {
 	codes := append([]problem.Code{CodeConfirmationInvalid, CodeWatchlistFull}, ratingProblems()...)
+	codes = append(codes, AlertProblems()...) // alertproblems.go
 	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

@@ -26,6 +26,13 @@
 //	                                  token's digest: address, language (ttl 48 h)
 //	INVOICEDUE          / <orderId>   a paid order waiting for its invoice
 //	                                  (classifieds.InvoiceDue)
+//	ACCOUNT#<accountId> / ALERT#<alertId>  an alert of an account (alerts.go;
+//	                                  UUIDv7 ids); matchKey only while active
+//	ACCOUNT#<accountId> / ALERTS      the count of the account's alerts (n),
+//	                                  which caps them at classifieds.MaxAlerts
+//	PENDINGALERT#<digest> / PENDING   an alert sent without an account, until
+//	                                  its address is confirmed (ttl: the stack's
+//	                                  AlertConfirmDays)
 //
 // Indexes (attributes of the listing item):
 //
@@ -37,8 +44,16 @@
 //	byPublicId    pubId (advertiser item, keys only)     the account of a public id
 //	byRated       rated + id                             the ratings an advertiser received
 //	byRater       rater + id                             the ratings a rater gave
-//	byPendingEmail pendingEmail (keys only)              pending ratings and listing
-//	                                                     confirmations of an address
+//	byPendingEmail pendingEmail (keys only)              pending ratings, pending alerts
+//	                                                     and listing confirmations of
+//	                                                     an address
+//	byAlertMatch  matchKey + id                          the active alerts a new listing
+//	                                                     may match (alerts.go)
+//
+// byAlertMatch is sparse: only an active (confirmed, unpaused) alert carries
+// matchKey, "<kind>#<area or *>#<boat type or *>", and the index projects what
+// matching and mailing need (criteria, frequency, language, account). A new
+// listing reads the four partitions of classifieds.ListingMatchKeys.
 //
 // browseNew and browseStart are sparse: only a published listing that has not
 // ended carries pub, and they project what a browse page shows and filters by.
@@ -155,3 +170,28 @@ const (
 // one partition, sorted by order id (UUIDv7, so by time), which the issuer reads
 // in order. The payment webhook puts it, the issuer deletes it.
 func invoiceDueKey(orderID string) dynamo.Item { return dynamo.Key(invoiceDuePartition, orderID) }
+
+// Keys and attributes of alerts (alerts.go).
+const (
+	alertSKPrefix      = "ALERT#"
+	alertCountSK       = "ALERTS"
+	pendingAlertPrefix = "PENDINGALERT#"
+	attrMatchKey       = "matchKey"
+	attrAlertCount     = "n"
+)
+
+// ByAlertMatch is the sparse index of active alerts by match key (hash) and
+// alert id (range); it projects criteria, frequency, language and account.
+var ByAlertMatch = dynamo.Index{Name: "byAlertMatch", Attr: attrMatchKey}
+
+func alertKey(accountID, id string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, alertSKPrefix+id)
+}
+
+func alertCountKey(accountID string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, alertCountSK)
+}
+
+func pendingAlertKey(digest string) dynamo.Item {
+	return dynamo.Key(pendingAlertPrefix+digest, pendingSK)
+}
