@@ -203,3 +203,9 @@ func ttlOf(it dynamo.Item) time.Time {
 	}
 	return time.Unix(sec, 0).UTC()
 }
+
+// AlertItemOf is an alert as stored, with its match key while active: what a
+// bench seeds directly.
+func AlertItemOf(a classifieds.Alert) (dynamo.Item, error) {
+	return dynamo.Marshal(alertKey(a.AccountID, a.ID), storedAlert(a), time.Time{})
+}
