@@ -15,6 +15,8 @@ import (
 
 func main() {
 	log := logging.New("alertdigest")
-	d := env.Must(log, func(ctx context.Context) (*classifieds.AlertDelivery, error) { return classifiedswire.AlertDelivery(ctx, log) })
+	d := env.Must(log, func(ctx context.Context) (*classifieds.AlertDelivery, error) {
+		return classifiedswire.AlertDelivery(ctx, log)
+	})
 	lambda.Start(classifiedswire.SendDigests(d, log))
 }

@@ -16,6 +16,8 @@ import (
 
 func main() {
 	log := logging.New("alertmatch")
-	d := env.Must(log, func(ctx context.Context) (*classifieds.AlertDelivery, error) { return classifiedswire.AlertDelivery(ctx, log) })
+	d := env.Must(log, func(ctx context.Context) (*classifieds.AlertDelivery, error) {
+		return classifiedswire.AlertDelivery(ctx, log)
+	})
 	lambda.Start(classifiedswire.MatchAlerts(d, log))
 }

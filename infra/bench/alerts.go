@@ -25,9 +25,9 @@ import (
 // next to a baseline of the same run: a Scan of all alerts (what matching without
 // the match index would read for each listing).
 type AlertsResult struct {
-	Alerts   int              `json:"alerts"`
-	SeedTook time.Duration    `json:"seedTookNs"`
-	Listings []AlertListing   `json:"listings"`
+	Alerts   int               `json:"alerts"`
+	SeedTook time.Duration     `json:"seedTookNs"`
+	Listings []AlertListing    `json:"listings"`
 	Scan     AlertScanBaseline `json:"scan"`
 }
 

@@ -223,7 +223,9 @@ func digestSK(e classifieds.DigestEntry) string {
 	return e.AccountID + "#" + e.AlertID + "#" + e.ListingID
 }
 
-func digestKey(e classifieds.DigestEntry) dynamo.Item { return dynamo.Key(digestPartition, digestSK(e)) }
+func digestKey(e classifieds.DigestEntry) dynamo.Item {
+	return dynamo.Key(digestPartition, digestSK(e))
+}
 
 func alertTokenKey(hash string) dynamo.Item { return dynamo.Key(alertTokenPrefix+hash, alertTokenSK) }
 
