@@ -29,11 +29,16 @@ type AlertsResult struct {
 	SeedTook time.Duration     `json:"seedTookNs"`
 	Listings []AlertListing    `json:"listings"`
 	Scan     AlertScanBaseline `json:"scan"`
+	// Projection counts the same listings at ProjectedAlerts alerts in process.
+	Projection AlertProjection `json:"projection"`
 }
+
+// ProjectedAlerts is the scale the requests are also counted at.
+const ProjectedAlerts = 100000
 
 // AlertListing is one published listing's matching.
 type AlertListing struct {
-	Candidates int           `json:"candidates"` // alerts in its four match partitions
+	Candidates int           `json:"candidates"` // items its Query requests returned: the four match partitions' alerts
 	Matched    int           `json:"matched"`    // mails queued plus matches recorded
 	Took       time.Duration `json:"tookNs"`
 	Requests   int           `json:"requests"`
@@ -129,42 +134,99 @@ func RunAlerts(ctx context.Context, s *local.Stack, n, listings int) (AlertsResu
 	now := func() time.Time { return time.Now().UTC() }
 	d := &classifieds.AlertDelivery{Store: store, Listings: store, People: people, Now: now, BaseURL: "https://hgk.example",
 		Outbox: &mail.Outbox{DB: counter, Table: s.Name("MailOutboxTable"), Now: now}}
-	today := classifieds.Today(time.Now())
 	for i := range listings {
-		at := now()
-		l := classifieds.Listing{ID: ids.NewV7(at), AdvertiserID: ids.NewV7(at), Status: classifieds.StatusPublished,
-			Kind: []string{classifieds.KindOffer, classifieds.KindSearch}[i%2], Area: classifieds.Areas[(i*3)%len(classifieds.Areas)],
-			BoatType: classifieds.BoatTypes[i%len(classifieds.BoatTypes)], From: today.AddDate(0, 0, 20+i*7).Format("2006-01-02"),
-			To: today.AddDate(0, 0, 34+i*7).Format("2006-01-02"), Title: fmt.Sprintf("Koje frei: %s und %s", listingWords[i%len(listingWords)], listingWords[(i+5)%len(listingWords)]),
-			Text: "Mitsegler gesucht. " + listingWords[(i+9)%len(listingWords)], ExpiresOn: today.AddDate(0, 0, 30).Format("2006-01-02"),
-			ExpiresAt: today.AddDate(0, 0, 31), CreatedAt: at, PublishedAt: &at}
-		r, err := matchOne(ctx, counter, store, d, people, l)
+		r, err := matchOne(ctx, counter, store, d, people, benchListing(i, now()))
 		if err != nil {
 			return res, err
 		}
 		res.Listings = append(res.Listings, r)
 	}
 	res.Scan, err = scanAlerts(ctx, db, table)
+	res.Projection = ProjectAlerts(ProjectedAlerts, listings)
 	return res, err
 }
+
+// benchListing is the i-th listing the bench publishes, at at.
+func benchListing(i int, at time.Time) classifieds.Listing {
+	today := classifieds.Today(at)
+	return classifieds.Listing{ID: ids.NewV7(at), AdvertiserID: ids.NewV7(at), Status: classifieds.StatusPublished,
+		Kind: []string{classifieds.KindOffer, classifieds.KindSearch}[i%2], Area: classifieds.Areas[(i*3)%len(classifieds.Areas)],
+		BoatType: classifieds.BoatTypes[i%len(classifieds.BoatTypes)], From: today.AddDate(0, 0, 20+i*7).Format("2006-01-02"),
+		To: today.AddDate(0, 0, 34+i*7).Format("2006-01-02"), Title: fmt.Sprintf("Koje frei: %s und %s", listingWords[i%len(listingWords)], listingWords[(i+5)%len(listingWords)]),
+		Text: "Mitsegler gesucht. " + listingWords[(i+9)%len(listingWords)], ExpiresOn: today.AddDate(0, 0, 30).Format("2006-01-02"),
+		ExpiresAt: today.AddDate(0, 0, 31), CreatedAt: at, PublishedAt: &at}
+}
+
+// AlertProjection is what the same listings cost at Alerts alerts of the same
+// spread, counted in process without the emulator: the alerts in each listing's
+// four match partitions, how many match, and the requests that makes.
+type AlertProjection struct {
+	Alerts   int                  `json:"alerts"`
+	Listings []AlertListingCounts `json:"listings"`
+}
+
+// AlertListingCounts is one listing at the projected scale.
+type AlertListingCounts struct {
+	Candidates int `json:"candidates"`
+	Matched    int `json:"matched"`
+	Requests   int `json:"requests"`
+}
+
+// ProjectAlerts counts, for the bench's first listings listings, the
+// candidates and matches among n alerts spread as seedAlerts spreads them, and
+// the DynamoDB requests the delivery makes for them: the queue's put, get and
+// delete, the listing's put and get, one Query per page of each partition
+// (AlertMatchPage alerts a page, at least one per partition), a progress update
+// after each page but a partition's last and one to each next partition, and per
+// match a transaction (the link's token) and the outbox's put (instant) or one
+// put (daily).
+func ProjectAlerts(n, listings int) AlertProjection {
+	p := AlertProjection{Alerts: n}
+	now := time.Now().UTC()
+	today := classifieds.Today(now)
+	for i := range listings {
+		l := benchListing(i, now)
+		keys := classifieds.ListingMatchKeys(l)
+		per := map[string]int{}
+		var c AlertListingCounts
+		for j := range n {
+			cr := alertCriteria(j, today)
+			k := cr.MatchKey()
+			if k != keys[0] && k != keys[1] && k != keys[2] && k != keys[3] {
+				continue
+			}
+			per[k]++
+			c.Candidates++
+			if cr.Matches(l) {
+				c.Matched++
+				if j%5 == 4 {
+					c.Requests++ // the daily match's put
+				} else {
+					c.Requests += 2 // the token's transaction and the outbox's put
+				}
+			}
+		}
+		c.Requests += 5 // queue put, listing put, queue get, listing get, queue delete
+		for s, k := range keys {
+			pages := max(1, (per[k]+AlertMatchPage-1)/AlertMatchPage)
+			c.Requests += pages + pages - 1 // a Query per page, the progress after each page but the last
+			if s < len(keys)-1 {
+				c.Requests++ // the progress to the next partition
+			}
+		}
+		p.Listings = append(p.Listings, c)
+	}
+	return p
+}
+
+// AlertMatchPage is the delivery's page of candidates (classifieds' alertPage,
+// the store's largest page).
+const AlertMatchPage = 100
 
 // matchOne publishes one listing as the Listings service does (queued, then
 // stored) and runs its matching to the end, measuring from the queueing.
 func matchOne(ctx context.Context, counter *countingDB, store *classifiedsdb.Store, d *classifieds.AlertDelivery, people *benchPeople, l classifieds.Listing) (AlertListing, error) {
 	var r AlertListing
-	for _, k := range classifieds.ListingMatchKeys(l) {
-		for cursor := ""; ; {
-			as, next, err := store.AlertsByMatchKey(ctx, k, cursor, 100)
-			if err != nil {
-				return r, err
-			}
-			r.Candidates += len(as)
-			if next == "" {
-				break
-			}
-			cursor = next
-		}
-	}
 	counter.mu.Lock()
 	counter.ops = map[string]*OpCalls{}
 	counter.mu.Unlock()
@@ -186,6 +248,9 @@ func matchOne(ctx context.Context, counter *countingDB, store *classifiedsdb.Sto
 	for _, o := range counter.ops {
 		r.Calls = append(r.Calls, *o)
 		r.Requests += o.Calls
+	}
+	if q := counter.ops["Query"]; q != nil {
+		r.Candidates = q.Items // the match partitions' alerts (the queue's own read holds one item)
 	}
 	sort.Slice(r.Calls, func(i, j int) bool { return r.Calls[i].Op < r.Calls[j].Op })
 	return r, nil
