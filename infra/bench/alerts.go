@@ -51,6 +51,7 @@ type AlertScanBaseline struct {
 	Took     time.Duration `json:"tookNs"`
 	Requests int           `json:"requests"`
 	Alerts   int           `json:"alerts"`
+	Scanned  int           `json:"scanned"` // items read, the whole table
 }
 
 // alertCriteria spreads seeded alerts as subscribers would set them: most name
@@ -268,6 +269,7 @@ func scanAlerts(ctx context.Context, db *dynamodb.Client, table string) (AlertSc
 		}
 		b.Requests++
 		b.Alerts += len(out.Items)
+		b.Scanned += int(out.ScannedCount)
 	}
 	b.Took = time.Since(t0)
 	return b, nil
