@@ -48,7 +48,7 @@ func main() {
 	listings := flag.Int("listings", 50000, "published listings in the classifieds benchmark (0: skip it)")
 	listingsExpiring := flag.Int("listings-expiring", 10000, "listings seeded after the reads that expire together in the classifieds benchmark")
 	alerts := flag.Int("alerts", 10000, "active alerts seeded on the emulator in the alert matching benchmark (0: skip it); the requests are also counted at 100,000 in process")
-	alertListings := flag.Int("alert-listings", 5, "listings published one after another in the alert matching benchmark")
+	alertListings := flag.Int("alert-listings", 3, "listings published one after another in the alert matching benchmark")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
