@@ -21,6 +21,9 @@ var noPage = map[string]string{
 
 	"GET /v1/group-subscriptions/unsubscribe":  "the link in a notification mail, opened from the mail program; the API answers its own confirmation page",
 	"POST /v1/group-subscriptions/unsubscribe": "posted by the mail program (RFC 8058 one-click) or the API's own confirmation page",
+
+	"GET /v1/alerts/unsubscribe":  "the link in an alert mail, opened from the mail program; the API answers its own confirmation page",
+	"POST /v1/alerts/unsubscribe": "posted by the mail program (RFC 8058 one-click) or the API's own confirmation page",
 	// Files on posts: the group page's file upload calls these; it removes them here.
 
 	"POST /v1/me/devices": "called by an app, which keeps the credential it is shown once (H4U-6); the account page lists and removes devices",

@@ -17,10 +17,10 @@ import (
 // review starts where the filter ended.
 
 const (
-	spamReply = "CONGRATULATIONS!!! You have WON $1,000,000 USD in our international lottery. " +
+	reviewSpamReply = "CONGRATULATIONS!!! You have WON $1,000,000 USD in our international lottery. " +
 		"Claim your prize now at http://win-prize.top/claim?id=777 and send your bank account details. " +
 		"Bitcoin wallet bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh. Click here: http://cheap-meds.top/buy"
-	hamReply = "Hallo, ich habe Ihr Inserat gelesen und hätte Interesse an der Koje vom 10. bis 20. " +
+	reviewHamReply = "Hallo, ich habe Ihr Inserat gelesen und hätte Interesse an der Koje vom 10. bis 20. " +
 		"Ich segle seit fünf Jahren, habe den SKS und war schon zweimal auf der Ostsee unterwegs. Viele Grüße, Jana"
 )
 
@@ -106,12 +106,12 @@ func TestReplyReviewReleaseAndConfirmSpam(t *testing.T) {
 	adv, advEmail := signUp(t, "reviewadv")
 	advID := profile(t, adv).ID
 	l := publish(t, adv, nil)
-	withheld, _ := storedReply(t, l, advID, spamReply)
+	withheld, _ := storedReply(t, l, advID, reviewSpamReply)
 	if withheld.Status != classifieds.ReplyWithheld {
 		t.Fatalf("the spam reply was not withheld: %+v", withheld.Decision)
 	}
-	second, _ := storedReply(t, l, advID, spamReply+" Again.")
-	delivered, _ := storedReply(t, l, advID, hamReply)
+	second, _ := storedReply(t, l, advID, reviewSpamReply+" Again.")
+	delivered, _ := storedReply(t, l, advID, reviewHamReply)
 	if delivered.Status != classifieds.ReplyDelivered {
 		t.Fatalf("the legitimate reply was withheld: %+v", delivered.Decision)
 	}
@@ -203,8 +203,8 @@ func TestReplyNoReactionReport(t *testing.T) {
 	adv, _ := signUp(t, "noreactadv")
 	advID := profile(t, adv).ID
 	l := publish(t, adv, nil)
-	withheld, wToken := storedReply(t, l, advID, spamReply)
-	delivered, dToken := storedReply(t, l, advID, hamReply)
+	withheld, wToken := storedReply(t, l, advID, reviewSpamReply)
+	delivered, dToken := storedReply(t, l, advID, reviewHamReply)
 	replier := newClient(t)
 	replier.csrf()
 	report := func(id, token string) response {
@@ -245,7 +245,7 @@ func TestReplyNoReactionReport(t *testing.T) {
 	}
 
 	// Forged, another reply's, malformed, injected: the same 404.
-	other, oToken := storedReply(t, l, advID, spamReply)
+	other, oToken := storedReply(t, l, advID, reviewSpamReply)
 	forged := wToken[:len(wToken)-2] + "AA"
 	for _, c := range []struct{ id, token string }{
 		{withheld.ID, forged}, {withheld.ID, oToken}, {other.ID, wToken}, {ids.NewV7(time.Now()), wToken},
@@ -276,7 +276,7 @@ func TestReplyReviewAccess(t *testing.T) {
 	adv, _ := signUp(t, "reviewacc")
 	advID := profile(t, adv).ID
 	l := publish(t, adv, nil)
-	withheld, _ := storedReply(t, l, advID, spamReply)
+	withheld, _ := storedReply(t, l, advID, reviewSpamReply)
 	requestReview(t, adv)
 
 	member, _ := signUp(t, "reviewnostaff")
@@ -300,7 +300,7 @@ func TestReplyReviewAccess(t *testing.T) {
 		want(t, staff.do(http.MethodPost, "/v1/staff/withheld-replies/"+id+"/release", nil), http.StatusNotFound, "not_found")
 	}
 	// A withheld reply nobody asked about is not in the queue and not decided on.
-	unasked, _ := storedReply(t, publish(t, member, nil), profile(t, member).ID, spamReply)
+	unasked, _ := storedReply(t, publish(t, member, nil), profile(t, member).ID, reviewSpamReply)
 	want(t, staff.do(http.MethodPost, "/v1/staff/withheld-replies/"+unasked.ID+"/release", nil), http.StatusNotFound, "not_found")
 	want(t, staff.do(http.MethodGet, "/v1/staff/withheld-replies?cursor=bm90LWEtY3Vyc29y", nil), http.StatusBadRequest, "validation_failed")
 

@@ -186,6 +186,9 @@ func (s *Listings) Confirm(ctx context.Context, token, ip string) (Listing, erro
 	if err := s.Evidence.Add(ctx, accountID, EventPublish, ip, now); err != nil {
 		return Listing{}, err
 	}
+	if err := s.Alerts.Published(ctx, l); err != nil {
+		return Listing{}, err
+	}
 	if err := s.Pending.Confirm(ctx, p, l); errors.Is(err, ErrUsed) {
 		return Listing{}, confirmInvalid()
 	} else if err != nil {

@@ -70,6 +70,9 @@ type Listings struct {
 	TermsVersion, PrivacyVersion string
 	// Advertisers reads the advertiser item for the public view (advertiserview.go).
 	Advertisers AdvertiserReader
+	// Alerts queues each publication for the alert matching (alertmatch.go), just
+	// before the listing is stored.
+	Alerts Publications
 }
 
 func (s *Listings) maxDays() int {
@@ -101,6 +104,9 @@ func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang
 	l := newListing(in, exp, now, StatusPublished, lang)
 	l.AdvertiserID, l.PublishedAt = accountID, &now
 	if err := s.Evidence.Add(ctx, accountID, EventPublish, ip, now); err != nil {
+		return Listing{}, err
+	}
+	if err := s.Alerts.Published(ctx, l); err != nil {
 		return Listing{}, err
 	}
 	if err := s.Store.Publish(ctx, l); err != nil {

@@ -64,8 +64,9 @@ func Kinds() []privacy.Kind {
 			Source:     privacy.Text{DE: "Von Ihnen, über das Inseratsformular ohne Konto.", EN: "From you, through the listing form without an account."},
 		},
 		watchlistKind(),
-		photosKind(),   // photos.go
-		identityKind(), // identity.go
+		photosKind(),                        // photos.go
+		identityKind(),                      // identity.go
+		alertDigestKind(), alertLinksKind(), // alertdeliverykinds.go
 	}, kindsOf(ratingKinds(), replyKinds(), alertKinds())...) // ratingkinds.go, replykinds.go, alertkinds.go
 }
 

@@ -2,8 +2,6 @@ package network
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -325,15 +323,7 @@ func (n *Notifications) notify(ctx context.Context, g Group, p Post, author stri
 // MessageID is the id of the mail about a post to one subscriber: derived from
 // both, so that mailing the same post again queues nothing twice.
 func MessageID(postID, accountID string) string {
-	return derivedID("post-notification:" + postID + ":" + accountID)
-}
-
-// derivedID is a mail id in the form of a UUID derived from seed, so that the
-// same mail queued again is the same id, which the outbox takes once.
-func derivedID(seed string) string {
-	h := sha256.Sum256([]byte(seed))
-	x := hex.EncodeToString(h[:16])
-	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+	return mail.DerivedID("post-notification:" + postID + ":" + accountID)
 }
 
 // UnsubscribePath is the API route of the one-click unsubscribe links.
@@ -379,6 +369,6 @@ func NotificationMail(lang string, g Group, author, base, token string) mail.Mes
 		Subject: fmt.Sprintf(t[0], author, g.Name),
 		Text:    fmt.Sprintf(t[1], author, g.Name, GroupURL(base, lang, g.ID), unsub),
 		Kind:    "post-notification",
-		Headers: map[string]string{"List-Unsubscribe": "<" + unsub + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+		Headers: mail.OneClick(unsub),
 	}
 }

@@ -254,7 +254,7 @@ func (s *RegisterSync) mail(ctx context.Context, accountID string, m RegisterMai
 // RegisterMailID is the id of the mail about the register's change that made
 // the profile's version.
 func RegisterMailID(accountID string, version int) string {
-	return derivedID("register-change:" + accountID + ":" + strconv.Itoa(version))
+	return mail.DerivedID("register-change:" + accountID + ":" + strconv.Itoa(version))
 }
 
 // registerLabels name the register-managed details in the mail.

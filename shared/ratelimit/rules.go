@@ -167,5 +167,6 @@ func Catalog() []Rule {
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
 		ReplySend, ReplyPerAddress, ReplyPerListing, ReplySendAll,
 		AlertCreate, AlertCreateAll, AlertToAddress, AlertWrite,
+		AlertUnsubscribe, AlertUnsubscribeAll,
 	}
 }

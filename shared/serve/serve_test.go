@@ -40,6 +40,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.Replies{}.Routes(),
 		classifiedsapi.ReplyReview{}.Routes(),
 		classifiedsapi.Alerts{}.Routes(),
+		classifiedsapi.AlertUnsubscribe{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

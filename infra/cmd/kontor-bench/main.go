@@ -47,6 +47,8 @@ func main() {
 	searchPosts := flag.Int("search-posts", 5000, "posts in the search benchmark's 200 groups")
 	listings := flag.Int("listings", 50000, "published listings in the classifieds benchmark (0: skip it)")
 	listingsExpiring := flag.Int("listings-expiring", 10000, "listings seeded after the reads that expire together in the classifieds benchmark")
+	alerts := flag.Int("alerts", 10000, "active alerts seeded on the emulator in the alert matching benchmark (0: skip it); the requests are also counted at 100,000 in process")
+	alertListings := flag.Int("alert-listings", 3, "listings published one after another in the alert matching benchmark")
 	reqs := flag.Int("requests", 300, "requests one at a time per capture variant")
 	clients := flag.Int("clients", 20, "concurrent clients of the load runs")
 	loadFor := flag.Duration("load", 30*time.Second, "duration of each route's load run")
@@ -86,11 +88,11 @@ func main() {
 		}
 	}
 	var st *stackFigures
-	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 || *listings > 0 {
+	if *records > 0 || *networkPosts > 0 || *searchMembers > 0 || *messageSamples > 0 || *listings > 0 || *alerts > 0 {
 		st, err = stackBench(wd, stackRuns{records: *records, reqs: *reqs, clients: *clients, loadFor: *loadFor, captureFor: *captureFor,
 			levels: levels, persons: *persons, networkPosts: *networkPosts, networkSamples: *networkSamples,
 			searchMembers: *searchMembers, searchPosts: *searchPosts, messageSamples: *messageSamples,
-			listings: *listings, listingsExpiring: *listingsExpiring})
+			listings: *listings, listingsExpiring: *listingsExpiring, alerts: *alerts, alertListings: *alertListings})
 		if err != nil {
 			fail(err)
 		}
@@ -231,6 +233,7 @@ type stackFigures struct {
 	Search      *bench.NetworkSearchResult `json:"networkSearch,omitempty"`
 	Messages    *bench.MessagesResult      `json:"messages,omitempty"`
 	Listings    *bench.ListingsResult      `json:"listings,omitempty"`
+	Alerts      *bench.AlertsResult        `json:"alerts,omitempty"`
 	reqs        int
 	loadFor     time.Duration
 	captureFor  time.Duration
@@ -263,6 +266,7 @@ type stackRuns struct {
 	messageSamples               int
 	searchMembers, searchPosts   int
 	listings, listingsExpiring   int
+	alerts, alertListings        int
 }
 
 func stackBench(root string, runs stackRuns) (*stackFigures, error) {
@@ -311,6 +315,14 @@ func stackBench(root string, runs stackRuns) (*stackFigures, error) {
 		}
 		f.Listings = &lr
 	}
+	// The alert matching on the classifieds table, after the listings' reads.
+	if runs.alerts > 0 {
+		ar, err := bench.RunAlerts(ctx, s, runs.alerts, max(runs.alertListings, 1))
+		if err != nil {
+			return nil, fmt.Errorf("alerts: %w", err)
+		}
+		f.Alerts = &ar
+	}
 	// Last: it fills the tables with other people's items.
 	if runs.records > 0 && len(runs.levels) > 0 {
 		if f.Scale, err = bench.RunPrivacyScale(ctx, s, runs.levels, max(runs.persons, 1)); err != nil {
@@ -351,6 +363,7 @@ func (f *stackFigures) print(out io.Writer) {
 	f.printNetwork(out)
 	f.printSearch(out)
 	f.printListings(out)
+	f.printAlerts(out)
 	f.printScale(out)
 }
 
@@ -443,6 +456,40 @@ func (f *stackFigures) printListings(out io.Writer) {
 		e.Expiring, e.PublicBefore, e.Sampled, e.OnPageBefore)
 	fmt.Fprintf(out, "  the first reads after it (begun %.0f ms after the moment) found %d public and %d on the page. The sweep took them out of the browse indexes in %d runs (%.1f s, %d unlisted).\n",
 		bench.Ms(e.FirstReadAfter), e.PublicAfter, e.OnPageAfter, e.SweepRuns, e.SweepTook.Seconds(), e.Unlisted)
+}
+
+// printAlerts prints the matching of each published listing against the active
+// alerts next to a Scan of all alerts in the same run.
+func (f *stackFigures) printAlerts(out io.Writer) {
+	a := f.Alerts
+	if a == nil {
+		return
+	}
+	fmt.Fprintf(out, "\nAlert matching: %d active alerts written directly with BatchWriteItem (seed %.1f s); each listing published, then matched in process\n", a.Alerts, a.SeedTook.Seconds())
+	fmt.Fprintln(out, "(AlertMatchFunction's work without its schedule's wait of up to a minute; identity lookups answered in process, one per mail):")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "  listing\tcandidates read\tmatched\tuntil all in the outbox ms\tDynamoDB requests\tby operation\tmatching reads (Query)\t× Scan items read\t× Scan time\t")
+	for i, l := range a.Listings {
+		ops := make([]string, len(l.Calls))
+		queries := 0
+		for j, o := range l.Calls {
+			ops[j] = fmt.Sprintf("%s %d", o.Op, o.Calls)
+			if o.Op == "Query" {
+				queries = o.Calls
+			}
+		}
+		fmt.Fprintf(w, "  %d\t%d\t%d\t%.0f\t%d\t%s\t%d\t%.3f×\t%.2f×\t\n", i+1, l.Candidates, l.Matched, bench.Ms(l.Took), l.Requests, strings.Join(ops, ", "), queries,
+			float64(l.Candidates)/float64(max(a.Scan.Scanned, 1)), float64(l.Took)/float64(max(a.Scan.Took, 1)))
+	}
+	_ = w.Flush()
+	fmt.Fprintf(out, "  baseline, same run: a Scan of the table for all %d active alerts took %.0f ms in %d requests reading %d items (the whole table), for each listing, before any mail.\n",
+		a.Scan.Alerts, bench.Ms(a.Scan.Took), a.Scan.Requests, a.Scan.Scanned)
+	fmt.Fprintln(out, "  Besides the reads, each match costs its writes: instant, a transaction (the link's token) and the outbox's put; daily, one put.")
+	p := a.Projection
+	fmt.Fprintf(out, "  the same listings at %d alerts of the same spread, counted in process (no emulator; moto walks the whole table for each Query):\n", p.Alerts)
+	for i, l := range p.Listings {
+		fmt.Fprintf(out, "    listing %d: %d candidates, %d matched, %d DynamoDB requests\n", i+1, l.Candidates, l.Matched, l.Requests)
+	}
 }
 
 func callList(o bench.NetworkOp) string {

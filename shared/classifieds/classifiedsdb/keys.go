@@ -41,6 +41,16 @@
 //	PENDINGALERT#<digest> / PENDING   an alert sent without an account, until
 //	                                  its address is confirmed (ttl: the stack's
 //	                                  AlertConfirmDays)
+//	ALERTQ              / <listingId> a published listing still to be matched
+//	                                  against the alerts (alertmatch.go: step
+//	                                  and cursor of the matching)
+//	DIGEST              / <accountId>#<alertId>#<listingId>  a daily alert's
+//	                                  match waiting for the digest (ttl 3 days)
+//	ALERTUNSUB#<hash>   / ALERTUNSUB  a one-click link of an alert mail, by its
+//	                                  token's SHA-256: account and alert (ttl
+//	                                  180 days)
+//	ACCOUNT#<accountId> / ALERTUNSUB#<hash>  its copy under the account, which
+//	                                  export and erasure find
 //
 // Indexes (attributes of the listing item):
 //
@@ -69,7 +79,10 @@
 // every read filters on exp, so it is not public from its expiry on.
 package classifiedsdb
 
-import "kontor/shared/dynamo"
+import (
+	"kontor/shared/classifieds"
+	"kontor/shared/dynamo"
+)
 
 // Key prefixes and sort keys.
 const (
@@ -220,6 +233,7 @@ const (
 
 func reviewKey(replyID string) dynamo.Item   { return dynamo.Key(reviewPK, replyID) }
 func reviewedKey(replyID string) dynamo.Item { return dynamo.Key(reviewedPK, replyID) }
+
 // Keys and attributes of alerts (alerts.go).
 const (
 	alertSKPrefix      = "ALERT#"
@@ -243,4 +257,28 @@ func alertCountKey(accountID string) dynamo.Item {
 
 func pendingAlertKey(digest string) dynamo.Item {
 	return dynamo.Key(pendingAlertPrefix+digest, pendingSK)
+}
+
+// Keys of the alert delivery (alertmatch.go).
+const (
+	alertQueuePartition = "ALERTQ"
+	digestPartition     = "DIGEST"
+	alertTokenPrefix    = "ALERTUNSUB#"
+	alertTokenSK        = "ALERTUNSUB"
+)
+
+func alertJobKey(listingID string) dynamo.Item { return dynamo.Key(alertQueuePartition, listingID) }
+
+func digestSK(e classifieds.DigestEntry) string {
+	return e.AccountID + "#" + e.AlertID + "#" + e.ListingID
+}
+
+func digestKey(e classifieds.DigestEntry) dynamo.Item {
+	return dynamo.Key(digestPartition, digestSK(e))
+}
+
+func alertTokenKey(hash string) dynamo.Item { return dynamo.Key(alertTokenPrefix+hash, alertTokenSK) }
+
+func alertTokenCopyKey(accountID, hash string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, alertTokenPrefix+hash)
 }

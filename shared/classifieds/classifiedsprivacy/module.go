@@ -17,10 +17,11 @@ type Store interface {
 	EraseAdvertiser(ctx context.Context, accountID string) error
 	TidyExpired(ctx context.Context, now time.Time) (int, error)
 	SweepWatchlists(ctx context.Context, now time.Time) (int, error)
-	RatingsStore // advertiser data and ratings (ratings.go)
-	PendingStore // pending listings (pending.go)
-	RepliesStore // replies (replies.go)
-	AlertsStore  // alerts (alerts.go)
+	RatingsStore       // advertiser data and ratings (ratings.go)
+	PendingStore       // pending listings (pending.go)
+	RepliesStore       // replies (replies.go)
+	AlertsStore        // alerts (alerts.go)
+	AlertDeliveryStore // alert digests and one-click links (alertdelivery.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -46,6 +47,7 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	// it was sent for: it is that person's (pending.go).
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	addEmpty(out) // photos.go
+	out[classifieds.KindAlertDigest], out[classifieds.KindAlertLinks] = []classifieds.DigestEntry{}, []classifieds.AlertLink{}
 	if err := m.exportPending(ctx, s, out); err != nil {
 		return nil, err
 	}
@@ -63,6 +65,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	out[classifieds.KindListings] = ls
+	if err := m.exportAlertDelivery(ctx, s.AccountID, out); err != nil { // alertdelivery.go
+		return nil, err
+	}
 	if err := m.exportRatings(ctx, s, out); err != nil {
 		return nil, err
 	}
@@ -94,6 +99,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 		return nil
 	}
 	if err := m.erasePhotos(ctx, s.AccountID); err != nil { // photos.go
+		return err
+	}
+	if err := m.Store.EraseAlertDelivery(ctx, s.AccountID); err != nil { // alertdelivery.go
 		return err
 	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)

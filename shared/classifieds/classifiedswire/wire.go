@@ -64,7 +64,8 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 		Accounts: people, BaseURL: r.String("APP_BASE_URL"),
 		Mail: &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: now, Log: logging.New("listings"),
 			Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: now}},
-		TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION"), Advertisers: st}
+		TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION"), Advertisers: st,
+		Alerts: classifieds.AlertQueue{Store: st}}
 	return classifiedsapi.Listings{Svc: svc, Extras: &classifieds.ViewExtras{Photos: st}}, r.Err()
 }
 

@@ -2,13 +2,12 @@ package networkapi
 
 import (
 	"context"
-	"html/template"
 	"net/http"
-	"strings"
 
 	"kontor/shared/access"
 	"kontor/shared/httpapi"
 	"kontor/shared/network"
+	"kontor/shared/oneclick"
 	"kontor/shared/ratelimit"
 )
 
@@ -42,48 +41,26 @@ func (h Subscriptions) Unsubscribe(ctx context.Context, r *httpapi.Request) (htt
 	return httpapi.NoContent(), nil
 }
 
-// unsubscribePage is the answer to the link in a notification: the GET shows a
-// form that asks to confirm (a GET never unsubscribes: mail scanners follow
-// links), the POST (the form, or the mail program's one-click) tells that it is
-// done. No script, no style, no outside resource.
-var unsubscribePage = template.Must(template.New("unsubscribe").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-<title>{{.Title}}</title></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p>{{if .Button}}<form method="post" action="{{.Action}}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">{{.Button}}</button></form>{{end}}</main></body></html>
-`))
-
-var unsubscribeTexts = map[string]map[string][3]string{
+// unsubscribeTexts are the pages of the link in a notification (shared/oneclick).
+var unsubscribeTexts = oneclick.Texts{
 	"de": {
-		"ask":  {"Benachrichtigungen ausschalten", "Möchten Sie keine E-Mails mehr über neue Beiträge in dieser Gruppe erhalten?", "Ausschalten"},
-		"done": {"Benachrichtigungen ausgeschaltet", "Sie erhalten keine E-Mails mehr über neue Beiträge in dieser Gruppe. Auf der Seite der Gruppe können Sie sie wieder einschalten.", ""},
+		oneclick.Ask:  {Title: "Benachrichtigungen ausschalten", Text: "Möchten Sie keine E-Mails mehr über neue Beiträge in dieser Gruppe erhalten?", Button: "Ausschalten"},
+		oneclick.Done: {Title: "Benachrichtigungen ausgeschaltet", Text: "Sie erhalten keine E-Mails mehr über neue Beiträge in dieser Gruppe. Auf der Seite der Gruppe können Sie sie wieder einschalten."},
 	},
 	"en": {
-		"ask":  {"Turn off notifications", "Do you want to stop emails about new posts in this group?", "Turn off"},
-		"done": {"Notifications turned off", "You will get no more emails about new posts in this group. You can turn them on again on the group's page.", ""},
+		oneclick.Ask:  {Title: "Turn off notifications", Text: "Do you want to stop emails about new posts in this group?", Button: "Turn off"},
+		oneclick.Done: {Title: "Notifications turned off", Text: "You will get no more emails about new posts in this group. You can turn them on again on the group's page."},
 	},
 }
 
 func unsubscribeAnswer(r *httpapi.Request, state string) (httpapi.Response, error) {
-	t := unsubscribeTexts[r.Lang][state]
-	if t[0] == "" {
-		t = unsubscribeTexts["en"][state]
-	}
-	var b strings.Builder
-	err := unsubscribePage.Execute(&b, map[string]string{"Lang": r.Lang, "Title": t[0], "Text": t[1], "Button": t[2],
-		"Action": network.UnsubscribePath + "?token=" + r.Event.QueryStringParameters["token"]})
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	resp := httpapi.HTML(http.StatusOK, b.String())
-	resp.Headers["Cache-Control"] = "no-store"
-	resp.Headers["Referrer-Policy"] = "no-referrer"
-	return resp, nil
+	return oneclick.Answer(r, unsubscribeTexts, state, network.UnsubscribePath)
 }
 
 // AskUnsubscribe serves GET /v1/group-subscriptions/unsubscribe?token=: a page
 // that asks to confirm; it changes nothing.
 func (h Subscriptions) AskUnsubscribe(_ context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	return unsubscribeAnswer(r, "ask")
+	return unsubscribeAnswer(r, oneclick.Ask)
 }
 
 // UnsubscribeByToken serves POST /v1/group-subscriptions/unsubscribe?token=
@@ -91,10 +68,10 @@ func (h Subscriptions) AskUnsubscribe(_ context.Context, r *httpapi.Request) (ht
 // the same answer, used or not, so the route tells nothing and a repeat is
 // harmless.
 func (h Subscriptions) UnsubscribeByToken(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := h.Svc.UnsubscribeByToken(ctx, r.Event.QueryStringParameters["token"]); err != nil {
+	if err := h.Svc.UnsubscribeByToken(ctx, oneclick.Token(r)); err != nil {
 		return httpapi.Response{}, err
 	}
-	return unsubscribeAnswer(r, "done")
+	return unsubscribeAnswer(r, oneclick.Done)
 }
 
 // Routes are the subscription routes (network members only, hidden from everyone
