@@ -70,6 +70,9 @@ type Listings struct {
 	TermsVersion, PrivacyVersion string
 	// Advertisers reads the advertiser item for the public view (advertiserview.go).
 	Advertisers AdvertiserReader
+	// Offers holds publications of offers to the flat rate (plangate.go); nil
+	// allows every one.
+	Offers *OfferGate
 }
 
 func (s *Listings) maxDays() int {
@@ -96,6 +99,9 @@ func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang
 	now := s.Now()
 	in, exp, err := in.Validate(now, s.maxDays())
 	if err != nil {
+		return Listing{}, err
+	}
+	if err := s.allowOffer(ctx, accountID, in.Kind, now); err != nil { // plangate.go
 		return Listing{}, err
 	}
 	l := newListing(in, exp, now, StatusPublished, lang)

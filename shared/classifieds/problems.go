@@ -39,5 +39,6 @@ func FieldCodes() []problem.Code {
 // Problems lists the module's problem codes.
 func Problems() []problem.Code {
 	codes := append([]problem.Code{CodeConfirmationInvalid, CodeWatchlistFull}, ratingProblems()...)
+	codes = append(codes, PlanProblems()...)                                // plans.go
 	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

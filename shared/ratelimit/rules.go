@@ -138,5 +138,6 @@ func Catalog() []Rule {
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 		RatingCreate, RatingCreateAll, AdvertiserChange,
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
+		PlanOrder, PaymentWebhook, PaymentWebhookAll, // plans.go
 	}
 }

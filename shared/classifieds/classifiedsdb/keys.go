@@ -155,3 +155,35 @@ const (
 // one partition, sorted by order id (UUIDv7, so by time), which the issuer reads
 // in order. The payment webhook puts it, the issuer deletes it.
 func invoiceDueKey(orderID string) dynamo.Item { return dynamo.Key(invoiceDuePartition, orderID) }
+
+// Keys of the flat rate's orders and payments (plans.go).
+//
+//	ORDER#<id>          / ORDER            an order (classifieds.Order; an open one
+//	                                       with a ttl, a paid one without)
+//	ACCOUNT#<accountId> / ORDER#<id>       the account's order (its export and
+//	                                       erasure find it here; same ttl)
+//	ACCOUNT#<accountId> / OPENORDER#<plan> the account's open order of a plan
+//	                                       (orderId; ttl: the order's expiry)
+//	PAYEVENT#<eventId>  / PAYEVENT         a processed payment webhook (ttl 30 days)
+//
+// The plan's validity is planValidUntil on the advertiser item.
+const (
+	orderPrefix        = "ORDER#"
+	orderSK            = "ORDER"
+	openOrderSKPrefix  = "OPENORDER#"
+	payEventPrefix     = "PAYEVENT#"
+	payEventSK         = "PAYEVENT"
+	attrPlanValidUntil = "planValidUntil"
+)
+
+func orderKey(id string) dynamo.Item { return dynamo.Key(orderPrefix+id, orderSK) }
+
+func accountOrderKey(accountID, id string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, orderPrefix+id)
+}
+
+func openOrderKey(accountID, plan string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, openOrderSKPrefix+plan)
+}
+
+func payEventKey(id string) dynamo.Item { return dynamo.Key(payEventPrefix+id, payEventSK) }

@@ -65,6 +65,7 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 		Mail: &mail.Outbox{DB: db, Table: r.String("OUTBOX_TABLE"), Now: now, Log: logging.New("listings"),
 			Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: now}},
 		TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION"), Advertisers: st}
+	svc.Offers = offerGate(st, &r) // plans.go
 	return classifiedsapi.Listings{Svc: svc, Extras: &classifieds.ViewExtras{Photos: st}}, r.Err()
 }
 
