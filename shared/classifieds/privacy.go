@@ -66,7 +66,7 @@ func Kinds() []privacy.Kind {
 		watchlistKind(),
 		photosKind(),   // photos.go
 		identityKind(), // identity.go
-	}, ratingKinds()...)
+	}, append(ratingKinds(), planKinds()...)...) // privacyplans.go
 }
 
 // watchlistKind declares the anonymous watch lists.

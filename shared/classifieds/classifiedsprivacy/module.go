@@ -20,6 +20,7 @@ type Store interface {
 	RatingsStore // advertiser data and ratings (ratings.go)
 	PendingStore // pending listings (pending.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
+	PlansStore // orders and the plan's validity (plans.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -45,6 +46,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	addEmpty(out) // photos.go
 	if err := m.exportPending(ctx, s, out); err != nil {
+		return nil, err
+	}
+	if err := m.exportPlans(ctx, s.AccountID, out); err != nil { // plans.go
 		return nil, err
 	}
 	if s.AccountID == "" {
@@ -76,6 +80,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.eraseRatings(ctx, s); err != nil {
 		return err
 	}
+	if err := m.erasePlans(ctx, s.AccountID); err != nil { // plans.go
+		return err
+	}
 	if s.AccountID == "" {
 		return nil
 	}
@@ -103,5 +110,11 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
 	w, err := m.Store.SweepWatchlists(ctx, now)
 	counts[classifieds.KindWatchlist] = w
+	if err != nil {
+		return counts, err
+	}
+	// Open orders a day past their expiry go, and processed webhook events past
+	// their 30 days (plans.go); DynamoDB's TTL is the backstop.
+	counts[classifieds.KindOrders], err = m.Store.SweepOrders(ctx, now)
 	return counts, err
 }
