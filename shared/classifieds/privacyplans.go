@@ -22,15 +22,15 @@ func planKinds() []privacy.Kind {
 			Retention: privacy.Retention{Rule: privacy.Text{
 				DE: "Offene Bestellungen: eine Stunde zum Bezahlen, dann noch 24 Stunden, danach gelöscht. Bezahlte: bis zur Löschung des Nutzerkontos; die Rechnung selbst unterliegt der gesetzlichen Aufbewahrungspflicht (siehe Rechnungen).",
 				EN: "Open orders: one hour to pay, then 24 hours more, then deleted. Paid ones: until the account is deleted; the invoice itself is under the legal retention duty (see invoices)."}},
-			Recipients: privacy.Text{DE: "Der Zahlungsdienst erhält nur Betrag, Währung, Bestellnummer und Rücksprungadressen, keinen Namen, keine E-Mail-Adresse, keine Inserate (CP-4).",
-				EN: "The payment provider receives only amount, currency, order number and return addresses, no name, no email address, no listings (CP-4)."},
+			Recipients: privacy.Text{DE: "Der Zahlungsdienst erhält nur Betrag, Währung, Bestellnummer und Rücksprungadressen, keinen Namen, keine E-Mail-Adresse, keine Inserate.",
+				EN: "The payment provider receives only amount, currency, order number and return addresses, no name, no email address, no listings."},
 			Source: privacy.Text{DE: "Von Ihnen, über die Seite „Flatrate“; Zahlungsbestätigung vom Zahlungsdienst.", EN: "From you, through the “Flat rate” page; the payment's confirmation from the payment provider."},
 		},
 		{
 			ID: KindPlan, Module: "classifieds", Table: "ClassifiedsTable",
 			Category:   privacy.Text{DE: "Gültigkeit der Flatrate", EN: "Flat-rate validity"},
 			Fields:     []string{"planValidUntil"},
-			Purpose:    privacy.Text{DE: "Festhalten, bis wann Ihre Flatrate für Kojenangebote gilt (HGK-6).", EN: "Record until when your flat rate for berth offers is valid (HGK-6)."},
+			Purpose:    privacy.Text{DE: "Festhalten, bis wann Ihre Flatrate für Kojenangebote gilt.", EN: "Record until when your flat rate for berth offers is valid."},
 			LegalBasis: privacy.Contract,
 			Retention: privacy.Retention{Rule: privacy.Text{
 				DE: "Bis zur Löschung des Nutzerkontos.", EN: "Until the account is deleted."}},
