@@ -219,6 +219,11 @@ func TestPlanPaymentWholePathHGK6CP4(t *testing.T) {
 	want(t, b.do(http.MethodGet, "/v1/me/orders/"+p.OrderID, nil), http.StatusNotFound, "not_found")
 	want(t, a.do(http.MethodGet, "/v1/me/orders/"+ids.NewV7(time.Now()), nil), http.StatusNotFound, "not_found")
 	want(t, newClient(t).do(http.MethodGet, "/v1/me/orders/"+p.OrderID, nil), http.StatusUnauthorized)
+	want(t, a.do(http.MethodGet, "/v1/me/orders/"+strings.Repeat("9", 2000), nil), http.StatusNotFound, "not_found")
+	want(t, a.do(http.MethodGet, "/v1/me/orders/%0D%0ABcc:x", nil), http.StatusNotFound, "not_found")
+	// Without the CSRF proof nothing is ordered.
+	want(t, a.raw(http.MethodPost, "/v1/me/plan", "application/json", []byte(`{"plan":"flat-3m","consentVersion":"`+classifieds.PaymentConsentVersion+`"}`),
+		map[string]string{"X-CSRF-Token": "forged"}), http.StatusForbidden)
 
 	// The hosted page, then paying: the webhook is processed.
 	resp, err := http.Get(p.CheckoutURL) // #nosec G107 -- the stack's stand-in
@@ -342,6 +347,8 @@ func TestPaymentWebhookRefusesForgedStaleUnknownAndTampered(t *testing.T) {
 	want(t, webhook(provider, secret, []byte("{not json"), time.Now()), http.StatusBadRequest, "invalid_json")
 	want(t, webhook(provider, secret, completed(t, "evt\r\nBcc: x@example.org", p.OrderID, 1900, "EUR"), time.Now()), http.StatusBadRequest, "validation_failed")
 	want(t, webhook(provider, secret, completed(t, "evt_"+ids.NewToken()[:8], "../"+p.OrderID, 1900, "EUR"), time.Now()), http.StatusBadRequest, "validation_failed")
+	want(t, webhook(provider, secret, completed(t, "evt_"+ids.NewToken()[:8], strings.Repeat("9", 2000), 1900, "EUR"), time.Now()), http.StatusBadRequest, "validation_failed")
+	want(t, webhook(provider, secret, []byte("ÿþ{}"), time.Now()), http.StatusBadRequest)
 	other := []byte(toJSON(t, map[string]any{"id": "evt_other_" + ids.NewToken()[:8], "type": "payment_intent.created", "data": map[string]any{"reference": p.OrderID}}))
 	if r := webhook(provider, secret, other, time.Now()); r.Status != http.StatusOK || !strings.Contains(string(r.Body), classifieds.WebhookIgnored) {
 		t.Fatalf("another event type answered %d %s", r.Status, r.Body)

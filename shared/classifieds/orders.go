@@ -179,6 +179,9 @@ func (s *Orders) Place(ctx context.Context, accountID, lang string, in OrderInpu
 // Get returns the account's order as it stands at now; another's or an unknown
 // one is 404.
 func (s *Orders) Get(ctx context.Context, accountID, id string) (Order, error) {
+	if !plausibleID(id) {
+		return Order{}, problem.New(http.StatusNotFound, problem.CodeNotFound)
+	}
 	now := s.Now()
 	o, err := s.Store.Order(ctx, id, now)
 	if errors.Is(err, ErrOrderNotFound) || (err == nil && o.AccountID != accountID) {

@@ -19,7 +19,7 @@ import (
 // comes back as cancelled. Both languages, axe on every state.
 func TestPlanPagesPayAndCancel(t *testing.T) {
 	texts := map[string]map[string]string{
-		"de": {"none": "keine gültige Flatrate", "consent": "Pflichtfeld", "paid": "gilt bis", "cancelled": "abgebrochen", "passed": "keinen Namen"},
+		"de": {"none": "keine gültige Flatrate", "consent": "erforderlich", "paid": "gilt bis", "cancelled": "abgebrochen", "passed": "keinen Namen"},
 		"en": {"none": "no valid flat rate", "consent": "required", "paid": "valid until", "cancelled": "cancelled", "passed": "no name"},
 	}
 	for _, l := range languages {
@@ -91,7 +91,7 @@ func TestPlanReturnPageRefusesAnotherOrder(t *testing.T) {
 	tb := openTab(t, l.accept)
 	tb.signIn(l.lang, activeAccount(t, l.lang), password)
 	tb.do(chromedp.Navigate(base + "/" + l.lang + "/classifieds/plan/return?order=" + placed.OrderID))
-	if got := tb.summary(); !strings.Contains(got, "not") {
+	if got := tb.summary(); !strings.Contains(got, "Not found") {
 		t.Fatalf("another's order shows %q", got)
 	}
 	tb.axe("plan return, another's order")
