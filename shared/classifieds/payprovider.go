@@ -22,8 +22,8 @@ type CheckoutClient struct {
 	Client *http.Client
 }
 
-// checkoutBody is the wire form of a CheckoutRequest: nothing else is sent.
-type checkoutBody struct {
+// CheckoutBody is the wire form of a CheckoutRequest: nothing else is sent.
+type CheckoutBody struct {
 	Amount     int64  `json:"amount"`
 	Currency   string `json:"currency"`
 	Reference  string `json:"reference"`
@@ -34,7 +34,7 @@ type checkoutBody struct {
 
 // CreateCheckout implements PaymentProvider.
 func (c *CheckoutClient) CreateCheckout(ctx context.Context, r CheckoutRequest) (CheckoutSession, error) {
-	b, err := json.Marshal(checkoutBody{Amount: r.AmountCents, Currency: r.Currency, Reference: r.Reference,
+	b, err := json.Marshal(CheckoutBody{Amount: r.AmountCents, Currency: r.Currency, Reference: r.Reference,
 		SuccessURL: r.SuccessURL, CancelURL: r.CancelURL, ExpiresAt: r.ExpiresAt.Unix()})
 	if err != nil {
 		return CheckoutSession{}, err

@@ -58,14 +58,9 @@ const (
 
 // Session is a checkout session as the stand-in keeps it.
 type Session struct {
-	ID         string `json:"id"`
-	Amount     int64  `json:"amount"`
-	Currency   string `json:"currency"`
-	Reference  string `json:"reference"`
-	SuccessURL string `json:"successUrl"`
-	CancelURL  string `json:"cancelUrl"`
-	ExpiresAt  int64  `json:"expiresAt"`
-	Status     string `json:"status"`
+	classifieds.CheckoutBody
+	ID     string
+	Status string
 }
 
 // Received is one session request as it arrived: its raw body and its headers
