@@ -19,6 +19,7 @@ import (
 	"kontor/shared/hmacsig"
 	"kontor/shared/ids"
 	"kontor/shared/privacy"
+	"kontor/shared/ratelimit"
 	"kontor/shared/secrets"
 )
 
@@ -458,6 +459,34 @@ func TestPlanOrdersAreThrottled(t *testing.T) {
 		}
 	}
 	r, _ := orderPlan(t, a, "flat-3m")
+	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+}
+
+// A flood of webhooks (forged here) from one address is stopped: past 600 in 15
+// minutes it is 429 with Retry-After, before any signature is checked.
+func TestPaymentWebhookFloodIsThrottled(t *testing.T) {
+	forger := newClient(t)
+	body := completed(t, "evt_flood", ids.NewV7(time.Now()), 1900, "EUR")
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				webhook(forger, []byte("not the shared secret at all, no!"), body, time.Now())
+			}
+		}()
+	}
+	for i := range ratelimit.PaymentWebhook.Max {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	r := webhook(forger, []byte("not the shared secret at all, no!"), body, time.Now())
 	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
