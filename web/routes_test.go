@@ -16,6 +16,7 @@ import (
 // or staff member calls ships with its page.
 var noPage = map[string]string{
 	"POST /v1/identity-confirmation/callback": "called by the identity provider, not a page",
+	"POST /v1/payments/webhook":               "called by the payment provider, server to server (HGK-6)",
 	"POST /v1/sessions/device":                "called by an app with its device credential (H4U-6), not by a page",
 	"POST /v1/insurance/eid/callback":         "called by the eID provider, server to server (H4U-5)",
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +70,9 @@ func TestMain(m *testing.M) {
 		FaultProxy: true,
 		// The same stand-ins as `make run` (the web portal, the eID provider).
 		StandIns: standin.All(),
+		// A few free offers, so the suite's advertisers publish freely and the
+		// flat rate's limit is still reached (payments_test.go).
+		Parameters: map[string]string{"FreeOffers": strconv.Itoa(testFreeOffers)},
 	})
 	cancel()
 	if err != nil {

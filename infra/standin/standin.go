@@ -8,6 +8,7 @@ import (
 	"kontor/infra/local"
 	"kontor/infra/standin/eid"
 	"kontor/infra/standin/idp"
+	"kontor/infra/standin/payments"
 	"kontor/infra/standin/register"
 	"kontor/infra/standin/site"
 )
@@ -20,5 +21,6 @@ func All() []local.StandIn {
 		eid.New(),
 		register.New(),
 		idp.New(),
+		payments.New(),
 	}
 }

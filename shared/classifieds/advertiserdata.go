@@ -42,6 +42,9 @@ type AdvertiserRecord struct {
 	// IdentityConfirmedAt is read with the rest for the public view's mark (HGK-5;
 	// identity.go keeps it), so a listing's view reads the advertiser item once.
 	IdentityConfirmedAt *time.Time `dynamodbav:"identityConfirmedAt,omitempty" json:"-"`
+	// PlanValidUntil is the last day of the advertiser's flat rate (HGK-6;
+	// plans.go keeps it), YYYY-MM-DD.
+	PlanValidUntil string `dynamodbav:"planValidUntil,omitempty" json:"planValidUntil,omitempty"`
 }
 
 // Salutations an advertiser may choose.

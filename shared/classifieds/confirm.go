@@ -182,6 +182,9 @@ func (s *Listings) Confirm(ctx context.Context, token, ip string) (Listing, erro
 	if err != nil {
 		return Listing{}, err
 	}
+	if err := s.allowOffer(ctx, accountID, l.Kind, now); err != nil { // plangate.go
+		return Listing{}, err
+	}
 	l.Status, l.AdvertiserID, l.PublishedAt = StatusPublished, accountID, &now
 	if err := s.Evidence.Add(ctx, accountID, EventPublish, ip, now); err != nil {
 		return Listing{}, err

@@ -40,6 +40,11 @@ func (s *Listings) Edit(ctx context.Context, l Listing, in Input) (Listing, erro
 	if err != nil {
 		return Listing{}, err
 	}
+	if l.Kind != KindOffer && l.Public(now) {
+		if err := s.allowOffer(ctx, l.AdvertiserID, checked.Kind, now); err != nil { // plangate.go
+			return Listing{}, err
+		}
+	}
 	was := l.Status
 	l.Kind, l.Area, l.BoatType, l.From, l.To = checked.Kind, checked.Area, checked.BoatType, checked.From, checked.To
 	l.Title, l.Text, l.ExpiresOn, l.ExpiresAt, l.UpdatedAt = checked.Title, checked.Text, checked.ExpiresOn, exp, &now

@@ -73,6 +73,9 @@ type Listings struct {
 	// Alerts queues each publication for the alert matching (alertmatch.go), just
 	// before the listing is stored.
 	Alerts Publications
+	// Offers holds publications of offers to the flat rate (plangate.go); nil
+	// allows every one.
+	Offers *OfferGate
 }
 
 func (s *Listings) maxDays() int {
@@ -99,6 +102,9 @@ func (s *Listings) Publish(ctx context.Context, accountID string, in Input, lang
 	now := s.Now()
 	in, exp, err := in.Validate(now, s.maxDays())
 	if err != nil {
+		return Listing{}, err
+	}
+	if err := s.allowOffer(ctx, accountID, in.Kind, now); err != nil { // plangate.go
 		return Listing{}, err
 	}
 	l := newListing(in, exp, now, StatusPublished, lang)

@@ -67,7 +67,7 @@ func Kinds() []privacy.Kind {
 		photosKind(),                        // photos.go
 		identityKind(),                      // identity.go
 		alertDigestKind(), alertLinksKind(), // alertdeliverykinds.go
-	}, kindsOf(ratingKinds(), replyKinds(), alertKinds())...) // ratingkinds.go, replykinds.go, alertkinds.go
+	}, kindsOf(ratingKinds(), replyKinds(), alertKinds(), planKinds())...) // ratingkinds.go, replykinds.go, alertkinds.go, privacyplans.go
 }
 
 // watchlistKind declares the anonymous watch lists.

@@ -42,5 +42,6 @@ func Problems() []problem.Code {
 	codes := append([]problem.Code{CodeConfirmationInvalid, CodeWatchlistFull}, ratingProblems()...)
 	// Alerts: alertproblems.go.
 	codes = append(codes, AlertProblems()...)
+	codes = append(codes, PlanProblems()...)                                // plans.go
 	return append(append(codes, PhotoProblems()...), IdentityProblems()...) // photos.go, identity.go
 }

@@ -168,5 +168,6 @@ func Catalog() []Rule {
 		ReplySend, ReplyPerAddress, ReplyPerListing, ReplySendAll,
 		AlertCreate, AlertCreateAll, AlertToAddress, AlertWrite,
 		AlertUnsubscribe, AlertUnsubscribeAll,
+		PlanOrder, PaymentWebhook, PaymentWebhookAll, // plans.go
 	}
 }

@@ -41,6 +41,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.ReplyReview{}.Routes(),
 		classifiedsapi.Alerts{}.Routes(),
 		classifiedsapi.AlertUnsubscribe{}.Routes(),
+		classifiedsapi.Plans{}.Routes(), classifiedsapi.PaymentWebhook{}.Routes(), // flat rate and payments
 	} {
 		for k, v := range m {
 			out[k] = v

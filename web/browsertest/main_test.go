@@ -73,6 +73,9 @@ func run(m *testing.M) int {
 		MotoCommand: moto,
 		Logs:        discard{},
 		StandIns:    standin.All(),
+		// Free offers enough for every page's advertiser (the flat rate's limit is
+		// proved by the integration suite).
+		Parameters: map[string]string{"FreeOffers": "10"},
 	})
 	cancel()
 	if err != nil {

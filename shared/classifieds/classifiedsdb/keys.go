@@ -282,3 +282,35 @@ func alertTokenKey(hash string) dynamo.Item { return dynamo.Key(alertTokenPrefix
 func alertTokenCopyKey(accountID, hash string) dynamo.Item {
 	return dynamo.Key(accountPrefix+accountID, alertTokenPrefix+hash)
 }
+
+// Keys of the flat rate's orders and payments (plans.go).
+//
+//	ORDER#<id>          / ORDER            an order (classifieds.Order; an open one
+//	                                       with a ttl, a paid one without)
+//	ACCOUNT#<accountId> / ORDER#<id>       the account's order (its export and
+//	                                       erasure find it here; same ttl)
+//	ACCOUNT#<accountId> / OPENORDER#<plan> the account's open order of a plan
+//	                                       (orderId; ttl: the order's expiry)
+//	PAYEVENT#<eventId>  / PAYEVENT         a processed payment webhook (ttl 30 days)
+//
+// The plan's validity is planValidUntil on the advertiser item.
+const (
+	orderPrefix        = "ORDER#"
+	orderSK            = "ORDER"
+	openOrderSKPrefix  = "OPENORDER#"
+	payEventPrefix     = "PAYEVENT#"
+	payEventSK         = "PAYEVENT"
+	attrPlanValidUntil = "planValidUntil"
+)
+
+func orderKey(id string) dynamo.Item { return dynamo.Key(orderPrefix+id, orderSK) }
+
+func accountOrderKey(accountID, id string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, orderPrefix+id)
+}
+
+func openOrderKey(accountID, plan string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, openOrderSKPrefix+plan)
+}
+
+func payEventKey(id string) dynamo.Item { return dynamo.Key(payEventPrefix+id, payEventSK) }

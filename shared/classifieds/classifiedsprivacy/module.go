@@ -23,6 +23,7 @@ type Store interface {
 	AlertsStore        // alerts (alerts.go)
 	AlertDeliveryStore // alert digests and one-click links (alertdelivery.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
+	PlansStore // orders and the plan's validity (plans.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -55,6 +56,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 		return nil, err
 	}
 	if err := m.exportAlerts(ctx, s, out); err != nil { // alerts.go
+		return nil, err
+	}
+	if err := m.exportPlans(ctx, s.AccountID, out); err != nil { // plans.go
 		return nil, err
 	}
 	if s.AccountID == "" {
@@ -95,6 +99,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.eraseReplies(ctx, s); err != nil { // replies.go
 		return err
 	}
+	if err := m.erasePlans(ctx, s.AccountID); err != nil { // plans.go
+		return err
+	}
 	if s.AccountID == "" {
 		return nil
 	}
@@ -131,5 +138,11 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
 	w, err := m.Store.SweepWatchlists(ctx, now)
 	counts[classifieds.KindWatchlist] = w
+	if err != nil {
+		return counts, err
+	}
+	// Open orders a day past their expiry go, and processed webhook events past
+	// their 30 days (plans.go); DynamoDB's TTL is the backstop.
+	counts[classifieds.KindOrders], err = m.Store.SweepOrders(ctx, now)
 	return counts, err
 }

@@ -66,6 +66,7 @@ func Listings(ctx context.Context) (classifiedsapi.Listings, error) {
 			Limiter: &ratelimit.Limiter{DB: db, Table: r.String("LIMIT_TABLE"), Now: now}},
 		TermsVersion: r.String("TERMS_VERSION"), PrivacyVersion: r.String("PRIVACY_VERSION"), Advertisers: st,
 		Alerts: classifieds.AlertQueue{Store: st}}
+	svc.Offers = offerGate(st, &r) // plans.go
 	return classifiedsapi.Listings{Svc: svc, Extras: &classifieds.ViewExtras{Photos: st}}, r.Err()
 }
 
