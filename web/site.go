@@ -112,6 +112,7 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/rating-confirm", Dir: "classifieds", Vars: map[string]string{"variant": "confirm"}},
 		{Path: "classifieds/identity", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "start"}},
 		{Path: "classifieds/identity/return", Dir: "classifiedsidentity", Vars: map[string]string{"variant": "return"}},
+		{Path: "classifieds/invoices", Dir: "classifiedsinvoices"},
 		{Path: "classifieds/photos", Dir: "classifiedsphotos", Vars: map[string]string{"photoTypes": strings.Join(classifieds.PhotoTypes, ","), "photoMaxBytes": strconv.Itoa(classifieds.MaxPhotoBytes)}},
 		{Path: "listings", Dir: "listings", Vars: listingVars("browse", o)},
 		{Path: "listings/listing", Dir: "listings", Vars: listingVars("listing", o)},

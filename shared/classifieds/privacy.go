@@ -66,6 +66,7 @@ func Kinds() []privacy.Kind {
 		watchlistKind(),
 		photosKind(),   // photos.go
 		identityKind(), // identity.go
+		invoicesKind(), // invoices.go
 	}, ratingKinds()...)
 }
 

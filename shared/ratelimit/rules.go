@@ -103,6 +103,9 @@ var (
 	IdentityCallback = Rule{Name: "identity.callback", Scope: PerClient, Max: 600, Window: 15 * time.Minute}
 	// IdentityCallbackAll bounds callbacks from all clients together.
 	IdentityCallbackAll = Rule{Name: "identity.callback.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
+	// InvoiceDownload bounds the download links one account asks for (HGK-4): a
+	// person fetches a few invoices, a script guessing numbers is stopped.
+	InvoiceDownload = Rule{Name: "invoices.download", Scope: PerAccount, Max: 120, Window: time.Hour}
 
 	// MailAll bounds, across all clients, mail that anonymous callers cause (sign-ups
 	// and password links), shared by those routes like MailPerClient.
@@ -138,5 +141,6 @@ func Catalog() []Rule {
 		WatchlistWrite, WatchlistWriteAll, WatchlistCreate, WatchlistCreateAll,
 		RatingCreate, RatingCreateAll, AdvertiserChange,
 		IdentityConfirmStart, IdentityCallback, IdentityCallbackAll,
+		InvoiceDownload,
 	}
 }

@@ -37,6 +37,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.Listings{}.Routes(), classifiedsapi.Watchlist{}.Routes(), classifiedsapi.ListingStats{}.Routes(),
 		classifiedsapi.Ratings{}.Routes(), classifiedsapi.Advertiser{}.Routes(),
 		classifiedsapi.Photos{}.Routes(), classifiedsapi.Identity{}.Routes(),
+		classifiedsapi.Invoices{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -21,6 +21,7 @@ var PAGES = [
   'de/classifieds/watchlist.html', 'de/classifieds/stats.html',
   'de/classifieds/advertiser.html', 'de/classifieds/ratings.html', 'de/classifieds/my-ratings.html', 'de/classifieds/rating-confirm.html',
   'de/classifieds/identity.html', 'de/classifieds/identity/return.html', 'de/classifieds/photos.html',
+  'de/classifieds/invoices.html',
   'de/listings.html', 'de/listings/listing.html', 'de/listings/new.html', 'de/listings/confirm.html', 'de/listings/mine.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
   'en/email/confirm.html', 'en/login.html', 'en/login/link.html', 'en/password/forgot.html',
@@ -37,6 +38,7 @@ var PAGES = [
   'en/classifieds/watchlist.html', 'en/classifieds/stats.html',
   'en/classifieds/advertiser.html', 'en/classifieds/ratings.html', 'en/classifieds/my-ratings.html', 'en/classifieds/rating-confirm.html',
   'en/classifieds/identity.html', 'en/classifieds/identity/return.html', 'en/classifieds/photos.html',
+  'en/classifieds/invoices.html',
   'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
 ];
 var NOT_FOUND = '/404.html';

@@ -26,6 +26,12 @@
 //	                                  token's digest: address, language (ttl 48 h)
 //	INVOICEDUE          / <orderId>   a paid order waiting for its invoice
 //	                                  (classifieds.InvoiceDue)
+//	INVOICE             / <number>    an invoice, the record under the legal
+//	                                  retention duty (invoices.go)
+//	ACCOUNT#<accountId> / INVOICE#<number>  the account's access to its invoice
+//	                                  (the summary); the erasure deletes it
+//	INVOICESEQ          / <prefix>-<year>  the last invoice number issued (last)
+//	INVOICEPDF          / <number>    an invoice whose PDF is not stored yet
 //
 // Indexes (attributes of the listing item):
 //
@@ -46,7 +52,11 @@
 // every read filters on exp, so it is not public from its expiry on.
 package classifiedsdb
 
-import "kontor/shared/dynamo"
+import (
+	"fmt"
+
+	"kontor/shared/dynamo"
+)
 
 // Key prefixes and sort keys.
 const (
@@ -155,3 +165,25 @@ const (
 // one partition, sorted by order id (UUIDv7, so by time), which the issuer reads
 // in order. The payment webhook puts it, the issuer deletes it.
 func invoiceDueKey(orderID string) dynamo.Item { return dynamo.Key(invoiceDuePartition, orderID) }
+
+// Keys of the invoices (invoices.go).
+const (
+	invoicePartition    = "INVOICE"
+	invoiceAccessPrefix = "INVOICE#"
+	invoiceSeqPartition = "INVOICESEQ"
+	invoicePDFPartition = "INVOICEPDF"
+)
+
+// invoiceKey is an invoice's record; invoiceAccessKey the account's access to it.
+func invoiceKey(number string) dynamo.Item { return dynamo.Key(invoicePartition, number) }
+func invoiceAccessKey(accountID, number string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, invoiceAccessPrefix+number)
+}
+
+// invoiceSeqKey is the counter of the invoice numbers of one prefix and year.
+func invoiceSeqKey(prefix string, year int) dynamo.Item {
+	return dynamo.Key(invoiceSeqPartition, fmt.Sprintf("%s-%04d", prefix, year))
+}
+
+// invoicePDFKey marks an invoice whose PDF is owed.
+func invoicePDFKey(number string) dynamo.Item { return dynamo.Key(invoicePDFPartition, number) }

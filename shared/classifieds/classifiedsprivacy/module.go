@@ -20,6 +20,7 @@ type Store interface {
 	RatingsStore // advertiser data and ratings (ratings.go)
 	PendingStore // pending listings (pending.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
+	classifieds.InvoiceRetention // invoices (invoices.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -28,6 +29,8 @@ type Module struct {
 	Now   func() time.Time
 	// Photos exports and erases the photos of the listings (photos.go).
 	Photos *classifieds.Photos
+	// InvoiceFiles is the invoice bucket (invoices.go).
+	InvoiceFiles classifieds.InvoiceObjects
 }
 
 // Name implements privacy.Module.
@@ -45,6 +48,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	out := map[string]any{classifieds.KindListings: []classifieds.Listing{}, classifieds.KindAdvertiser: nil, classifieds.KindWatchlist: nil}
 	addEmpty(out) // photos.go
 	if err := m.exportPending(ctx, s, out); err != nil {
+		return nil, err
+	}
+	if err := m.exportInvoices(ctx, s.AccountID, out); err != nil { // invoices.go
 		return nil, err
 	}
 	if s.AccountID == "" {
@@ -82,6 +88,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.erasePhotos(ctx, s.AccountID); err != nil { // photos.go
 		return err
 	}
+	if err := m.releaseInvoices(ctx, s.AccountID); err != nil { // invoices.go
+		return err
+	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }
 
@@ -91,7 +100,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // this only tidies). An expired listing itself is kept as a template until the
 // account goes. Watch lists past their lifetime are deleted. The receipt counts
 // the pending listings and the watch lists deleted.
-func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	n, err := m.Store.DeleteLapsed(ctx, now)
 	counts := map[string]int{classifieds.KindPending: n}
 	if err != nil {
@@ -103,5 +112,10 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	// Watch lists past their 60 days go (HGK-11); DynamoDB's TTL is the backstop.
 	w, err := m.Store.SweepWatchlists(ctx, now)
 	counts[classifieds.KindWatchlist] = w
+	if err != nil {
+		return counts, err
+	}
+	// Invoices whose retention duty ended (HGK-16; invoices.go).
+	counts[classifieds.KindInvoices], err = m.sweepInvoices(ctx, now, held)
 	return counts, err
 }
