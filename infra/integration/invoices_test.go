@@ -322,7 +322,7 @@ func TestInvoiceNumbersStayGaplessUnderConcurrentIssuers(t *testing.T) {
 // retention duty covers (§ 147 AO, § 257 HGB: ten years from the end of the year
 // of issue): the export lists them with download links while the account exists;
 // the erasure deletes everything else and leaves record and PDF, unlinked from
-// the account and out of its reach; the sweep deletes both once retainUntil has
+// the account and out of its reach, and its receipt counts the invoices kept; the sweep deletes both once retainUntil has
 // passed.
 func TestErasedAdvertiserKeepsOnlyInvoices(t *testing.T) {
 	c, _ := signUp(t, "invoice-erase")
@@ -347,7 +347,15 @@ func TestErasedAdvertiserKeepsOnlyInvoices(t *testing.T) {
 		t.Fatal("the export's link does not serve the invoice")
 	}
 
-	want(t, c.do(http.MethodDelete, "/v1/me", nil), http.StatusOK)
+	r := c.do(http.MethodDelete, "/v1/me", nil)
+	want(t, r, http.StatusOK)
+	var receipt struct {
+		Status string         `json:"status"`
+		Kept   map[string]int `json:"kept"`
+	}
+	if r.json(t, &receipt); receipt.Status != "done" || receipt.Kept[classifieds.KindInvoices] != 1 {
+		t.Fatalf("the erasure's receipt does not name the invoice kept: %s", r.Body)
+	}
 	if n := itemsHolding(t, "ClassifiedsTable", acc); len(n) != 0 {
 		t.Fatalf("%d items linked to the erased account remain: %v", len(n), n)
 	}
@@ -416,3 +424,28 @@ func classifiedsStoreTable() dynamo.Table {
 }
 
 func jsonInto(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// Attack on the invoices from outside: numbers that are none, in odd bytes or
+// path tricks, answer 404 like another's invoice; a garbled cursor 400; a flood of
+// download links is stopped with 429 and Retry-After (120 an hour per account).
+func TestAttackInvoiceDownloadsAreBoundedAndOpaque(t *testing.T) {
+	c, _ := signUp(t, "invoice-attack")
+	for _, n := range []string{"KOJ-2026-000001%00", "KOJ-2026-%2E%2E%2F000001", "..%2F..%2Fetc", "k%C3%B6j-2026-000001", "KOJ-2026-000001%0D%0ABcc:%20x@example.org", "%27%20OR%201=1"} {
+		want(t, c.do(http.MethodGet, "/v1/me/invoices/"+n+"/download", nil), http.StatusNotFound, "not_found")
+	}
+	want(t, c.do(http.MethodGet, "/v1/me/invoices?cursor="+strings.Repeat("QUFB", 200), nil), http.StatusBadRequest)
+	want(t, c.do(http.MethodGet, "/v1/me/invoices?limit=1000", nil), http.StatusBadRequest)
+	var last response
+	for range 120 - 6 {
+		last = c.do(http.MethodGet, "/v1/me/invoices/KOJ-2026-000001/download", nil)
+		if last.Status != http.StatusNotFound {
+			break
+		}
+	}
+	want(t, last, http.StatusNotFound, "not_found")
+	r := c.do(http.MethodGet, "/v1/me/invoices/KOJ-2026-000001/download", nil)
+	want(t, r, http.StatusTooManyRequests, "too_many_attempts")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+}

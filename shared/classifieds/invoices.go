@@ -82,8 +82,6 @@ const (
 	InvoiceRetentionYears = 10
 	// InvoiceDownloadTTL is how long a download link works.
 	InvoiceDownloadTTL = 5 * time.Minute
-	// MaxInvoicePDF is the largest PDF the issuer reads back.
-	MaxInvoicePDF = 1 << 20
 	// sequenceDigits is the width of an invoice number's counter.
 	sequenceDigits = 6
 )

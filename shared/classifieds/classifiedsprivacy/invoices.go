@@ -53,6 +53,32 @@ func (m Module) releaseInvoices(ctx context.Context, accountID string) error {
 	return err
 }
 
+// EraseKeeping implements privacy.Keeper: the erasure, and how many invoices it
+// kept under their retention duty, for the erasure's receipt. They are counted
+// before the erasure unlinks them; a resumed erasure counts what was still
+// linked.
+func (m Module) EraseKeeping(ctx context.Context, s privacy.Subject) (map[string]int, error) {
+	n := 0
+	if s.AccountID != "" {
+		pg := classifieds.Page{Limit: 100}
+		for {
+			invs, next, err := m.Store.InvoicesOf(ctx, s.AccountID, pg)
+			if err != nil {
+				return nil, err
+			}
+			n += len(invs)
+			if next == "" {
+				break
+			}
+			pg.Cursor = next
+		}
+	}
+	if err := m.Erase(ctx, s); err != nil || n == 0 {
+		return nil, err
+	}
+	return map[string]int{classifieds.KindInvoices: n}, nil
+}
+
 // sweepInvoices deletes record and PDF of every invoice whose retention duty has
 // ended at now; a legal hold on its account keeps it.
 func (m Module) sweepInvoices(ctx context.Context, now time.Time, held *privacy.Held) (int, error) {

@@ -74,7 +74,8 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, m.exportPhotosAndIdentity(ctx, out, ls, a) // photos.go
 }
 
-// Erase implements privacy.Module: all listing data goes with the account (HGK-7).
+// Erase implements privacy.Module: all listing data goes with the account (HGK-7);
+// the invoices stay for their retention duty, unlinked (HGK-16; invoices.go).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.erasePending(ctx, s); err != nil {
 		return err
