@@ -116,6 +116,7 @@ func Pages(o Options) []Page {
 		{Path: "classifieds/reply", Dir: "classifiedsreplies", Vars: map[string]string{"variant": "reply"}},
 		{Path: "classifieds/plan", Dir: "classifiedsplan", Vars: map[string]string{"variant": "plans", "consent": classifieds.PaymentConsentVersion}},
 		{Path: "classifieds/plan/return", Dir: "classifiedsplan", Vars: map[string]string{"variant": "return"}},
+		{Path: "classifieds/invoices", Dir: "classifiedsinvoices"},
 		{Path: "classifieds/photos", Dir: "classifiedsphotos", Vars: map[string]string{"photoTypes": strings.Join(classifieds.PhotoTypes, ","), "photoMaxBytes": strconv.Itoa(classifieds.MaxPhotoBytes)}},
 		{Path: "classifieds/replies/withheld-review", Dir: "replyreview", Vars: map[string]string{"variant": "request"}},
 		{Path: "classifieds/reply/no-reaction", Dir: "replyreview", Vars: map[string]string{"variant": "noreaction"}},

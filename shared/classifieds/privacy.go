@@ -67,6 +67,7 @@ func Kinds() []privacy.Kind {
 		photosKind(),                        // photos.go
 		identityKind(),                      // identity.go
 		alertDigestKind(), alertLinksKind(), // alertdeliverykinds.go
+		invoicesKind(), // invoices.go
 	}, kindsOf(ratingKinds(), replyKinds(), alertKinds(), planKinds())...) // ratingkinds.go, replykinds.go, alertkinds.go, privacyplans.go
 }
 

@@ -67,6 +67,9 @@ type ErasureJob struct {
 	RequestedAt time.Time `dynamodbav:"requestedAt" json:"requestedAt"`
 	UpdatedAt   time.Time `dynamodbav:"updatedAt" json:"updatedAt"`
 	Version     int64     `dynamodbav:"version" json:"-"`
+	// Kept counts, per kind, the records kept after the erasure under a legal
+	// retention duty (privacy.Keeper): the receipt says so (HGK-16).
+	Kept map[string]int `dynamodbav:"kept,omitempty" json:"kept,omitempty"`
 }
 
 // AuditEntry records an admin action: ids and reasons only.

@@ -117,6 +117,9 @@ var (
 	IdentityCallback = Rule{Name: "identity.callback", Scope: PerClient, Max: 600, Window: 15 * time.Minute}
 	// IdentityCallbackAll bounds callbacks from all clients together.
 	IdentityCallbackAll = Rule{Name: "identity.callback.all", Scope: Global, Max: 3000, Window: 15 * time.Minute}
+	// InvoiceDownload bounds the download links one account asks for (HGK-4): a
+	// person fetches a few invoices, a script guessing numbers is stopped.
+	InvoiceDownload = Rule{Name: "invoices.download", Scope: PerAccount, Max: 120, Window: time.Hour}
 
 	// ReplySend bounds replies to listings from one client (HGK-9): a person
 	// answers a few listings; a script flooding the form stops after these.
@@ -169,5 +172,6 @@ func Catalog() []Rule {
 		AlertCreate, AlertCreateAll, AlertToAddress, AlertWrite,
 		AlertUnsubscribe, AlertUnsubscribeAll,
 		PlanOrder, PaymentWebhook, PaymentWebhookAll, // plans.go
+		InvoiceDownload,
 	}
 }

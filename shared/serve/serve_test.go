@@ -42,6 +42,7 @@ func allRoutes() map[string]httpapi.Route {
 		classifiedsapi.Alerts{}.Routes(),
 		classifiedsapi.AlertUnsubscribe{}.Routes(),
 		classifiedsapi.Plans{}.Routes(), classifiedsapi.PaymentWebhook{}.Routes(), // flat rate and payments
+		classifiedsapi.Invoices{}.Routes(),
 	} {
 		for k, v := range m {
 			out[k] = v

@@ -24,6 +24,7 @@ var PAGES = [
   'de/classifieds/replies.html', 'de/classifieds/reply.html',
   'de/classifieds/replies/withheld-review.html', 'de/classifieds/reply/no-reaction.html', 'de/classifieds/staff/withheld.html',
   'de/classifieds/plan.html', 'de/classifieds/plan/return.html',
+  'de/classifieds/invoices.html',
   'de/listings.html', 'de/listings/listing.html', 'de/listings/new.html', 'de/listings/confirm.html', 'de/listings/mine.html',
   'de/classifieds/alerts.html', 'de/classifieds/alerts/new.html', 'de/classifieds/alerts/confirm.html',
   'en/index.html', 'en/signup.html', 'en/confirm.html', 'en/password/reset.html',
@@ -44,6 +45,7 @@ var PAGES = [
   'en/classifieds/replies.html', 'en/classifieds/reply.html',
   'en/classifieds/replies/withheld-review.html', 'en/classifieds/reply/no-reaction.html', 'en/classifieds/staff/withheld.html',
   'en/classifieds/plan.html', 'en/classifieds/plan/return.html',
+  'en/classifieds/invoices.html',
   'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
   'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html',
   'en/classifieds/alerts.html', 'en/classifieds/alerts/new.html', 'en/classifieds/alerts/confirm.html'

@@ -51,6 +51,12 @@
 //	                                  180 days)
 //	ACCOUNT#<accountId> / ALERTUNSUB#<hash>  its copy under the account, which
 //	                                  export and erasure find
+//	INVOICE             / <number>    an invoice, the record under the legal
+//	                                  retention duty (invoices.go)
+//	ACCOUNT#<accountId> / INVOICE#<number>  the account's access to its invoice
+//	                                  (the summary); the erasure deletes it
+//	INVOICESEQ          / <prefix>-<year>  the last invoice number issued (last)
+//	INVOICEPDF          / <number>    an invoice whose PDF is not stored yet
 //
 // Indexes (attributes of the listing item):
 //
@@ -80,6 +86,8 @@
 package classifiedsdb
 
 import (
+	"fmt"
+
 	"kontor/shared/classifieds"
 	"kontor/shared/dynamo"
 )
@@ -314,3 +322,25 @@ func openOrderKey(accountID, plan string) dynamo.Item {
 }
 
 func payEventKey(id string) dynamo.Item { return dynamo.Key(payEventPrefix+id, payEventSK) }
+
+// Keys of the invoices (invoices.go).
+const (
+	invoicePartition    = "INVOICE"
+	invoiceAccessPrefix = "INVOICE#"
+	invoiceSeqPartition = "INVOICESEQ"
+	invoicePDFPartition = "INVOICEPDF"
+)
+
+// invoiceKey is an invoice's record; invoiceAccessKey the account's access to it.
+func invoiceKey(number string) dynamo.Item { return dynamo.Key(invoicePartition, number) }
+func invoiceAccessKey(accountID, number string) dynamo.Item {
+	return dynamo.Key(accountPrefix+accountID, invoiceAccessPrefix+number)
+}
+
+// invoiceSeqKey is the counter of the invoice numbers of one prefix and year.
+func invoiceSeqKey(prefix string, year int) dynamo.Item {
+	return dynamo.Key(invoiceSeqPartition, fmt.Sprintf("%s-%04d", prefix, year))
+}
+
+// invoicePDFKey marks an invoice whose PDF is owed.
+func invoicePDFKey(number string) dynamo.Item { return dynamo.Key(invoicePDFPartition, number) }

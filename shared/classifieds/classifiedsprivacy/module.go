@@ -23,7 +23,8 @@ type Store interface {
 	AlertsStore        // alerts (alerts.go)
 	AlertDeliveryStore // alert digests and one-click links (alertdelivery.go)
 	DeleteLapsed(ctx context.Context, now time.Time) (int, error)
-	PlansStore // orders and the plan's validity (plans.go)
+	PlansStore                   // orders and the plan's validity (plans.go)
+	classifieds.InvoiceRetention // invoices (invoices.go)
 }
 
 // Module implements privacy.Module for the classifieds module.
@@ -32,6 +33,8 @@ type Module struct {
 	Now   func() time.Time
 	// Photos exports and erases the photos of the listings (photos.go).
 	Photos *classifieds.Photos
+	// InvoiceFiles is the invoice bucket (invoices.go).
+	InvoiceFiles classifieds.InvoiceObjects
 }
 
 // Name implements privacy.Module.
@@ -61,6 +64,9 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	if err := m.exportPlans(ctx, s.AccountID, out); err != nil { // plans.go
 		return nil, err
 	}
+	if err := m.exportInvoices(ctx, s.AccountID, out); err != nil { // invoices.go
+		return nil, err
+	}
 	if s.AccountID == "" {
 		return out, m.exportRatings(ctx, s, out)
 	}
@@ -85,7 +91,8 @@ func (m Module) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 	return out, m.exportPhotosAndIdentity(ctx, out, ls, a) // photos.go
 }
 
-// Erase implements privacy.Module: all listing data goes with the account (HGK-7).
+// Erase implements privacy.Module: all listing data goes with the account (HGK-7);
+// the invoices stay for their retention duty, unlinked (HGK-16; invoices.go).
 func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.erasePending(ctx, s); err != nil {
 		return err
@@ -111,6 +118,9 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 	if err := m.Store.EraseAlertDelivery(ctx, s.AccountID); err != nil { // alertdelivery.go
 		return err
 	}
+	if err := m.releaseInvoices(ctx, s.AccountID); err != nil { // invoices.go
+		return err
+	}
 	return m.Store.EraseAdvertiser(ctx, s.AccountID)
 }
 
@@ -120,7 +130,7 @@ func (m Module) Erase(ctx context.Context, s privacy.Subject) error {
 // this only tidies). An expired listing itself is kept as a template until the
 // account goes. Watch lists past their lifetime are deleted. The receipt counts
 // the pending listings and the watch lists deleted.
-func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[string]int, error) {
+func (m Module) Sweep(ctx context.Context, now time.Time, held *privacy.Held) (map[string]int, error) {
 	n, err := m.Store.DeleteLapsed(ctx, now)
 	counts := map[string]int{classifieds.KindPending: n}
 	if err != nil {
@@ -144,5 +154,10 @@ func (m Module) Sweep(ctx context.Context, now time.Time, _ *privacy.Held) (map[
 	// Open orders a day past their expiry go, and processed webhook events past
 	// their 30 days (plans.go); DynamoDB's TTL is the backstop.
 	counts[classifieds.KindOrders], err = m.Store.SweepOrders(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	// Invoices whose retention duty ended (HGK-16; invoices.go).
+	counts[classifieds.KindInvoices], err = m.sweepInvoices(ctx, now, held)
 	return counts, err
 }

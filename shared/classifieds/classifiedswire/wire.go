@@ -38,7 +38,7 @@ func Privacy(ctx context.Context) ([]privacy.Module, error) {
 	}
 	var r env.Reader
 	st := store(cfg, &r)
-	return []privacy.Module{classifiedsprivacy.Module{Store: st, Now: now, Photos: photoService(cfg, &r, st)}}, r.Err()
+	return []privacy.Module{classifiedsprivacy.Module{Store: st, Now: now, Photos: photoService(cfg, &r, st), InvoiceFiles: invoiceBucket(cfg, &r)}}, r.Err()
 }
 
 // Listings builds the listings function's handlers: the classifieds table, the

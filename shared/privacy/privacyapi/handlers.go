@@ -139,6 +139,8 @@ func (h Handlers) Object(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 // Erasure is the answer to DELETE /v1/me.
 type Erasure struct {
 	Status string `json:"status"` // done | held | running
+	// Kept counts, per kind, what a legal retention duty keeps (HGK-16).
+	Kept map[string]int `json:"kept,omitempty"`
 }
 
 // Erase serves DELETE /v1/me: erasure and deactivation.
@@ -151,7 +153,7 @@ func (h Handlers) Erase(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 	if j.Status != rights.JobDone {
 		status = http.StatusAccepted
 	}
-	return httpapi.JSON(status, Erasure{Status: j.Status}).WithCookies(httpapi.ClearSessionCookie(), httpapi.ClearCSRFCookie()), nil
+	return httpapi.JSON(status, Erasure{Status: j.Status, Kept: j.Kept}).WithCookies(httpapi.ClearSessionCookie(), httpapi.ClearCSRFCookie()), nil
 }
 
 // HoldList is the answer of GET /v1/admin/holds.

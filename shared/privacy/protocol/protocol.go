@@ -109,7 +109,8 @@ func Serve(ctx context.Context, mods []privacy.Module, req Request) (Response, e
 		}
 		return Response{Export: out}, nil
 	case OpErase:
-		return Response{}, m.Erase(ctx, s)
+		kept, err := privacy.EraseKeeping(ctx, m, s)
+		return Response{Counts: kept}, err
 	case OpSweep:
 		held := privacy.NewHeld(req.Held...)
 		now := req.Now
@@ -221,6 +222,12 @@ func (r Remote) Export(ctx context.Context, s privacy.Subject) (map[string]any, 
 func (r Remote) Erase(ctx context.Context, s privacy.Subject) error {
 	_, err := r.Call(ctx, Request{Op: OpErase, AccountID: s.AccountID, Email: s.Email})
 	return err
+}
+
+// EraseKeeping implements privacy.Keeper: the module's answer counts what it kept.
+func (r Remote) EraseKeeping(ctx context.Context, s privacy.Subject) (map[string]int, error) {
+	resp, err := r.Call(ctx, Request{Op: OpErase, AccountID: s.AccountID, Email: s.Email})
+	return resp.Counts, err
 }
 
 // Sweep implements privacy.Module: the held persons travel with the request, and

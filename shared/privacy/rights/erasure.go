@@ -84,11 +84,13 @@ func (s *Service) run(ctx context.Context, j privacy.ErasureJob) (privacy.Erasur
 		if slices.Contains(j.Done, m.Name()) {
 			continue
 		}
-		if err := m.Erase(ctx, sub); err != nil {
+		kept, err := privacy.EraseKeeping(ctx, m, sub)
+		if err != nil {
 			// Progress so far is saved; the sweep resumes from here.
 			_ = save()
 			return j, fmt.Errorf("erasure %s: module %s: %w", j.AccountID, m.Name(), err)
 		}
+		j.Kept = addKept(j.Kept, kept)
 		j.Done = append(j.Done, m.Name())
 		if err := save(); err != nil {
 			return j, err
@@ -172,4 +174,17 @@ func (s *Service) ReplayErasures(ctx context.Context, since time.Time) (int, err
 		n++
 	}
 	return n, nil
+}
+
+// addKept adds a module's kept records to the job's.
+func addKept(into, kept map[string]int) map[string]int {
+	for kind, n := range kept {
+		if n > 0 {
+			if into == nil {
+				into = map[string]int{}
+			}
+			into[kind] += n
+		}
+	}
+	return into
 }
