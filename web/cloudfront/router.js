@@ -46,7 +46,6 @@ var PAGES = [
   'en/classifieds/replies/withheld-review.html', 'en/classifieds/reply/no-reaction.html', 'en/classifieds/staff/withheld.html',
   'en/classifieds/plan.html', 'en/classifieds/plan/return.html',
   'en/classifieds/invoices.html',
-  'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html'
   'en/listings.html', 'en/listings/listing.html', 'en/listings/new.html', 'en/listings/confirm.html', 'en/listings/mine.html',
   'en/classifieds/alerts.html', 'en/classifieds/alerts/new.html', 'en/classifieds/alerts/confirm.html'
 ];

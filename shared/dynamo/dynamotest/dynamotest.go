@@ -53,6 +53,14 @@ func MotoConfig(t testing.TB) aws.Config {
 	port := ln.Addr().(*net.TCPAddr).Port
 	_ = ln.Close()
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port)) // #nosec G204 G702 -- the developer's moto_server (MOTO_SERVER), no shell
+	// As the local stack does (infra/local/stack.go): with the Python beside
+	// moto_server, run moto through motoserver.py, whose transactions undo only
+	// their own items. moto's own transaction restores a snapshot of the whole
+	// table when it fails, which drops what a concurrent request wrote meanwhile,
+	// so a store test racing transactions would see writes vanish.
+	if py, script := filepath.Join(filepath.Dir(bin), "python"), filepath.Join(root(), "infra", "local", "motoserver.py"); isFile(py) && isFile(script) {
+		cmd = exec.Command(py, script, "-H", "127.0.0.1", "-p", fmt.Sprint(port)) // #nosec G204 G702 -- the venv's Python running the repository's own launcher, no shell
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -124,4 +132,10 @@ func Table(t testing.TB, db *dynamodb.Client, hashOnly bool, indexes ...dynamo.I
 		t.Fatal(err)
 	}
 	return name
+}
+
+// isFile reports whether path names a regular file.
+func isFile(path string) bool {
+	fi, err := os.Stat(path) // #nosec G703 -- a path built from the repository's root, test tooling
+	return err == nil && fi.Mode().IsRegular()
 }
