@@ -77,7 +77,7 @@ func invoicePDF(t *testing.T, c *client, number string) []byte {
 	want(t, r, http.StatusOK)
 	var d classifieds.Download
 	r.json(t, &d)
-	if d.ExpiresAt.Sub(time.Now()) > classifieds.InvoiceDownloadTTL+time.Minute {
+	if time.Until(d.ExpiresAt) > classifieds.InvoiceDownloadTTL+time.Minute {
 		t.Fatalf("link valid until %v", d.ExpiresAt)
 	}
 	b, h := downloadFile(t, d.URL)

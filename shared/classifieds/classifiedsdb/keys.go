@@ -271,7 +271,7 @@ func pendingAlertKey(digest string) dynamo.Item {
 const (
 	alertQueuePartition = "ALERTQ"
 	digestPartition     = "DIGEST"
-	alertTokenPrefix    = "ALERTUNSUB#"
+	alertTokenPrefix    = "ALERTUNSUB#" // #nosec G101 -- a key prefix; the token is stored only as its SHA-256 after it
 	alertTokenSK        = "ALERTUNSUB"
 )
 
