@@ -98,6 +98,26 @@ func TestRepliesFormListAndDeleteByLink(t *testing.T) {
 				t.Fatal("the page sent the token before the click")
 			}
 			tb.axe("reply page")
+
+			// The link on to the report of no reaction carries the id and the
+			// token (in the fragment); the report page takes both out of the
+			// address bar and tells that the reply was delivered.
+			tb.do(chromedp.Click(css("#to-no-reaction")))
+			tb.waitFor(`location.pathname.endsWith('/classifieds/reply/no-reaction')`)
+			tb.visible("#report-form")
+			if strings.Contains(tb.location(), "token") || strings.Contains(tb.location(), "#") {
+				t.Errorf("the token stays in the address bar: %s", tb.location())
+			}
+			tb.axe("no reaction, from the reply page")
+			tb.submit("report-form")
+			tb.visible("#answer")
+			if s := tb.text("#answer"); !strings.Contains(s, map[string]string{"de": "zugestellt", "en": "delivered to the advertiser"}[l.lang]) {
+				t.Errorf("the report through the reply page's link shows %q", s)
+			}
+			tb.axe("no reaction, delivered, from the reply page")
+
+			tb.do(chromedp.Navigate(link))
+			tb.visible("#delete-form")
 			tb.submit("delete-form")
 			tb.visible("#deleted")
 			tb.axe("reply deleted")
@@ -124,6 +144,12 @@ func TestRepliesFormListAndDeleteByLink(t *testing.T) {
 				t.Errorf("%s replies after both deletions", c)
 			}
 			advTab.axe("replies received, none")
+
+			// The replies page leads to the review of withheld replies.
+			advTab.do(chromedp.Click(css("#to-withheld-review")))
+			advTab.waitFor(`location.pathname.endsWith('/classifieds/replies/withheld-review')`)
+			advTab.visible("#request-form")
+			advTab.axe("withheld review, from the replies page")
 		})
 	}
 }

@@ -158,7 +158,11 @@ func TestWithheldReplyReviewPages(t *testing.T) {
 			staff := staffAccount(t)
 			st := openTab(t, l.accept)
 			st.signIn(l.lang, staff, password)
-			st.do(chromedp.Navigate(base + "/" + l.lang + "/classifieds/staff/withheld"))
+			// Reached from the start page's staff links, as the other staff pages.
+			st.do(chromedp.Navigate(base+"/"+l.lang+"/"), chromedp.WaitVisible(css("#to-withheld-replies")))
+			st.axe("start page with the staff links")
+			st.do(chromedp.Click(css("#to-withheld-replies")))
+			st.waitFor(`location.pathname.endsWith('/classifieds/staff/withheld')`)
 			for _, id := range []string{byAdvertiser, byReplier} {
 				st.waitFor(`document.getElementById(` + jsString("reply-"+id) + `)`)
 			}

@@ -1,7 +1,7 @@
 // The classifieds' replies: the advertiser's list of replies received (GET
 // /v1/me/replies, newest first, paged; delete one), and the replier's page that
-// the link in their copy opens (delete the reply with its token; further actions
-// on the reply go into #actions as further forms). A 401 on a signed-in call
+// the link in their copy opens (delete the reply with its token, or go on to
+// report no reaction with the same id and token). A 401 on a signed-in call
 // leads to sign-in and back (signedin.js).
 
 import { api, ApiResponse, bindForm, lang, problemItems, reveal, showErrors, t, takeToken } from '../../assets/form.js';
@@ -116,6 +116,10 @@ function reply() {
     reveal('no-token');
     return;
   }
+  // The report of no reaction gets the same id and token; the token travels in
+  // the fragment, which the page there takes out of the address bar and which
+  // never reaches a server's log.
+  $('to-no-reaction').href = `/${lang}/classifieds/reply/no-reaction?id=${encodeURIComponent(id)}#token=${encodeURIComponent(token)}`;
   bindForm($('delete-form'), {
     body: () => ({ token }),
     send: (b) => api('POST', `/v1/replies/${encodeURIComponent(id)}/delete`, b).catch((err) => {
