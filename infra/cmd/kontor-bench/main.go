@@ -82,8 +82,12 @@ func main() {
 		}
 	}
 	var cold []bench.Result
+	var spamTime bench.SpamTimeResult
 	if *n > 0 {
 		if cold, err = bench.Run(context.Background(), wd, *n); err != nil {
+			fail(err)
+		}
+		if spamTime, err = bench.SpamTime(wd); err != nil {
 			fail(err)
 		}
 	}
@@ -104,7 +108,7 @@ func main() {
 		if *pages {
 			budget = map[string]int{"scriptBytes": web.ScriptBudget, "styleBytes": web.StyleBudget}
 		}
-		_ = enc.Encode(map[string]any{"pages": weights, "pageBudget": budget, "pageLoads": loads, "pageLoadsSkipped": noBrowser, "coldStarts": cold, "stack": st})
+		_ = enc.Encode(map[string]any{"pages": weights, "pageBudget": budget, "pageLoads": loads, "pageLoadsSkipped": noBrowser, "coldStarts": cold, "spamTime": spamTime, "stack": st})
 		return
 	}
 	if len(weights) > 0 {
@@ -117,6 +121,7 @@ func main() {
 	}
 	if len(cold) > 0 {
 		printColdStarts(os.Stdout, cold, *n)
+		printSpamTime(os.Stdout, cold, spamTime)
 	}
 	if st != nil {
 		st.print(os.Stdout)
@@ -220,6 +225,32 @@ func printColdStarts(out io.Writer, res []bench.Result, n int) {
 	}
 	_ = w.Flush()
 	fmt.Fprintf(out, "\nTargets: init ≤ %.1f× the baseline, binary ≤ %.0f MB.\n", bench.MaxInitRatio, bench.MaxBinaryMB)
+}
+
+// printSpamTime sets the reply spam filter's cost beside the replies function's
+// cold-start init of the same run: the model loads once per instance during that
+// init (classifiedswire.Replies builds the filter before the first event), so the
+// init holds the load; each reply then pays the classification.
+func printSpamTime(out io.Writer, cold []bench.Result, s bench.SpamTimeResult) {
+	var init time.Duration
+	for _, r := range cold {
+		if r.Function == "RepliesFunction" {
+			init = r.InitMedian
+		}
+	}
+	fmt.Fprintf(out, "\nSpam filter (HGK-10), in process: medians of %d rounds over the %d hand-written replies (shared/spam/replies.tsv), spam.Shipped with the default thresholds.\n\n", s.Rounds, s.Replies)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "figure\tms\tto RepliesFunction's init\t")
+	ratio := func(d time.Duration) string {
+		if init <= 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.3g×", float64(d)/float64(init))
+	}
+	fmt.Fprintf(w, "RepliesFunction init median\t%.2f\t\t\n", bench.Ms(init))
+	fmt.Fprintf(w, "model load (once per instance, part of the init)\t%.2f\t%s\t\n", bench.Ms(s.ModelLoad), ratio(s.ModelLoad))
+	fmt.Fprintf(w, "classification per reply\t%.3f\t%s\t\n", float64(s.PerReply.Nanoseconds())/1e6, ratio(s.PerReply))
+	_ = w.Flush()
 }
 
 type stackFigures struct {
