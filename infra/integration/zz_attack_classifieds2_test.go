@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -114,5 +115,27 @@ func TestAttackReplyTokenOfAnotherReplyAndReplay(t *testing.T) {
 		if strings.Contains(logs.String(), pd) {
 			t.Fatalf("a function log holds %q", pd)
 		}
+	}
+}
+
+// HGK-2, HGK-3 — alerts sent without an account for tags of one mailbox share
+// its limit (alerts.address, 5 an hour): the sixth tag stores nothing and mails
+// no confirmation. Before, each tag counted alone, and a stranger's mailbox
+// got a confirmation mail per tag.
+func TestAttackAlertsForTaggedAddressesShareOneMailbox(t *testing.T) {
+	base := strings.TrimSuffix(newEmail("atk-alert-victim"), "@example.org")
+	stored, mailed := 0, 0
+	for i := range ratelimit.AlertToAddress.Max + 2 {
+		addr := fmt.Sprintf("%s+%d@example.org", base, i)
+		want(t, withCSRF(t).do(http.MethodPost, "/v1/alerts", alertBody(addr, alertWord(), nil)), http.StatusAccepted)
+		ps, err := classifiedsStore().PendingAlertsOf(context.Background(), addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored += len(ps)
+		mailed += waitMailCount(t, addr)
+	}
+	if stored != ratelimit.AlertToAddress.Max || mailed != ratelimit.AlertToAddress.Max {
+		t.Fatalf("one mailbox through tags: %d alerts stored, %d confirmations mailed; want %d", stored, mailed, ratelimit.AlertToAddress.Max)
 	}
 }
