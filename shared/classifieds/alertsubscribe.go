@@ -109,7 +109,7 @@ func (s *Alerts) SubscribeWithoutAccount(ctx context.Context, in AnonymousAlert)
 	if len(fe) > 0 {
 		return problem.Invalid(fe...)
 	}
-	wait, err := s.Limiter.Take(ctx, ratelimit.AlertToAddress, strings.ToLower(email))
+	wait, err := s.Limiter.Take(ctx, ratelimit.AlertToAddress, mail.Mailbox(email))
 	if err != nil || wait > 0 {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kontor/shared/ids"
+	"kontor/shared/mail"
 	"kontor/shared/privacy"
 	"kontor/shared/ratelimit"
 	"kontor/shared/spam"
@@ -122,9 +123,10 @@ func (s *Replies) publicListing(ctx context.Context, id string, now time.Time) (
 	return l, err
 }
 
-// limit counts the reply against its sender's address and its listing.
+// limit counts the reply against its sender's mailbox (sub-addresses folded)
+// and its listing.
 func (s *Replies) limit(ctx context.Context, email, listingID string) error {
-	if err := Throttle(ctx, s.Limiter, ratelimit.ReplyPerAddress, email); err != nil {
+	if err := Throttle(ctx, s.Limiter, ratelimit.ReplyPerAddress, mail.Mailbox(email)); err != nil {
 		return err
 	}
 	return Throttle(ctx, s.Limiter, ratelimit.ReplyPerListing, listingID)

@@ -20,7 +20,7 @@ type Message struct {
 	Kind string
 	// Unsolicited marks mail that anyone can cause to be sent to an address (access
 	// and reset links, notices of an existing account): the outbox sends at most
-	// ratelimit.MailToAddress of it per address and drops the rest silently, so
+	// ratelimit.MailToAddress of it per mailbox (Mailbox) and drops the rest silently, so
 	// nobody can flood an address and the answer of the route stays the same.
 	Unsolicited bool
 	// Headers are extra header fields, e.g. List-Unsubscribe (RFC 8058) on

@@ -118,6 +118,22 @@ func RecipientKey(to string) string {
 	return hex.EncodeToString(h[:])[:32]
 }
 
+// Mailbox is the mailbox an address reaches, for counting what is sent to it:
+// lower case, without a sub-address ("anna+x@example.org" and "Anna+y@…" reach
+// anna@example.org at most providers). Counting per literal address would let a
+// stranger multiply the limit of unsolicited mail to one person by tags.
+func Mailbox(addr string) string {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return addr
+	}
+	if base, _, tagged := strings.Cut(local, "+"); tagged && base != "" {
+		local = base
+	}
+	return local + "@" + domain
+}
+
 // eachQueued calls fn with every queued message that matches filter (all of them
 // when it is empty) in the pass's next part of the outbox: a run reads a bounded
 // part, the next run goes on.
@@ -140,7 +156,7 @@ func (o *Outbox) Deliver(ctx context.Context, m Message) error {
 		if o.Limiter == nil {
 			return fmt.Errorf("enqueue mail %s: unsolicited mail needs a recipient limiter", m.ID)
 		}
-		wait, err := o.Limiter.Take(ctx, ratelimit.MailToAddress, strings.ToLower(m.To))
+		wait, err := o.Limiter.Take(ctx, ratelimit.MailToAddress, Mailbox(m.To))
 		if err != nil {
 			return fmt.Errorf("enqueue mail %s: %w", m.ID, err)
 		}

@@ -16,7 +16,8 @@ var (
 	// caller's request: flooding an address through several routes counts once.
 	MailPerClient = Rule{Name: "mail", Scope: PerClient, Max: 10, Window: time.Hour}
 	// MailToAddress bounds mail that anyone can cause to be sent to an address
-	// (access links, reset links, notices of an existing account, email changes).
+	// (access links, reset links, notices of an existing account, email changes),
+	// counted per mailbox (mail.Mailbox: sub-addresses folded).
 	MailToAddress = Rule{Name: "mail", Scope: PerAddress, Max: 5, Window: time.Hour}
 
 	// AccountCreate bounds sign-ups from one client.
@@ -125,7 +126,7 @@ var (
 	// answers a few listings; a script flooding the form stops after these.
 	ReplySend = Rule{Name: "replies.send", Scope: PerClient, Max: 10, Window: 10 * time.Minute}
 	// ReplyPerAddress bounds replies sent in the name of one address (counted by
-	// the handler, by the address's keyed hash), whatever clients they come from.
+	// the handler, by the keyed hash of its mailbox), whatever clients they come from.
 	ReplyPerAddress = Rule{Name: "replies.address", Scope: PerAddress, Max: 20, Window: time.Hour}
 	// ReplyPerListing bounds replies to one listing from all clients (counted by
 	// the handler): its advertiser is mailed each one.

@@ -23,7 +23,7 @@ var reserved = []string{"From", "To", "Subject", "Mime-Version", "Content-Type",
 func Raw(from string, m mail.Message) ([]byte, error) {
 	var b bytes.Buffer
 	field := func(name, value string) {
-		b.WriteString(name + ": " + value + "\r\n")
+		b.WriteString(fold(name+": "+value) + "\r\n")
 	}
 	if strings.ContainsAny(from+m.To, "\r\n") {
 		return nil, errors.New("line break in an address")
@@ -56,4 +56,37 @@ func Raw(from string, m mail.Message) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// lineLength is the length a header line is folded at (RFC 5322 2.1.1 asks for
+// 78; 998 is the hard limit that mail servers reject beyond).
+const lineLength = 78
+
+// fold breaks a header line longer than lineLength before its spaces (CRLF
+// before a space is folding white space: unfolding restores the line exactly).
+// A long name of encoded words (a replier's name of 100 emoji is some 1,300
+// characters in the Reply-To field) would otherwise make a line that mail
+// servers refuse. A word longer than a line stays whole (encoded words are at
+// most 75 characters).
+func fold(line string) string {
+	if len(line) <= lineLength {
+		return line
+	}
+	var b strings.Builder
+	cur := 0
+	for i, w := range strings.Split(line, " ") {
+		switch {
+		case i == 0:
+		case w != "" && cur+1+len(w) > lineLength:
+			b.WriteString("\r\n")
+			cur = 0
+			fallthrough
+		default:
+			b.WriteString(" ")
+			cur++
+		}
+		b.WriteString(w)
+		cur += len(w)
+	}
+	return b.String()
 }

@@ -51,3 +51,33 @@ func TestRawRefusesInjectedFields(t *testing.T) {
 		t.Error("accepted a line break in the address")
 	}
 }
+
+// A long display name (100 emoji, encoded words) and a long subject are folded:
+// no line of the header is over 78 characters, and both read back unchanged.
+func TestRawFoldsLongHeaderLines(t *testing.T) {
+	name := strings.Repeat("⛵", 100)
+	replyTo := (&mail.Address{Name: name, Address: "anna@example.org"}).String()
+	subject := "Antwort auf Ihr Inserat: " + strings.Repeat("Große Koje ", 12)
+	raw, err := Raw("no-reply@kontor.example", kmail.Message{To: "eve@example.org", Subject: subject, Text: "t", Headers: map[string]string{"Reply-To": replyTo}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	for _, line := range strings.Split(head, "\r\n") {
+		if len(line) > 78 || strings.TrimSpace(line) == "" {
+			t.Fatalf("header line of %d characters: %q", len(line), line)
+		}
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := msg.Header.AddressList("Reply-To")
+	if err != nil || len(got) != 1 || got[0].Name != name || got[0].Address != "anna@example.org" {
+		t.Fatalf("Reply-To %v %v", got, err)
+	}
+	var dec mime.WordDecoder
+	if s, _ := dec.DecodeHeader(msg.Header.Get("Subject")); s != subject {
+		t.Fatalf("subject %q", s)
+	}
+}
