@@ -85,8 +85,10 @@ const (
 	OrderTTL = time.Hour
 	// OrderGrace is how long an open order is kept past ExpiresAt, so a payment
 	// completed at the last moment whose webhook comes late still counts; then
-	// the order is deleted.
-	OrderGrace = 24 * time.Hour
+	// the order is deleted. Providers retry a webhook that was not answered with
+	// a 2xx for up to three days (Stripe: three days, with growing pauses), so
+	// the order waits as long: a payment taken is never met by an order gone.
+	OrderGrace = 72 * time.Hour
 	// PaymentSignatureTolerance bounds the age of a signed webhook.
 	PaymentSignatureTolerance = 5 * time.Minute
 	// MaxWebhookBody bounds a webhook's body; MaxOrderBody an order's.
