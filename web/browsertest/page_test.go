@@ -42,6 +42,7 @@ const cspProbe = `document.addEventListener('securitypolicyviolation', (e) => ko
 // openTab opens a tab whose browser asks for acceptLanguage.
 func openTab(t *testing.T, acceptLanguage string) *tab {
 	t.Helper()
+	freshClient(t)
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	tb := &tab{t: t, ctx: ctx}
